@@ -1,0 +1,3 @@
+file(REMOVE_RECURSE
+  "libvpcsim_models.a"
+)

@@ -1,0 +1,2 @@
+# Empty dependencies file for vpcsim_models.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,107 @@
+/* The engine API that models program against: logical processes (LPs) as const vtables, events
+ * ordered by (time, tie key), sends, and the per-LP random stream. The engine knows nothing of
+ * AWS; it runs sequentially or in conservative synchronous windows across OpenMP threads. */
+#ifndef VPCSIM_ENGINE_H
+#define VPCSIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vpcsim/error.h"
+#include "vpcsim/rng.h"
+
+typedef int64_t vs_time; /* simulated time in nanoseconds */
+
+/* Event times stay below this (about 73 years): bucket arithmetic never overflows. */
+#define VS_TIME_LIMIT ((vs_time)1 << 61)
+#define VS_NS_PER_US  ((vs_time)1000)
+#define VS_NS_PER_MS  ((vs_time)1000000)
+#define VS_NS_PER_S   ((vs_time)1000000000)
+
+enum {
+    VS_LP_ID_BITS = 24,   /* at most 16,777,216 LPs */
+    VS_SEND_SEQ_BITS = 40 /* per-LP send counter inside the tie key */
+};
+
+/* Small inline payload; models keep larger state in their LPs and pass ids. */
+typedef union vs_payload {
+    uint64_t u64[2];
+    int64_t i64[2];
+    uint32_t u32[4];
+    double f64[2];
+} vs_payload;
+
+/* An event as a handler sees it (read-only). */
+typedef struct vs_event {
+    vs_time time;    /* when it happens */
+    uint64_t tie;    /* sender id << VS_SEND_SEQ_BITS | sender's send count: total order */
+    uint32_t dst;    /* destination LP id */
+    uint32_t type;   /* model-defined */
+    vs_payload data; /* model-defined */
+} vs_event;
+
+typedef struct vs_lp vs_lp;         /* the running LP's handle (opaque) */
+typedef struct vs_engine vs_engine; /* opaque */
+
+/* An LP kind: a const table of callbacks. NULL callbacks mean "nothing to do". */
+typedef struct lp_kind {
+    const char *name;  /* for messages */
+    size_t state_size; /* bytes of zeroed state the engine allocates per LP */
+    /* Called once per LP, in LP id order, at time 0; may send. arg is engine_add_lp's. */
+    void (*init)(void *state, vs_lp *self, const void *arg);
+    /* Called for every event addressed to the LP, in (time, tie) order. */
+    void (*handle)(void *state, vs_lp *self, const vs_event *ev);
+    /* Called once per LP, in LP id order, after the run. */
+    void (*finish)(void *state, vs_lp *self);
+} lp_kind;
+
+typedef struct engine_opts {
+    int threads;       /* worker threads (>= 1); the run is identical for any count */
+    const char *queue; /* event list: "ladder" (default) or "heap"; NULL = default */
+    uint64_t seed;     /* scenario seed: LP streams derive from (seed, LP name) */
+} engine_opts;
+
+typedef struct engine_stats {
+    uint64_t events;       /* events handled (time < end) */
+    uint64_t windows;      /* synchronous windows (0 in a one-partition run) */
+    uint64_t cross_events; /* events sent across partitions */
+    double wall_s;         /* wall time of engine_run */
+    int partitions;        /* partitions the run used */
+} engine_stats;
+
+/* Returns a new engine, or NULL with err set (bad options, no memory). */
+vs_engine *engine_new(const engine_opts *opts, vs_error *err);
+void engine_free(vs_engine *eng); /* NULL is a no-op */
+
+/* Adds an LP of `kind` with a stable, unique `name` (its random stream derives from it) in
+ * locality `group` (LPs of one group always share a partition). Returns its id (ids are dense,
+ * in order of addition), or -1 with err set. `arg` is kept and passed to init. */
+int64_t engine_add_lp(vs_engine *eng, const lp_kind *kind, const char *name, uint32_t group,
+                      const void *arg, vs_error *err);
+
+/* Smallest delay of any send from group a to group b (a != b), in ns (> 0). Pairs not set use
+ * the default lookahead. A send below it aborts: it is a model bug. Returns 0 or -1. */
+int engine_set_lookahead(vs_engine *eng, uint32_t group_a, uint32_t group_b, vs_time ns,
+                         vs_error *err);
+int engine_set_default_lookahead(vs_engine *eng, vs_time ns, vs_error *err);
+
+/* Initialises every LP, runs all events with time < end, then calls finish. Once per engine.
+ * Returns 0, or -1 with err set (nothing run). */
+int engine_run(vs_engine *eng, vs_time end, vs_error *err);
+
+const engine_stats *engine_get_stats(const vs_engine *eng);
+uint32_t engine_lp_count(const vs_engine *eng);
+void *engine_lp_state(vs_engine *eng, uint32_t id); /* valid after engine_run */
+const char *engine_lp_name(const vs_engine *eng, uint32_t id);
+const char *engine_queue_name(const vs_engine *eng);
+
+/* Inside handlers. */
+vs_time lp_now(const vs_lp *self);
+uint32_t lp_id(const vs_lp *self);
+const char *lp_name(const vs_lp *self);
+rng_stream *lp_rng(vs_lp *self);
+/* Sends an event to LP dst at now + delay (delay >= 0; across groups >= their lookahead).
+ * Events at or beyond the run's end are never delivered. Aborts on a model bug. */
+void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload data);
+
+#endif

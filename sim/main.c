@@ -1,0 +1,38 @@
+/* vpcsim's command line: the one place that knows both the engine and the model registry.
+ * Dispatches subcommands; exit 0 on success, 2 on bad input or usage, 1 on other failures. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: vpcsim <command> [options]\n"
+          "commands:\n"
+          "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
+          "  --version               print the version\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL errors are checked as return codes, never abort */
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "bench") == 0) return bench_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "--version") == 0) {
+        puts("vpcsim " VPCSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "vpcsim: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}
