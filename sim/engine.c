@@ -123,7 +123,7 @@ vs_engine *engine_new(const engine_opts *opts, vs_error *err)
 
 static void free_layout(vs_engine *e)
 {
-    for (int i = 0; i < e->nparts; i++) {
+    for (int i = 0; e->parts && i < e->nparts; i++) {
         partition *p = &e->parts[i];
         evq_free(p->q);
         for (int j = 0; p->out && j < e->nparts; j++) free(p->out[j].v);
@@ -401,7 +401,13 @@ static void process_until(partition *p, vs_time limit)
     const vs_engine *e = p->eng;
     vs_event ev;
     uint64_t n = 0;
-    while (evq_pop_before(p->q, limit, &ev)) {
+    uint32_t next;
+    while (evq_pop_before(p->q, limit, &ev, &next)) {
+        if (next != UINT32_MAX) { /* the next LP's record and state: hide the cache miss */
+            const char *rec = (const char *)lp_at(e, next);
+            __builtin_prefetch(rec);
+            __builtin_prefetch(rec + 64);
+        }
         vs_lp *lp = lp_at(e, ev.dst);
         p->now = ev.time;
         lp->handle(lp->state, lp, &ev);

@@ -16,8 +16,10 @@ typedef struct evq_type {
     evq *(*create)(void);                   /* NULL when out of memory */
     void (*destroy)(evq *q);
     void (*push)(evq *q, const vs_event *ev); /* ev->time in [now, VS_TIME_LIMIT) */
-    /* Pops the least event into *out if its time < limit: returns true; else false. */
-    bool (*pop_before)(evq *q, vs_time limit, vs_event *out);
+    /* Pops the least event into *out if its time < limit: returns true; else false. On true,
+     * *next_dst is the destination of the event now least if the list knows it cheaply, else
+     * UINT32_MAX: a hint for prefetching, never for correctness. */
+    bool (*pop_before)(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst);
     vs_time (*min_time)(evq *q); /* least pending time, or VS_TIME_LIMIT when empty */
     size_t (*size)(const evq *q);
     bool (*check)(const evq *q); /* whole-object invariant, for assert() and tests */
@@ -47,9 +49,9 @@ static inline void evq_free(evq *q)
     if (q) q->type->destroy(q);
 }
 static inline void evq_push(evq *q, const vs_event *ev) { q->type->push(q, ev); }
-static inline bool evq_pop_before(evq *q, vs_time limit, vs_event *out)
+static inline bool evq_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
 {
-    return q->type->pop_before(q, limit, out);
+    return q->type->pop_before(q, limit, out, next_dst);
 }
 static inline vs_time evq_min_time(evq *q) { return q->type->min_time(q); }
 static inline size_t evq_size(const evq *q) { return q->type->size(q); }

@@ -64,12 +64,13 @@ static void sift_down(heap *h, vs_event e)
     h->a[i] = e;
 }
 
-static bool heap_pop_before(evq *q, vs_time limit, vs_event *out)
+static bool heap_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
 {
     heap *h = (heap *)q;
     if (h->n == 0 || h->a[0].time >= limit) return false;
     *out = h->a[0];
     if (--h->n > 0) sift_down(h, h->a[h->n]);
+    *next_dst = h->n ? h->a[0].dst : UINT32_MAX;
     return true;
 }
 

@@ -1,1 +1,230 @@
-int main(void){return 0;}
+/* The engine: tie order across senders, identical handling for any thread count, the lookahead
+ * and other model-bug aborts (run in a child process), the end horizon, and setup errors. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "vpcsim/engine.h"
+
+/* A sink records what it handles; a source sends a burst at one instant to the sink. */
+enum { LOG_MAX = 256 };
+typedef struct sink_state {
+    uint64_t ties[LOG_MAX]; /* tie keys in handling order */
+    vs_time times[LOG_MAX]; /* and times */
+    int n;                  /* handled */
+} sink_state;
+
+static void sink_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    sink_state *s = state;
+    (void)self;
+    if (s->n < LOG_MAX) s->ties[s->n] = ev->tie, s->times[s->n] = ev->time;
+    s->n++;
+}
+
+static const lp_kind sink_kind = {.name = "sink", .state_size = sizeof(sink_state),
+                                  .handle = sink_handle};
+
+typedef struct source_arg {
+    uint32_t sink;  /* destination */
+    vs_time delay;  /* of every send */
+    int count;      /* sends at init */
+} source_arg;
+
+static void source_init(void *state, vs_lp *self, const void *arg)
+{
+    const source_arg *a = arg;
+    (void)state;
+    for (int i = 0; i < a->count; i++) lp_send(self, a->sink, a->delay, 0, (vs_payload){{0}});
+}
+
+static const lp_kind source_kind = {.name = "source", .init = source_init};
+
+static vs_engine *new_engine(int threads)
+{
+    vs_error err;
+    vs_engine *e = engine_new(&(engine_opts){.threads = threads, .seed = 1}, &err);
+    assert_non_null(e);
+    return e;
+}
+
+/* Sources are added in an order unrelated to their ids' tie order; equal-time events must come
+ * out ordered by (sender id, send count), for 1 and 3 threads. */
+static void equal_times_in_tie_order(void **st)
+{
+    (void)st;
+    for (int threads = 1; threads <= 3; threads += 2) {
+        vs_engine *e = new_engine(threads);
+        vs_error err;
+        assert_int_equal(engine_add_lp(e, &sink_kind, "sink", 0, NULL, &err), 0);
+        source_arg a = {0, 5000, 4};
+        char name[16];
+        for (int i = 0; i < 6; i++) {
+            snprintf(name, sizeof name, "src%d", i);
+            assert_true(engine_add_lp(e, &source_kind, name, (uint32_t)(1 + i % 3), &a, &err) > 0);
+        }
+        assert_int_equal(engine_set_default_lookahead(e, 1000, &err), 0);
+        assert_int_equal(engine_run(e, 10000, &err), 0);
+        sink_state *s = engine_lp_state(e, 0);
+        assert_int_equal(s->n, 24);
+        for (int i = 0; i < 24; i++) {
+            assert_int_equal(s->times[i], 5000);
+            uint64_t want = (uint64_t)(1 + i / 4) << VS_SEND_SEQ_BITS | (uint64_t)(i % 4);
+            assert_int_equal(s->ties[i], want);
+        }
+        assert_int_equal(engine_get_stats(e)->events, 24);
+        assert_int_equal(engine_get_stats(e)->partitions, threads == 1 ? 1 : 3);
+        engine_free(e);
+    }
+}
+
+/* Events at or past the end are never handled. */
+static void end_is_exclusive(void **st)
+{
+    (void)st;
+    vs_engine *e = new_engine(1);
+    vs_error err;
+    engine_add_lp(e, &sink_kind, "sink", 0, NULL, &err);
+    source_arg at_end = {0, 10000, 3}, before = {0, 9999, 2};
+    engine_add_lp(e, &source_kind, "a", 0, &at_end, &err);
+    engine_add_lp(e, &source_kind, "b", 0, &before, &err);
+    assert_int_equal(engine_run(e, 10000, &err), 0);
+    assert_int_equal(((sink_state *)engine_lp_state(e, 0))->n, 2);
+    assert_int_equal(engine_run(e, 20000, &err), -1); /* once per engine */
+    engine_free(e);
+}
+
+/* Runs fn in a child; returns its wait status, stderr into buf. */
+static int run_child(void (*fn)(void), char *buf, size_t len)
+{
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], 2);
+        close(fd[0]);
+        fn();
+        _exit(0);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t r;
+    while (got + 1 < len && (r = read(fd[0], buf + got, len - 1 - got)) > 0) got += (size_t)r;
+    buf[got] = 0;
+    close(fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static int violation_threads;
+
+static void violate_lookahead(void)
+{
+    vs_engine *e = new_engine(violation_threads);
+    vs_error err;
+    engine_add_lp(e, &sink_kind, "far-sink", 1, NULL, &err);
+    source_arg a = {0, 10, 1}; /* 10 ns across groups whose lookahead is 1000 ns */
+    engine_add_lp(e, &source_kind, "hasty-source", 0, &a, &err);
+    engine_set_lookahead(e, 0, 1, 1000, &err);
+    engine_set_lookahead(e, 1, 0, 1000, &err);
+    engine_run(e, 1000000, &err);
+}
+
+/* Caught the same way whether or not the two groups share a partition. */
+static void lookahead_violation_aborts_naming_both(void **st)
+{
+    (void)st;
+    char buf[2048];
+    for (violation_threads = 1; violation_threads <= 2; violation_threads++) {
+        int status = run_child(violate_lookahead, buf, sizeof buf);
+        assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+        assert_non_null(strstr(buf, "lookahead violation"));
+        assert_non_null(strstr(buf, "'hasty-source'"));
+        assert_non_null(strstr(buf, "'far-sink'"));
+        assert_non_null(strstr(buf, "delay 10 ns < lookahead 1000 ns"));
+    }
+}
+
+static void send_into_past(void)
+{
+    vs_engine *e = new_engine(1);
+    vs_error err;
+    engine_add_lp(e, &sink_kind, "sink", 0, NULL, &err);
+    source_arg a = {0, -5, 1};
+    engine_add_lp(e, &source_kind, "time-traveller", 0, &a, &err);
+    engine_run(e, 1000, &err);
+}
+
+static void send_to_nobody(void)
+{
+    vs_engine *e = new_engine(1);
+    vs_error err;
+    source_arg a = {7, 5, 1};
+    engine_add_lp(e, &source_kind, "lost", 0, &a, &err);
+    engine_run(e, 1000, &err);
+}
+
+static void model_bugs_abort(void **st)
+{
+    (void)st;
+    char buf[2048];
+    int status = run_child(send_into_past, buf, sizeof buf);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    assert_non_null(strstr(buf, "'time-traveller'"));
+    assert_non_null(strstr(buf, "into the past"));
+    status = run_child(send_to_nobody, buf, sizeof buf);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    assert_non_null(strstr(buf, "LP id 7"));
+}
+
+static void setup_errors(void **st)
+{
+    (void)st;
+    vs_error err = {{0}};
+    assert_null(engine_new(&(engine_opts){.threads = 0}, &err));
+    assert_non_null(strstr(err.msg, "threads"));
+    assert_null(engine_new(&(engine_opts){.threads = 1, .queue = "splay"}, &err));
+    assert_non_null(strstr(err.msg, "splay"));
+
+    vs_engine *e = new_engine(1);
+    engine_add_lp(e, &sink_kind, "twin", 0, NULL, &err);
+    engine_add_lp(e, &sink_kind, "twin", 0, NULL, &err);
+    assert_int_equal(engine_run(e, 100, &err), -1);
+    assert_non_null(strstr(err.msg, "two LPs are named 'twin'"));
+    engine_free(e);
+
+    e = new_engine(2); /* two partitions but no lookahead between them */
+    engine_add_lp(e, &sink_kind, "a", 0, NULL, &err);
+    engine_add_lp(e, &sink_kind, "b", 1, NULL, &err);
+    assert_int_equal(engine_run(e, 100, &err), -1);
+    assert_non_null(strstr(err.msg, "no lookahead"));
+    assert_int_equal(engine_set_lookahead(e, 0, 0, 5, &err), -1);
+    assert_int_equal(engine_set_default_lookahead(e, 0, &err), -1);
+    assert_int_equal(engine_add_lp(e, &sink_kind, "", 0, NULL, &err), -1);
+    engine_free(e);
+    engine_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(equal_times_in_tie_order),
+        cmocka_unit_test(end_is_exclusive),
+        cmocka_unit_test(lookahead_violation_aborts_naming_both),
+        cmocka_unit_test(model_bugs_abort),
+        cmocka_unit_test(setup_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

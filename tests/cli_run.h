@@ -1,0 +1,56 @@
+/* Test helper: runs the vpcsim binary (path from $VPCSIM_BIN, set by CTest) with arguments,
+ * capturing exit code, stdout and stderr. */
+#ifndef VPCSIM_TEST_CLI_RUN_H
+#define VPCSIM_TEST_CLI_RUN_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct cli_result {
+    int code;       /* exit code, or 128 + signal */
+    char out[8192]; /* stdout (truncated) */
+    char err[8192]; /* stderr (truncated) */
+} cli_result;
+
+static void cli_slurp(int fd, char *buf, size_t len)
+{
+    size_t got = 0;
+    ssize_t r;
+    while ((r = read(fd, buf + got, len - 1 - got)) > 0) {
+        got += (size_t)r;
+        if (got + 1 >= len) got = 0; /* keep the tail */
+    }
+    buf[got] = 0;
+}
+
+/* argv[0] is ignored (replaced by the binary); NULL-terminated. */
+static int cli_run(char *const argv[], cli_result *res)
+{
+    const char *bin = getenv("VPCSIM_BIN");
+    if (!bin) return -1;
+    char out_path[] = "/tmp/vpcsim-test-out-XXXXXX", err_path[] = "/tmp/vpcsim-test-err-XXXXXX";
+    int fo = mkstemp(out_path), fe = mkstemp(err_path);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, argv);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    lseek(fo, 0, SEEK_SET);
+    lseek(fe, 0, SEEK_SET);
+    cli_slurp(fo, res->out, sizeof res->out);
+    cli_slurp(fe, res->err, sizeof res->err);
+    close(fo), close(fe);
+    unlink(out_path), unlink(err_path);
+    res->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return 0;
+}
+
+#endif
