@@ -66,11 +66,14 @@ static int parse_args(bench_opts *o, int argc, char **argv, vs_error *err)
 {
     *o = (bench_opts){
         .phold = {.lps = 1024, .start_events = 16, .remote = 0.25},
-        .end_units = 3000, .mean_units = 1.0, .la_units = 1.0,
+        .end_units = 3000,
+        .mean_units = 1.0,
+        .la_units = 1.0,
         .eng = {.threads = 1, .queue = NULL, .seed = 1},
     };
     for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) != 0) return error_set(err, "unexpected argument '%s'", argv[i]);
+        if (strncmp(argv[i], "--", 2) != 0)
+            return error_set(err, "unexpected argument '%s'", argv[i]);
         if (i + 1 >= argc) return error_set(err, "%s needs a value", argv[i]);
         if (parse_opt(o, argv[i], argv[i + 1], err)) return -1;
         i++;
@@ -78,7 +81,8 @@ static int parse_args(bench_opts *o, int argc, char **argv, vs_error *err)
     o->phold.mean_ns = o->mean_units * NS_PER_UNIT;
     o->phold.lookahead_ns = (vs_time)(o->la_units * NS_PER_UNIT + 0.5);
     if (o->end_units * NS_PER_UNIT >= (double)VS_TIME_LIMIT)
-        return error_set(err, "--end is too far (at most %.0f)", (double)VS_TIME_LIMIT / NS_PER_UNIT);
+        return error_set(err, "--end is too far (at most %.0f)",
+                         (double)VS_TIME_LIMIT / NS_PER_UNIT);
     return 0;
 }
 

@@ -26,8 +26,8 @@ int cli_parse_double(const char *opt, const char *s, double lo, double hi, bool 
     double v = (s && *s) ? strtod(s, &end) : NAN;
     bool ok = end && !*end && isfinite(v) && (lo_open ? v > lo : v >= lo) && v <= hi;
     if (!ok)
-        return error_set(err, "%s expects a number in %c%g, %g], got '%s'", opt, lo_open ? '(' : '[',
-                         lo, hi, s ? s : "");
+        return error_set(err, "%s expects a number in %c%g, %g], got '%s'", opt,
+                         lo_open ? '(' : '[', lo, hi, s ? s : "");
     *out = v;
     return 0;
 }

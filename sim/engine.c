@@ -26,15 +26,15 @@ typedef void (*handle_fn)(void *state, vs_lp *self, const vs_event *ev);
 typedef struct partition partition;
 
 struct vs_lp {
-    handle_fn handle;       /* kind->handle, or a no-op */
-    void *state;            /* inline, right after this record */
-    partition *part;        /* where it runs */
-    uint64_t sends;         /* send counter: low bits of the tie key */
-    uint32_t id;            /* dense id */
-    uint32_t group;         /* locality group */
-    rng_stream rng;         /* its own stream */
-    const lp_kind *kind;    /* the vtable */
-    const char *name;       /* stable, unique */
+    handle_fn handle;    /* kind->handle, or a no-op */
+    void *state;         /* inline, right after this record */
+    partition *part;     /* where it runs */
+    uint64_t sends;      /* send counter: low bits of the tie key */
+    uint32_t id;         /* dense id */
+    uint32_t group;      /* locality group */
+    rng_stream rng;      /* its own stream */
+    const lp_kind *kind; /* the vtable */
+    const char *name;    /* stable, unique */
 };
 
 typedef struct evbuf {
@@ -44,16 +44,16 @@ typedef struct evbuf {
 } evbuf;
 
 struct partition {
-    evq *q;                     /* pending events of this partition's LPs */
-    vs_time now;                /* time of the event being handled */
-    vs_time end;                /* run end: later events are never delivered */
-    uint32_t id;                /* index */
-    const vs_engine *eng;       /* read-only during the run */
-    evbuf *out;                 /* [partitions] outgoing, by destination */
-    uint64_t events;            /* handled */
-    uint64_t cross;             /* sent to other partitions */
-    vs_time next;               /* least pending time, published at the barrier */
-    char pad[64];               /* keeps neighbours' hot fields off this cache line */
+    evq *q;               /* pending events of this partition's LPs */
+    vs_time now;          /* time of the event being handled */
+    vs_time end;          /* run end: later events are never delivered */
+    uint32_t id;          /* index */
+    const vs_engine *eng; /* read-only during the run */
+    evbuf *out;           /* [partitions] outgoing, by destination */
+    uint64_t events;      /* handled */
+    uint64_t cross;       /* sent to other partitions */
+    vs_time next;         /* least pending time, published at the barrier */
+    char pad[64];         /* keeps neighbours' hot fields off this cache line */
 };
 
 typedef struct lp_desc {
@@ -69,25 +69,25 @@ typedef struct la_entry {
 } la_entry;
 
 struct vs_engine {
-    engine_opts opts;         /* as given (queue resolved) */
-    const evq_type *qtype;    /* event list type */
-    lp_desc *desc;            /* LPs added, in id order */
-    uint32_t nlps, cap;       /* count and allocated descriptors */
-    char *names;              /* all names, NUL-separated */
+    engine_opts opts;      /* as given (queue resolved) */
+    const evq_type *qtype; /* event list type */
+    lp_desc *desc;         /* LPs added, in id order */
+    uint32_t nlps, cap;    /* count and allocated descriptors */
+    char *names;           /* all names, NUL-separated */
     size_t names_len, names_cap;
-    uint32_t ngroups;         /* max group + 1 */
-    vs_time default_la;       /* lookahead for unset pairs (0 = none set) */
-    la_entry *la_set;         /* explicit pairs */
+    uint32_t ngroups;   /* max group + 1 */
+    vs_time default_la; /* lookahead for unset pairs (0 = none set) */
+    la_entry *la_set;   /* explicit pairs */
     size_t nla, la_cap;
     /* laid out by engine_run */
-    char *lp_mem;             /* nlps records of `stride` bytes */
+    char *lp_mem; /* nlps records of `stride` bytes */
     size_t stride;
-    uint32_t *lp_group;       /* [nlps] group of each LP */
-    vs_time *la;              /* [ngroups * ngroups] lookahead matrix */
-    uint32_t *group_part;     /* [ngroups] partition of each group */
-    partition *parts;         /* [nparts] */
+    uint32_t *lp_group;   /* [nlps] group of each LP */
+    vs_time *la;          /* [ngroups * ngroups] lookahead matrix */
+    uint32_t *group_part; /* [ngroups] partition of each group */
+    partition *parts;     /* [nparts] */
     int nparts;
-    vs_time window;           /* W */
+    vs_time window; /* W */
     bool ran;
     engine_stats stats;
 };
@@ -199,19 +199,43 @@ int engine_set_default_lookahead(vs_engine *e, vs_time ns, vs_error *err)
 
 /* ---- queries ----------------------------------------------------------------------------- */
 
-const engine_stats *engine_get_stats(const vs_engine *e) { return &e->stats; }
-uint32_t engine_lp_count(const vs_engine *e) { return e->nlps; }
-const char *engine_lp_name(const vs_engine *e, uint32_t id) { return e->names + e->desc[id].name_off; }
-const char *engine_queue_name(const vs_engine *e) { return e->qtype->name; }
+const engine_stats *engine_get_stats(const vs_engine *e)
+{
+    return &e->stats;
+}
+uint32_t engine_lp_count(const vs_engine *e)
+{
+    return e->nlps;
+}
+const char *engine_lp_name(const vs_engine *e, uint32_t id)
+{
+    return e->names + e->desc[id].name_off;
+}
+const char *engine_queue_name(const vs_engine *e)
+{
+    return e->qtype->name;
+}
 void *engine_lp_state(vs_engine *e, uint32_t id)
 {
     return e->lp_mem && id < e->nlps ? lp_at(e, id)->state : NULL;
 }
 
-vs_time lp_now(const vs_lp *self) { return self->part->now; }
-uint32_t lp_id(const vs_lp *self) { return self->id; }
-const char *lp_name(const vs_lp *self) { return self->name; }
-rng_stream *lp_rng(vs_lp *self) { return &self->rng; }
+vs_time lp_now(const vs_lp *self)
+{
+    return self->part->now;
+}
+uint32_t lp_id(const vs_lp *self)
+{
+    return self->id;
+}
+const char *lp_name(const vs_lp *self)
+{
+    return self->name;
+}
+rng_stream *lp_rng(vs_lp *self)
+{
+    return &self->rng;
+}
 
 /* ---- sends ------------------------------------------------------------------------------- */
 
@@ -222,9 +246,10 @@ static void send_fault(const vs_lp *self, uint32_t dst, vs_time delay)
         fprintf(stderr, "vpcsim: model bug: LP '%s' at t=%lld ns sent to LP id %u (only %u LPs)\n",
                 self->name, (long long)self->part->now, dst, e->nlps);
     else if (delay < 0)
-        fprintf(stderr, "vpcsim: model bug: LP '%s' at t=%lld ns sent to LP '%s' into the past "
-                "(delay %lld ns)\n", self->name, (long long)self->part->now, lp_at(e, dst)->name,
-                (long long)delay);
+        fprintf(stderr,
+                "vpcsim: model bug: LP '%s' at t=%lld ns sent to LP '%s' into the past "
+                "(delay %lld ns)\n",
+                self->name, (long long)self->part->now, lp_at(e, dst)->name, (long long)delay);
     else
         fprintf(stderr, "vpcsim: model bug: LP '%s' sent more than 2^%d events\n", self->name,
                 VS_SEND_SEQ_BITS);
@@ -295,7 +320,8 @@ static int check_names(const vs_engine *e, vs_error *err)
 {
     name_key *k = malloc((e->nlps ? e->nlps : 1) * sizeof *k);
     if (!k) return error_set(err, "out of memory");
-    for (uint32_t i = 0; i < e->nlps; i++) k[i] = (name_key){rng_name_hash(engine_lp_name(e, i)), i};
+    for (uint32_t i = 0; i < e->nlps; i++)
+        k[i] = (name_key){rng_name_hash(engine_lp_name(e, i)), i};
     qsort(k, e->nlps, sizeof *k, cmp_name_key);
     int rc = 0;
     for (uint32_t i = 1; i < e->nlps && rc == 0; i++)
@@ -307,7 +333,10 @@ static int check_names(const vs_engine *e, vs_error *err)
     return rc;
 }
 
-static size_t round_up(size_t x, size_t a) { return (x + a - 1) / a * a; }
+static size_t round_up(size_t x, size_t a)
+{
+    return (x + a - 1) / a * a;
+}
 
 static int layout_lps(vs_engine *e, vs_error *err)
 {
@@ -317,7 +346,8 @@ static int layout_lps(vs_engine *e, vs_error *err)
     e->stride = round_up(sizeof(vs_lp), 16) + round_up(max_state, 16);
     e->lp_mem = aligned_alloc(64, round_up(e->stride * (e->nlps ? e->nlps : 1), 64));
     e->lp_group = malloc((e->nlps ? e->nlps : 1) * sizeof *e->lp_group);
-    if (!e->lp_mem || !e->lp_group) return error_set(err, "out of memory laying out %u LPs", e->nlps);
+    if (!e->lp_mem || !e->lp_group)
+        return error_set(err, "out of memory laying out %u LPs", e->nlps);
     memset(e->lp_mem, 0, e->stride * e->nlps);
     for (uint32_t i = 0; i < e->nlps; i++) {
         const lp_desc *d = &e->desc[i];
@@ -342,7 +372,8 @@ static void map_groups(vs_engine *e)
     uint32_t used = 0;
     for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
     for (uint32_t g = 0; g < ng; g++) used += count[g] > 0;
-    e->nparts = (int)(used < (uint32_t)e->opts.threads ? (used ? used : 1) : (uint32_t)e->opts.threads);
+    e->nparts =
+        (int)(used < (uint32_t)e->opts.threads ? (used ? used : 1) : (uint32_t)e->opts.threads);
     uint64_t before = 0;
     for (uint32_t g = 0; g < ng; g++) {
         e->group_part[g] = (uint32_t)(before * (uint64_t)e->nparts / (e->nlps ? e->nlps : 1));
@@ -369,8 +400,10 @@ static int build_lookahead(vs_engine *e, vs_error *err)
             if (e->group_part[a] == e->group_part[b]) continue;
             vs_time la = e->la[(size_t)a * ng + b];
             if (la <= 0)
-                return error_set(err, "groups %u and %u run in different partitions but no "
-                                 "lookahead is set between them", a, b);
+                return error_set(err,
+                                 "groups %u and %u run in different partitions but no "
+                                 "lookahead is set between them",
+                                 a, b);
             if (la < e->window) e->window = la;
         }
     return 0;
@@ -389,7 +422,8 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
         p->out = calloc((size_t)e->nparts, sizeof *p->out);
         if (!p->q || !p->out) return error_set(err, "out of memory");
     }
-    for (uint32_t i = 0; i < e->nlps; i++) lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
+    for (uint32_t i = 0; i < e->nlps; i++)
+        lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
     return 0;
 }
 

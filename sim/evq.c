@@ -14,4 +14,7 @@ const evq_type *evq_type_find(const char *name)
     return NULL;
 }
 
-const char *const *evq_type_names(void) { return all_names; }
+const char *const *evq_type_names(void)
+{
+    return all_names;
+}

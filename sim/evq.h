@@ -13,7 +13,7 @@ typedef struct evq evq;
 
 typedef struct evq_type {
     const char *name;
-    evq *(*create)(void);                   /* NULL when out of memory */
+    evq *(*create)(void); /* NULL when out of memory */
     void (*destroy)(evq *q);
     void (*push)(evq *q, const vs_event *ev); /* ev->time in [now, VS_TIME_LIMIT) */
     /* Pops the least event into *out if its time < limit: returns true; else false. On true,
@@ -43,18 +43,33 @@ static inline bool ev_before(const vs_event *a, const vs_event *b)
     return a->time < b->time || (a->time == b->time && a->tie < b->tie);
 }
 
-static inline evq *evq_new(const evq_type *t) { return t->create(); }
+static inline evq *evq_new(const evq_type *t)
+{
+    return t->create();
+}
 static inline void evq_free(evq *q)
 {
     if (q) q->type->destroy(q);
 }
-static inline void evq_push(evq *q, const vs_event *ev) { q->type->push(q, ev); }
+static inline void evq_push(evq *q, const vs_event *ev)
+{
+    q->type->push(q, ev);
+}
 static inline bool evq_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
 {
     return q->type->pop_before(q, limit, out, next_dst);
 }
-static inline vs_time evq_min_time(evq *q) { return q->type->min_time(q); }
-static inline size_t evq_size(const evq *q) { return q->type->size(q); }
-static inline bool evq_check(const evq *q) { return q->type->check(q); }
+static inline vs_time evq_min_time(evq *q)
+{
+    return q->type->min_time(q);
+}
+static inline size_t evq_size(const evq *q)
+{
+    return q->type->size(q);
+}
+static inline bool evq_check(const evq *q)
+{
+    return q->type->check(q);
+}
 
 #endif

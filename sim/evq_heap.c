@@ -80,7 +80,10 @@ static vs_time heap_min_time(evq *q)
     return h->n ? h->a[0].time : VS_TIME_LIMIT;
 }
 
-static size_t heap_size(const evq *q) { return ((const heap *)q)->n; }
+static size_t heap_size(const evq *q)
+{
+    return ((const heap *)q)->n;
+}
 
 static bool heap_check(const evq *q)
 {

@@ -45,14 +45,14 @@ typedef struct slab {
 } slab;
 
 typedef struct rung {
-    bucket *bk;      /* buckets */
-    size_t nb;       /* buckets in use */
-    size_t alloc;    /* bucket headers allocated */
-    size_t cur;      /* next bucket to take; [0, cur) are empty */
-    vs_time start;   /* start of bucket 0 */
-    vs_time bound;   /* start + cur * width: what is below went to a finer rung or bottom */
-    int shift;       /* width = 1 << shift ns */
-    size_t n;        /* events held */
+    bucket *bk;    /* buckets */
+    size_t nb;     /* buckets in use */
+    size_t alloc;  /* bucket headers allocated */
+    size_t cur;    /* next bucket to take; [0, cur) are empty */
+    vs_time start; /* start of bucket 0 */
+    vs_time bound; /* start + cur * width: what is below went to a finer rung or bottom */
+    int shift;     /* width = 1 << shift ns */
+    size_t n;      /* events held */
 } rung;
 
 typedef struct evvec {
@@ -226,7 +226,8 @@ static void bottom_insert(ladder *l, const vs_event *ev)
     evvec *b = &l->bot;
     if (b->n == b->cap) evvec_reserve(b, b->n + 1);
     size_t i = b->n;
-    for (; i > 0 && ev_before(&b->v[i - 1], ev); i--) {}
+    for (; i > 0 && ev_before(&b->v[i - 1], ev); i--) {
+    }
     memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *ev);
     b->v[i] = *ev;
     b->n++;
@@ -252,8 +253,14 @@ static void ladder_push(evq *q, const vs_event *ev)
     bottom_insert(l, ev);
 }
 
-static int floor_log2(uint64_t x) { return x ? 63 - __builtin_clzll(x) : 0; }
-static int ceil_log2(uint64_t x) { return x > 1 ? floor_log2(x - 1) + 1 : 0; }
+static int floor_log2(uint64_t x)
+{
+    return x ? 63 - __builtin_clzll(x) : 0;
+}
+static int ceil_log2(uint64_t x)
+{
+    return x > 1 ? floor_log2(x - 1) + 1 : 0;
+}
 
 /* Gives rung r at least nb zeroed bucket headers. */
 static void rung_reserve(rung *r, size_t nb)
@@ -387,7 +394,10 @@ static vs_time ladder_min_time(evq *q)
     return l->bot.v[l->bot.n - 1].time;
 }
 
-static size_t ladder_size(const evq *q) { return ((const ladder *)q)->n; }
+static size_t ladder_size(const evq *q)
+{
+    return ((const ladder *)q)->n;
+}
 
 static bool events_in(const vs_event *v, size_t n, vs_time lo, vs_time hi)
 {
@@ -414,9 +424,10 @@ static bool rung_ok(const rung *r, vs_time end)
     if (r->start + (vs_time)((uint64_t)r->nb << r->shift) != end) return false;
     if (r->bound != r->start + (vs_time)((uint64_t)r->cur << r->shift)) return false;
     for (size_t i = 0; i < r->alloc; i++) {
-        vs_time lo = r->start + (vs_time)((uint64_t)i << r->shift);
         if ((i < r->cur || i >= r->nb) && r->bk[i].n) return false;
-        if (i < r->nb && !bucket_ok(&r->bk[i], lo, lo + ((vs_time)1 << r->shift))) return false;
+        if (i >= r->nb) continue;
+        vs_time lo = r->start + (vs_time)((uint64_t)i << r->shift);
+        if (!bucket_ok(&r->bk[i], lo, lo + ((vs_time)1 << r->shift))) return false;
         n += r->bk[i].n;
     }
     return n == r->n;

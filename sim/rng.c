@@ -6,7 +6,10 @@
 
 #include <gsl/gsl_randist.h>
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 static inline uint64_t xoshiro_next(uint64_t *s)
 {
@@ -35,8 +38,14 @@ static void xoshiro_fill(uint64_t *s, uint64_t x)
 }
 
 /* gsl_rng_type callbacks: GSL hands us the state pointer. */
-static void xoshiro_set(void *state, unsigned long seed) { xoshiro_fill(state, seed); }
-static unsigned long xoshiro_get(void *state) { return (unsigned long)(xoshiro_next(state) >> 32); }
+static void xoshiro_set(void *state, unsigned long seed)
+{
+    xoshiro_fill(state, seed);
+}
+static unsigned long xoshiro_get(void *state)
+{
+    return (unsigned long)(xoshiro_next(state) >> 32);
+}
 static double xoshiro_get_double(void *state)
 {
     return (double)(xoshiro_next(state) >> 11) * 0x1.0p-53;
@@ -80,11 +89,26 @@ rng_stream *rng_new(uint64_t seed, const char *name)
     return r;
 }
 
-void rng_free(rng_stream *r) { free(r); }
-void rng_seed(rng_stream *r, uint64_t seed, const char *name) { rng_init(r, seed, name); }
-uint64_t rng_next_u64(rng_stream *r) { return xoshiro_next(r->s); }
-double rng_uniform(rng_stream *r) { return gsl_rng_uniform(&r->gsl); }
-double rng_uniform_pos(rng_stream *r) { return gsl_rng_uniform_pos(&r->gsl); }
+void rng_free(rng_stream *r)
+{
+    free(r);
+}
+void rng_seed(rng_stream *r, uint64_t seed, const char *name)
+{
+    rng_init(r, seed, name);
+}
+uint64_t rng_next_u64(rng_stream *r)
+{
+    return xoshiro_next(r->s);
+}
+double rng_uniform(rng_stream *r)
+{
+    return gsl_rng_uniform(&r->gsl);
+}
+double rng_uniform_pos(rng_stream *r)
+{
+    return gsl_rng_uniform_pos(&r->gsl);
+}
 
 /* Lemire's multiply-and-reject: unbiased, one multiplication in the common case. */
 uint32_t rng_uniform_int(rng_stream *r, uint32_t n)
@@ -101,8 +125,14 @@ uint32_t rng_uniform_int(rng_stream *r, uint32_t n)
     return (uint32_t)(m >> 32);
 }
 
-double rng_exponential(rng_stream *r, double mean) { return gsl_ran_exponential(&r->gsl, mean); }
-double rng_gaussian(rng_stream *r, double sigma) { return gsl_ran_gaussian_ziggurat(&r->gsl, sigma); }
+double rng_exponential(rng_stream *r, double mean)
+{
+    return gsl_ran_exponential(&r->gsl, mean);
+}
+double rng_gaussian(rng_stream *r, double sigma)
+{
+    return gsl_ran_gaussian_ziggurat(&r->gsl, sigma);
+}
 double rng_lognormal(rng_stream *r, double mu, double sigma)
 {
     return gsl_ran_lognormal(&r->gsl, mu, sigma);

@@ -12,7 +12,6 @@
 enum {
     QUOTE_CHARS = 60, /* characters of the input shown in a message */
     QUOTE_BUF = 320,  /* room for QUOTE_CHARS escaped characters */
-    NUMBER_MAX = 128, /* longest number text handed to strtod */
     POW10_MAX = 19    /* 10^19 is the largest power of ten in a uint64_t */
 };
 
@@ -23,13 +22,12 @@ typedef struct unit_def {
 } unit_def;
 
 typedef struct quantity {
-    const char *what;     /* "a duration", for "expected a duration such as ..." */
-    const char *noun;     /* "duration", for "expected a duration >= 0" */
-    const char *example;  /* two typical spellings */
-    const char *quantum;  /* what the value must be a whole number of, or NULL */
-    const char *max_text; /* the largest value, in words */
-    const unit_def *units;
-    size_t nunits;
+    const char *what;      /* "a duration", for "expected a duration such as ..." */
+    const char *example;   /* two typical spellings */
+    const char *quantum;   /* what the value must be a whole number of, or NULL */
+    const char *max_text;  /* the largest value, in words */
+    const unit_def *units; /* accepted units, largest first */
+    size_t nunits;         /* entries in units */
     const char *unit_list; /* the units, for "use ns, us, ..." */
 } quantity;
 
@@ -48,37 +46,51 @@ static const unit_def size_units[] = {
 static const unit_def bitrate_units[] = {
     {"Gbps", 1000000000, 9}, {"Mbps", 1000000, 6}, {"Kbps", 1000, 3}, {"bps", 1, 0}};
 
-static const quantity duration_q = {
-    "a duration", "duration", "250us or 1.5ms", "nanoseconds", "106751d", duration_units,
-    sizeof duration_units / sizeof duration_units[0], "ns, us, ms, s, m, h or d"};
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static const quantity size_q = {
-    "a size", "size", "5KiB or 1.5MB", "bytes", "8388607TiB", size_units,
-    sizeof size_units / sizeof size_units[0], "B, KiB, MiB, GiB, TiB, KB, MB, GB or TB"};
+static const quantity duration_q = {.what = "a duration",
+                                    .example = "250us or 1.5ms",
+                                    .quantum = "nanoseconds",
+                                    .max_text = "106751d",
+                                    .units = duration_units,
+                                    .nunits = COUNT(duration_units),
+                                    .unit_list = "ns, us, ms, s, m, h or d"};
 
-static const quantity bitrate_q = {
-    "a bit rate", "bit rate", "10Gbps or 500Mbps", NULL, "1e308bps", bitrate_units,
-    sizeof bitrate_units / sizeof bitrate_units[0], "bps, Kbps, Mbps or Gbps"};
+static const quantity size_q = {.what = "a size",
+                                .example = "5KiB or 1.5MB",
+                                .quantum = "bytes",
+                                .max_text = "8388607TiB",
+                                .units = size_units,
+                                .nunits = COUNT(size_units),
+                                .unit_list = "B, KiB, MiB, GiB, TiB, KB, MB, GB or TB"};
 
-static const quantity rate_q = {
-    "a rate", "rate", "2000/s or 5/ms", NULL, "1e308/s", duration_units,
-    sizeof duration_units / sizeof duration_units[0], "/ns, /us, /ms, /s, /m, /h or /d"};
+static const quantity bitrate_q = {.what = "a bit rate",
+                                   .example = "10Gbps or 500Mbps",
+                                   .max_text = "1e308bps",
+                                   .units = bitrate_units,
+                                   .nunits = COUNT(bitrate_units),
+                                   .unit_list = "bps, Kbps, Mbps or Gbps"};
 
-static const quantity money_q = {"an amount of money", "amount", "$0.045 or 0.045", NULL, "1e308",
-                                 NULL, 0, NULL};
-static const quantity prob_q = {"a probability", "probability", "25% or 0.25", NULL, "1", NULL, 0,
-                                NULL};
-static const quantity double_q = {"a number", "number", "1.5 or -2e-3", NULL, "1e308", NULL, 0,
-                                  NULL};
-static const quantity int_q = {"an integer", "integer", "42 or -7", NULL, "9223372036854775807",
-                               NULL, 0, NULL};
+static const quantity rate_q = {.what = "a rate",
+                                .example = "2000/s or 5/ms",
+                                .max_text = "1e308/s",
+                                .units = duration_units,
+                                .nunits = COUNT(duration_units),
+                                .unit_list = "/ns, /us, /ms, /s, /m, /h or /d"};
+
+static const quantity money_q = {
+    .what = "an amount of money", .example = "$0.045 or 0.045", .max_text = "1e308"};
+static const quantity prob_q = {.what = "a probability", .example = "25% or 0.25"};
+static const quantity double_q = {.what = "a number", .example = "1.5 or -2e-3"};
+static const quantity int_q = {.what = "an integer", .example = "42 or -7"};
 
 /* ---- messages ---------------------------------------------------------------------------- */
 
 static int fail_expected(const quantity *q, const char *s, const char *hint, vs_error *err)
 {
     char quoted[QUOTE_BUF];
-    if (!*s) return error_set(err, "expected %s such as %s, got an empty value", q->what, q->example);
+    if (!*s)
+        return error_set(err, "expected %s such as %s, got an empty value", q->what, q->example);
     return error_set(err, "expected %s such as %s, got %s%s", q->what, q->example,
                      units_format_quoted(s, QUOTE_CHARS, quoted, sizeof quoted), hint);
 }
@@ -94,14 +106,14 @@ static int fail_range(const char *what, const char *s, vs_error *err)
 static int fail_negative(const quantity *q, const char *s, vs_error *err)
 {
     char what[64];
-    snprintf(what, sizeof what, "a %s >= 0", q->noun);
+    snprintf(what, sizeof what, "%s >= 0", q->what);
     return fail_range(what, s, err);
 }
 
 static int fail_too_large(const quantity *q, const char *s, vs_error *err)
 {
-    char what[64];
-    snprintf(what, sizeof what, "a %s of at most %s", q->noun, q->max_text);
+    char what[96];
+    snprintf(what, sizeof what, "%s of at most %s", q->what, q->max_text);
     return fail_range(what, s, err);
 }
 
@@ -119,7 +131,10 @@ static int fail_unit(const quantity *q, const char *s, const char *unit, vs_erro
 
 /* ---- numbers ----------------------------------------------------------------------------- */
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static size_t digits_len(const char *s)
 {
@@ -212,15 +227,13 @@ static int exact_scale(decimal d, int64_t scale, int64_t *out)
     return 0;
 }
 
-/* strtod of s[0..len), a number_len match; returns -1 if too long to copy. */
+/* strtod of s[0..len), a number_len match; -1 if strtod reads another length (only possible
+ * under a locale whose decimal point is not '.'). */
 static int double_of(const char *s, size_t len, double *out)
 {
-    char text[NUMBER_MAX];
-    if (len >= sizeof text) return -1;
-    memcpy(text, s, len);
-    text[len] = '\0';
-    *out = strtod(text, NULL);
-    return 0;
+    char *end;
+    *out = strtod(s, &end);
+    return end == s + len ? 0 : -1;
 }
 
 /* ---- units ------------------------------------------------------------------------------- */
@@ -238,7 +251,8 @@ static int lookup_unit(const quantity *q, const char *s, const char *unit, const
 {
     if (!*unit && bare_unit) {
         *out = find_unit(q, bare_unit);
-        if (!*out) return error_set(err, "internal error: %s is not a unit of %s", bare_unit, q->what);
+        if (!*out)
+            return error_set(err, "internal error: %s is not a unit of %s", bare_unit, q->what);
         return 0;
     }
     *out = find_unit(q, unit);
@@ -255,13 +269,16 @@ static int parse_exact(const quantity *q, const char *s, const char *bare_unit, 
     if (lookup_unit(q, s, s + len, bare_unit, &u, err)) return -1;
     if (*s == '-') return fail_negative(q, s, err);
     switch (exact_scale(decimal_of(s, len), u->scale, &v)) {
-    case 1: return fail_too_large(q, s, err);
+    case 1:
+        return fail_too_large(q, s, err);
     case 2: {
         char what[64];
         snprintf(what, sizeof what, "a whole number of %s", q->quantum);
         return fail_range(what, s, err);
     }
-    default: *out = v; return 0;
+    default:
+        *out = v;
+        return 0;
     }
 }
 
@@ -436,21 +453,18 @@ char *units_format_duration(int64_t ns, char *buf, size_t n)
         snprintf(buf, n, "0s");
         return buf;
     }
-    return format_units(ns, duration_units, sizeof duration_units / sizeof duration_units[0],
-                        buf, n);
+    return format_units(ns, duration_units, COUNT(duration_units), buf, n);
 }
 
 char *units_format_size(int64_t bytes, char *buf, size_t n)
 {
-    return format_units(bytes, size_units, sizeof size_units / sizeof size_units[0], buf, n);
+    return format_units(bytes, size_units, COUNT(size_units), buf, n);
 }
 
 char *units_format_bitrate(double bps, char *buf, size_t n)
 {
     size_t i = 0;
-    while (i + 1 < sizeof bitrate_units / sizeof bitrate_units[0] &&
-           !(fabs(bps) >= (double)bitrate_units[i].scale))
-        i++;
+    while (i + 1 < COUNT(bitrate_units) && !(fabs(bps) >= (double)bitrate_units[i].scale)) i++;
     snprintf(buf, n, "%.6g%s", bps / (double)bitrate_units[i].scale, bitrate_units[i].name);
     return buf;
 }

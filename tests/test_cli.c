@@ -37,7 +37,8 @@ static void bad_bench_arguments_exit_2(void **st)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         RUN(&r, "bench", "phold", (char *)cases[i].opt, (char *)cases[i].val);
         assert_int_equal(r.code, 2);
-        if (!strstr(r.err, cases[i].says)) fail_msg("for %s %s got: %s", cases[i].opt, cases[i].val, r.err);
+        if (!strstr(r.err, cases[i].says))
+            fail_msg("for %s %s got: %s", cases[i].opt, cases[i].val, r.err);
         assert_non_null(strstr(r.err, "usage: vpcsim bench phold"));
         assert_string_equal(r.out, "");
     }

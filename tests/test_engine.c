@@ -31,13 +31,13 @@ static void sink_handle(void *state, vs_lp *self, const vs_event *ev)
     s->n++;
 }
 
-static const lp_kind sink_kind = {.name = "sink", .state_size = sizeof(sink_state),
-                                  .handle = sink_handle};
+static const lp_kind sink_kind = {
+    .name = "sink", .state_size = sizeof(sink_state), .handle = sink_handle};
 
 typedef struct source_arg {
-    uint32_t sink;  /* destination */
-    vs_time delay;  /* of every send */
-    int count;      /* sends at init */
+    uint32_t sink; /* destination */
+    vs_time delay; /* of every send */
+    int count;     /* sends at init */
 } source_arg;
 
 static void source_init(void *state, vs_lp *self, const void *arg)

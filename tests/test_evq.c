@@ -38,12 +38,15 @@ typedef enum { SPREAD_SMOOTH, SPREAD_BURSTY, SPREAD_OUTLIERS, SPREAD_HUGE, SPREA
 static vs_time draw_delay(rng_stream *r, spread s)
 {
     switch (s) {
-    case SPREAD_SMOOTH: return 1000 + (vs_time)rng_exponential(r, 5000);
-    case SPREAD_BURSTY: return (vs_time)rng_uniform_int(r, 4) * 1000; /* many equal times */
+    case SPREAD_SMOOTH:
+        return 1000 + (vs_time)rng_exponential(r, 5000);
+    case SPREAD_BURSTY:
+        return (vs_time)rng_uniform_int(r, 4) * 1000; /* many equal times */
     case SPREAD_OUTLIERS:
         return rng_uniform(r) < 0.01 ? (vs_time)rng_uniform_int(r, 1u << 30) * 1000
                                      : (vs_time)rng_exponential(r, 300);
-    default: return (vs_time)(rng_uniform(r) * (double)(VS_TIME_LIMIT / 64));
+    default:
+        return (vs_time)(rng_uniform(r) * (double)(VS_TIME_LIMIT / 64));
     }
 }
 
@@ -129,8 +132,7 @@ static void ladder_clustered_population(void **st)
         vs_event want = o.v[--o.n];
         assert_int_equal(got.time, want.time);
         assert_int_equal(got.tie, want.tie);
-        vs_event ev = {got.time + clustered(r), 1000000u + (uint32_t)i,
-                       0, 0, {{0}}};
+        vs_event ev = {got.time + clustered(r), 1000000u + (uint32_t)i, 0, 0, {{0}}};
         evq_push(q, &ev);
         oracle_push(&o, &ev);
         if (i % 10007 == 0) assert_true(evq_check(q));
@@ -176,8 +178,10 @@ static void registry(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(heap_against_oracle),     cmocka_unit_test(ladder_against_oracle),
-        cmocka_unit_test(ladder_clustered_population), cmocka_unit_test(tie_order),
+        cmocka_unit_test(heap_against_oracle),
+        cmocka_unit_test(ladder_against_oracle),
+        cmocka_unit_test(ladder_clustered_population),
+        cmocka_unit_test(tie_order),
         cmocka_unit_test(registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

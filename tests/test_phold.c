@@ -19,7 +19,8 @@ static result run_phold(const phold_params *p, vs_time end, int threads, const c
                         uint64_t seed)
 {
     vs_error err = {{0}};
-    vs_engine *e = engine_new(&(engine_opts){.threads = threads, .queue = queue, .seed = seed}, &err);
+    vs_engine *e =
+        engine_new(&(engine_opts){.threads = threads, .queue = queue, .seed = seed}, &err);
     assert_non_null(e);
     assert_int_equal(phold_setup(e, p, &err), 0);
     assert_int_equal(engine_run(e, end, &err), 0);
@@ -31,8 +32,8 @@ static result run_phold(const phold_params *p, vs_time end, int threads, const c
 static void checksum_same_for_any_threads_and_queue(void **st)
 {
     (void)st;
-    phold_params p = {.lps = 300, .start_events = 4, .remote = 0.5, .mean_ns = 1e6,
-                      .lookahead_ns = 400000};
+    phold_params p = {
+        .lps = 300, .start_events = 4, .remote = 0.5, .mean_ns = 1e6, .lookahead_ns = 400000};
     const vs_time end = 150 * VS_NS_PER_MS;
     result ref = run_phold(&p, end, 1, "heap", 7);
     const char *const *names = evq_type_names();
@@ -51,8 +52,12 @@ static void checksum_same_for_any_threads_and_queue(void **st)
 static void checksum_same_with_all_ties(void **st)
 {
     (void)st;
-    phold_params p = {.lps = 64, .start_events = 3, .remote = 1.0, .mean_ns = 0,
-                      .lookahead_ns = 1000, .groups = 8};
+    phold_params p = {.lps = 64,
+                      .start_events = 3,
+                      .remote = 1.0,
+                      .mean_ns = 0,
+                      .lookahead_ns = 1000,
+                      .groups = 8};
     result a = run_phold(&p, 200000, 1, "heap", 3), b = run_phold(&p, 200000, 4, "ladder", 3);
     assert_int_equal(a.checksum, b.checksum);
     assert_int_equal(a.events, (uint64_t)64 * 3 * 199); /* events at 1000, 2000, ..., 199000 */
@@ -63,12 +68,33 @@ static void checksum_same_with_all_ties(void **st)
 static void event_count_matches_renewal_theory(void **st)
 {
     (void)st;
-    phold_params p = {.lps = 256, .start_events = 4, .remote = 0.25, .mean_ns = 1e6,
-                      .lookahead_ns = 1000000};
+    phold_params p = {
+        .lps = 256, .start_events = 4, .remote = 0.25, .mean_ns = 1e6, .lookahead_ns = 1000000};
     const double t = 200, mu = 2, s2 = 1;
     double expected = 256 * 4 * (t / mu + (s2 - mu * mu) / (2 * mu * mu));
     result r = run_phold(&p, (vs_time)(t * 1e6), 2, NULL, 11);
     assert_true(fabs((double)r.events - expected) < 0.01 * expected);
+}
+
+/* No mutable globals: two engines alive at once, run interleaved, match runs made alone. */
+static void two_engines_in_one_process(void **st)
+{
+    (void)st;
+    phold_params p = {
+        .lps = 128, .start_events = 2, .remote = 0.3, .mean_ns = 1e6, .lookahead_ns = 500000};
+    result alone_a = run_phold(&p, 50 * VS_NS_PER_MS, 2, NULL, 21);
+    result alone_b = run_phold(&p, 80 * VS_NS_PER_MS, 1, "heap", 22);
+    vs_error err;
+    vs_engine *a = engine_new(&(engine_opts){.threads = 2, .seed = 21}, &err);
+    vs_engine *b = engine_new(&(engine_opts){.threads = 1, .queue = "heap", .seed = 22}, &err);
+    assert_int_equal(phold_setup(a, &p, &err), 0);
+    assert_int_equal(phold_setup(b, &p, &err), 0);
+    assert_int_equal(engine_run(b, 80 * VS_NS_PER_MS, &err), 0);
+    assert_int_equal(engine_run(a, 50 * VS_NS_PER_MS, &err), 0);
+    assert_int_equal(phold_checksum(a), alone_a.checksum);
+    assert_int_equal(phold_checksum(b), alone_b.checksum);
+    engine_free(a);
+    engine_free(b);
 }
 
 static void bad_params(void **st)
@@ -89,6 +115,7 @@ int main(void)
         cmocka_unit_test(checksum_same_for_any_threads_and_queue),
         cmocka_unit_test(checksum_same_with_all_ties),
         cmocka_unit_test(event_count_matches_renewal_theory),
+        cmocka_unit_test(two_engines_in_one_process),
         cmocka_unit_test(bad_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,10 +94,22 @@ static void moments(rng_stream *r, double (*draw)(rng_stream *, const double *),
     *var = s / (n - 1);
 }
 
-static double d_exp(rng_stream *r, const double *p) { return rng_exponential(r, p[0]); }
-static double d_uni(rng_stream *r, const double *p) { return p[0] * rng_uniform(r); }
-static double d_logn(rng_stream *r, const double *p) { return rng_lognormal(r, p[0], p[1]); }
-static double d_gamma(rng_stream *r, const double *p) { return rng_gamma(r, p[0], p[1]); }
+static double d_exp(rng_stream *r, const double *p)
+{
+    return rng_exponential(r, p[0]);
+}
+static double d_uni(rng_stream *r, const double *p)
+{
+    return p[0] * rng_uniform(r);
+}
+static double d_logn(rng_stream *r, const double *p)
+{
+    return rng_lognormal(r, p[0], p[1]);
+}
+static double d_gamma(rng_stream *r, const double *p)
+{
+    return rng_gamma(r, p[0], p[1]);
+}
 
 static void sampler_moments(void **st)
 {

@@ -10,9 +10,9 @@
 #include "vpcsim/error.h"
 
 enum {
-    CONFIG_MAX_DEPTH = 64,               /* nesting levels, counting aliased nodes in full */
-    CONFIG_MAX_ALIAS_NODES = 100000,     /* nodes that aliases may add to the expanded tree */
-    CONFIG_MAX_FILE_BYTES = 64 << 20     /* largest scenario file config_load_file reads */
+    CONFIG_MAX_DEPTH = 64,           /* nesting levels, counting aliased nodes in full */
+    CONFIG_MAX_ALIAS_NODES = 100000, /* nodes that aliases may add to the expanded tree */
+    CONFIG_MAX_FILE_BYTES = 64 << 20 /* largest scenario file config_load_file reads */
 };
 
 typedef enum config_kind { CONFIG_KIND_MAP, CONFIG_KIND_SEQ, CONFIG_KIND_SCALAR } config_kind;
@@ -30,9 +30,10 @@ typedef struct config_doc config_doc;
 config_doc *config_load_file(const char *path, vs_error *err);
 /* Loads one YAML document from data[0..len); name (e.g. "<stdin>", NULL for "<buffer>") is the
  * file name in positions. Returns the document, or NULL with `name:line:col: message` in err.
- * Rejected: syntax errors, more than one document, an empty stream, duplicate keys, keys that are
- * not scalars, tags, NUL characters in scalars, undefined aliases, nesting deeper than
- * CONFIG_MAX_DEPTH, aliases adding more than CONFIG_MAX_ALIAS_NODES nodes. */
+ * Rejected: syntax errors and invalid UTF-8, more than one document, duplicate keys, keys that
+ * are not non-empty scalars, tags (`!foo`, `!!str`), NUL characters in values, undefined aliases,
+ * nesting deeper than CONFIG_MAX_DEPTH, aliases adding more than CONFIG_MAX_ALIAS_NODES nodes.
+ * An empty stream (nothing, or only comments) loads as one null scalar at 1:1. */
 config_doc *config_load_buffer(const char *data, size_t len, const char *name, vs_error *err);
 /* Frees the document and all its nodes; NULL is a no-op. */
 void config_free(config_doc *doc);
@@ -78,18 +79,18 @@ int config_error_at(const config_node *node, vs_error *err, const char *fmt, ...
  * config_as_*(node, ..., out, err) convert one scalar node (a sequence item) the same way, the
  * message reading `file:line:col: expected ...`. Values follow units.h. */
 
-int config_get_duration(const config_node *map, const char *key, const char *dflt,
-                        int64_t *out_ns, vs_error *err);
+int config_get_duration(const config_node *map, const char *key, const char *dflt, int64_t *out_ns,
+                        vs_error *err);
 int config_get_size(const config_node *map, const char *key, const char *dflt, int64_t *out_bytes,
                     vs_error *err);
 int config_get_bitrate(const config_node *map, const char *key, const char *dflt, double *out_bps,
                        vs_error *err);
 int config_get_rate(const config_node *map, const char *key, const char *dflt, double *out_per_s,
                     vs_error *err);
-int config_get_money(const config_node *map, const char *key, const char *dflt,
-                     double *out_dollars, vs_error *err);
-int config_get_probability(const config_node *map, const char *key, const char *dflt,
-                           double *out_p, vs_error *err);
+int config_get_money(const config_node *map, const char *key, const char *dflt, double *out_dollars,
+                     vs_error *err);
+int config_get_probability(const config_node *map, const char *key, const char *dflt, double *out_p,
+                           vs_error *err);
 /* An integer in [min, max]. */
 int config_get_int(const config_node *map, const char *key, const char *dflt, int64_t min,
                    int64_t max, int64_t *out, vs_error *err);
@@ -100,8 +101,8 @@ int config_get_double(const config_node *map, const char *key, const char *dflt,
 int config_get_bool(const config_node *map, const char *key, const char *dflt, int *out,
                     vs_error *err);
 /* Any scalar but null (quote it: name: "null"); *out points into the document. */
-int config_get_string(const config_node *map, const char *key, const char *dflt,
-                      const char **out, vs_error *err);
+int config_get_string(const config_node *map, const char *key, const char *dflt, const char **out,
+                      vs_error *err);
 /* One of the NULL-terminated choices; *out_index is its index. The message lists the choices. */
 int config_get_enum(const config_node *map, const char *key, const char *dflt,
                     const char *const *choices, int *out_index, vs_error *err);
@@ -153,7 +154,8 @@ typedef struct config_keydef {
     const char *name;    /* the key as written in the file */
     config_type type;    /* what the value must be */
     const char *unit;    /* unit or range shown in the reference ("per second", "0..1"), or NULL */
-    const char *dflt;    /* default as written in a file; NULL = required; "" = optional, none */
+    const char *dflt;    /* default as in a file; NULL = required; "" = optional, no default
+                            (read such a key after config_find, not with a getter default) */
     const char *meaning; /* one line for the reference */
 } config_keydef;
 

@@ -14,6 +14,6 @@ typedef struct vs_error {
 /* Formats the message into err (if not NULL); always returns -1 so callers can
  * `return error_set(err, "...")`. */
 int error_set(vs_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int error_vset(vs_error *err, const char *fmt, va_list ap);
+int error_vset(vs_error *err, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

@@ -13,9 +13,9 @@ void rng_free(rng_stream *r); /* NULL is a no-op */
 /* Re-seeds r from (seed, name): same pair, same sequence; distinct names, distinct streams. */
 void rng_seed(rng_stream *r, uint64_t seed, const char *name);
 
-uint64_t rng_next_u64(rng_stream *r);              /* raw 64-bit output */
-double rng_uniform(rng_stream *r);                 /* [0, 1) */
-double rng_uniform_pos(rng_stream *r);             /* (0, 1) */
+uint64_t rng_next_u64(rng_stream *r);                /* raw 64-bit output */
+double rng_uniform(rng_stream *r);                   /* [0, 1) */
+double rng_uniform_pos(rng_stream *r);               /* (0, 1) */
 uint32_t rng_uniform_int(rng_stream *r, uint32_t n); /* [0, n), n >= 1 */
 double rng_exponential(rng_stream *r, double mean);
 double rng_gaussian(rng_stream *r, double sigma);

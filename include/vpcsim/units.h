@@ -19,7 +19,7 @@
  * at most INT64_MAX ns (about 106751d). A bare number is an error. */
 int units_parse_duration(const char *s, int64_t *out_ns, vs_error *err);
 /* As units_parse_duration, but a bare number is read in bare_unit (e.g. "ms"); bare_unit must be
- * one of the duration units, else the call fails. */
+ * one of the duration units, else a bare number fails with "internal error"; NULL: no default. */
 int units_parse_duration_default(const char *s, const char *bare_unit, int64_t *out_ns,
                                  vs_error *err);
 
