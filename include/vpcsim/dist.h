@@ -1,0 +1,56 @@
+/* Distributions of durations (latencies, service and think times), read from scenario values and
+ * sampled in nanoseconds from an LP's stream. A scalar ("250us") is a constant; a map names the
+ * family: {dist: lognormal, median: 20ms, sigma: 0.6} or {dist: lognormal, p50: 12ms, p99: 105ms},
+ * exponential (mean), normal (mean, sd; truncated at 0), uniform (low, high), gamma (shape,
+ * mean), weibull (shape, scale), pareto (alpha, scale), empirical (quantiles: [[p, value], ...]),
+ * mixture (parts: [{weight, ...}]); every family takes `min` (a shift: the positive minimum). */
+#ifndef VPCSIM_DIST_H
+#define VPCSIM_DIST_H
+
+#include <stdint.h>
+
+#include "vpcsim/config.h"
+#include "vpcsim/rng.h"
+
+typedef enum dist_family {
+    DIST_CONSTANT,
+    DIST_EXPONENTIAL,
+    DIST_NORMAL,
+    DIST_UNIFORM,
+    DIST_LOGNORMAL,
+    DIST_GAMMA,
+    DIST_WEIBULL,
+    DIST_PARETO,
+    DIST_EMPIRICAL,
+    DIST_MIXTURE
+} dist_family;
+
+enum { DIST_MAX_POINTS = 32, DIST_MAX_PARTS = 8 };
+
+typedef struct dist dist;
+struct dist {
+    dist_family family;
+    int64_t min_ns; /* added to every sample */
+    double a, b;    /* family parameters in ns where they are times (see dist.c) */
+    int npoints;    /* empirical: (p, value) points, p increasing to 1 */
+    double p[DIST_MAX_POINTS], v[DIST_MAX_POINTS];
+    int nparts; /* mixture */
+    double weight[DIST_MAX_PARTS];
+    const dist *parts[DIST_MAX_PARTS]; /* owned by the dist_set that made this */
+};
+
+/* Owns the distributions read from one document (mixtures' parts included). */
+typedef struct dist_set dist_set;
+dist_set *dist_set_new(void);    /* NULL if out of memory */
+void dist_set_free(dist_set *s); /* NULL is a no-op */
+
+/* Reads a distribution from node (a scalar duration or a map). Returns it (owned by set), or
+ * NULL with `file:line:col: message` in err. */
+const dist *dist_read(dist_set *set, const config_node *node, vs_error *err);
+/* A constant (no file): for defaults. */
+const dist *dist_constant(dist_set *set, int64_t ns);
+
+int64_t dist_sample_ns(const dist *d, rng_stream *r); /* >= min_ns, never negative */
+double dist_mean_ns(const dist *d);                   /* analytic mean (NaN if infinite) */
+
+#endif

@@ -1,0 +1,336 @@
+/* Duration distributions: read from the configuration tree (strict keys, positioned errors) and
+ * sampled through GSL via the LP's stream. Sampling is called per request hop: no allocation. */
+#include "vpcsim/dist.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+
+struct dist_set {
+    dist **all; /* every distribution made */
+    size_t n;   /* made */
+    size_t cap; /* allocated slots */
+};
+
+dist_set *dist_set_new(void)
+{
+    return calloc(1, sizeof(dist_set));
+}
+
+void dist_set_free(dist_set *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->n; i++) free(s->all[i]);
+    free(s->all);
+    free(s);
+}
+
+static dist *dist_alloc(dist_set *s, dist_family f)
+{
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        dist **all = realloc(s->all, cap * sizeof *all);
+        if (!all) return NULL;
+        s->all = all;
+        s->cap = cap;
+    }
+    dist *d = calloc(1, sizeof *d);
+    if (d) {
+        d->family = f;
+        s->all[s->n++] = d;
+    }
+    return d;
+}
+
+const dist *dist_constant(dist_set *set, int64_t ns)
+{
+    dist *d = dist_alloc(set, DIST_CONSTANT);
+    if (d) d->a = (double)ns;
+    return d;
+}
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+static const char *const family_names[] = {"constant",  "exponential", "normal",  "uniform",
+                                           "lognormal", "gamma",       "weibull", "pareto",
+                                           "empirical", "mixture",     NULL};
+
+/* The keys a family accepts: dist, min, its own, and weight when it is a mixture part. */
+static int check_family_keys(const config_node *m, const char *k1, const char *k2, bool part,
+                             vs_error *err)
+{
+    const char *keys[6];
+    int n = 0;
+    keys[n++] = "dist";
+    keys[n++] = "min";
+    if (k1) keys[n++] = k1;
+    if (k2) keys[n++] = k2;
+    if (part) keys[n++] = "weight";
+    keys[n] = NULL;
+    return config_check_keys(m, keys, err);
+}
+
+static int get_positive_ns(const config_node *m, const char *key, double *out, vs_error *err)
+{
+    int64_t ns;
+    if (config_get_duration(m, key, NULL, &ns, err)) return -1;
+    if (ns <= 0) return config_error_at(config_find(m, key), err, "%s must be > 0", key);
+    *out = (double)ns;
+    return 0;
+}
+
+static int read_lognormal(const config_node *m, dist *d, bool part, vs_error *err)
+{
+    if (config_find(m, "median")) {
+        if (check_family_keys(m, "median", "sigma", part, err) ||
+            get_positive_ns(m, "median", &d->a, err) ||
+            config_get_double(m, "sigma", NULL, 1e-9, 20, &d->b, err))
+            return -1;
+        d->a = log(d->a);
+        return 0;
+    }
+    double p50, p99;
+    if (check_family_keys(m, "p50", "p99", part, err) || get_positive_ns(m, "p50", &p50, err) ||
+        get_positive_ns(m, "p99", &p99, err))
+        return -1;
+    if (p99 <= p50)
+        return config_error_at(config_find(m, "p99"), err, "p99 must be greater than p50");
+    d->a = log(p50);
+    d->b = (log(p99) - log(p50)) / gsl_cdf_ugaussian_Pinv(0.99);
+    return 0;
+}
+
+static int read_two(const config_node *m, dist *d, const char *ka, const char *kb, bool a_time,
+                    bool b_time, bool part, vs_error *err)
+{
+    if (check_family_keys(m, ka, kb, part, err)) return -1;
+    if (a_time ? get_positive_ns(m, ka, &d->a, err)
+               : config_get_double(m, ka, NULL, 1e-9, 1e9, &d->a, err))
+        return -1;
+    if (!kb) return 0;
+    return b_time ? get_positive_ns(m, kb, &d->b, err)
+                  : config_get_double(m, kb, NULL, 1e-9, 1e9, &d->b, err);
+}
+
+static int read_empirical(const config_node *m, dist *d, bool part, vs_error *err)
+{
+    const config_node *q;
+    if (check_family_keys(m, "quantiles", NULL, part, err) ||
+        config_get_seq(m, "quantiles", 1, &q, err))
+        return -1;
+    size_t n = config_len(q);
+    if (n < 1 || n > DIST_MAX_POINTS)
+        return config_error_at(q, err, "quantiles needs 1 to %d [p, value] pairs", DIST_MAX_POINTS);
+    for (size_t i = 0; i < n; i++) {
+        const config_node *pair = config_at(q, i);
+        int64_t ns;
+        if (config_kind_of(pair) != CONFIG_KIND_SEQ || config_len(pair) != 2)
+            return config_error_at(pair, err, "expected a pair [p, value] such as [0.99, 80ms]");
+        if (config_as_probability(config_at(pair, 0), &d->p[i], err) ||
+            config_as_duration(config_at(pair, 1), &ns, err))
+            return -1;
+        d->v[i] = (double)ns;
+        if (i > 0 && (d->p[i] <= d->p[i - 1] || d->v[i] < d->v[i - 1]))
+            return config_error_at(pair, err,
+                                   "quantiles must increase in p and not decrease in value");
+    }
+    if (d->p[n - 1] != 1.0)
+        return config_error_at(config_at(q, n - 1), err, "the last quantile must have p = 1");
+    d->npoints = (int)n;
+    return 0;
+}
+
+static const dist *read_any(dist_set *set, const config_node *node, int depth, vs_error *err);
+
+static int read_mixture(dist_set *set, const config_node *m, dist *d, int depth, vs_error *err)
+{
+    const config_node *parts;
+    if (check_family_keys(m, "parts", NULL, depth > 0, err) ||
+        config_get_seq(m, "parts", 1, &parts, err))
+        return -1;
+    size_t n = config_len(parts);
+    if (n < 1 || n > DIST_MAX_PARTS)
+        return config_error_at(parts, err, "a mixture needs 1 to %d parts", DIST_MAX_PARTS);
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const config_node *part = config_at(parts, i);
+        if (config_get_double(part, "weight", NULL, 1e-12, 1e12, &d->weight[i], err)) return -1;
+        if (!(d->parts[i] = read_any(set, part, depth + 1, err))) return -1;
+        total += d->weight[i];
+    }
+    for (size_t i = 0; i < n; i++) d->weight[i] /= total;
+    d->nparts = (int)n;
+    return 0;
+}
+
+static int read_family(dist_set *set, const config_node *m, dist *d, int depth, vs_error *err)
+{
+    bool part = depth > 0;
+    switch (d->family) {
+    case DIST_CONSTANT:
+        return read_two(m, d, "value", NULL, true, false, part, err);
+    case DIST_EXPONENTIAL:
+        return read_two(m, d, "mean", NULL, true, false, part, err);
+    case DIST_NORMAL:
+        return read_two(m, d, "mean", "sd", true, true, part, err);
+    case DIST_UNIFORM:
+        return read_two(m, d, "low", "high", true, true, part, err);
+    case DIST_LOGNORMAL:
+        return read_lognormal(m, d, part, err);
+    case DIST_GAMMA:
+        return read_two(m, d, "shape", "mean", false, true, part, err);
+    case DIST_WEIBULL:
+        return read_two(m, d, "shape", "scale", false, true, part, err);
+    case DIST_PARETO:
+        return read_two(m, d, "alpha", "scale", false, true, part, err);
+    case DIST_EMPIRICAL:
+        return read_empirical(m, d, part, err);
+    case DIST_MIXTURE:
+        return read_mixture(set, m, d, depth, err);
+    }
+    return -1;
+}
+
+/* A map: the family, its parameters, min. A mixture part's `weight` is read by the mixture. */
+static const dist *read_map(dist_set *set, const config_node *node, int depth, vs_error *err)
+{
+    int f;
+    if (config_get_enum(node, "dist", NULL, family_names, &f, err)) return NULL;
+    dist *d = dist_alloc(set, (dist_family)f);
+    int64_t min = 0;
+    if (!d) return error_set(err, "out of memory"), NULL;
+    if (config_get_duration(node, "min", "0ns", &min, err)) return NULL;
+    if (min < 0) return config_error_at(config_find(node, "min"), err, "min must be >= 0"), NULL;
+    d->min_ns = min;
+    if (read_family(set, node, d, depth, err)) return NULL;
+    if (d->family == DIST_UNIFORM && d->b < d->a)
+        return config_error_at(config_find(node, "high"), err, "high must be >= low"), NULL;
+    if (d->family == DIST_GAMMA) d->b /= d->a; /* mean -> scale */
+    return d;
+}
+
+static const dist *read_any(dist_set *set, const config_node *node, int depth, vs_error *err)
+{
+    if (depth > 4) return config_error_at(node, err, "mixtures nest at most 4 deep"), NULL;
+    if (config_kind_of(node) == CONFIG_KIND_SCALAR) {
+        int64_t ns;
+        if (config_as_duration(node, &ns, err)) return NULL;
+        if (ns < 0) return config_error_at(node, err, "a duration must be >= 0"), NULL;
+        const dist *d = dist_constant(set, ns);
+        return d ? d : (error_set(err, "out of memory"), NULL);
+    }
+    if (config_kind_of(node) != CONFIG_KIND_MAP)
+        return config_error_at(node, err,
+                               "expected a duration or a distribution map such as "
+                               "{dist: lognormal, median: 20ms, sigma: 0.6}"),
+               NULL;
+    return read_map(set, node, depth, err);
+}
+
+const dist *dist_read(dist_set *set, const config_node *node, vs_error *err)
+{
+    return read_any(set, node, 0, err);
+}
+
+/* ---- sampling ----------------------------------------------------------------------------- */
+
+static double empirical_inverse(const dist *d, double u)
+{
+    if (u <= d->p[0]) return d->v[0];
+    for (int i = 1; i < d->npoints; i++)
+        if (u <= d->p[i])
+            return d->v[i - 1] +
+                   (d->v[i] - d->v[i - 1]) * (u - d->p[i - 1]) / (d->p[i] - d->p[i - 1]);
+    return d->v[d->npoints - 1];
+}
+
+static double sample_body(const dist *d, rng_stream *r)
+{
+    switch (d->family) {
+    case DIST_CONSTANT:
+        return d->a;
+    case DIST_EXPONENTIAL:
+        return rng_exponential(r, d->a);
+    case DIST_NORMAL:
+        for (int i = 0; i < 64; i++) { /* truncated at 0 by rejection */
+            double x = d->a + rng_gaussian(r, d->b);
+            if (x >= 0) return x;
+        }
+        return 0;
+    case DIST_UNIFORM:
+        return d->a + (d->b - d->a) * rng_uniform(r);
+    case DIST_LOGNORMAL:
+        return rng_lognormal(r, d->a, d->b);
+    case DIST_GAMMA:
+        return rng_gamma(r, d->a, d->b);
+    case DIST_WEIBULL:
+        return rng_weibull(r, d->b, d->a);
+    case DIST_PARETO:
+        return rng_pareto(r, d->a, d->b);
+    case DIST_EMPIRICAL:
+        return empirical_inverse(d, rng_uniform(r));
+    case DIST_MIXTURE: {
+        double u = rng_uniform(r);
+        int i = 0;
+        while (i < d->nparts - 1 && u >= d->weight[i]) u -= d->weight[i++];
+        return (double)dist_sample_ns(d->parts[i], r);
+    }
+    }
+    return 0;
+}
+
+int64_t dist_sample_ns(const dist *d, rng_stream *r)
+{
+    double x = sample_body(d, r);
+    if (!(x >= 0)) x = 0;
+    if (x > 9.0e18) x = 9.0e18; /* heavy tails stay representable */
+    return d->min_ns + (int64_t)(x + 0.5);
+}
+
+static double empirical_mean(const dist *d)
+{
+    double m = d->p[0] * d->v[0];
+    for (int i = 1; i < d->npoints; i++) m += (d->p[i] - d->p[i - 1]) * (d->v[i] + d->v[i - 1]) / 2;
+    return m;
+}
+
+static double body_mean(const dist *d)
+{
+    switch (d->family) {
+    case DIST_CONSTANT:
+    case DIST_EXPONENTIAL:
+        return d->a;
+    case DIST_NORMAL: { /* truncated at 0: mean + sd * phi(alpha) / Q(alpha), alpha = -mean/sd */
+        double alpha = -d->a / d->b;
+        return d->a + d->b * gsl_ran_ugaussian_pdf(alpha) / gsl_cdf_ugaussian_Q(alpha);
+    }
+    case DIST_UNIFORM:
+        return (d->a + d->b) / 2;
+    case DIST_LOGNORMAL:
+        return exp(d->a + d->b * d->b / 2);
+    case DIST_GAMMA:
+        return d->a * d->b;
+    case DIST_WEIBULL:
+        return d->b * gsl_sf_gamma(1 + 1 / d->a);
+    case DIST_PARETO:
+        return d->a > 1 ? d->a * d->b / (d->a - 1) : NAN;
+    case DIST_EMPIRICAL:
+        return empirical_mean(d);
+    case DIST_MIXTURE: {
+        double m = 0;
+        for (int i = 0; i < d->nparts; i++) m += d->weight[i] * dist_mean_ns(d->parts[i]);
+        return m;
+    }
+    }
+    return NAN;
+}
+
+double dist_mean_ns(const dist *d)
+{
+    return (double)d->min_ns + body_mean(d);
+}
