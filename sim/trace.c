@@ -1,0 +1,240 @@
+/* HDF5 writer (see trace.h). Tables grow by H5Dset_extent and a hyperslab write per block;
+ * chunks of 16 Ki rows, shuffle + deflate level 4, so h5py, h5dump and pandas read them as-is. */
+#include "trace.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { CHUNK_ROWS = 16384, MAX_TABLES = 4096 };
+
+struct trace_table {
+    trace_file *file; /* owner */
+    hid_t dset;       /* the dataset */
+    hid_t type;       /* its memory compound type */
+    size_t row_size;  /* bytes per row in memory */
+    uint64_t rows;    /* rows written */
+};
+
+struct trace_file {
+    hid_t h5;                        /* the open temporary file */
+    char *path;                      /* final path */
+    char *tmp;                       /* temporary path */
+    trace_table *tables[MAX_TABLES]; /* open tables, closed by trace_close */
+    size_t ntables;
+};
+
+static hid_t h5_type(trace_type t)
+{
+    switch (t) {
+    case TRACE_I64:
+        return H5T_NATIVE_INT64;
+    case TRACE_U64:
+        return H5T_NATIVE_UINT64;
+    case TRACE_I32:
+        return H5T_NATIVE_INT32;
+    case TRACE_U32:
+        return H5T_NATIVE_UINT32;
+    case TRACE_U8:
+        return H5T_NATIVE_UINT8;
+    case TRACE_F64:
+        return H5T_NATIVE_DOUBLE;
+    }
+    return H5T_NATIVE_INT64;
+}
+
+trace_file *trace_create(const char *path, vs_error *err)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors come back as values, not on stderr */
+    trace_file *f = calloc(1, sizeof *f);
+    size_t n = strlen(path) + 32;
+    if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(n))) {
+        if (f) free(f->path);
+        free(f);
+        error_set(err, "out of memory");
+        return NULL;
+    }
+    snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    f->h5 = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f->h5 < 0) {
+        error_set(err, "%s: cannot create (is the folder there and writable?)", f->tmp);
+        free(f->tmp), free(f->path), free(f);
+        return NULL;
+    }
+    return f;
+}
+
+int trace_group(trace_file *f, const char *group, vs_error *err)
+{
+    if (strcmp(group, "/") == 0 || H5Lexists(f->h5, group, H5P_DEFAULT) > 0) return 0;
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t g = H5Gcreate2(f->h5, group, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Pclose(lcpl);
+    if (g < 0) return error_set(err, "%s: cannot create group %s", f->path, group);
+    H5Gclose(g);
+    return 0;
+}
+
+static int put_attr(trace_file *f, const char *group, const char *name, hid_t type,
+                    const void *value, vs_error *err)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (H5Aexists_by_name(f->h5, group, name, H5P_DEFAULT) > 0)
+        H5Adelete_by_name(f->h5, group, name, H5P_DEFAULT);
+    hid_t a =
+        H5Acreate_by_name(f->h5, group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = a < 0 ? -1 : H5Awrite(a, type, value);
+    if (a >= 0) H5Aclose(a);
+    H5Sclose(space);
+    return rc < 0 ? error_set(err, "%s: cannot write attribute %s on %s", f->path, name, group) : 0;
+}
+
+int trace_attr_str(trace_file *f, const char *group, const char *name, const char *value,
+                   vs_error *err)
+{
+    hid_t t = H5Tcopy(H5T_C_S1); /* variable-length UTF-8: h5py reads it as str */
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    int rc = put_attr(f, group, name, t, &value, err);
+    H5Tclose(t);
+    return rc;
+}
+
+int trace_attr_i64(trace_file *f, const char *group, const char *name, int64_t value, vs_error *err)
+{
+    return put_attr(f, group, name, H5T_NATIVE_INT64, &value, err);
+}
+
+int trace_attr_f64(trace_file *f, const char *group, const char *name, double value, vs_error *err)
+{
+    return put_attr(f, group, name, H5T_NATIVE_DOUBLE, &value, err);
+}
+
+static hid_t compound_type(const trace_col *cols, size_t ncols, size_t row_size)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, row_size);
+    for (size_t i = 0; i < ncols; i++)
+        H5Tinsert(t, cols[i].name, cols[i].offset, h5_type(cols[i].type));
+    return t;
+}
+
+static hid_t chunked_props(void)
+{
+    hsize_t chunk = CHUNK_ROWS;
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, &chunk);
+    H5Pset_shuffle(dcpl);
+    H5Pset_deflate(dcpl, 4);
+    return dcpl;
+}
+
+/* "units" attribute: the columns' units in field order, comma-separated ("" where none). */
+static int units_attr(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
+                      vs_error *err)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < ncols; i++) len += (cols[i].unit ? strlen(cols[i].unit) : 0) + 1;
+    char *s = calloc(len, 1);
+    if (!s) return error_set(err, "out of memory");
+    for (size_t i = 0; i < ncols; i++) {
+        if (i) strcat(s, ",");
+        if (cols[i].unit) strcat(s, cols[i].unit);
+    }
+    int rc = trace_attr_str(f, path, "units", s, err);
+    free(s);
+    return rc;
+}
+
+trace_table *trace_table_new(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
+                             size_t row_size, vs_error *err)
+{
+    if (f->ntables == MAX_TABLES) return error_set(err, "too many tables"), NULL;
+    trace_table *t = calloc(1, sizeof *t);
+    if (!t) return error_set(err, "out of memory"), NULL;
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED;
+    hid_t space = H5Screate_simple(1, &zero, &unlimited), dcpl = chunked_props();
+    t->file = f;
+    t->row_size = row_size;
+    t->type = compound_type(cols, ncols, row_size);
+    t->dset = H5Dcreate2(f->h5, path, t->type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    H5Sclose(space);
+    H5Pclose(dcpl);
+    if (t->dset < 0) {
+        H5Tclose(t->type);
+        free(t);
+        return error_set(err, "%s: cannot create table %s", f->path, path), NULL;
+    }
+    f->tables[f->ntables++] = t;
+    if (units_attr(f, path, cols, ncols, err)) return NULL; /* closed with the file */
+    return t;
+}
+
+int trace_table_append(trace_table *t, const void *rows, size_t n, vs_error *err)
+{
+    if (n == 0) return 0;
+    hsize_t start = t->rows, count = n, size = t->rows + n;
+    if (H5Dset_extent(t->dset, &size) < 0) return error_set(err, "cannot extend a table");
+    hid_t file_space = H5Dget_space(t->dset), mem_space = H5Screate_simple(1, &count, NULL);
+    H5Sselect_hyperslab(file_space, H5S_SELECT_SET, &start, NULL, &count, NULL);
+    herr_t rc = H5Dwrite(t->dset, t->type, mem_space, file_space, H5P_DEFAULT, rows);
+    H5Sclose(mem_space);
+    H5Sclose(file_space);
+    if (rc < 0) return error_set(err, "%s: write failed (disk full?)", t->file->path);
+    t->rows = size;
+    return 0;
+}
+
+uint64_t trace_table_rows(const trace_table *t)
+{
+    return t->rows;
+}
+
+void trace_table_close(trace_table *t)
+{
+    if (t->dset >= 0) H5Dclose(t->dset);
+    if (t->type >= 0) H5Tclose(t->type);
+    t->dset = t->type = -1;
+}
+
+static void close_all(trace_file *f)
+{
+    for (size_t i = 0; i < f->ntables; i++) {
+        trace_table_close(f->tables[i]);
+        free(f->tables[i]);
+    }
+    f->ntables = 0;
+    if (f->h5 >= 0) H5Fclose(f->h5);
+    f->h5 = -1;
+}
+
+static void file_free(trace_file *f)
+{
+    free(f->path);
+    free(f->tmp);
+    free(f);
+}
+
+int trace_close(trace_file *f, bool complete, vs_error *err)
+{
+    int rc = trace_attr_i64(f, "/", "complete", complete ? 1 : 0, err);
+    if (rc == 0 && H5Fflush(f->h5, H5F_SCOPE_GLOBAL) < 0)
+        rc = error_set(err, "%s: flush failed (disk full?)", f->tmp);
+    close_all(f);
+    if (rc == 0 && rename(f->tmp, f->path) != 0)
+        rc = error_set(err, "cannot rename %s to %s", f->tmp, f->path);
+    if (rc) remove(f->tmp);
+    file_free(f);
+    return rc;
+}
+
+void trace_abort(trace_file *f)
+{
+    if (!f) return;
+    close_all(f);
+    remove(f->tmp);
+    file_free(f);
+}
