@@ -42,7 +42,7 @@ void hist_bucket_range(int bucket, int64_t *lo, int64_t *hi)
     int shift = bucket / (int)SUB - 1;
     int64_t sub = bucket - (int64_t)shift * SUB;
     *lo = sub << shift;
-    *hi = *lo + ((int64_t)1 << shift) - 1;
+    *hi = *lo + (((int64_t)1 << shift) - 1);
 }
 
 void hist_record_n(hist *h, int64_t v, uint64_t n)

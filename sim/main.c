@@ -10,6 +10,7 @@ static void usage(FILE *f)
 {
     fputs("usage: vpcsim <command> [options]\n"
           "commands:\n"
+          "  check FILE [--json]     validate a scenario: paths, verdicts, static cost\n"
           "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
           "  --version               print the version\n",
           f);
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "bench") == 0) return bench_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0) return check_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0) {
         puts("vpcsim " VPCSIM_VERSION);
         return 0;

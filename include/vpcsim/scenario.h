@@ -44,5 +44,8 @@ int scenario_find_arch(const scenario *s, const char *name);
  * meaning) generated from the loader's own key tables. docs/scenario-keys.md is this output; a
  * test checks they agree. */
 void scenario_write_key_reference(FILE *f);
+/* The key table of one section of that reference, by its title ("vpcs[]", "workloads[].traffic",
+ * "top level"), or NULL: what the loader accepts there, for tests and tools. */
+const config_keydef *scenario_keydefs(const char *section);
 
 #endif

@@ -190,6 +190,8 @@ typedef struct topo_tgw_attachment {
     int32_t *subnets; /* one per AZ the attachment serves */
     size_t nsubnets;
     int32_t route_table; /* TGW route table associated, index into the TGW's tables */
+    bool dx_gateway;     /* a Direct Connect gateway attachment (vpc is -1) */
+    bool vpn;            /* a Site-to-Site VPN attachment (vpc is -1) */
 } topo_tgw_attachment;
 
 typedef struct topo_tgw_route {
@@ -321,6 +323,8 @@ typedef struct topo_workload {
     int64_t timeout_ns;
     retry_mode retry;
     int32_t max_attempts;
+    const config_node *traffic; /* the `traffic:` map as written, for keys that depend on the
+                                   arrival kind (on/off, schedule, file), or NULL */
 } topo_workload;
 
 /* ---- the whole ------------------------------------------------------------------------------- */

@@ -1,0 +1,429 @@
+/* `vpcsim check` end to end through the binary: usage and bad input exit 2 with the loader's
+ * file:line:col message; scenarios under tests/scenarios/check/ print paths, verdicts and the
+ * static monthly cost (amounts worked by hand from the price table); --json is one valid JSON
+ * document (checked by a small validator below) with strings escaped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <stdbool.h>
+
+#include "cli_run.h"
+
+#define RUN(res, ...)                                                                              \
+    assert_int_equal(cli_run((char *const[]){"vpcsim", __VA_ARGS__, NULL}, res), 0)
+
+/* A file of the source tree (tests/scenarios/check/NAME). */
+static char *scenario_path(const char *name, char *buf, size_t n)
+{
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    assert_non_null(src);
+    snprintf(buf, n, "%s/tests/scenarios/check/%s", src, name);
+    return buf;
+}
+
+/* Reports can outgrow cli_run's 8 KiB buffers (which keep a wrapped tail): this runs the binary
+ * with stdout to a file and reads all of it. Returns the exit code; *out is malloc'd. */
+static int run_report(char *const argv[], char **out, char *err, size_t nerr)
+{
+    char out_path[] = "/tmp/vpcsim-check-out-XXXXXX", err_path[] = "/tmp/vpcsim-check-err-XXXXXX";
+    int fo = mkstemp(out_path), fe = mkstemp(err_path), status = 0;
+    assert_true(fo >= 0 && fe >= 0 && getenv("VPCSIM_BIN"));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(getenv("VPCSIM_BIN"), argv);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    off_t len = lseek(fo, 0, SEEK_END);
+    *out = calloc((size_t)len + 1, 1);
+    assert_non_null(*out);
+    assert_int_equal(pread(fo, *out, (size_t)len, 0), (ssize_t)len);
+    ssize_t got = pread(fe, err, nerr - 1, 0);
+    err[got > 0 ? got : 0] = 0;
+    close(fo), close(fe);
+    unlink(out_path), unlink(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+#define REPORT(out, ...)                                                                           \
+    do {                                                                                           \
+        char err_[4096];                                                                           \
+        int code_ =                                                                                \
+            run_report((char *const[]){"vpcsim", __VA_ARGS__, NULL}, &(out), err_, sizeof err_);   \
+        if (code_ != 0) fail_msg("exit %d: %s", code_, err_);                                      \
+        assert_string_equal(err_, "");                                                             \
+    } while (0)
+
+static void assert_has(const char *text, const char *want)
+{
+    if (!strstr(text, want)) fail_msg("missing \"%s\" in:\n%s", want, text);
+}
+
+static void assert_lacks(const char *text, const char *unwanted)
+{
+    if (strstr(text, unwanted)) fail_msg("unexpected \"%s\" in:\n%s", unwanted, text);
+}
+
+/* The text from the line that starts with start up to the next line that starts with end (or
+ * the end of text), copied into buf. */
+static const char *section(const char *text, const char *start, const char *end, char *buf,
+                           size_t n)
+{
+    const char *a = strstr(text, start), *b;
+    if (!a) fail_msg("no section \"%s\" in:\n%s", start, text);
+    b = end ? strstr(a + strlen(start), end) : NULL;
+    size_t len = b ? (size_t)(b - a) : strlen(a);
+    snprintf(buf, n, "%.*s", (int)len, a);
+    return buf;
+}
+
+/* ---- a small JSON validator (RFC 8259 grammar; no semantic checks) --------------------------- */
+
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') p++;
+    return p;
+}
+
+static const char *json_str(const char *p)
+{
+    if (*p++ != '"') return NULL;
+    while (*p != '"') {
+        if ((unsigned char)*p < 0x20) return NULL; /* raw control characters are invalid */
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int i = 1; i <= 4; i++)
+                    if (!isxdigit((unsigned char)p[i])) return NULL;
+                p += 4;
+            } else if (!strchr("\"\\/bfnrt", *p) || !*p) {
+                return NULL;
+            }
+        }
+        p++;
+    }
+    return p + 1;
+}
+
+static const char *json_num(const char *p)
+{
+    if (*p == '-') p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (isdigit((unsigned char)*p)) p++;
+    else
+        return NULL;
+    if (*p == '.') {
+        if (!isdigit((unsigned char)*++p)) return NULL;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!isdigit((unsigned char)*p)) return NULL;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    return p;
+}
+
+static const char *json_members(const char *p, char close, int depth)
+{
+    p = json_ws(p + 1);
+    if (*p == close) return p + 1;
+    for (;;) {
+        if (close == '}') {
+            if (!(p = json_str(json_ws(p)))) return NULL;
+            p = json_ws(p);
+            if (*p++ != ':') return NULL;
+        }
+        if (!(p = json_value(p, depth + 1))) return NULL;
+        p = json_ws(p);
+        if (*p == close) return p + 1;
+        if (*p++ != ',') return NULL;
+    }
+}
+
+static const char *json_value(const char *p, int depth)
+{
+    p = json_ws(p);
+    if (depth > 64) return NULL;
+    if (*p == '{') return json_members(p, '}', depth);
+    if (*p == '[') return json_members(p, ']', depth);
+    if (*p == '"') return json_str(p);
+    if (strncmp(p, "true", 4) == 0) return p + 4;
+    if (strncmp(p, "false", 5) == 0) return p + 5;
+    if (strncmp(p, "null", 4) == 0) return p + 4;
+    return json_num(p);
+}
+
+static bool json_valid(const char *text)
+{
+    const char *end = json_value(text, 0);
+    return end && *json_ws(end) == 0;
+}
+
+static void json_validator_knows_good_from_bad(void **st)
+{
+    (void)st;
+    assert_true(json_valid("{\"a\": [1, -2.5e3, \"x\\\"y\\u0001\", true, null], \"b\": {}}\n"));
+    assert_false(json_valid("{\"a\": 1,}"));
+    assert_false(json_valid("{\"a\": \"tab\there\"}"));
+    assert_false(json_valid("{\"a\": 01}"));
+    assert_false(json_valid("{\"a\": 1} {}"));
+    assert_false(json_valid("[\"\\x\"]"));
+}
+
+/* ---- usage and bad input --------------------------------------------------------------------- */
+
+static void usage_errors_exit_2(void **st)
+{
+    (void)st;
+    static cli_result r;
+    char path[4096];
+    scenario_path("s3.yaml", path, sizeof path);
+    RUN(&r, "check");
+    assert_int_equal(r.code, 2);
+    assert_has(r.err, "vpcsim check: missing the scenario FILE");
+    assert_has(r.err, "usage: vpcsim check FILE [--json] [--prices FILE]");
+    assert_string_equal(r.out, "");
+    RUN(&r, "check", path, "--jsn");
+    assert_int_equal(r.code, 2);
+    assert_has(r.err, "unknown option '--jsn'");
+    RUN(&r, "check", path, path);
+    assert_int_equal(r.code, 2);
+    assert_has(r.err, "unexpected argument");
+    RUN(&r, "check", path, "--prices");
+    assert_int_equal(r.code, 2);
+    assert_has(r.err, "--prices needs a value");
+    RUN(&r, "check", "--help");
+    assert_int_equal(r.code, 0);
+    assert_has(r.out, "usage: vpcsim check FILE");
+    RUN(&r, "--help");
+    assert_has(r.out, "check FILE");
+}
+
+static void bad_scenario_exits_2_with_position(void **st)
+{
+    (void)st;
+    static cli_result r;
+    char path[4096], want[4200];
+    scenario_path("bad_key.yaml", path, sizeof path);
+    RUN(&r, "check", path);
+    assert_int_equal(r.code, 2);
+    snprintf(want, sizeof want, "%s:8:40: unknown key 'cdir'", path);
+    if (strncmp(r.err, want, strlen(want)) != 0) fail_msg("stderr: %s", r.err);
+    assert_has(r.err, "did you mean 'cidr'?");
+    assert_string_equal(r.out, "");
+    RUN(&r, "check", "/nonexistent/scenario.yaml", "--json");
+    assert_int_equal(r.code, 2);
+    assert_has(r.err, "/nonexistent/scenario.yaml");
+    assert_string_equal(r.out, "");
+}
+
+/* Writes text to a fresh temporary file; its path goes to path (n >= 32). */
+static void temp_file(const char *text, char *path, size_t n)
+{
+    snprintf(path, n, "/tmp/vpcsim-prices-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+}
+
+/* The shipped table with `from` replaced by `to`, as a temporary file. */
+static void mutated_prices(const char *from, const char *to, char *path, size_t n)
+{
+    char src[4096], text[16384];
+    const char *dir = getenv("VPCSIM_SOURCE_DIR");
+    snprintf(src, sizeof src, "%s/experiments/prices/aws-us-east-1.yaml", dir);
+    FILE *f = fopen(src, "r");
+    assert_non_null(f);
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = 0;
+    char *at = strstr(text, from), out[16384];
+    assert_non_null(at);
+    snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+    temp_file(out, path, n);
+}
+
+static void bad_price_table_exits_2_with_position(void **st)
+{
+    (void)st;
+    static cli_result r;
+    char path[4096], prices[64], want[128];
+    scenario_path("s3.yaml", path, sizeof path);
+    mutated_prices("  nat_gateway:\n    price: $0.045", "  nat_gateway:\n    price: cheap", prices,
+                   sizeof prices);
+    RUN(&r, "check", path, "--prices", prices);
+    assert_int_equal(r.code, 2);
+    snprintf(want, sizeof want, "%s:22:12: key 'price': expected an amount of money", prices);
+    if (strncmp(r.err, want, strlen(want)) != 0) fail_msg("stderr: %s", r.err);
+    assert_string_equal(r.out, "");
+    unlink(prices);
+    RUN(&r, "check", path, "--prices", "/nonexistent/prices.yaml");
+    assert_int_equal(r.code, 2);
+    assert_has(r.err, "/nonexistent/prices.yaml");
+}
+
+/* ---- reports --------------------------------------------------------------------------------- */
+
+/* Worked by hand from the price table: NAT 0.045 x 730 = 32.85; its 2 IPs 2 x 0.005 x 730 =
+ * 7.30; the gateway endpoint is free; total 40.15 in both architectures. */
+static void s3_text_report(void **st)
+{
+    (void)st;
+    char *out = NULL;
+    char path[4096], nat[4096], gw[4096];
+    REPORT(out, "check", scenario_path("s3.yaml", path, sizeof path));
+    assert_has(out, "scenario s3-egress (");
+    assert_has(out, "2 architectures, 4 workload paths");
+    assert_has(out, "prices: us-east-1, USD, taken 2026");
+    section(out, "=== architecture nat ===", "=== architecture gw ===", nat, sizeof nat);
+    section(out, "=== architecture gw ===", "\nsummary", gw, sizeof gw);
+    /* through the NAT gateway in its AZ, then the internet gateway */
+    assert_has(nat, "workload get-object: subnet priv-a (use1-az1) -> s3");
+    assert_has(nat, "action   s3:GetObject on arn:aws:s3:::reports/*");
+    assert_has(nat, "verdict  reachable\n");
+    assert_has(nat, "nat-a      nat-gateway");
+    assert_has(nat, "igw-app");
+    assert_has(gw, "s3-gw");
+    assert_lacks(section(gw, "workload get-object", "workload locked", gw, sizeof gw), "nat-a");
+    section(out, "=== architecture gw ===", "\nsummary", gw, sizeof gw);
+    /* no egress rule: denied, naming the security group */
+    assert_has(nat, "verdict  denied: ");
+    assert_has(section(nat, "  workload locked", "  static", nat, sizeof nat), "locked-sg");
+    section(out, "=== architecture nat ===", "=== architecture gw ===", nat, sizeof nat);
+    assert_has(nat, "    nat-a      NAT gateway            1  gateway    $0.045/h   $32.85  S\n");
+    assert_has(nat, "    nat-a      public IPv4 address    2  address    $0.005/h    $7.30  S\n");
+    assert_has(nat, "    total                                                      $40.15\n");
+    assert_has(gw, "    s3-gw      gateway endpoint       1  endpoint     $0.00/h    $0.00  D21\n");
+    assert_has(gw, "$40.15");
+    assert_has(nat, "    sources: S  third-party 2026 pricing page\n");
+    assert_has(out, "summary\n");
+    assert_has(out, "  nat                   1       1            0          $40.15\n");
+    assert_has(out, "  gw                    1       1            0          $40.15\n");
+    free(out);
+}
+
+/* hybrid: TGW 3 attachments 3 x 0.05 x 730 = 109.50; DX 10 Gbps port 2.25 x 730 = 1,642.50; VPN
+ * 0.05 x 730 = 36.50; SQS endpoint in 2 AZs 2 x 0.01 x 730 = 14.60; Resolver 2 ENIs 2 x 0.125 x
+ * 730 = 182.50 (an assumption); total 1,985.60. hosted: no VPN, a 500 Mbps hosted port of
+ * unknown price: 109.50 + 14.60 + 182.50 = 306.60 plus the unknown. */
+static void onprem_text_report(void **st)
+{
+    (void)st;
+    char *out = NULL;
+    char path[4096], hy[8192], ho[8192];
+    REPORT(out, "check", scenario_path("onprem.yaml", path, sizeof path));
+    section(out, "=== architecture hybrid ===", "=== architecture hosted ===", hy, sizeof hy);
+    section(out, "=== architecture hosted ===", "\nsummary", ho, sizeof ho);
+    assert_has(hy, "workload bucket: on-premises site dc1 -> s3");
+    assert_has(section(hy, "  workload bucket", "  static", hy, sizeof hy), "unreachable: ");
+    section(out, "=== architecture hybrid ===", "=== architecture hosted ===", hy, sizeof hy);
+    assert_has(section(hy, "  workload queue", "  workload bucket", hy, sizeof hy),
+               "verdict  reachable");
+    section(out, "=== architecture hybrid ===", "=== architecture hosted ===", hy, sizeof hy);
+    assert_has(hy, "sqs-ep");
+    assert_has(hy, "TGW attachment");
+    assert_has(hy, "$109.50");
+    assert_has(hy, "DX port 10Gbps");
+    assert_has(hy, "$1,642.50");
+    assert_has(hy, "Site-to-Site VPN");
+    assert_has(hy, "$14.60");
+    assert_has(hy, "$182.50  A");
+    assert_has(hy, "$1,985.60");
+    assert_has(hy, "note (Resolver inbound endpoint): assumption to verify");
+    assert_has(hy, "             A    assumption (no published number)\n");
+    assert_has(ho, "DX port 500Mbps");
+    assert_has(ho, "unknown");
+    assert_has(ho, "not in the total: DX port 500Mbps dc1: unknown price");
+    assert_lacks(ho, "Site-to-Site VPN");
+    assert_has(ho, "$306.60");
+    assert_has(out, "$1,985.60\n");
+    assert_has(out, "$306.60 + ?\n");
+    free(out);
+}
+
+static void s3_json_report(void **st)
+{
+    (void)st;
+    char *out = NULL;
+    char path[4096];
+    REPORT(out, "check", scenario_path("s3.yaml", path, sizeof path), "--json");
+    if (!json_valid(out)) fail_msg("not valid JSON:\n%s", out);
+    assert_has(out, "\"scenario\": {\n    \"name\": \"s3-egress\"");
+    assert_has(out, "\"taken\": \"2026\"");
+    assert_has(out, "\"hours_per_month\": 730");
+    assert_has(out, "\"verdict\": \"reachable\"");
+    assert_has(out, "\"verdict\": \"denied\"");
+    assert_has(out, "{\"component\": \"nat-a\", \"kind\": \"nat-gateway\", \"az\": \"use1-az1\"");
+    assert_has(out, "{\"component\": \"nat-a\", \"kind\": \"NAT gateway\", \"quantity\": 1, "
+                    "\"unit\": \"gateway\", \"price_known\": true, \"usd_per_hour\": 0.045, "
+                    "\"monthly_usd\": 32.85, \"source\": \"S\", \"basis\": \"S: third-party "
+                    "2026 pricing page\"}");
+    assert_has(out, "\"total_monthly_usd\": 40.15");
+    assert_lacks(out, "=== architecture");
+    free(out);
+}
+
+/* Escaped strings (a name with quotes and a backslash), null for unknown prices. */
+static void onprem_json_report(void **st)
+{
+    (void)st;
+    char *out = NULL;
+    char path[4096];
+    REPORT(out, "check", scenario_path("onprem.yaml", path, sizeof path), "--json");
+    if (!json_valid(out)) fail_msg("not valid JSON:\n%s", out);
+    assert_has(out, "\"name\": \"on-prem \\\"hybrid\\\" \\\\ check\"");
+    assert_has(out, "\"kind\": \"DX port 500Mbps\", \"quantity\": 1, \"unit\": \"port\", "
+                    "\"price_known\": false, \"usd_per_hour\": null, \"monthly_usd\": null");
+    assert_has(out, "\"total_monthly_usd\": 1985.60");
+    assert_has(out, "\"total_monthly_usd\": 306.60");
+    assert_has(out, "\"unknown_price_lines\": 1");
+    assert_has(out, "\"verdict\": \"unreachable\"");
+    free(out);
+}
+
+/* --prices replaces the table: a NAT gateway at $0.10/h costs 73.00 a month. */
+static void prices_option_changes_the_cost(void **st)
+{
+    (void)st;
+    static cli_result r;
+    char path[4096], prices[64];
+    mutated_prices("  nat_gateway:\n    price: $0.045", "  nat_gateway:\n    price: $0.10", prices,
+                   sizeof prices);
+    RUN(&r, "check", scenario_path("s3.yaml", path, sizeof path), "--prices", prices);
+    unlink(prices);
+    if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err);
+    assert_has(r.out, "$0.10/h   $73.00");
+    assert_has(r.out, "$80.30"); /* 73.00 + 7.30 */
+    assert_has(r.out, prices);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(json_validator_knows_good_from_bad),
+        cmocka_unit_test(usage_errors_exit_2),
+        cmocka_unit_test(bad_scenario_exits_2_with_position),
+        cmocka_unit_test(bad_price_table_exits_2_with_position),
+        cmocka_unit_test(s3_text_report),
+        cmocka_unit_test(onprem_text_report),
+        cmocka_unit_test(s3_json_report),
+        cmocka_unit_test(onprem_json_report),
+        cmocka_unit_test(prices_option_changes_the_cost),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
