@@ -54,6 +54,22 @@ const dist *dist_constant(dist_set *set, int64_t ns)
     return d;
 }
 
+const dist *dist_exponential(dist_set *set, double mean_ns)
+{
+    if (!(mean_ns > 0) || !isfinite(mean_ns)) return NULL;
+    dist *d = dist_alloc(set, DIST_EXPONENTIAL);
+    if (d) d->a = mean_ns;
+    return d;
+}
+
+const dist *dist_lognormal(dist_set *set, double mu, double sigma)
+{
+    if (!isfinite(mu) || !(sigma > 0) || !isfinite(sigma)) return NULL;
+    dist *d = dist_alloc(set, DIST_LOGNORMAL);
+    if (d) d->a = mu, d->b = sigma;
+    return d;
+}
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 static const char *const family_names[] = {"constant",  "exponential", "normal",  "uniform",

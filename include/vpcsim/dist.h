@@ -49,6 +49,11 @@ void dist_set_free(dist_set *s); /* NULL is a no-op */
 const dist *dist_read(dist_set *set, const config_node *node, vs_error *err);
 /* A constant (no file): for defaults. */
 const dist *dist_constant(dist_set *set, int64_t ns);
+/* Built in code (models' defaults, tests). Each returns the distribution (owned by set), or NULL
+ * if out of memory or a parameter is out of range. */
+const dist *dist_exponential(dist_set *set, double mean_ns); /* mean_ns > 0 */
+/* Lognormal: ln(X) ~ N(mu, sigma^2), X in ns, so the median is exp(mu) ns; sigma > 0. */
+const dist *dist_lognormal(dist_set *set, double mu, double sigma);
 
 int64_t dist_sample_ns(const dist *d, rng_stream *r); /* >= min_ns, never negative */
 double dist_mean_ns(const dist *d);                   /* analytic mean (NaN if infinite) */

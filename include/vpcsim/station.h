@@ -1,0 +1,67 @@
+/* The generic queueing station every hop is built from: FIFO with c servers or processor sharing,
+ * service from a distribution and/or request bytes over a bandwidth, a pure added delay after
+ * service, a finite waiting room (drops), and time-integral statistics over a window. */
+#ifndef VPCSIM_STATION_H
+#define VPCSIM_STATION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vpcsim/dist.h"
+#include "vpcsim/engine.h"
+#include "vpcsim/flow.h"
+
+typedef enum station_discipline {
+    STATION_FIFO, /* c servers, one queue served in arrival order */
+    STATION_PS    /* processor sharing: each of n jobs present is served at rate min(1, c/n) */
+} station_discipline;
+
+/* A station's configuration: read-only, shared by any number of stations, outlives the run.
+ * A job's service (its work, in ns at full rate) = a sample of `service` (if set) + bytes * 8 /
+ * bandwidth_bps s (if bandwidth_bps > 0); at least one must be set. After service the request
+ * travels on after a sample of `delay` (an infinite-server latency; it is not "in" the station);
+ * across groups that delay must be >= the lookahead, so give `delay` a min. */
+typedef struct station_params {
+    const flow_table *flows;       /* routes of the requests it serves */
+    station_discipline discipline; /* FIFO or PS */
+    uint32_t servers;              /* c >= 1 */
+    const dist *service;           /* service time, or NULL */
+    double bandwidth_bps;          /* > 0: adds bytes * 8 / bandwidth; 0: none */
+    const dist *delay;             /* added latency after service, or NULL for none */
+    int64_t queue_capacity;        /* jobs allowed beyond the c in service; -1 = unlimited */
+    vs_time drop_notice_ns;        /* delay of FLOW_EV_DROP to the origin (>= lookahead) */
+    vs_time stats_from_ns;         /* statistics cover [from, until) ... */
+    vs_time stats_until_ns;        /* ... (0 = the end of the run) */
+} station_params;
+
+/* A station's statistics over its window, filled when the run finishes. "In station" counts
+ * waiting and in-service jobs (not those in the added delay); "waiting" counts the jobs beyond
+ * the c in service (for PS: max(0, n - c)). */
+typedef struct station_stats {
+    uint64_t arrivals;      /* requests that arrived in the window, dropped ones included */
+    uint64_t completions;   /* services completed in the window */
+    uint64_t drops;         /* arrivals refused in the window: the waiting room was full */
+    uint64_t bytes;         /* request bytes of those completions */
+    uint64_t waits;         /* FIFO: requests that arrived in the window and began service */
+    double wait_sum_ns;     /* FIFO: their total time from arrival to start of service */
+    uint32_t peak;          /* most jobs in the station at once (whole run) */
+    double window_ns;       /* length of the window the averages cover */
+    double utilisation;     /* time average of busy servers / c (busy = min(n, c)) */
+    double mean_waiting;    /* time average of jobs waiting */
+    double mean_in_station; /* time average of jobs in the station */
+    bool out_of_memory;     /* a job array could not grow: those arrivals were dropped */
+} station_stats;
+
+extern const lp_kind station_kind;
+
+/* Checks params. Returns 0, or -1 with err saying what is wrong. */
+int station_params_check(const station_params *params, vs_error *err);
+/* Adds a station LP after station_params_check. Returns its LP id, or -1 with err set. */
+int64_t station_add(vs_engine *eng, const char *name, uint32_t group, const station_params *params,
+                    vs_error *err);
+/* The statistics of station LP id after engine_run, or NULL if id is not a station that ran. */
+const station_stats *station_stats_of(vs_engine *eng, uint32_t id);
+/* Mean time from arrival to start of service of the window's FIFO jobs (ns); NaN if none. */
+double station_mean_wait_ns(const station_stats *s);
+
+#endif
