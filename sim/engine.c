@@ -215,6 +215,11 @@ const char *engine_queue_name(const vs_engine *e)
 {
     return e->qtype->name;
 }
+const lp_kind *engine_lp_kind(const vs_engine *e, uint32_t id)
+{
+    return id < e->nlps ? e->desc[id].kind : NULL;
+}
+
 void *engine_lp_state(vs_engine *e, uint32_t id)
 {
     return e->lp_mem && id < e->nlps ? lp_at(e, id)->state : NULL;

@@ -92,6 +92,9 @@ int engine_run(vs_engine *eng, vs_time end, vs_error *err);
 const engine_stats *engine_get_stats(const vs_engine *eng);
 uint32_t engine_lp_count(const vs_engine *eng);
 void *engine_lp_state(vs_engine *eng, uint32_t id); /* valid after engine_run */
+/* The kind LP id was added with, or NULL if there is no such LP: lets a model check that an id
+ * names one of its own LPs before reading its state. */
+const lp_kind *engine_lp_kind(const vs_engine *eng, uint32_t id);
 const char *engine_lp_name(const vs_engine *eng, uint32_t id);
 const char *engine_queue_name(const vs_engine *eng);
 
