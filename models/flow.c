@@ -14,6 +14,8 @@ int flow_table_check(const flow_table *t, uint32_t nlps, vs_error *err)
     for (uint16_t i = 0; i < t->count; i++) {
         const flow_route *r = &t->routes[i];
         if (r->len == 0 || !r->hops) return error_set(err, "route %u: no hops", i);
+        if (r->turn >= r->len && r->turn != 0)
+            return error_set(err, "route %u: turn %u is beyond its %u hops", i, r->turn, r->len);
         for (uint16_t h = 0; h < r->len; h++)
             if (r->hops[h] >= nlps)
                 return error_set(err, "route %u hop %u: LP id %u does not exist (%u LPs)", i, h,
@@ -24,19 +26,65 @@ int flow_table_check(const flow_table *t, uint32_t nlps, vs_error *err)
 
 void flow_start(vs_lp *self, const flow_table *t, flow_req r, vs_time delay)
 {
+    const flow_route *route = &t->routes[r.route];
     r.hop = 0;
-    lp_send(self, t->routes[r.route].hops[0], delay, FLOW_EV_ARRIVE, flow_pack(r));
+    if (route->links) delay += flow_link_sample(&route->links[0], lp_rng(self));
+    lp_send(self, route->hops[0], delay, FLOW_EV_ARRIVE, flow_pack(r));
 }
 
 void flow_forward(vs_lp *self, const flow_table *t, flow_req r, vs_time delay)
 {
     const flow_route *route = &t->routes[r.route];
+    if (route->links) delay += flow_link_sample(&route->links[r.hop + 1], lp_rng(self));
     if (r.hop + 1 < route->len) {
         r.hop++;
+        if (route->turn && r.hop == route->turn) r.bytes = route->resp_bytes;
         lp_send(self, route->hops[r.hop], delay, FLOW_EV_ARRIVE, flow_pack(r));
     } else {
         lp_send(self, r.origin, delay, FLOW_EV_DONE, flow_pack(r));
     }
+}
+
+/* ---- links ----------------------------------------------------------------------------------- */
+
+vs_time flow_link_sample(const flow_link *l, rng_stream *r)
+{
+    vs_time ns = l->const_ns;
+    for (int i = 0; i < FLOW_LINK_PARTS && l->parts[i]; i++) ns += dist_sample_ns(l->parts[i], r);
+    return ns > l->floor_ns ? ns : l->floor_ns;
+}
+
+vs_time flow_dist_min_ns(const dist *d)
+{
+    double body = 0;
+    switch (d->family) {
+    case DIST_CONSTANT:
+    case DIST_UNIFORM:
+        body = d->a;
+        break;
+    case DIST_PARETO:
+        body = d->b;
+        break;
+    case DIST_EMPIRICAL:
+        body = d->npoints > 0 ? d->v[0] : 0;
+        break;
+    case DIST_MIXTURE:
+        for (int i = 0; i < d->nparts; i++) {
+            double m = (double)flow_dist_min_ns(d->parts[i]);
+            body = i == 0 || m < body ? m : body;
+        }
+        break;
+    default: /* exponential, normal (truncated at 0), lognormal, gamma, Weibull: down to 0 */
+        break;
+    }
+    return d->min_ns + (body > 0 ? (vs_time)body : 0);
+}
+
+vs_time flow_link_min(const flow_link *l)
+{
+    vs_time ns = l->const_ns;
+    for (int i = 0; i < FLOW_LINK_PARTS && l->parts[i]; i++) ns += flow_dist_min_ns(l->parts[i]);
+    return ns > l->floor_ns ? ns : l->floor_ns;
 }
 
 /* ---- source ---------------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@ static void usage(FILE *f)
     fputs("usage: vpcsim <command> [options]\n"
           "commands:\n"
           "  check FILE [--json]     validate a scenario: paths, verdicts, static cost\n"
+          "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
           "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
           "  --version               print the version\n",
           f);
@@ -26,6 +27,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "bench") == 0) return bench_main(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0) return check_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return run_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0) {
         puts("vpcsim " VPCSIM_VERSION);
         return 0;

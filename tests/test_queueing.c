@@ -142,7 +142,7 @@ static void replicate(const qcase *c, uint64_t seed, double customers, uint32_t 
     assert_non_null(eng);
     assert_non_null(set);
     uint32_t hops[2] = {1, 2};
-    flow_route route = {hops, (uint16_t)c->stations};
+    flow_route route = {.hops = hops, .len = (uint16_t)c->stations};
     flow_table table = {&route, 1};
     double rate = c->rho * c->servers / (MEAN_SERVICE_NS * 1e-9);
     /* warm-up: 20 relaxation times of an M/M/1 started empty, 1 / (mu (1 - sqrt(rho))^2)

@@ -95,7 +95,7 @@ static void bench_init(bench *b, int nst, const inject *inj, int n)
     b->set = dist_set_new();
     assert_non_null(b->eng);
     for (int i = 0; i < nst; i++) b->hops[i] = (uint32_t)(i + 1);
-    b->route = (flow_route){b->hops, (uint16_t)nst};
+    b->route = (flow_route){.hops = b->hops, .len = (uint16_t)nst};
     b->table = (flow_table){&b->route, 1};
     b->probe = (probe_params){&b->table, 0, inj, n};
     for (int i = 0; i < nst; i++)
@@ -458,7 +458,7 @@ static void src_init(src_bench *b, uint64_t seed)
     b->eng = engine_new(&(engine_opts){.threads = 1, .seed = seed}, &err);
     b->set = dist_set_new();
     b->hops[0] = 1;
-    b->route = (flow_route){b->hops, 1};
+    b->route = (flow_route){.hops = b->hops, .len = 1};
     b->table = (flow_table){&b->route, 1};
     b->src = (flow_source_params){.flows = &b->table, .arrivals = FLOW_ARRIVALS_CONSTANT};
     b->st = (station_params){.flows = &b->table, .servers = 1, .queue_capacity = -1};
@@ -615,7 +615,7 @@ static par_result run_parallel(int threads)
     for (uint32_t i = 0; i < NSRC; i++) {
         hops[i][0] = NSRC + i % 2; /* two front stations, one shared back station */
         hops[i][1] = NSRC + 2;
-        routes[i] = (flow_route){hops[i], 2};
+        routes[i] = (flow_route){.hops = hops[i], .len = 2};
     }
     flow_table table = {routes, NSRC};
     flow_source_params sp[NSRC];
@@ -696,7 +696,7 @@ static void parameter_errors(void **st)
     (void)st;
     dist_set *set = dist_set_new();
     uint32_t hops[] = {1, 5};
-    flow_route routes[] = {{hops, 2}, {hops, 0}};
+    flow_route routes[] = {{.hops = hops, .len = 2}, {.hops = hops, .len = 0}};
     flow_table t = {routes, 1}, bad = {routes, 2};
     const dist *svc = dist_constant(set, MS);
     station_params ok = {.flows = &t, .servers = 1, .service = svc, .queue_capacity = -1};
@@ -769,7 +769,7 @@ static void misrouted_request(void)
     vs_engine *e = engine_new(&(engine_opts){.threads = 1}, &err);
     dist_set *set = dist_set_new();
     uint32_t hops[] = {2}; /* the route names LP 2; LP 1 gets the request */
-    flow_route route = {hops, 1};
+    flow_route route = {.hops = hops, .len = 1};
     flow_table t = {&route, 1};
     station_params p = {.flows = &t, .servers = 1, .service = dist_constant(set, 1)};
     engine_add_lp(e, &misroute_kind, "misroute", 0, NULL, &err);

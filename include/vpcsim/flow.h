@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vpcsim/dist.h"
 #include "vpcsim/engine.h"
 #include "vpcsim/hist.h"
 
@@ -21,10 +22,27 @@ enum flow_event {
     FLOW_EV_PRIVATE = 16
 };
 
-/* A route: the stations a request visits, in order. */
+enum { FLOW_LINK_PARTS = 4 }; /* distributions summed on one link */
+
+/* The way between two consecutive hops of a route (or between the origin and a hop): a constant
+ * plus the sum of up to FLOW_LINK_PARTS samples, never less than floor_ns. A link between LPs of
+ * different groups needs floor_ns >= their lookahead. */
+typedef struct flow_link {
+    const dist *parts[FLOW_LINK_PARTS]; /* summed samples; a NULL ends the list */
+    vs_time const_ns;                   /* a constant part (e.g. fibre length x per-km delay) */
+    vs_time floor_ns;                   /* the least delay of the link (>= 0) */
+} flow_link;
+
+/* A route: the stations a request visits, in order. Routes with links add each link's delay to
+ * the sends of flow_start and flow_forward; routes with a turn carry resp_bytes from that hop on
+ * (the way back of a request-response exchange). */
 typedef struct flow_route {
-    const uint32_t *hops; /* station LP ids; read-only, outlives the run */
-    uint16_t len;         /* hops (>= 1) */
+    const uint32_t *hops;   /* station LP ids; read-only, outlives the run */
+    uint16_t len;           /* hops (>= 1) */
+    const flow_link *links; /* len + 1 links: [0] origin -> hops[0], [h] hops[h-1] -> hops[h],
+                               [len] hops[len-1] -> origin; NULL: no link delays */
+    uint16_t turn;          /* first hop that carries resp_bytes (0: bytes never change) */
+    uint32_t resp_bytes;    /* the response's size, from hop `turn` on */
 } flow_route;
 
 /* Every route of one simulation, shared read-only by all stations and origins. */
@@ -64,12 +82,21 @@ static inline flow_req flow_unpack(vs_payload p)
  * err naming the route and hop. */
 int flow_table_check(const flow_table *t, uint32_t nlps, vs_error *err);
 
-/* Inside handlers. Sends r (hop set to 0) to the first station of its route, `delay` ns from now.
- */
+/* Inside handlers. Sends r (hop set to 0) to the first station of its route, `delay` ns from now
+ * (plus the delay of links[0] if the route has links). */
 void flow_start(vs_lp *self, const flow_table *t, flow_req r, vs_time delay);
 /* Sends r on from its current hop: to the next station, or FLOW_EV_DONE to its origin after the
- * last hop, `delay` ns from now. */
+ * last hop, `delay` ns from now (plus the delay of the link it takes if the route has links;
+ * from hop `turn` on, r.bytes becomes the route's resp_bytes). */
 void flow_forward(vs_lp *self, const flow_table *t, flow_req r, vs_time delay);
+/* One sample of a link's delay in ns: const_ns + the parts' samples, at least floor_ns. */
+vs_time flow_link_sample(const flow_link *l, rng_stream *r);
+/* The least delay a link can give (its constant plus the parts' lower bounds, at least
+ * floor_ns): what the lookahead between its ends may be. */
+vs_time flow_link_min(const flow_link *l);
+/* The least value a distribution can give in ns (its min plus its family's lower bound: a
+ * constant's value, a uniform's low, a mixture's least part, an empirical's first point). */
+vs_time flow_dist_min_ns(const dist *d);
 
 /* ---- open-loop source ------------------------------------------------------------------------ */
 

@@ -1,0 +1,109 @@
+/* The client LP kind: one per workload. It makes calls (open loop: Poisson, constant, on/off
+ * bursts, a rate schedule; closed loop: N clients with think time), sends each attempt along a
+ * route chosen by weight (after TCP and TLS handshake round trips when connections are not
+ * reused), times attempts out, retries as the AWS SDKs' standard mode does (backoff with jitter,
+ * a retry token bucket) and counts what happened to the calls created in its window. */
+#ifndef VPCSIM_CLIENT_H
+#define VPCSIM_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vpcsim/engine.h"
+#include "vpcsim/flow.h"
+#include "vpcsim/hist.h"
+#include "vpcsim/topology.h"
+
+/* Why a call failed (after its last attempt). */
+typedef enum client_cause {
+    CLIENT_FAIL_TIMEOUT,     /* no response within the timeout */
+    CLIENT_FAIL_DROPPED,     /* a hop refused it (full queue) */
+    CLIENT_FAIL_DENIED,      /* security group or endpoint policy */
+    CLIENT_FAIL_UNREACHABLE, /* no path (an AWS routing or DNS rule) */
+    CLIENT_FAIL_THROTTLED,   /* the service said slow down */
+    CLIENT_FAIL_COUNT
+} client_cause;
+
+const char *client_cause_name(client_cause c); /* "timeout", "dropped", ... */
+
+/* Billed link classes whose bytes a client counts (stations count their own). */
+typedef enum client_bytes {
+    CLIENT_BYTES_CROSS_AZ,     /* bytes that crossed between AZs, either way */
+    CLIENT_BYTES_INTER_REGION, /* bytes that crossed between Regions, either way */
+    CLIENT_BYTES_INTERNET_OUT, /* bytes that left AWS for the internet (or a VPN) */
+    CLIENT_BYTES_DX_OUT,       /* bytes that left AWS over Direct Connect */
+    CLIENT_BYTES_COUNT
+} client_bytes;
+
+/* One way a call can go (a DNS answer): its routes and its share. */
+typedef struct client_alt {
+    double cum_weight;                     /* taken when a uniform draw is below this */
+    uint16_t route;                        /* the request and its response */
+    uint16_t hs_route;                     /* one handshake round trip (new connections) */
+    uint64_t bytes[CLIENT_BYTES_COUNT];    /* billed bytes of one completed exchange */
+    uint64_t hs_bytes[CLIENT_BYTES_COUNT]; /* ... of one handshake round trip */
+} client_alt;
+
+/* One step of a rate schedule: from at_ns on, Poisson arrivals at rate_per_s (0: none). */
+typedef struct client_step {
+    vs_time at_ns;
+    double rate_per_s;
+} client_step;
+
+/* What a client measured: calls created in [warmup, horizon) and what became of them. */
+typedef struct client_stats {
+    uint64_t offered;                   /* calls created */
+    uint64_t succeeded;                 /* answered within the timeout, at some attempt */
+    uint64_t failed[CLIENT_FAIL_COUNT]; /* failed after their last attempt, by cause */
+    uint64_t unfinished;                /* neither when the run ended */
+    uint64_t attempts;                  /* attempts made for them */
+    uint64_t retries;                   /* attempts beyond the first */
+    uint64_t quota_refusals;            /* retries the token bucket refused */
+    uint64_t late;                      /* responses that came after their attempt timed out */
+    uint64_t handshakes;                /* handshake round trips completed */
+    uint64_t bytes[CLIENT_BYTES_COUNT]; /* billed bytes of their completed exchanges */
+    bool out_of_memory;                 /* the slot table could not grow: calls were dropped */
+    hist latency;                       /* call latency (creation to success), ns */
+} client_stats;
+
+/* A client's configuration: read-only during the run, outlives it. */
+typedef struct client_params {
+    const flow_table *flows;  /* the routes of alts */
+    const client_alt *alts;   /* ways to go, cum_weight increasing to 1 */
+    uint32_t nalts;           /* 0: no path, every call fails at once with no_path */
+    client_cause no_path;     /* CLIENT_FAIL_DENIED or CLIENT_FAIL_UNREACHABLE */
+    arrival_kind arrival;     /* poisson, constant, onoff, schedule or closed */
+    double rate_per_s;        /* open loop rate (onoff: while on) */
+    vs_time on_ns, off_ns;    /* onoff: mean burst and pause (exponential) */
+    const client_step *steps; /* schedule: steps, the first at 0 */
+    uint32_t nsteps;
+    uint32_t clients;          /* closed loop: clients */
+    vs_time think_ns;          /* closed loop: mean think time (exponential; 0: none) */
+    uint32_t request_bytes;    /* request size */
+    uint32_t handshakes;       /* round trips before each attempt (0: reused connections) */
+    uint32_t hs_request_bytes; /* size of a handshake message from the client */
+    vs_time timeout_ns;        /* per attempt (> 0) */
+    bool retry;                /* SDK standard retry mode; else none */
+    uint32_t max_attempts;     /* attempts in all (>= 1) */
+    vs_time retry_base_ns;     /* backoff: U(0,1) x min(base x 2^(n-1), cap) */
+    vs_time retry_cap_ns;
+    int64_t retry_quota;        /* token bucket size */
+    int64_t retry_cost;         /* tokens a retry takes */
+    int64_t timeout_retry_cost; /* ... after a timeout */
+    vs_time warmup_ns;          /* calls created before this are not measured */
+    vs_time horizon_ns;         /* no call is created at or after this (> warmup_ns) */
+    rng_stream *arrivals;       /* its own stream for arrivals and think times only, so that a
+                                   workload sees the same calls in every architecture (routes and
+                                   backoff jitter come from the LP's stream) */
+    client_stats *out;          /* where it counts (the caller zeroes it and hist_inits latency) */
+} client_params;
+
+extern const lp_kind client_kind;
+
+/* Checks params. Returns 0, or -1 with err saying what is wrong. */
+int client_params_check(const client_params *p, vs_error *err);
+/* Adds a client LP after client_params_check. Returns its LP id, or -1 with err set. */
+int64_t client_add(vs_engine *eng, const char *name, uint32_t group, const client_params *p,
+                   vs_error *err);
+
+#endif

@@ -1,0 +1,81 @@
+/* One simulation run of one architecture: the engine model built from a resolved topology and a
+ * parameter table (one station LP per component instance, per AZ where AWS is zonal; links by
+ * class between hops; one client LP per workload), run for one replication seed, and what it
+ * measured. Independent of the command line: sim/run.c calls it per architecture x replication. */
+#ifndef VPCSIM_RUN_H
+#define VPCSIM_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vpcsim/client.h"
+#include "vpcsim/cost.h"
+#include "vpcsim/engine.h"
+#include "vpcsim/params.h"
+#include "vpcsim/paths.h"
+#include "vpcsim/station.h"
+#include "vpcsim/topology.h"
+
+enum { RUN_NAME_MAX = 160 };
+
+typedef struct run_config {
+    uint64_t seed;       /* the replication's seed: LP streams derive from (seed, LP name) */
+    vs_time warmup_ns;   /* deleted from statistics (>= 0) */
+    vs_time duration_ns; /* measured span after the warm-up (> 0); calls are created until
+                            warmup + duration */
+    vs_time drain_ns;    /* then the run goes on this long for calls in flight; 0: long enough
+                            for every attempt and backoff of the slowest workload */
+    int threads;         /* engine threads (>= 1); results are the same for any count */
+    const char *queue;   /* event list, NULL: the default */
+} run_config;
+
+/* A station of the model and what it measured over [warmup, warmup + duration). */
+typedef struct run_component {
+    char name[RUN_NAME_MAX]; /* its LP name: "nat-gateway/nat-a/use1-az1" */
+    hop_kind kind;           /* what it is */
+    int32_t index;           /* into the topology's array of that kind (see hop_kind) */
+    int32_t az;              /* AZ, or -1 */
+    uint32_t servers;        /* flows served at full rate at once (or "many": 2^30) */
+    double capacity_bps;     /* servers x per-flow rate, or 0 (no bandwidth) */
+    station_stats st;        /* its statistics */
+} run_component;
+
+/* A workload and what its client measured. */
+typedef struct run_workload {
+    const char *name; /* the workload's */
+    bool active;      /* it has traffic (else it is for `check` only and did not run) */
+    verdict verdict;  /* of its path: unreachable or denied calls fail at once */
+    size_t nalts;     /* ways its calls went */
+    client_stats st;  /* calls created in the window and what became of them */
+} run_workload;
+
+typedef struct run_result {
+    run_workload *workloads; /* in topology order */
+    size_t nworkloads;
+    run_component *components; /* in order of first use by the workloads */
+    size_t ncomponents;
+    double window_s;                  /* length of the measured span */
+    uint64_t gb_bytes[COST_GB_COUNT]; /* bytes in the window billed per GB, by price item (cross-AZ
+                                        bytes counted once per crossing) */
+    engine_stats engine;              /* events, wall time */
+    vs_time end_ns;                   /* when the run stopped */
+} run_result;
+
+/* Builds the model of t for cfg, runs it and fills out (free with run_result_free). Returns 0, or
+ * -1 with err set (a parameter missing or out of range, a size beyond 4 GiB, an engine error)
+ * and out empty. t and params are only read: runs may share them across threads. */
+int run_model_run(const topology *t, const param_table *params, const run_config *cfg,
+                  run_result *out, vs_error *err);
+void run_result_free(run_result *r); /* leaves it empty; an empty one is a no-op */
+/* Builds the model of t for cfg without running it: whether the scenario can run (sizes, arrival
+ * kinds, parameters). Returns 0, or -1 with err set (`file:line:col: message` where the fault is
+ * in the scenario). */
+int run_model_check(const topology *t, const param_table *params, const run_config *cfg,
+                    vs_error *err);
+
+/* The length of run the drain of cfg gives for t's workloads (the automatic drain when
+ * cfg->drain_ns is 0). */
+vs_time run_model_drain_ns(const topology *t, const param_table *params, const run_config *cfg);
+
+#endif

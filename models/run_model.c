@@ -1,0 +1,907 @@
+/* The engine model of one architecture (include/vpcsim/run.h): every workload's path, resolved by
+ * models/paths.c, becomes routes over station LPs (found or made per component instance and AZ)
+ * with the latency of the links between them; the response comes back over the same hops in
+ * reverse. Setup cost is proportional to workloads x alternatives x hops (tens to thousands);
+ * nothing here runs per event.
+ *
+ * Modelling choices, each visible in a station or link:
+ * - gateway endpoints, peering, virtual private gateways and internet gateways are pass-throughs:
+ *   no LP; their added latency joins the link out of them, and the link into them is dropped
+ *   (a route-table target, not another trip across the network); the customer router is a
+ *   pass-through that keeps its on-premises link;
+ * - bandwidth stations (NAT, interface endpoint ENI, TGW, DX, VPN) are one processor-sharing
+ *   server at their capacity; a lone flow moves at the route's rate (the least of EC2's
+ *   single-flow limit and the stations' capacities), so the part of its transfer time the
+ *   stations do not already give is a constant on the route's first link (request) and last link
+ *   (response), counted once per exchange however many stations it crosses. NAT and interface
+ *   endpoints are taken at their scaled-up capacity (bandwidth_max): runs model the steady state
+ *   after AWS's scale-up;
+ * - services, NLBs and internet hosts are many-server stations (no capacity limit modelled yet). */
+#include "vpcsim/run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    MANY_SERVERS = 1 << 30,  /* "no limit": station.c's largest c */
+    HS_REQUEST_BYTES = 256,  /* A: a TCP or TLS handshake message from the client */
+    HS_RESPONSE_BYTES = 4096 /* A: the server's reply (a TLS certificate chain is a few KiB) */
+};
+
+#define DEFAULT_LOOKAHEAD (VS_TIME_LIMIT / 4) /* group pairs no request ever crosses */
+
+/* A station of the model, before and after it joins the engine. */
+typedef struct rm_station {
+    run_component c;  /* identity, then statistics */
+    uint32_t group;   /* locality group */
+    station_params p; /* its configuration (drop_notice_ns set when routes are known) */
+    bool notice_set;  /* drop_notice_ns holds a route's value */
+} rm_station;
+
+/* The way between two kept elements of a path, as it is built. */
+typedef struct rm_seg {
+    flow_link link;
+    int nparts;
+    uint32_t classes[LINK_CLASS_COUNT]; /* links of each class it contains */
+} rm_seg;
+
+typedef struct rm {
+    const topology *t;
+    const param_table *pt;
+    const run_config *cfg;
+    vs_error *err;
+    vs_time horizon, end;
+    dist_set *dists; /* distributions made here */
+    rm_station *st;  /* stations, LP id = index */
+    size_t nst, stcap;
+    flow_route *routes; /* the flow table's */
+    size_t nroutes, routecap;
+    uint32_t *hops; /* every route's hops, packed */
+    size_t nhops, hopcap;
+    flow_link *links; /* every route's links, packed */
+    size_t nlinks, linkcap;
+    flow_table table;
+    client_params *cp;      /* per workload */
+    client_alt *alts;       /* per workload, PATH_MAX_ALTS each */
+    client_step **steps;    /* per workload: its schedule, or NULL */
+    rng_stream **arrivals;  /* per workload */
+    uint32_t *client_group; /* per workload */
+    uint32_t *route_group;  /* per route: its client's group */
+    path_result *paths;     /* per workload */
+    uint32_t ngroups;
+    vs_time *la; /* [ngroups x ngroups] least delay between groups, or 0 */
+    vs_engine *eng;
+    run_result *out;
+} rm;
+
+/* ---- parameters ------------------------------------------------------------------------------ */
+
+static const param_value *param(rm *m, const char *kind, const char *inst, const char *name)
+{
+    const param_value *v = params_get(m->pt, kind, inst, name);
+    if (!v) error_set(m->err, "parameter %s.%s is not in the registry (a model bug)", kind, name);
+    return v;
+}
+
+static const dist *param_dist(rm *m, const char *kind, const char *inst, const char *name)
+{
+    const param_value *v = param(m, kind, inst, name);
+    return v ? v->dist : NULL;
+}
+
+/* The parameter kind of an AWS service's latency ("service_s3"). */
+static const char *service_kind(aws_service s)
+{
+    switch (s) {
+    case SVC_S3:
+        return "service_s3";
+    case SVC_DYNAMODB:
+        return "service_dynamodb";
+    case SVC_SQS:
+        return "service_sqs";
+    case SVC_SECRETSMANAGER:
+        return "service_secretsmanager";
+    case SVC_KMS:
+        return "service_kms";
+    case SVC_STS:
+        return "service_sts";
+    case SVC_LAMBDA:
+        return "service_lambda";
+    case SVC_ECR_API:
+    case SVC_ECR_DKR:
+        return "service_ecr";
+    case SVC_SNS:
+        return "service_sns";
+    case SVC_CLOUDWATCH_LOGS:
+        return "service_logs";
+    case SVC_EC2:
+        return "service_ec2";
+    case SVC_COUNT:
+        break;
+    }
+    return "service_s3";
+}
+
+/* ---- groups ---------------------------------------------------------------------------------- */
+
+static uint32_t group_az(const rm *m, int32_t az)
+{
+    (void)m;
+    return (uint32_t)az;
+}
+static uint32_t group_region(const rm *m, int32_t region)
+{
+    return (uint32_t)(m->t->nazs + (size_t)region);
+}
+static uint32_t group_site(const rm *m, int32_t site)
+{
+    return (uint32_t)(m->t->nazs + m->t->nregions + (size_t)site);
+}
+static uint32_t group_internet(const rm *m)
+{
+    return (uint32_t)(m->t->nazs + m->t->nregions + m->t->nsites);
+}
+
+/* ---- stations -------------------------------------------------------------------------------- */
+
+typedef enum hop_role { ROLE_STATION, ROLE_PASS, ROLE_ROUTER } hop_role;
+
+static hop_role role_of(hop_kind k)
+{
+    switch (k) {
+    case HOP_GATEWAY_ENDPOINT:
+    case HOP_PEERING:
+    case HOP_VGW:
+    case HOP_IGW:
+        return ROLE_PASS;
+    case HOP_ONPREM_ROUTER:
+        return ROLE_ROUTER;
+    default:
+        return ROLE_STATION;
+    }
+}
+
+/* The scenario name of a hop's component (parameter instance and LP name). */
+static const char *hop_component(const rm *m, const topo_workload *w, const path_hop *h, char *buf,
+                                 size_t n)
+{
+    const topology *t = m->t;
+    switch (h->kind) {
+    case HOP_NAT:
+        return t->nats[h->index].name;
+    case HOP_INTERFACE_ENDPOINT:
+        return t->interface_endpoints[h->index].name;
+    case HOP_TGW:
+        return t->tgws[h->index].name;
+    case HOP_NLB:
+    case HOP_PRIVATE_SERVICE:
+        return t->endpoint_services[h->index].name;
+    case HOP_DX:
+    case HOP_VPN:
+    case HOP_ONPREM_ROUTER:
+        return t->sites[h->index].name;
+    case HOP_GATEWAY_ENDPOINT:
+        return t->gateway_endpoints[h->index].name;
+    case HOP_PEERING:
+        return t->peerings[h->index].name;
+    case HOP_IGW:
+        return t->igws[h->index].name;
+    case HOP_VGW:
+        return t->vpcs[h->index].name;
+    case HOP_AWS_SERVICE:
+        return aws_service_name((aws_service)h->index);
+    case HOP_INTERNET_HOST:
+        snprintf(buf, n, "%u.%u.%u.%u", w->internet_ip >> 24, w->internet_ip >> 16 & 255,
+                 w->internet_ip >> 8 & 255, w->internet_ip & 255);
+        return buf;
+    default:
+        return "?";
+    }
+}
+
+/* The AZ a TGW hop is served in: its own, else the nearest hop's of the same Region after it,
+ * then before it; -1 if none. */
+static int32_t tgw_az(const rm *m, const path_alt *a, size_t i)
+{
+    int32_t region = m->t->tgws[a->hops[i].index].region;
+    if (a->hops[i].az >= 0) return a->hops[i].az;
+    for (size_t j = i + 1; j < a->nhops; j++)
+        if (a->hops[j].az >= 0 && m->t->azs[a->hops[j].az].region == region) return a->hops[j].az;
+    for (size_t j = i; j-- > 0;)
+        if (a->hops[j].az >= 0 && m->t->azs[a->hops[j].az].region == region) return a->hops[j].az;
+    return -1;
+}
+
+static int32_t source_region(const topology *t, const topo_workload *w)
+{
+    return w->source_subnet >= 0 ? t->vpcs[t->subnets[w->source_subnet].vpc].region
+                                 : t->sites[w->source_site].region;
+}
+
+/* Where station hop i of alternative a runs: its AZ (or -1) and its group. */
+static void station_place(const rm *m, const topo_workload *w, const path_alt *a, size_t i,
+                          int32_t *az, uint32_t *group)
+{
+    const path_hop *h = &a->hops[i];
+    *az = h->kind == HOP_TGW ? tgw_az(m, a, i) : h->az;
+    switch (h->kind) {
+    case HOP_DX:
+    case HOP_VPN:
+        *group = group_site(m, h->index);
+        return;
+    case HOP_INTERNET_HOST:
+        *group = group_internet(m);
+        return;
+    case HOP_AWS_SERVICE:
+        *az = -1;
+        *group =
+            group_region(m, w->service_region >= 0 ? w->service_region : source_region(m->t, w));
+        return;
+    case HOP_TGW:
+        *group = *az >= 0 ? group_az(m, *az) : group_region(m, m->t->tgws[h->index].region);
+        return;
+    default:
+        *group = *az >= 0 ? group_az(m, *az) : group_region(m, source_region(m->t, w));
+        return;
+    }
+}
+
+/* A bandwidth station: one processor-sharing server at the capacity. A flow's own rate limit is
+ * in its route (see transfer_ns): the station adds the contention. */
+static void bandwidth_station(rm_station *s, double capacity_bps)
+{
+    s->p.discipline = STATION_PS;
+    s->p.servers = 1;
+    s->p.bandwidth_bps = capacity_bps;
+    s->c.servers = 1;
+    s->c.capacity_bps = capacity_bps;
+}
+
+static void many_servers(rm_station *s, const dist *service)
+{
+    s->p.discipline = STATION_FIFO;
+    s->p.servers = MANY_SERVERS;
+    s->p.service = service;
+    s->c.servers = MANY_SERVERS;
+}
+
+static double param_bitrate(rm *m, const char *kind, const char *inst, const char *name)
+{
+    const param_value *v = param(m, kind, inst, name);
+    return v ? v->x : NAN;
+}
+
+/* Fills s->p from the parameters of its kind. Returns 0 or -1. */
+static int station_configure(rm *m, rm_station *s, const char *inst)
+{
+    double cap = NAN;
+    switch (s->c.kind) {
+    case HOP_NAT:
+        cap = param_bitrate(m, "nat_gateway", inst, "bandwidth_max");
+        s->p.delay = param_dist(m, "nat_gateway", inst, "added_latency");
+        break;
+    case HOP_INTERFACE_ENDPOINT:
+        cap = param_bitrate(m, "interface_endpoint", inst, "bandwidth_max");
+        s->p.delay = param_dist(m, "interface_endpoint", inst, "added_latency");
+        break;
+    case HOP_TGW:
+        cap = param_bitrate(m, "transit_gateway", inst, "bandwidth");
+        s->p.delay = param_dist(m, "transit_gateway", inst, "added_latency");
+        break;
+    case HOP_VPN:
+        cap = param_bitrate(m, "vpn_tunnel", inst, "bandwidth");
+        break;
+    case HOP_DX:
+        cap = m->t->sites[s->c.index].dx.port_bps;
+        break;
+    case HOP_NLB:
+        many_servers(s, param_dist(m, "nlb", inst, "added_latency"));
+        break;
+    case HOP_AWS_SERVICE:
+        many_servers(s, param_dist(m, service_kind((aws_service)s->c.index), NULL, "latency"));
+        break;
+    case HOP_PRIVATE_SERVICE:
+        many_servers(s, param_dist(m, "private_service", inst, "latency"));
+        break;
+    case HOP_INTERNET_HOST:
+        many_servers(s, param_dist(m, "internet_host", NULL, "latency"));
+        break;
+    default:
+        return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
+    }
+    if (isnan(cap)) return s->p.service ? 0 : -1; /* many servers (or a missing parameter) */
+    if (!(cap > 0) || !isfinite(cap))
+        return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->c.name, cap);
+    bandwidth_station(s, cap);
+    return 0;
+}
+
+/* The LP name of the station serving a hop: kind, component, and AZ (or Region for services). */
+static void station_name(const rm *m, const topo_workload *w, const path_hop *h, int32_t az,
+                         uint32_t group, char *name, size_t n)
+{
+    char buf[32];
+    const char *inst = hop_component(m, w, h, buf, sizeof buf), *kind = hop_kind_name(h->kind);
+    if (az >= 0)
+        snprintf(name, n, "%s/%s/%s", kind, inst, m->t->azs[az].name);
+    else if (h->kind == HOP_AWS_SERVICE)
+        snprintf(name, n, "%s/%s/%s", kind, inst, m->t->regions[group - m->t->nazs].name);
+    else
+        snprintf(name, n, "%s/%s", kind, inst);
+}
+
+/* The station serving hop i of alternative a (found, or made). Returns its index, or -1. */
+static int64_t station_for(rm *m, const topo_workload *w, const path_alt *a, size_t i)
+{
+    const path_hop *h = &a->hops[i];
+    int32_t az;
+    uint32_t group;
+    char buf[32], name[RUN_NAME_MAX];
+    station_place(m, w, a, i, &az, &group);
+    station_name(m, w, h, az, group, name, sizeof name);
+    for (size_t k = 0; k < m->nst; k++)
+        if (strcmp(m->st[k].c.name, name) == 0) return (int64_t)k;
+    if (m->nst == m->stcap) return error_set(m->err, "too many stations (a model bug)");
+    rm_station *s = &m->st[m->nst];
+    memset(s, 0, sizeof *s);
+    snprintf(s->c.name, sizeof s->c.name, "%s", name);
+    s->c.kind = h->kind;
+    s->c.index = h->index;
+    s->c.az = az;
+    s->group = group;
+    s->p.flows = &m->table;
+    s->p.queue_capacity = -1;
+    s->p.stats_from_ns = m->cfg->warmup_ns;
+    s->p.stats_until_ns = m->horizon;
+    bool shared = h->kind == HOP_AWS_SERVICE || h->kind == HOP_INTERNET_HOST;
+    if (station_configure(m, s, shared ? NULL : hop_component(m, w, h, buf, sizeof buf))) return -1;
+    return (int64_t)m->nst++;
+}
+
+/* ---- links ----------------------------------------------------------------------------------- */
+
+/* Adds d to the segment: constants fold into const_ns, zero constants vanish. */
+static int seg_add(rm *m, rm_seg *g, const dist *d)
+{
+    if (!d) return -1;
+    if (d->family == DIST_CONSTANT) {
+        g->link.const_ns += flow_dist_min_ns(d);
+        return 0;
+    }
+    if (g->nparts == FLOW_LINK_PARTS)
+        return error_set(m->err, "more than %d random latencies between two stations",
+                         FLOW_LINK_PARTS);
+    g->link.parts[g->nparts++] = d;
+    return 0;
+}
+
+/* Adds the link into hop h (by its class) to the segment. */
+static int seg_add_link(rm *m, rm_seg *g, const path_hop *h)
+{
+    const char *site =
+        h->index >= 0 && (size_t)h->index < m->t->nsites ? m->t->sites[h->index].name : NULL;
+    g->classes[h->link]++;
+    switch (h->link) {
+    case LINK_NONE:
+        return 0;
+    case LINK_INTRA_AZ:
+        return seg_add(m, g, param_dist(m, "link_intra_az", NULL, "latency"));
+    case LINK_CROSS_AZ:
+        return seg_add(m, g, param_dist(m, "link_cross_az", NULL, "latency"));
+    case LINK_INTER_REGION:
+        return seg_add(m, g, param_dist(m, "link_inter_region", NULL, "latency"));
+    case LINK_INTERNET:
+        return seg_add(m, g, param_dist(m, "link_internet", NULL, "latency"));
+    case LINK_ONPREM:
+        return seg_add(m, g, param_dist(m, "link_onprem", NULL, "latency"));
+    case LINK_VPN:
+        return seg_add(m, g, param_dist(m, "vpn_tunnel", site, "added_latency"));
+    case LINK_DX: {
+        const param_value *km = param(m, "direct_connect", site, "per_km");
+        if (!km || !site) return -1;
+        g->link.const_ns += (vs_time)((double)km->i * m->t->sites[h->index].dx.distance_km + 0.5);
+        return seg_add(m, g, param_dist(m, "direct_connect", site, "equipment"));
+    }
+    case LINK_CLASS_COUNT:
+        break;
+    }
+    return -1;
+}
+
+/* The added latency of a pass-through hop, joined to the link out of it. */
+static int seg_add_pass(rm *m, rm_seg *g, const topo_workload *w, const path_hop *h)
+{
+    char buf[32];
+    const char *inst = hop_component(m, w, h, buf, sizeof buf);
+    switch (h->kind) {
+    case HOP_GATEWAY_ENDPOINT:
+        return seg_add(m, g, param_dist(m, "gateway_endpoint", inst, "added_latency"));
+    case HOP_PEERING:
+        return seg_add(m, g, param_dist(m, "peering", inst, "added_latency"));
+    case HOP_IGW:
+        return seg_add(m, g, param_dist(m, "internet_gateway", inst, "added_latency"));
+    default:
+        return 0; /* VGW: no parameters */
+    }
+}
+
+/* ---- routes ---------------------------------------------------------------------------------- */
+
+/* The stations of one alternative and the segments into each (seg[j] leads to stations[j]). */
+typedef struct rm_way {
+    uint32_t stations[PATH_MAX_HOPS];
+    rm_seg seg[PATH_MAX_HOPS];
+    size_t k;
+} rm_way;
+
+static int build_way(rm *m, const topo_workload *w, const path_alt *a, rm_way *y)
+{
+    rm_seg g = {.link.floor_ns = 1};
+    y->k = 0;
+    for (size_t i = 1; i < a->nhops; i++) {
+        const path_hop *h = &a->hops[i];
+        hop_role r = role_of(h->kind);
+        if (r == ROLE_PASS) {
+            if (seg_add_pass(m, &g, w, h)) return -1;
+            continue;
+        }
+        if (seg_add_link(m, &g, h)) return -1;
+        if (r == ROLE_ROUTER) continue;
+        int64_t s = station_for(m, w, a, i);
+        if (s < 0) return -1;
+        y->stations[y->k] = (uint32_t)s;
+        y->seg[y->k++] = g;
+        g = (rm_seg){.link.floor_ns = 1};
+    }
+    if (y->k == 0) return error_set(m->err, "workload %s: a path without a station", w->name);
+    return 0;
+}
+
+/* The time a lone flow of `bytes` needs on way y beyond what its stations give it: bytes at the
+ * route's rate (the single-flow limit, or the slowest station) less bytes at each station's
+ * capacity, in ns (>= 0). */
+static vs_time transfer_ns(rm *m, const rm_way *y, uint64_t bytes)
+{
+    const param_value *flow = param(m, "link_intra_az", NULL, "flow_bandwidth");
+    double rate = flow && flow->x > 0 ? flow->x : INFINITY, station_s_per_bit = 0;
+    for (size_t j = 0; j < y->k; j++) {
+        double cap = m->st[y->stations[j]].c.capacity_bps;
+        if (cap > 0) {
+            station_s_per_bit += 1 / cap;
+            if (cap < rate) rate = cap;
+        }
+    }
+    double s = isfinite(rate) ? (double)bytes * 8 * (1 / rate - station_s_per_bit) : 0;
+    return s > 0 ? (vs_time)(s * 1e9 + 0.5) : 0;
+}
+
+/* Appends a route over the way there and back for up bytes out and down bytes back; returns its
+ * index, or -1. */
+static int64_t add_route(rm *m, const rm_way *y, uint32_t up, uint32_t resp_bytes)
+{
+    size_t k = y->k, len = 2 * k - 1;
+    if (m->nroutes == m->routecap || m->nhops + len > m->hopcap || m->nlinks + len + 1 > m->linkcap)
+        return error_set(m->err, "too many routes (a model bug)");
+    uint32_t *hops = m->hops + m->nhops;
+    flow_link *links = m->links + m->nlinks;
+    for (size_t j = 0; j < k; j++) {
+        hops[j] = y->stations[j];
+        hops[len - 1 - j] = y->stations[j];
+        links[j] = y->seg[j].link;
+        links[len - j] = y->seg[j].link;
+    }
+    links[0].const_ns += transfer_ns(m, y, up);
+    links[len].const_ns += transfer_ns(m, y, resp_bytes);
+    m->routes[m->nroutes] =
+        (flow_route){hops, (uint16_t)len, links, (uint16_t)(k > 1 ? k : 0), resp_bytes};
+    m->nhops += len;
+    m->nlinks += len + 1;
+    return (int64_t)m->nroutes++;
+}
+
+/* The front end of station i (a service's TCP and TLS endpoint): answers handshakes at once.
+ * Found or made; returns its index, or -1. */
+static int64_t front_end(rm *m, uint32_t i)
+{
+    char name[RUN_NAME_MAX];
+    snprintf(name, sizeof name, "%.*s/front-end", RUN_NAME_MAX - 11, m->st[i].c.name);
+    for (size_t k = 0; k < m->nst; k++)
+        if (strcmp(m->st[k].c.name, name) == 0) return (int64_t)k;
+    if (m->nst == m->stcap) return error_set(m->err, "too many stations (a model bug)");
+    const dist *zero = dist_constant(m->dists, 0);
+    if (!zero) return error_set(m->err, "out of memory");
+    rm_station *s = &m->st[m->nst];
+    *s = m->st[i];
+    memcpy(s->c.name, name, sizeof name);
+    s->notice_set = false;
+    s->p.drop_notice_ns = 0;
+    many_servers(s, zero);
+    s->p.delay = NULL;
+    return (int64_t)m->nst++;
+}
+
+static void way_timing(rm *m, const rm_way *y, uint32_t cg);
+
+/* The route of one handshake round trip over way y (clients in group cg): to the target's front
+ * end and back. */
+static int64_t handshake_route(rm *m, const rm_way *y, uint32_t cg)
+{
+    rm_way h = *y;
+    int64_t fe = front_end(m, y->stations[y->k - 1]);
+    if (fe < 0) return -1;
+    h.stations[h.k - 1] = (uint32_t)fe;
+    way_timing(m, &h, cg);
+    return add_route(m, &h, HS_REQUEST_BYTES, HS_RESPONSE_BYTES);
+}
+
+/* Billed bytes of one exchange of up bytes out and down bytes back over way y. */
+static void way_bytes(const rm_way *y, uint64_t up, uint64_t down, uint64_t *b)
+{
+    for (size_t j = 0; j < y->k; j++) {
+        const uint32_t *c = y->seg[j].classes;
+        b[CLIENT_BYTES_CROSS_AZ] += (up + down) * c[LINK_CROSS_AZ];
+        b[CLIENT_BYTES_INTER_REGION] += (up + down) * c[LINK_INTER_REGION];
+        b[CLIENT_BYTES_INTERNET_OUT] += up * c[LINK_INTERNET] + down * c[LINK_VPN];
+        b[CLIENT_BYTES_DX_OUT] += down * c[LINK_DX];
+    }
+}
+
+/* The least delay from station j of way y back to the origin (over its segments). */
+static vs_time way_back_min(const rm_way *y, size_t j)
+{
+    vs_time ns = 0;
+    for (size_t i = 0; i <= j; i++) ns += flow_link_min(&y->seg[i].link);
+    return ns;
+}
+
+static void la_note(rm *m, uint32_t a, uint32_t b, vs_time ns)
+{
+    if (a == b) return;
+    vs_time *x = &m->la[(size_t)a * m->ngroups + b];
+    if (*x == 0 || ns < *x) *x = ns;
+}
+
+/* Lookaheads and drop notices of way y for a client in group cg. */
+static void way_timing(rm *m, const rm_way *y, uint32_t cg)
+{
+    for (size_t j = 0; j < y->k; j++) {
+        rm_station *s = &m->st[y->stations[j]];
+        uint32_t from = j ? m->st[y->stations[j - 1]].group : cg;
+        vs_time mn = flow_link_min(&y->seg[j].link), back = way_back_min(y, j);
+        la_note(m, from, s->group, mn);
+        la_note(m, s->group, from, mn);
+        if (!s->notice_set || back < s->p.drop_notice_ns) s->p.drop_notice_ns = back;
+        s->notice_set = true;
+    }
+}
+
+/* Drop notices go from a station straight to the client: once every station's notice delay is
+ * known (the least over its routes), the lookahead to each client's group allows it. */
+static void drop_timing(rm *m)
+{
+    for (size_t r = 0; r < m->nroutes; r++) {
+        const flow_route *route = &m->routes[r];
+        for (uint16_t h = 0; h < route->len; h++) {
+            const rm_station *s = &m->st[route->hops[h]];
+            la_note(m, s->group, m->route_group[r], s->p.drop_notice_ns);
+        }
+    }
+}
+
+/* ---- clients --------------------------------------------------------------------------------- */
+
+static int workload_sizes(rm *m, const topo_workload *w)
+{
+    if (w->bytes_up < 0 || w->bytes_up > UINT32_MAX || w->bytes_down < 0 ||
+        w->bytes_down > UINT32_MAX)
+        return error_set(m->err,
+                         "%s:%d:%d: workload %s: request and response sizes must be at "
+                         "most 4GiB",
+                         w->pos.file, w->pos.line, w->pos.col, w->name);
+    return 0;
+}
+
+/* Routes and alternatives of workload wi's reachable path. */
+static int workload_routes(rm *m, size_t wi)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    const path_result *pr = &m->paths[wi];
+    client_alt *alts = m->alts + wi * PATH_MAX_ALTS;
+    double cum = 0;
+    for (size_t a = 0; a < pr->nalts; a++) {
+        rm_way y;
+        if (build_way(m, w, &pr->alts[a], &y)) return -1;
+        int64_t r = add_route(m, &y, (uint32_t)w->bytes_up, (uint32_t)w->bytes_down);
+        int64_t hs = m->cp[wi].handshakes ? handshake_route(m, &y, m->client_group[wi]) : r;
+        if (r < 0 || hs < 0) return -1;
+        m->route_group[r] = m->route_group[hs] = m->client_group[wi];
+        cum += pr->alts[a].weight;
+        alts[a] = (client_alt){.cum_weight = a + 1 == pr->nalts ? 1.0 : cum,
+                               .route = (uint16_t)r,
+                               .hs_route = (uint16_t)hs};
+        way_bytes(&y, (uint64_t)w->bytes_up, (uint64_t)w->bytes_down, alts[a].bytes);
+        way_bytes(&y, HS_REQUEST_BYTES, HS_RESPONSE_BYTES, alts[a].hs_bytes);
+        way_timing(m, &y, m->client_group[wi]);
+    }
+    m->cp[wi].nalts = (uint32_t)pr->nalts;
+    return 0;
+}
+
+/* The schedule of workload w (traffic.schedule), into m->steps[wi]. */
+static int workload_schedule(rm *m, size_t wi, client_params *p)
+{
+    const config_node *seq = config_find(m->t->workloads[wi].traffic, "schedule");
+    size_t n = seq ? config_len(seq) : 0;
+    client_step *steps = n ? calloc(n, sizeof *steps) : NULL;
+    if (n && !steps) return error_set(m->err, "out of memory");
+    m->steps[wi] = steps;
+    for (size_t i = 0; i < n; i++) {
+        const config_node *step = config_at(seq, i);
+        if (config_get_duration(step, "at", NULL, &steps[i].at_ns, m->err) ||
+            config_get_rate(step, "rate", NULL, &steps[i].rate_per_s, m->err))
+            return -1;
+    }
+    p->steps = steps;
+    p->nsteps = (uint32_t)n;
+    return 0;
+}
+
+static int workload_arrivals(rm *m, size_t wi, client_params *p)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    p->arrival = w->arrival;
+    p->rate_per_s = w->rate_per_s;
+    p->clients = w->clients > 0 ? (uint32_t)w->clients : 0;
+    p->think_ns = w->think_ns;
+    if (w->arrival == ARRIVAL_ONOFF &&
+        (config_get_duration(w->traffic, "on", NULL, &p->on_ns, m->err) ||
+         config_get_duration(w->traffic, "off", NULL, &p->off_ns, m->err)))
+        return -1;
+    if (w->arrival == ARRIVAL_SCHEDULE) return workload_schedule(m, wi, p);
+    if (w->arrival == ARRIVAL_REPLAY)
+        return error_set(m->err, "%s:%d:%d: workload %s: arrival: replay is not supported yet",
+                         w->pos.file, w->pos.line, w->pos.col, w->name);
+    return 0;
+}
+
+static int64_t client_int(rm *m, const char *inst, const char *name, int *rc)
+{
+    const param_value *v = param(m, "client", inst, name);
+    if (!v) *rc = -1;
+    return v ? v->i : 0;
+}
+
+static int workload_retries(rm *m, const topo_workload *w, client_params *p)
+{
+    int rc = 0;
+    int64_t hs = w->reuse_connections ? 0
+                                      : client_int(m, w->name, "tcp_handshake_rtts", &rc) +
+                                            client_int(m, w->name, "tls_handshake_rtts", &rc);
+    p->handshakes = hs > 255 ? 256 : (uint32_t)hs;
+    p->hs_request_bytes = HS_REQUEST_BYTES;
+    p->timeout_ns = w->timeout_ns;
+    p->retry = w->retry == RETRY_STANDARD;
+    p->max_attempts = (uint32_t)w->max_attempts;
+    p->retry_base_ns = client_int(m, w->name, "retry_base", &rc);
+    p->retry_cap_ns = client_int(m, w->name, "retry_cap", &rc);
+    p->retry_quota = client_int(m, w->name, "retry_quota", &rc);
+    p->retry_cost = client_int(m, w->name, "retry_cost", &rc);
+    p->timeout_retry_cost = client_int(m, w->name, "timeout_retry_cost", &rc);
+    return rc;
+}
+
+/* The client group of workload w: its subnet's AZ or its site. */
+static uint32_t client_group_of(const rm *m, const topo_workload *w)
+{
+    return w->source_subnet >= 0 ? group_az(m, m->t->subnets[w->source_subnet].az)
+                                 : group_site(m, w->source_site);
+}
+
+static int workload_client(rm *m, size_t wi)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    client_params *p = &m->cp[wi];
+    char name[RUN_NAME_MAX + 16];
+    snprintf(name, sizeof name, "client/%s/arrivals", w->name);
+    if (workload_sizes(m, w)) return -1;
+    if (!(m->arrivals[wi] = rng_new(m->cfg->seed, name))) return error_set(m->err, "out of memory");
+    *p = (client_params){.flows = &m->table,
+                         .alts = m->alts + wi * PATH_MAX_ALTS,
+                         .request_bytes = (uint32_t)w->bytes_up,
+                         .warmup_ns = m->cfg->warmup_ns,
+                         .horizon_ns = m->horizon,
+                         .arrivals = m->arrivals[wi],
+                         .out = &m->out->workloads[wi].st};
+    hist_init(&p->out->latency);
+    m->client_group[wi] = client_group_of(m, w);
+    verdict v = m->paths[wi].verdict;
+    p->no_path = v == VERDICT_DENIED ? CLIENT_FAIL_DENIED : CLIENT_FAIL_UNREACHABLE;
+    if (workload_arrivals(m, wi, p) || workload_retries(m, w, p)) return -1;
+    return v == VERDICT_REACHABLE ? workload_routes(m, wi) : 0;
+}
+
+/* ---- the model ------------------------------------------------------------------------------- */
+
+static int rm_alloc(rm *m)
+{
+    const topology *t = m->t;
+    size_t nw = t->nworkloads ? t->nworkloads : 1;
+    size_t maxroutes = nw * PATH_MAX_ALTS * 2, maxhops = maxroutes * 2 * PATH_MAX_HOPS;
+    m->stcap = nw * PATH_MAX_ALTS * PATH_MAX_HOPS;
+    m->routecap = maxroutes;
+    m->hopcap = maxhops;
+    m->linkcap = maxhops + maxroutes;
+    m->ngroups = (uint32_t)(t->nazs + t->nregions + t->nsites + 1);
+    m->st = calloc(m->stcap, sizeof *m->st);
+    m->routes = calloc(maxroutes, sizeof *m->routes);
+    m->hops = calloc(maxhops, sizeof *m->hops);
+    m->links = calloc(m->linkcap, sizeof *m->links);
+    m->cp = calloc(nw, sizeof *m->cp);
+    m->alts = calloc(nw * PATH_MAX_ALTS, sizeof *m->alts);
+    m->steps = calloc(nw, sizeof *m->steps);
+    m->arrivals = calloc(nw, sizeof *m->arrivals);
+    m->client_group = calloc(nw, sizeof *m->client_group);
+    m->route_group = calloc(maxroutes, sizeof *m->route_group);
+    m->paths = calloc(nw, sizeof *m->paths);
+    m->la = calloc((size_t)m->ngroups * m->ngroups, sizeof *m->la);
+    m->dists = dist_set_new();
+    m->out->workloads = calloc(nw, sizeof *m->out->workloads);
+    if (!m->st || !m->routes || !m->hops || !m->links || !m->cp || !m->alts || !m->steps ||
+        !m->arrivals || !m->client_group || !m->route_group || !m->paths || !m->la || !m->dists ||
+        !m->out->workloads)
+        return error_set(m->err, "out of memory");
+    if (m->ngroups > 1024)
+        return error_set(m->err, "too many AZs, Regions and sites (%u groups, at most 1024)",
+                         m->ngroups);
+    m->table = (flow_table){m->routes, 0};
+    return 0;
+}
+
+static void rm_free(rm *m)
+{
+    size_t nw = m->t->nworkloads ? m->t->nworkloads : 1;
+    engine_free(m->eng);
+    for (size_t i = 0; m->arrivals && i < nw; i++) rng_free(m->arrivals[i]);
+    for (size_t i = 0; m->steps && i < nw; i++) free(m->steps[i]);
+    free(m->st), free(m->routes), free(m->hops), free(m->links), free(m->cp), free(m->alts);
+    free(m->steps), free(m->arrivals), free(m->client_group), free(m->route_group), free(m->paths),
+        free(m->la);
+    dist_set_free(m->dists);
+}
+
+static int build_workloads(rm *m)
+{
+    run_result *out = m->out;
+    out->nworkloads = m->t->nworkloads;
+    for (size_t wi = 0; wi < m->t->nworkloads; wi++) {
+        const topo_workload *w = &m->t->workloads[wi];
+        run_workload *rw = &out->workloads[wi];
+        rw->name = w->name;
+        if (paths_resolve(m->t, wi, NULL, &m->paths[wi], m->err)) return -1;
+        rw->verdict = m->paths[wi].verdict;
+        rw->active = w->traffic != NULL;
+        if (!rw->active) continue;
+        if (workload_client(m, wi)) return -1;
+        rw->nalts = m->cp[wi].nalts;
+    }
+    if (m->nroutes > UINT16_MAX) return error_set(m->err, "more than 65535 routes");
+    m->table.count = (uint16_t)m->nroutes;
+    drop_timing(m);
+    return 0;
+}
+
+static int add_lps(rm *m)
+{
+    engine_opts o = {.threads = m->cfg->threads, .queue = m->cfg->queue, .seed = m->cfg->seed};
+    if (!(m->eng = engine_new(&o, m->err))) return -1;
+    for (size_t i = 0; i < m->nst; i++)
+        if (station_add(m->eng, m->st[i].c.name, m->st[i].group, &m->st[i].p, m->err) != (int64_t)i)
+            return -1;
+    for (size_t wi = 0; wi < m->t->nworkloads; wi++) {
+        char name[RUN_NAME_MAX + 8];
+        if (!m->out->workloads[wi].active) continue;
+        snprintf(name, sizeof name, "client/%s", m->t->workloads[wi].name);
+        if (client_add(m->eng, name, m->client_group[wi], &m->cp[wi], m->err) < 0) return -1;
+    }
+    for (uint32_t a = 0; a < m->ngroups; a++)
+        for (uint32_t b = 0; b < m->ngroups; b++) {
+            vs_time la = m->la[(size_t)a * m->ngroups + b];
+            if (la > 0 && engine_set_lookahead(m->eng, a, b, la, m->err)) return -1;
+        }
+    if (engine_set_default_lookahead(m->eng, DEFAULT_LOOKAHEAD, m->err)) return -1;
+    return flow_table_check(&m->table, engine_lp_count(m->eng), m->err);
+}
+
+/* The bytes the stations and clients counted, by price item. */
+static void collect(rm *m)
+{
+    run_result *out = m->out;
+    out->components = calloc(m->nst ? m->nst : 1, sizeof *out->components);
+    for (size_t i = 0; out->components && i < m->nst; i++) {
+        run_component *c = &out->components[i];
+        *c = m->st[i].c;
+        const station_stats *st = station_stats_of(m->eng, (uint32_t)i);
+        if (st) c->st = *st;
+        int item = c->kind == HOP_NAT                  ? COST_GB_NAT
+                   : c->kind == HOP_INTERFACE_ENDPOINT ? COST_GB_INTERFACE_ENDPOINT
+                   : c->kind == HOP_TGW                ? COST_GB_TGW
+                                                       : -1;
+        if (item >= 0) out->gb_bytes[item] += c->st.bytes;
+    }
+    out->ncomponents = out->components ? m->nst : 0;
+    for (size_t wi = 0; wi < out->nworkloads; wi++) {
+        const uint64_t *b = out->workloads[wi].st.bytes;
+        out->gb_bytes[COST_GB_CROSS_AZ] += b[CLIENT_BYTES_CROSS_AZ];
+        out->gb_bytes[COST_GB_INTER_REGION] += b[CLIENT_BYTES_INTER_REGION];
+        out->gb_bytes[COST_GB_INTERNET_OUT] += b[CLIENT_BYTES_INTERNET_OUT];
+        out->gb_bytes[COST_GB_DX_OUT] += b[CLIENT_BYTES_DX_OUT];
+    }
+    out->engine = *engine_get_stats(m->eng);
+    out->window_s = (double)m->cfg->duration_ns / 1e9;
+}
+
+vs_time run_model_drain_ns(const topology *t, const param_table *params, const run_config *cfg)
+{
+    if (cfg->drain_ns > 0) return cfg->drain_ns;
+    vs_time drain = 0;
+    for (size_t i = 0; i < t->nworkloads; i++) {
+        const topo_workload *w = &t->workloads[i];
+        const param_value *cap = params_get(params, "client", w->name, "retry_cap");
+        vs_time c = cap ? cap->i : 0, n = w->max_attempts > 0 ? w->max_attempts : 1;
+        vs_time d = w->timeout_ns * n + c * (n - 1);
+        if (w->traffic && d > drain) drain = d;
+    }
+    drain += VS_NS_PER_S;
+    return drain > 3600 * VS_NS_PER_S ? 3600 * VS_NS_PER_S : drain;
+}
+
+static int check_config(const run_config *cfg, vs_error *err)
+{
+    if (cfg->warmup_ns < 0 || cfg->duration_ns <= 0 || cfg->drain_ns < 0 ||
+        cfg->warmup_ns > VS_TIME_LIMIT / 4 || cfg->duration_ns > VS_TIME_LIMIT / 4)
+        return error_set(err, "run: need warm-up >= 0 and duration > 0 (at most about 18 years)");
+    return 0;
+}
+
+/* Builds the model (and runs it if run). Returns 0 or -1. */
+static int build_and_run(const topology *t, const param_table *params, const run_config *cfg,
+                         run_result *out, bool run, vs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (check_config(cfg, err)) return -1;
+    rm m = {.t = t, .pt = params, .cfg = cfg, .err = err, .out = out};
+    m.horizon = cfg->warmup_ns + cfg->duration_ns;
+    m.end = m.horizon + run_model_drain_ns(t, params, cfg);
+    int rc = rm_alloc(&m) || build_workloads(&m) || add_lps(&m) ||
+             (run && engine_run(m.eng, m.end, err));
+    if (rc == 0 && run) {
+        collect(&m);
+        out->end_ns = m.end;
+        if (!out->components) rc = error_set(err, "out of memory");
+    }
+    rm_free(&m);
+    if (rc || !run) run_result_free(out);
+    return rc ? -1 : 0;
+}
+
+int run_model_run(const topology *t, const param_table *params, const run_config *cfg,
+                  run_result *out, vs_error *err)
+{
+    return build_and_run(t, params, cfg, out, true, err);
+}
+
+int run_model_check(const topology *t, const param_table *params, const run_config *cfg,
+                    vs_error *err)
+{
+    run_result scratch;
+    return build_and_run(t, params, cfg, &scratch, false, err);
+}
+
+void run_result_free(run_result *r)
+{
+    free(r->workloads);
+    free(r->components);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,415 @@
+/* `vpcsim run` end to end through the binary: the same seed gives the same report for any
+ * --threads (runs side by side, one after the other, or one run split across threads); a gateway
+ * endpoint beats a NAT gateway at p50 for S3 (paired, common random numbers); a NAT made into one
+ * processor-sharing server matches queueing theory at rho 0.5 and 0.9; per-GB bills match the
+ * hand computations in tests/scenarios/run/nat-cost.yaml; timeouts, retries and the retry token
+ * bucket count as worked out in retries.yaml; new connections cost their handshake round trips
+ * (handshake.yaml); rate schedules, on/off bursts and closed loops offer the load they should
+ * (arrivals.yaml); unreachable workloads fail at once; bad options
+ * and inputs exit 2 with a message. Durations are short: the whole file runs in seconds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <math.h>
+
+#include "cli_run.h"
+
+/* A file of the source tree. */
+static char *source_path(const char *rel, char *buf, size_t n)
+{
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    assert_non_null(src);
+    snprintf(buf, n, "%s/%s", src, rel);
+    return buf;
+}
+
+/* Runs the binary with stdout to a file (reports outgrow cli_run's buffers). Returns the exit
+ * code; *out is malloc'd; err gets stderr. */
+static int run_report(char *const argv[], char **out, char *err, size_t nerr)
+{
+    char out_path[] = "/tmp/vpcsim-run-out-XXXXXX", err_path[] = "/tmp/vpcsim-run-err-XXXXXX";
+    int fo = mkstemp(out_path), fe = mkstemp(err_path), status = 0;
+    assert_true(fo >= 0 && fe >= 0 && getenv("VPCSIM_BIN"));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(getenv("VPCSIM_BIN"), argv);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    off_t len = lseek(fo, 0, SEEK_END);
+    *out = calloc((size_t)len + 1, 1);
+    assert_non_null(*out);
+    assert_int_equal(pread(fo, *out, (size_t)len, 0), (ssize_t)len);
+    ssize_t got = pread(fe, err, nerr - 1, 0);
+    err[got > 0 ? got : 0] = 0;
+    close(fo), close(fe);
+    unlink(out_path), unlink(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Runs `vpcsim run ARGS... --quiet` and expects exit 0; returns stdout (malloc'd). */
+static char *report(char *const argv[])
+{
+    char *out = NULL, err[4096];
+    int code = run_report(argv, &out, err, sizeof err);
+    if (code != 0) fail_msg("exit %d: %s", code, err);
+    return out;
+}
+
+#define REPORT(...) report((char *const[]){"vpcsim", "run", __VA_ARGS__, "--quiet", NULL})
+
+static void assert_has(const char *text, const char *want)
+{
+    if (!strstr(text, want)) fail_msg("missing \"%s\" in:\n%s", want, text);
+}
+
+/* The cells of the row of `name` in the table headed `head` in architecture `arch`'s section (or
+ * the section whose header starts with arch, when arch starts with "==="),
+ * split at runs of two or more spaces, into cells[ncells][64]. Returns the number of cells. */
+static size_t row_cells(const char *text, const char *arch, const char *head, const char *name,
+                        char cells[][64], size_t ncells)
+{
+    char key[128];
+    if (strncmp(arch, "===", 3) == 0)
+        snprintf(key, sizeof key, "%s", arch);
+    else
+        snprintf(key, sizeof key, "=== architecture %s ===", arch);
+    const char *a = strstr(text, key);
+    if (!a) fail_msg("no section %s in:\n%s", arch, text);
+    const char *t = strstr(a, head);
+    if (!t) fail_msg("no table \"%s\" in %s:\n%s", head, arch, a);
+    snprintf(key, sizeof key, "\n    %s  ", name);
+    const char *r = strstr(t, key);
+    if (!r) fail_msg("no row %s under \"%s\":\n%s", name, head, t);
+    r += 5;
+    size_t n = 0;
+    while (*r && *r != '\n' && n < ncells) {
+        size_t len = 0;
+        while (r[len] && r[len] != '\n' && !(r[len] == ' ' && r[len + 1] == ' ')) len++;
+        snprintf(cells[n++], 64, "%.*s", (int)len, r);
+        r += len;
+        while (*r == ' ') r++;
+    }
+    return n;
+}
+
+/* "12.3 ± 0.4" -> mean and half-width (0 without one). */
+static void parse_ci(const char *cell, double *mean, double *half)
+{
+    char *end;
+    *mean = strtod(cell, &end);
+    if (end == cell) fail_msg("not a number: \"%s\"", cell);
+    *half = strncmp(end, " ± ", strlen(" ± ")) == 0 ? strtod(end + strlen(" ± "), NULL) : 0;
+}
+
+/* ---- determinism ----------------------------------------------------------------------------- */
+
+/* s3-access has three architectures: with one replication, --threads 4 splits each run across
+ * threads, --threads 2 runs two side by side, --threads 1 runs them one after the other. */
+static void same_output_for_any_thread_count(void **state)
+{
+    (void)state;
+    char f[512];
+    source_path("experiments/examples/s3-access.yaml", f, sizeof f);
+    char *one = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                       "--threads", "1");
+    char *two = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                       "--threads", "2");
+    char *four = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                        "--threads", "4");
+    char *heap = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                        "--queue", "heap");
+    assert_string_equal(one, two);
+    assert_string_equal(one, four);
+    assert_string_equal(one, heap);
+    assert_has(one, "1 replication of 300ms after 100ms of warm-up, seed 42");
+    char *other = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                         "--seed", "43");
+    assert_true(strcmp(one, other) != 0);
+    free(one), free(two), free(four), free(heap), free(other);
+}
+
+/* A multi-group scenario (on premises, DX, TGW, endpoints, NLB) with handshakes and a closed
+ * loop, its two runs split across 4 threads or not. */
+static void same_output_multi_hop(void **state)
+{
+    (void)state;
+    char f[512];
+    source_path("experiments/examples/hybrid-dx-vpn.yaml", f, sizeof f);
+    char *one = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                       "--threads", "1");
+    char *four = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                        "--threads", "4");
+    assert_string_equal(one, four);
+    assert_has(one, "direct-connect/dc1");
+    assert_has(one, "transit-gateway/tgw1/use1-az1");
+    free(one), free(four);
+}
+
+/* ---- comparisons ----------------------------------------------------------------------------- */
+
+/* S3 through a gateway endpoint skips the NAT gateway's hop and latency: lower p50, and with
+ * common random numbers a negative paired p50 difference. */
+static void gateway_endpoint_beats_nat_at_p50(void **state)
+{
+    (void)state;
+    char f[512], c[8][64];
+    source_path("experiments/examples/s3-access.yaml", f, sizeof f);
+    char *out =
+        REPORT(f, "--duration", "3s", "--warmup", "500ms", "--replications", "4", "--threads", "2");
+    double nat, gw, half, d, dh;
+    assert_true(row_cells(out, "nat", "workloads", "analytics-get", c, 8) >= 5);
+    parse_ci(c[4], &nat, &half);
+    assert_true(row_cells(out, "gateway-endpoint", "workloads", "analytics-get", c, 8) >= 5);
+    parse_ci(c[4], &gw, &half);
+    assert_true(gw < nat);
+    assert_int_equal(row_cells(out, "=== paired differences", "Δ p50 ms", "gateway-endpoint", c, 8),
+                     6);
+    assert_string_equal(c[1], "analytics-get");
+    parse_ci(c[3], &d, &dh);
+    /* the p50s are histogram buckets of ~131 us at 20 ms, so the interval is wide; the paired
+     * mean is not: about -0.26 ms (a NAT hop and a link each way) */
+    if (!(d < 0 && dh > 0)) fail_msg("paired p50 difference %g +- %g is not below 0", d, dh);
+    free(out);
+}
+
+/* ---- queueing theory ------------------------------------------------------------------------- */
+
+#define T975_19 2.093024 /* Student t quantiles, 19 degrees of freedom (20 replications) */
+#define T995_19 2.860935
+
+/* The mean latency of workload get in FILE against expected_ms: inside the 99% interval, whose
+ * half-width is under 3%. */
+static void check_mean(const char *file, double expected_ms)
+{
+    char f[512], c[12][64];
+    source_path(file, f, sizeof f);
+    char *out = REPORT(f, "--threads", "2");
+    assert_has(out, "20 replications");
+    assert_int_equal(row_cells(out, "nat", "workloads", "get", c, 12), 10);
+    double mean, half95;
+    parse_ci(c[8], &mean, &half95);
+    double half99 = half95 * T995_19 / T975_19;
+    if (fabs(mean - expected_ms) > half99 || half99 > 0.03 * expected_ms)
+        fail_msg("%s: mean %g ms +- %g (99%%), expected %g ms", file, mean, half99, expected_ms);
+    free(out);
+}
+
+static void nat_as_processor_sharing_rho_05(void **state)
+{
+    (void)state;
+    check_mean("tests/scenarios/run/mg1ps-rho05.yaml", 1.0 + 1.6777216 / (1 - 298 * 1.6777216e-3));
+}
+
+static void nat_as_processor_sharing_rho_09(void **state)
+{
+    (void)state;
+    check_mean("tests/scenarios/run/mg1ps-rho09.yaml",
+               1.0 + 1.6777216 / (1 - 536.4 * 1.6777216e-3));
+}
+
+/* ---- cost ------------------------------------------------------------------------------------ */
+
+static void per_gb_bill_matches_hand_computation(void **state)
+{
+    (void)state;
+    char f[512], c[8][64];
+    source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    char *out = REPORT(f);
+    assert_int_equal(row_cells(out, "same-az", "monthly cost", "NAT gateway processing", c, 8), 3);
+    assert_string_equal(c[1], "256641");
+    assert_string_equal(c[2], "$11,548.83");
+    assert_int_equal(row_cells(out, "same-az", "monthly cost", "total", c, 8), 2);
+    assert_string_equal(c[1], "$11,585.33");
+    row_cells(out, "same-az", "monthly cost", "per million completed requests", c, 8);
+    assert_string_equal(c[1], "$44.08");
+    row_cells(out, "cross-az", "monthly cost",
+              "cross-AZ transfer (out of one AZ and into the other)", c, 8);
+    assert_string_equal(c[2], "$5,132.81");
+    row_cells(out, "cross-az", "monthly cost", "total", c, 8);
+    assert_string_equal(c[1], "$16,718.14");
+    /* every latency is constant: the cross-AZ link adds 2 x (300 - 100) us */
+    row_cells(out, "same-az", "workloads", "download", c, 8);
+    assert_string_equal(c[4], "3.178");
+    row_cells(out, "cross-az", "workloads", "download", c, 8);
+    assert_string_equal(c[4], "3.578");
+    free(out);
+}
+
+/* ---- failures -------------------------------------------------------------------------------- */
+
+static void timeouts_retries_and_the_token_bucket(void **state)
+{
+    (void)state;
+    char f[512], c[12][64];
+    source_path("tests/scenarios/run/retries.yaml", f, sizeof f);
+    char *out = REPORT(f);
+    /* per second of the 40 s window: 39 calls, 50 retries, 14 refusals */
+    assert_int_equal(row_cells(out, "tiny-nat", "workloads", "standard", c, 12), 10);
+    assert_string_equal(c[1], "0.9750");
+    assert_string_equal(c[2], "0");
+    assert_string_equal(c[9], "1.250");
+    assert_int_equal(row_cells(out, "tiny-nat", "failures", "standard", c, 12), 9);
+    assert_string_equal(c[1], "0.9750"); /* timeout */
+    assert_string_equal(c[2], "0");      /* dropped */
+    assert_string_equal(c[6], "0.3500"); /* no retry quota */
+    assert_string_equal(c[8], "0");      /* unfinished */
+    row_cells(out, "tiny-nat", "workloads", "no-retry", c, 12);
+    assert_string_equal(c[9], "0");
+    row_cells(out, "tiny-nat", "failures", "no-retry", c, 12);
+    assert_string_equal(c[1], "0.9750");
+    assert_string_equal(c[6], "0");
+    free(out);
+}
+
+#define T975_9 2.262157 /* Student t quantiles, 9 degrees of freedom (10 replications) */
+#define T995_9 3.249836
+
+/* Offered rate of workload name in arrivals.yaml's report: inside the 99% interval of want. */
+static void check_offered(const char *out, const char *name, double want)
+{
+    char c[12][64];
+    double mean, half;
+    row_cells(out, "gateway-endpoint", "workloads", name, c, 12);
+    parse_ci(c[1], &mean, &half);
+    if (fabs(mean - want) > half * T995_9 / T975_9)
+        fail_msg("%s: offered %g/s +- %g (95%%), expected %g/s", name, mean, half, want);
+}
+
+/* A rate schedule, on/off bursts and a closed loop offer what arrivals.yaml works out. */
+static void arrival_processes(void **state)
+{
+    (void)state;
+    char f[512], c[12][64];
+    source_path("tests/scenarios/run/arrivals.yaml", f, sizeof f);
+    char *out = REPORT(f);
+    check_offered(out, "schedule", 112.5);
+    check_offered(out, "onoff", 100);
+    double rate, latency, half;
+    row_cells(out, "gateway-endpoint", "workloads", "closed", c, 12);
+    parse_ci(c[1], &rate, &half);
+    parse_ci(c[8], &latency, &half);
+    double want = 20 / (0.1 + latency / 1000); /* N / (think + response time) */
+    if (fabs(rate - want) > 0.01 * want) fail_msg("closed: %g/s, expected %g/s", rate, want);
+    free(out);
+}
+
+/* New connections make a TCP and a TLS round trip to the service's front end first. */
+static void handshakes_before_requests(void **state)
+{
+    (void)state;
+    char f[512], c[12][64];
+    source_path("tests/scenarios/run/handshake.yaml", f, sizeof f);
+    char *out = REPORT(f);
+    row_cells(out, "gateway-endpoint", "workloads", "reused", c, 12);
+    assert_string_equal(c[8], "1.203");
+    row_cells(out, "gateway-endpoint", "workloads", "new-connection", c, 12);
+    assert_string_equal(c[8], "1.617");
+    assert_has(out, "aws-service/s3/us-east-1/front-end");
+    free(out);
+}
+
+/* hub-spoke-tgw: DynamoDB from a spoke cannot use the hub's gateway endpoint; its calls fail as
+ * unreachable at the offered rate, and a workload that is unreachable in one architecture still
+ * sees the same arrivals (common random numbers). */
+static void unreachable_calls_fail_at_once(void **state)
+{
+    (void)state;
+    char f[512], c[12][64], offered[64];
+    source_path("experiments/examples/hub-spoke-tgw.yaml", f, sizeof f);
+    char *out = REPORT(f, "--duration", "2s", "--warmup", "0s", "--replications", "1");
+    row_cells(out, "tgw-egress", "workloads", "spoke1-ddb", c, 12);
+    snprintf(offered, sizeof offered, "%s", c[1]);
+    assert_string_equal(c[2], "0");
+    row_cells(out, "tgw-egress", "failures", "spoke1-ddb", c, 12);
+    assert_string_equal(c[4], offered);
+    row_cells(out, "peering", "workloads", "spoke2-web", c, 12);
+    snprintf(offered, sizeof offered, "%s", c[1]);
+    row_cells(out, "tgw-egress", "workloads", "spoke2-web", c, 12);
+    assert_string_equal(c[1], offered);
+    free(out);
+}
+
+/* ---- bad input ------------------------------------------------------------------------------- */
+
+static void expect_usage(const char *want, char *const argv[])
+{
+    cli_result r;
+    assert_int_equal(cli_run(argv, &r), 0);
+    assert_int_equal(r.code, 2);
+    if (!strstr(r.err, want)) fail_msg("missing \"%s\" in stderr:\n%s", want, r.err);
+}
+
+#define USAGE(want, ...) expect_usage(want, (char *const[]){"vpcsim", "run", __VA_ARGS__, NULL})
+
+static void bad_options_exit_2(void **state)
+{
+    (void)state;
+    char f[512];
+    source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    USAGE("missing the scenario FILE", "--quiet");
+    USAGE("--threads expects a whole number in [1, 256], got '0'", f, "--threads", "0");
+    USAGE("--replications expects a whole number in [1, 100000], got 'x'", f, "--replications",
+          "x");
+    USAGE("--duration: expected a duration", f, "--duration", "10");
+    USAGE("--duration must be more than 0s", f, "--duration", "0s");
+    USAGE("--seed needs a value", f, "--seed");
+    USAGE("unknown option '--sweep'", f, "--sweep");
+    USAGE("unexpected argument", f, f);
+    USAGE("no-such-file.yaml", "no-such-file.yaml");
+    USAGE("no-such-defaults.yaml", f, "--defaults", "no-such-defaults.yaml");
+}
+
+/* A scenario the loader accepts but the run cannot: positioned, exit 2, nothing run. */
+static void unsupported_arrival_exit_2(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/vpcsim-run-replay-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/replay.yaml", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    static const char text[] =
+        "version: 1\nname: replay\nregions:\n  - {name: us-east-1, azs: [use1-az1]}\n"
+        "architectures:\n  - name: a\n    vpcs:\n"
+        "      - {name: v, region: us-east-1, cidr: 10.0.0.0/16}\n    subnets:\n"
+        "      - {name: s, vpc: v, az: use1-az1, cidr: 10.0.1.0/24}\n"
+        "    gateway_endpoints: [{name: g, vpc: v, service: s3, route_tables: [main]}]\n"
+        "    route_tables: [{name: main, vpc: v}]\n"
+        "workloads:\n  - name: w\n    source: {subnet: s}\n    target: {service: s3}\n"
+        "    traffic: {arrival: replay, file: arrivals.txt}\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    char want[600];
+    snprintf(want, sizeof want, "%s:14:5: workload w: arrival: replay is not supported yet", path);
+    USAGE(want, path);
+    unlink(path);
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(same_output_for_any_thread_count),
+        cmocka_unit_test(same_output_multi_hop),
+        cmocka_unit_test(gateway_endpoint_beats_nat_at_p50),
+        cmocka_unit_test(nat_as_processor_sharing_rho_05),
+        cmocka_unit_test(nat_as_processor_sharing_rho_09),
+        cmocka_unit_test(per_gb_bill_matches_hand_computation),
+        cmocka_unit_test(timeouts_retries_and_the_token_bucket),
+        cmocka_unit_test(arrival_processes),
+        cmocka_unit_test(handshakes_before_requests),
+        cmocka_unit_test(unreachable_calls_fail_at_once),
+        cmocka_unit_test(bad_options_exit_2),
+        cmocka_unit_test(unsupported_arrival_exit_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
