@@ -16,6 +16,7 @@
 enum {
     BUCKET_TARGET = 32, /* events per bucket a width aims at */
     SPAWN_MIN = 64,     /* a bucket with more events spawns a finer rung instead of a sort */
+    BOTTOM_MAX = 128,   /* a bottom grown past this by pushes is spread over a new finer rung */
     RUNG0_MAX = 4096,   /* buckets of rung 0 */
     MAX_RUNGS = 8,      /* rung depth */
     CHUNK_EVENTS = 15,  /* events per bucket chunk (a chunk is ~616 bytes) */
@@ -233,6 +234,8 @@ static void bottom_insert(ladder *l, const vs_event *ev)
     b->n++;
 }
 
+static void respawn_bottom(ladder *l);
+
 static void ladder_push(evq *q, const vs_event *ev)
 {
     ladder *l = (ladder *)q;
@@ -251,6 +254,7 @@ static void ladder_push(evq *q, const vs_event *ev)
         }
     }
     bottom_insert(l, ev);
+    if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
 }
 
 static int floor_log2(uint64_t x)
@@ -283,6 +287,25 @@ static void rung_open(rung *r, vs_time start, int shift, size_t nb)
     r->start = r->bound = start;
     r->shift = shift;
     r->n = 0;
+}
+
+/* Pushes landing before bot_end (delays shorter than a bucket) grow bottom, and each insertion
+ * costs a move of its tail: past BOTTOM_MAX, bottom becomes a new deepest rung ending at bot_end,
+ * with buckets of about BUCKET_TARGET events. */
+static void respawn_bottom(ladder *l)
+{
+    vs_time lo = l->bot.v[l->bot.n - 1].time, hi = l->bot_end;
+    uint64_t span = (uint64_t)(hi - lo);
+    if (span <= 1) return; /* one instant: the sorted bottom is already the best structure */
+    int split = ceil_log2((l->bot.n + BUCKET_TARGET - 1) / BUCKET_TARGET);
+    int shift = ceil_log2(span) - split;
+    if (shift < 0) shift = 0;
+    size_t nb = (size_t)((span + ((uint64_t)1 << shift) - 1) >> shift);
+    rung *r = &l->rungs[l->nr++];
+    rung_open(r, hi - (vs_time)((uint64_t)nb << shift), shift, nb);
+    for (size_t i = 0; i < l->bot.n; i++) rung_append(l, r, &l->bot.v[i]);
+    l->bot.n = 0;
+    l->bot_end = r->start;
 }
 
 /* Rung 0's width from a sample of top: the span up to the sample's upper quartile holds ~3/4 of

@@ -33,7 +33,14 @@ static void oracle_push(oracle *o, const vs_event *ev)
     o->n++;
 }
 
-typedef enum { SPREAD_SMOOTH, SPREAD_BURSTY, SPREAD_OUTLIERS, SPREAD_HUGE, SPREAD_COUNT } spread;
+typedef enum {
+    SPREAD_SMOOTH,
+    SPREAD_BURSTY,
+    SPREAD_OUTLIERS,
+    SPREAD_HUGE,
+    SPREAD_NEAR_FAR, /* mostly tiny delays under wide buckets: bottom fills and respawns */
+    SPREAD_COUNT
+} spread;
 
 static vs_time draw_delay(rng_stream *r, spread s)
 {
