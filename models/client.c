@@ -61,7 +61,7 @@ typedef struct client_state {
 static const char *const cause_names[CLIENT_FAIL_COUNT] = {
     [CLIENT_FAIL_TIMEOUT] = "timeout",     [CLIENT_FAIL_DROPPED] = "dropped",
     [CLIENT_FAIL_DENIED] = "denied",       [CLIENT_FAIL_UNREACHABLE] = "unreachable",
-    [CLIENT_FAIL_THROTTLED] = "throttled",
+    [CLIENT_FAIL_THROTTLED] = "throttled", [CLIENT_FAIL_PORT_ALLOCATION] = "port allocation",
 };
 
 const char *client_cause_name(client_cause c)
@@ -295,7 +295,10 @@ static void call_failed(client_state *s, vs_lp *self, client_slot c, client_caus
         int64_t cost = why == CLIENT_FAIL_TIMEOUT ? p->timeout_retry_cost : p->retry_cost;
         if (s->tokens >= cost) {
             s->tokens -= cost;
-            double cap = (double)p->retry_base_ns * ldexp(1.0, c.attempt - 1);
+            vs_time base = why == CLIENT_FAIL_THROTTLED && p->retry_throttle_base_ns > 0
+                               ? p->retry_throttle_base_ns
+                               : p->retry_base_ns;
+            double cap = (double)base * ldexp(1.0, c.attempt - 1);
             if (cap > (double)p->retry_cap_ns) cap = (double)p->retry_cap_ns;
             vs_time backoff = (vs_time)(rng_uniform(lp_rng(self)) * cap + 0.5);
             lp_send(self, lp_id(self), backoff, CLIENT_EV_RETRY,
@@ -364,12 +367,13 @@ static void on_done(client_state *s, vs_lp *self, const vs_event *ev)
     }
 }
 
-static void on_drop(client_state *s, vs_lp *self, const vs_event *ev)
+/* A hop sent the attempt back (dropped, throttled, no port): it failed with cause why. */
+static void on_refused(client_state *s, vs_lp *self, const vs_event *ev, client_cause why)
 {
     uint32_t i = slot_of(s, self, ev);
     client_slot c = s->slots[i];
     slot_free(s, i);
-    if (c.state == SLOT_WAITING) call_failed(s, self, c, CLIENT_FAIL_DROPPED);
+    if (c.state == SLOT_WAITING) call_failed(s, self, c, why);
 }
 
 /* Expires every attempt whose deadline has passed and re-arms the timer at the next one. */
@@ -433,7 +437,13 @@ static void client_handle(void *state, vs_lp *self, const vs_event *ev)
         on_done(s, self, ev);
         return;
     case FLOW_EV_DROP:
-        on_drop(s, self, ev);
+        on_refused(s, self, ev, CLIENT_FAIL_DROPPED);
+        return;
+    case FLOW_EV_THROTTLE:
+        on_refused(s, self, ev, CLIENT_FAIL_THROTTLED);
+        return;
+    case FLOW_EV_NO_PORT:
+        on_refused(s, self, ev, CLIENT_FAIL_PORT_ALLOCATION);
         return;
     default:
         client_bug(self, "unexpected event type", ev->type);
@@ -514,8 +524,9 @@ int client_params_check(const client_params *p, vs_error *err)
     if (p->max_attempts < 1 || p->max_attempts > 255 || (!p->retry && p->max_attempts != 1))
         return error_set(err, "client: attempts must be in [1, 255] (1 without retries)");
     if (p->handshakes > 255) return error_set(err, "client: at most 255 handshake round trips");
-    if (p->retry_base_ns < 0 || p->retry_cap_ns < 0 || p->retry_quota < 0 || p->retry_cost < 0 ||
-        p->retry_cost > 255 || p->timeout_retry_cost < 0 || p->timeout_retry_cost > 255)
+    if (p->retry_base_ns < 0 || p->retry_throttle_base_ns < 0 || p->retry_cap_ns < 0 ||
+        p->retry_quota < 0 || p->retry_cost < 0 || p->retry_cost > 255 ||
+        p->timeout_retry_cost < 0 || p->timeout_retry_cost > 255)
         return error_set(err, "client: retry base, cap, quota and costs must be >= 0 "
                               "(costs <= 255)");
     if (p->warmup_ns < 0 || p->horizon_ns <= p->warmup_ns || p->horizon_ns >= VS_TIME_LIMIT)

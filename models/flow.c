@@ -218,6 +218,8 @@ static void source_handle(void *state, vs_lp *self, const vs_event *ev)
         source_done(s, self, ev, false);
         return;
     case FLOW_EV_DROP:
+    case FLOW_EV_THROTTLE:
+    case FLOW_EV_NO_PORT:
         source_done(s, self, ev, true);
         return;
     default:

@@ -8,71 +8,83 @@
 #include <string.h>
 
 #define DEFS(a) a, sizeof(a) / sizeof(a[0])
+#define QUEUE_MEANING                                                                              \
+    "requests that may wait beyond those in service (-1: no limit); more are dropped"
 
-static const param_def link_defs[] = {{"latency", PARAM_DIST, "one-way latency of the link"}};
+static const param_def link_defs[] = {{"latency", PARAM_DIST, "one-way latency of the link", 0}};
 static const param_def intra_az_defs[] = {
-    {"latency", PARAM_DIST, "one-way latency between two points of one AZ"},
-    {"flow_bandwidth", PARAM_BITRATE, "largest rate of a single flow"},
+    {"latency", PARAM_DIST, "one-way latency between two points of one AZ", 0},
+    {"flow_bandwidth", PARAM_BITRATE, "largest rate of a single flow", 0},
 };
 static const param_def dx_defs[] = {
-    {"per_km", PARAM_DURATION, "one-way propagation per km of fibre"},
-    {"equipment", PARAM_DIST, "one-way latency added by routers and the DX location"},
-    {"bfd_detect", PARAM_DURATION, "failure detection with BFD"},
-    {"bgp_hold", PARAM_DURATION, "failure detection by the BGP hold timer (no BFD)"},
+    {"per_km", PARAM_DURATION, "one-way propagation per km of fibre", 0},
+    {"equipment", PARAM_DIST, "one-way latency added by routers and the DX location", 0},
+    {"bfd_detect", PARAM_DURATION, "failure detection with BFD", 0},
+    {"bgp_hold", PARAM_DURATION, "failure detection by the BGP hold timer (no BFD)", 0},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def nat_defs[] = {
-    {"added_latency", PARAM_DIST, "latency the gateway adds"},
-    {"bandwidth", PARAM_BITRATE, "capacity before automatic scale-up"},
-    {"bandwidth_max", PARAM_BITRATE, "capacity after scale-up"},
-    {"packets_per_s", PARAM_RATE, "packet rate before scale-up"},
-    {"packets_per_s_max", PARAM_RATE, "packet rate after scale-up; beyond it packets drop"},
-    {"connections_per_destination", PARAM_INT, "simultaneous connections per destination per IP"},
-    {"idle_timeout", PARAM_DURATION, "idle connection timeout"},
+    {"added_latency", PARAM_DIST, "latency the gateway adds", 0},
+    {"bandwidth", PARAM_BITRATE, "capacity before automatic scale-up", 0},
+    {"bandwidth_max", PARAM_BITRATE, "capacity after scale-up", 0},
+    {"packets_per_s", PARAM_RATE, "packet rate before scale-up", 0},
+    {"packets_per_s_max", PARAM_RATE, "packet rate after scale-up; beyond it packets drop", 0},
+    {"connections_per_destination", PARAM_INT, "simultaneous connections per destination per IP",
+     0},
+    {"idle_timeout", PARAM_DURATION, "idle connection timeout", 0},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def ie_defs[] = {
-    {"added_latency", PARAM_DIST, "latency an endpoint ENI adds"},
-    {"bandwidth", PARAM_BITRATE, "capacity per AZ before scale-up"},
-    {"bandwidth_max", PARAM_BITRATE, "capacity per AZ after scale-up"},
-    {"mtu", PARAM_SIZE, "largest packet; larger are dropped"},
+    {"added_latency", PARAM_DIST, "latency an endpoint ENI adds", 0},
+    {"bandwidth", PARAM_BITRATE, "capacity per AZ before scale-up", 0},
+    {"bandwidth_max", PARAM_BITRATE, "capacity per AZ after scale-up", 0},
+    {"mtu", PARAM_SIZE, "largest packet; larger are dropped", 0},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def gwe_defs[] = {
-    {"added_latency", PARAM_DIST, "latency added (a route entry)"}};
+    {"added_latency", PARAM_DIST, "latency added (a route entry)", 0}};
+static const param_def nlb_defs[] = {
+    {"added_latency", PARAM_DIST, "latency the load balancer adds", 0},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
+};
 static const param_def tgw_defs[] = {
-    {"added_latency", PARAM_DIST, "latency the Transit Gateway adds"},
-    {"bandwidth", PARAM_BITRATE, "capacity per VPC attachment per AZ"},
-    {"packets_per_s", PARAM_RATE, "packet rate per attachment"},
+    {"added_latency", PARAM_DIST, "latency the Transit Gateway adds", 0},
+    {"bandwidth", PARAM_BITRATE, "capacity per VPC attachment per AZ", 0},
+    {"packets_per_s", PARAM_RATE, "packet rate per attachment", 0},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def vpn_defs[] = {
-    {"added_latency", PARAM_DIST, "latency of IPsec processing and the internet path"},
-    {"bandwidth", PARAM_BITRATE, "capacity per tunnel"},
-    {"packets_per_s", PARAM_RATE, "packet rate per tunnel"},
-    {"dpd_timeout", PARAM_DURATION, "dead peer detection: failover time"},
+    {"added_latency", PARAM_DIST, "latency of IPsec processing and the internet path", 0},
+    {"bandwidth", PARAM_BITRATE, "capacity per tunnel", 0},
+    {"packets_per_s", PARAM_RATE, "packet rate per tunnel", 0},
+    {"dpd_timeout", PARAM_DURATION, "dead peer detection: failover time", 0},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def resolver_defs[] = {
-    {"packets_per_s", PARAM_RATE, "DNS queries per second per ENI"},
+    {"packets_per_s", PARAM_RATE, "DNS queries per second per ENI", 0},
 };
 static const param_def s3_defs[] = {
-    {"latency", PARAM_DIST, "service time of a small GET"},
-    {"get_per_prefix", PARAM_RATE, "GET/HEAD per second per prefix before 503 SlowDown"},
-    {"put_per_prefix", PARAM_RATE, "PUT/COPY/POST/DELETE per second per prefix before 503"},
+    {"latency", PARAM_DIST, "service time of a small GET", 0},
+    {"get_per_prefix", PARAM_RATE, "GET/HEAD per second per prefix before 503 SlowDown", 0},
+    {"put_per_prefix", PARAM_RATE, "PUT/COPY/POST/DELETE per second per prefix before 503", 0},
 };
 static const param_def ddb_defs[] = {
-    {"latency", PARAM_DIST, "service time of GetItem"},
-    {"read_units_per_partition", PARAM_RATE, "read capacity units per partition"},
-    {"write_units_per_partition", PARAM_RATE, "write capacity units per partition"},
+    {"latency", PARAM_DIST, "service time of GetItem", 0},
+    {"read_units_per_partition", PARAM_RATE, "read capacity units per partition", 0},
+    {"write_units_per_partition", PARAM_RATE, "write capacity units per partition", 0},
 };
-static const param_def service_defs[] = {{"latency", PARAM_DIST, "service time of one request"}};
+static const param_def service_defs[] = {{"latency", PARAM_DIST, "service time of one request", 0}};
 static const param_def client_defs[] = {
-    {"tcp_handshake_rtts", PARAM_INT, "round trips of a TCP handshake"},
-    {"tls_handshake_rtts", PARAM_INT, "round trips of a TLS handshake (1 for TLS 1.3)"},
-    {"pool_size", PARAM_INT, "connections kept per client"},
-    {"retry_base", PARAM_DURATION, "standard retry mode: backoff base"},
-    {"retry_throttle_base", PARAM_DURATION, "backoff base after a throttling error"},
-    {"retry_cap", PARAM_DURATION, "largest backoff"},
-    {"retry_quota", PARAM_INT, "retry token bucket size"},
-    {"retry_cost", PARAM_INT, "tokens a retry takes"},
-    {"timeout_retry_cost", PARAM_INT, "tokens a retry after a timeout takes"},
-    {"dns_ttl", PARAM_DURATION, "TTL of endpoint DNS answers: re-resolution after a fault"},
+    {"tcp_handshake_rtts", PARAM_INT, "round trips of a TCP handshake", 0},
+    {"tls_handshake_rtts", PARAM_INT, "round trips of a TLS handshake (1 for TLS 1.3)", 0},
+    {"pool_size", PARAM_INT, "connections kept per client", 0},
+    {"retry_base", PARAM_DURATION, "standard retry mode: backoff base", 0},
+    {"retry_throttle_base", PARAM_DURATION, "backoff base after a throttling error", 0},
+    {"retry_cap", PARAM_DURATION, "largest backoff", 0},
+    {"retry_quota", PARAM_INT, "retry token bucket size", 0},
+    {"retry_cost", PARAM_INT, "tokens a retry takes", 0},
+    {"timeout_retry_cost", PARAM_INT, "tokens a retry after a timeout takes", 0},
+    {"dns_ttl", PARAM_DURATION, "TTL of endpoint DNS answers: re-resolution after a fault", 0},
 };
 
 static const param_kind kinds[] = {
@@ -89,7 +101,7 @@ static const param_kind kinds[] = {
     {"internet_gateway", DEFS(gwe_defs)},
     {"peering", DEFS(gwe_defs)},
     {"transit_gateway", DEFS(tgw_defs)},
-    {"nlb", DEFS(gwe_defs)},
+    {"nlb", DEFS(nlb_defs)},
     {"resolver_endpoint", DEFS(resolver_defs)},
     {"service_s3", DEFS(s3_defs)},
     {"service_dynamodb", DEFS(ddb_defs)},
@@ -161,9 +173,10 @@ void params_free(param_table *t)
     free(t);
 }
 
-static int read_value(param_table *t, const config_node *node, param_type type, param_value *v,
+static int read_value(param_table *t, const config_node *node, const param_def *def, param_value *v,
                       vs_error *err)
 {
+    param_type type = def->type;
     v->type = type;
     switch (type) {
     case PARAM_DIST:
@@ -175,7 +188,7 @@ static int read_value(param_table *t, const config_node *node, param_type type, 
     case PARAM_RATE:
         return config_as_rate(node, &v->x, err);
     case PARAM_INT:
-        return config_as_int(node, 0, INT64_MAX, &v->i, err);
+        return config_as_int(node, def->min_int, INT64_MAX, &v->i, err);
     case PARAM_SIZE:
         return config_as_size(node, &v->i, err);
     case PARAM_PROBABILITY:
@@ -199,7 +212,7 @@ static int read_kind_defaults(param_table *t, int k, const config_node *map, vs_
             return -1;
         const config_node *value = config_find(entry, "value");
         if (!value) return config_error_at(entry, err, "missing required key 'value'");
-        if (read_value(t, value, kinds[k].defs[i].type, &t->values[k][i], err)) return -1;
+        if (read_value(t, value, &kinds[k].defs[i], &t->values[k][i], err)) return -1;
     }
     return 0;
 }
@@ -280,7 +293,7 @@ static int add_override(param_table *t, int k, const char *instance, const confi
         if (!o) return error_set(err, "out of memory");
         t->ov[t->nov++] = o;
         *o = (override){.kind = k, .def = d, .instance = instance};
-        if (read_value(t, val, kinds[k].defs[d].type, &o->value, err)) return -1;
+        if (read_value(t, val, &kinds[k].defs[d], &o->value, err)) return -1;
         snprintf(o->basis, sizeof o->basis, "scenario %s:%d", config_file(val), config_line(val));
         o->value.basis = o->basis;
     }

@@ -16,7 +16,13 @@
  *   (response), counted once per exchange however many stations it crosses. NAT and interface
  *   endpoints are taken at their scaled-up capacity (bandwidth_max): runs model the steady state
  *   after AWS's scale-up;
- * - services, NLBs and internet hosts are many-server stations (no capacity limit modelled yet). */
+ * - services, NLBs and internet hosts are many-server stations (no capacity limit modelled yet);
+ * - limits: `queue_capacity` bounds the waiting room of NAT, endpoint, TGW, DX, VPN and NLB
+ *   stations (more are dropped); the S3 station keeps a token bucket per (prefix, GET or PUT
+ *   class) at get_per_prefix / put_per_prefix and throttles beyond it; a NAT station counts the
+ *   connections to each internet destination (IP, port) of workloads without connection reuse,
+ *   held while a message of the call is beyond the NAT (no TIME_WAIT), and refuses one over
+ *   connections_per_destination x its IPs (cause `port allocation`). */
 #include "vpcsim/run.h"
 
 #include <math.h>
@@ -39,6 +45,13 @@ typedef struct rm_station {
     station_params p; /* its configuration (drop_notice_ns set when routes are known) */
     bool notice_set;  /* drop_notice_ns holds a route's value */
 } rm_station;
+
+/* A key of an admission limit: an S3 prefix and request class, or a destination IP and port. */
+typedef struct rm_key {
+    const char *prefix; /* S3: the resource up to its last '/' (not terminated there) */
+    size_t len;         /* its length */
+    uint32_t a, b;      /* S3: class (0 GET/HEAD, 1 PUT/COPY/POST/DELETE); NAT: IP, port */
+} rm_key;
 
 /* The way between two kept elements of a path, as it is built. */
 typedef struct rm_seg {
@@ -71,7 +84,14 @@ typedef struct rm {
     uint32_t *route_group;  /* per route: its client's group */
     path_result *paths;     /* per workload */
     uint32_t ngroups;
-    vs_time *la; /* [ngroups x ngroups] least delay between groups, or 0 */
+    vs_time *la;            /* [ngroups x ngroups] least delay between groups, or 0 */
+    uint32_t *route_bucket; /* per route: its S3 token bucket, or STATION_NO_KEY */
+    uint32_t *route_conn;   /* per route: the destination whose NAT port it holds, or NO_KEY */
+    rm_key *buckets;        /* S3 (prefix, class) buckets */
+    double *bucket_rate;    /* their rates */
+    uint32_t nbuckets;
+    rm_key *dests; /* NAT destinations (IP, port, protocol) */
+    uint32_t ndests;
     vs_engine *eng;
     run_result *out;
 } rm;
@@ -273,10 +293,42 @@ static double param_bitrate(rm *m, const char *kind, const char *inst, const cha
     return v ? v->x : NAN;
 }
 
+/* The queue capacity of a station of parameter kind `kind` (-1: no limit). Returns 0 or -1. */
+static int station_queue(rm *m, rm_station *s, const char *kind, const char *inst)
+{
+    const param_value *v = param(m, kind, inst, "queue_capacity");
+    if (!v) return -1;
+    s->p.queue_capacity = v->i;
+    return 0;
+}
+
+/* The parameter kind of a station hop that has a queue capacity, or NULL. */
+static const char *queue_kind(hop_kind k)
+{
+    switch (k) {
+    case HOP_NAT:
+        return "nat_gateway";
+    case HOP_INTERFACE_ENDPOINT:
+        return "interface_endpoint";
+    case HOP_TGW:
+        return "transit_gateway";
+    case HOP_VPN:
+        return "vpn_tunnel";
+    case HOP_DX:
+        return "direct_connect";
+    case HOP_NLB:
+        return "nlb";
+    default:
+        return NULL;
+    }
+}
+
 /* Fills s->p from the parameters of its kind. Returns 0 or -1. */
 static int station_configure(rm *m, rm_station *s, const char *inst)
 {
     double cap = NAN;
+    const char *qk = queue_kind(s->c.kind);
+    if (qk && station_queue(m, s, qk, inst)) return -1;
     switch (s->c.kind) {
     case HOP_NAT:
         cap = param_bitrate(m, "nat_gateway", inst, "bandwidth_max");
@@ -685,6 +737,7 @@ static int workload_retries(rm *m, const topo_workload *w, client_params *p)
     p->retry = w->retry == RETRY_STANDARD;
     p->max_attempts = (uint32_t)w->max_attempts;
     p->retry_base_ns = client_int(m, w->name, "retry_base", &rc);
+    p->retry_throttle_base_ns = client_int(m, w->name, "retry_throttle_base", &rc);
     p->retry_cap_ns = client_int(m, w->name, "retry_cap", &rc);
     p->retry_quota = client_int(m, w->name, "retry_quota", &rc);
     p->retry_cost = client_int(m, w->name, "retry_cost", &rc);
@@ -722,6 +775,113 @@ static int workload_client(rm *m, size_t wi)
     return v == VERDICT_REACHABLE ? workload_routes(m, wi) : 0;
 }
 
+/* ---- admission limits ------------------------------------------------------------------------ */
+
+/* The id of key k in keys (added if new). */
+static uint32_t key_id(rm_key *keys, uint32_t *n, rm_key k)
+{
+    for (uint32_t i = 0; i < *n; i++)
+        if (keys[i].a == k.a && keys[i].b == k.b && keys[i].len == k.len &&
+            (k.len == 0 || memcmp(keys[i].prefix, k.prefix, k.len) == 0))
+            return i;
+    keys[*n] = k;
+    return (*n)++;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* S3's request class of an action: 0 for GET and HEAD (s3:Get*, s3:Head*, s3:List*, or no
+ * action), 1 for PUT, COPY, POST and DELETE (anything else). */
+static uint32_t s3_class(const char *action)
+{
+    return !action || starts_with(action, "s3:Get") || starts_with(action, "s3:Head") ||
+                   starts_with(action, "s3:List")
+               ? 0
+               : 1;
+}
+
+/* Each route of workload wi's alternatives (the request routes, and the handshake routes too
+ * when hs) gets key id in table. */
+static void mark_routes(rm *m, size_t wi, bool hs, uint32_t *table, uint32_t id)
+{
+    const client_params *p = &m->cp[wi];
+    for (uint32_t a = 0; a < p->nalts; a++) {
+        table[p->alts[a].route] = id;
+        if (hs && p->handshakes) table[p->alts[a].hs_route] = id;
+    }
+}
+
+/* S3 workloads: a token bucket per (prefix, class) at the S3 station (5,500 GET/HEAD and 3,500
+ * PUT/COPY/POST/DELETE per second per prefix, then 503 SlowDown). */
+static int s3_buckets(rm *m, size_t wi)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    if (w->target != TARGET_AWS_SERVICE || w->service != SVC_S3 || m->cp[wi].nalts == 0) return 0;
+    const char *res = w->resource ? w->resource : "", *slash = strrchr(res, '/');
+    rm_key k = {res, slash ? (size_t)(slash - res) : strlen(res), s3_class(w->action), 0};
+    const param_value *rate =
+        param(m, "service_s3", NULL, k.a ? "put_per_prefix" : "get_per_prefix");
+    if (!rate) return -1;
+    if (!(rate->x > 0) || !isfinite(rate->x))
+        return error_set(m->err, "service_s3: request rates per prefix must be > 0");
+    uint32_t b = key_id(m->buckets, &m->nbuckets, k);
+    m->bucket_rate[b] = rate->x;
+    mark_routes(m, wi, false, m->route_bucket, b);
+    return 0;
+}
+
+/* Workloads that open a connection per request to an internet host: each destination (IP, port,
+ * TCP) takes a port of the NAT gateways on the way. AWS service endpoints answer from many
+ * addresses and are not counted. */
+static void nat_destinations(rm *m, size_t wi)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    if (w->target != TARGET_INTERNET || w->reuse_connections || m->cp[wi].nalts == 0) return;
+    rm_key k = {NULL, 0, w->internet_ip, (uint32_t)w->port};
+    mark_routes(m, wi, true, m->route_conn, key_id(m->dests, &m->ndests, k));
+}
+
+/* Points the S3 and NAT stations at the limit tables. Returns 0 or -1. */
+static int station_limits(rm *m)
+{
+    for (size_t i = 0; i < m->nst; i++) {
+        rm_station *s = &m->st[i];
+        if (s->c.kind == HOP_AWS_SERVICE && s->c.index == SVC_S3 && m->nbuckets > 0) {
+            s->p.route_bucket = m->route_bucket;
+            s->p.bucket_rate = m->bucket_rate;
+            s->p.nbuckets = m->nbuckets;
+        } else if (s->c.kind == HOP_NAT && m->ndests > 0) {
+            const topo_nat *nat = &m->t->nats[s->c.index];
+            const param_value *v =
+                param(m, "nat_gateway", nat->name, "connections_per_destination");
+            if (!v) return -1;
+            if (v->i < 1)
+                return error_set(m->err,
+                                 "nat_gateway %s: connections_per_destination "
+                                 "must be >= 1",
+                                 nat->name);
+            s->p.route_conn = m->route_conn;
+            s->p.nconns = m->ndests;
+            s->p.conn_limit = v->i * (nat->ips > 0 ? nat->ips : 1);
+        }
+    }
+    return 0;
+}
+
+static int build_limits(rm *m)
+{
+    for (size_t r = 0; r < m->routecap; r++) m->route_bucket[r] = m->route_conn[r] = STATION_NO_KEY;
+    for (size_t wi = 0; wi < m->t->nworkloads; wi++) {
+        if (!m->out->workloads[wi].active) continue;
+        if (s3_buckets(m, wi)) return -1;
+        nat_destinations(m, wi);
+    }
+    return station_limits(m);
+}
+
 /* ---- the model ------------------------------------------------------------------------------- */
 
 static int rm_alloc(rm *m)
@@ -746,11 +906,17 @@ static int rm_alloc(rm *m)
     m->route_group = calloc(maxroutes, sizeof *m->route_group);
     m->paths = calloc(nw, sizeof *m->paths);
     m->la = calloc((size_t)m->ngroups * m->ngroups, sizeof *m->la);
+    m->route_bucket = calloc(maxroutes, sizeof *m->route_bucket);
+    m->route_conn = calloc(maxroutes, sizeof *m->route_conn);
+    m->buckets = calloc(nw, sizeof *m->buckets);
+    m->bucket_rate = calloc(nw, sizeof *m->bucket_rate);
+    m->dests = calloc(nw, sizeof *m->dests);
     m->dists = dist_set_new();
     m->out->workloads = calloc(nw, sizeof *m->out->workloads);
     if (!m->st || !m->routes || !m->hops || !m->links || !m->cp || !m->alts || !m->steps ||
         !m->arrivals || !m->client_group || !m->route_group || !m->paths || !m->la || !m->dists ||
-        !m->out->workloads)
+        !m->out->workloads || !m->route_bucket || !m->route_conn || !m->buckets ||
+        !m->bucket_rate || !m->dests)
         return error_set(m->err, "out of memory");
     if (m->ngroups > 1024)
         return error_set(m->err, "too many AZs, Regions and sites (%u groups, at most 1024)",
@@ -768,6 +934,8 @@ static void rm_free(rm *m)
     free(m->st), free(m->routes), free(m->hops), free(m->links), free(m->cp), free(m->alts);
     free(m->steps), free(m->arrivals), free(m->client_group), free(m->route_group), free(m->paths),
         free(m->la);
+    free(m->route_bucket), free(m->route_conn), free(m->buckets), free(m->bucket_rate),
+        free(m->dests);
     dist_set_free(m->dists);
 }
 
@@ -789,7 +957,7 @@ static int build_workloads(rm *m)
     if (m->nroutes > UINT16_MAX) return error_set(m->err, "more than 65535 routes");
     m->table.count = (uint16_t)m->nroutes;
     drop_timing(m);
-    return 0;
+    return build_limits(m);
 }
 
 static int add_lps(rm *m)

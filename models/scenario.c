@@ -510,12 +510,48 @@ static int check_overrides(sc_loader *ld, const config_node *overrides)
     return rc;
 }
 
+/* run.sweep: {"dotted.path": [value, ...], ...}: at most SWEEP_MAX_KEYS keys, each a non-empty
+ * sequence of values, SWEEP_MAX_POINTS points in all. The paths and values are checked by the
+ * run, which patches them into the scenario. */
+enum { SWEEP_MAX_KEYS = 6, SWEEP_MAX_POINTS = 10000 };
+
+static int check_sweep(const config_node *sweep, vs_error *err)
+{
+    size_t points = 1;
+    if (!sweep) return 0;
+    if (config_len(sweep) > SWEEP_MAX_KEYS)
+        return config_error_at(config_key_at(sweep, SWEEP_MAX_KEYS), err,
+                               "run.sweep: at most %d swept keys", SWEEP_MAX_KEYS);
+    for (size_t i = 0; i < config_len(sweep); i++) {
+        const config_node *v = config_at(sweep, i), *key = config_key_at(sweep, i);
+        if (config_kind_of(v) != CONFIG_KIND_SEQ || config_len(v) == 0)
+            return config_error_at(v, err,
+                                   "run.sweep '%s': expected a list of values such as "
+                                   "[1000/s, 2000/s], got %s",
+                                   config_scalar(key),
+                                   config_kind_of(v) == CONFIG_KIND_SEQ
+                                       ? "an empty list"
+                                       : config_kind_name(config_kind_of(v)));
+        for (size_t j = 0; j < config_len(v); j++)
+            if (config_kind_of(config_at(v, j)) != CONFIG_KIND_SCALAR ||
+                config_is_null(config_at(v, j)))
+                return config_error_at(config_at(v, j), err,
+                                       "run.sweep '%s': each value must be a scalar",
+                                       config_scalar(key));
+        points *= config_len(v);
+        if (points > SWEEP_MAX_POINTS)
+            return config_error_at(v, err, "run.sweep: more than %d points", SWEEP_MAX_POINTS);
+    }
+    return 0;
+}
+
 static int check_run(const config_node *run, vs_error *err)
 {
     const config_node *sweep;
     int64_t v;
     if (!run) return 0;
-    if (sc_check_keys(run, SEC_RUN, err) || sc_get_map(run, SEC_RUN, "sweep", &sweep, err))
+    if (sc_check_keys(run, SEC_RUN, err) || sc_get_map(run, SEC_RUN, "sweep", &sweep, err) ||
+        check_sweep(sweep, err))
         return -1;
     if (config_find(run, "duration") && config_get_duration(run, "duration", NULL, &v, err))
         return -1;

@@ -52,6 +52,9 @@ typedef struct station_state {
     vs_time pending_at;         /* PS: its time */
     vs_time last;               /* time of the last state change */
     double busy_area, wait_area, in_area; /* ns x jobs over the window so far */
+    double *tokens;                       /* [nbuckets] tokens left, or NULL */
+    vs_time *refilled;                    /* [nbuckets] when tokens were last brought up */
+    uint32_t *conns;                      /* [nconns] connections held, or NULL */
     station_stats st;                     /* results (counters live, averages filled at finish) */
 } station_state;
 
@@ -147,7 +150,8 @@ static int fifo_push(station_state *s, vs_payload req, vs_time arrived)
     return 0;
 }
 
-static void fifo_arrive(station_state *s, vs_lp *self, const vs_event *ev)
+/* Returns whether the request was admitted (else it was dropped). */
+static bool fifo_arrive(station_state *s, vs_lp *self, const vs_event *ev)
 {
     int64_t cap = s->p->queue_capacity;
     if (s->busy < s->p->servers) {
@@ -155,12 +159,15 @@ static void fifo_arrive(station_state *s, vs_lp *self, const vs_event *ev)
         fifo_start(s, self, ev->data, ev->time);
     } else if (cap >= 0 && s->qlen >= (uint64_t)cap) {
         station_drop(s, self, ev);
+        return false;
     } else if (fifo_push(s, ev->data, ev->time)) {
         s->st.out_of_memory = true;
         station_drop(s, self, ev);
+        return false;
     } else {
         station_admitted(s);
     }
+    return true;
 }
 
 static void fifo_depart(station_state *s, vs_lp *self, const vs_event *ev)
@@ -238,17 +245,18 @@ static void ps_schedule(station_state *s, vs_lp *self)
     lp_send(self, lp_id(self), delay, STATION_EV_PS, (vs_payload){.u32 = {s->gen}});
 }
 
-static void ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
+/* Returns whether the request was admitted (else it was dropped). */
+static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
 {
     int64_t cap = s->p->queue_capacity;
     if (cap >= 0 && s->n >= s->p->servers + (uint64_t)cap) {
         station_drop(s, self, ev);
-        return;
+        return false;
     }
     if (s->n == s->hcap && grow_array((void **)&s->heap, &s->hcap, sizeof *s->heap)) {
         s->st.out_of_memory = true;
         station_drop(s, self, ev);
-        return;
+        return false;
     }
     double work = (double)station_service_ns(s, self, ev->data);
     ps_advance(s, ev->time);
@@ -256,6 +264,7 @@ static void ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
     ps_sift_up(s->heap, s->n);
     station_admitted(s);
     ps_schedule(s, self);
+    return true;
 }
 
 /* Completes every job due within half a nanosecond (time is whole ns), then reschedules. */
@@ -290,6 +299,84 @@ static bool station_ok(const station_state *s)
 }
 #endif
 
+/* ---- admission limits ------------------------------------------------------------------------ */
+
+/* Sends the request back to its origin at once with event type `type`. */
+static void station_refuse(station_state *s, vs_lp *self, const vs_event *ev, uint32_t type)
+{
+    lp_send(self, flow_unpack(ev->data).origin, s->p->drop_notice_ns, type, ev->data);
+}
+
+/* The token bucket of route r: takes a token, or returns false (throttled). */
+static bool bucket_take(station_state *s, vs_time now, flow_req r)
+{
+    uint32_t b = s->tokens ? s->p->route_bucket[r.route] : STATION_NO_KEY;
+    if (b == STATION_NO_KEY) return true;
+    double rate = s->p->bucket_rate[b], t = s->tokens[b];
+    t += rate * (double)(now - s->refilled[b]) / 1e9;
+    s->tokens[b] = t < rate ? t : rate;
+    s->refilled[b] = now;
+    if (s->tokens[b] < 1) return false;
+    s->tokens[b] -= 1;
+    return true;
+}
+
+/* The destination whose connection a message of route r opens here (on its way out), or
+ * STATION_NO_KEY. */
+static uint32_t conn_opened(const station_state *s, flow_req r)
+{
+    uint32_t d = s->conns ? s->p->route_conn[r.route] : STATION_NO_KEY;
+    uint16_t turn = s->p->flows->routes[r.route].turn;
+    return turn == 0 || r.hop < turn ? d : STATION_NO_KEY;
+}
+
+/* A message on its way back gives its connection back. */
+static void conn_close(station_state *s, flow_req r)
+{
+    uint32_t d = s->conns ? s->p->route_conn[r.route] : STATION_NO_KEY;
+    uint16_t turn = s->p->flows->routes[r.route].turn;
+    if (d != STATION_NO_KEY && turn > 0 && r.hop >= turn && s->conns[d] > 0) s->conns[d]--;
+}
+
+/* Token buckets and connections, then the queue. */
+static void station_arrive(station_state *s, vs_lp *self, const vs_event *ev)
+{
+    flow_req r = flow_unpack(ev->data);
+    bool win = in_window(s, ev->time);
+    if (!bucket_take(s, ev->time, r)) {
+        if (win) s->st.throttles++;
+        station_refuse(s, self, ev, FLOW_EV_THROTTLE);
+        return;
+    }
+    uint32_t d = conn_opened(s, r);
+    if (d != STATION_NO_KEY && (int64_t)s->conns[d] >= s->p->conn_limit) {
+        if (win) s->st.port_refusals++;
+        station_refuse(s, self, ev, FLOW_EV_NO_PORT);
+        return;
+    }
+    conn_close(s, r);
+    bool in = s->p->discipline == STATION_FIFO ? fifo_arrive(s, self, ev) : ps_arrive(s, self, ev);
+    if (in && d != STATION_NO_KEY && ++s->conns[d] > s->st.conn_peak) s->st.conn_peak = s->conns[d];
+}
+
+/* Makes the limit tables (full buckets, no connections). Without memory, limits are off. */
+static void limits_init(station_state *s)
+{
+    const station_params *p = s->p;
+    if (p->route_bucket && p->nbuckets > 0) {
+        s->tokens = calloc(p->nbuckets, sizeof *s->tokens);
+        s->refilled = calloc(p->nbuckets, sizeof *s->refilled);
+        if (!s->tokens || !s->refilled) {
+            free(s->tokens), free(s->refilled);
+            s->tokens = NULL, s->refilled = NULL;
+            s->st.out_of_memory = true;
+        }
+        for (uint32_t b = 0; s->tokens && b < p->nbuckets; b++) s->tokens[b] = p->bucket_rate[b];
+    }
+    if (p->route_conn && p->nconns > 0 && !(s->conns = calloc(p->nconns, sizeof *s->conns)))
+        s->st.out_of_memory = true;
+}
+
 /* ---- the LP kind ----------------------------------------------------------------------------- */
 
 static void station_init(void *state, vs_lp *self, const void *arg)
@@ -301,6 +388,7 @@ static void station_init(void *state, vs_lp *self, const void *arg)
     s->ns_per_byte = s->p->bandwidth_bps > 0 ? 8e9 / s->p->bandwidth_bps : 0;
     s->from = s->p->stats_from_ns;
     s->until = s->p->stats_until_ns > 0 ? s->p->stats_until_ns : VS_TIME_LIMIT;
+    limits_init(s);
 }
 
 static void station_bug(vs_lp *self, const vs_event *ev, const char *what)
@@ -322,10 +410,7 @@ static void station_handle(void *state, vs_lp *self, const vs_event *ev)
             station_bug(self, ev, "request is not routed here");
         station_account(s, ev->time);
         if (in_window(s, ev->time)) s->st.arrivals++;
-        if (fifo)
-            fifo_arrive(s, self, ev);
-        else
-            ps_arrive(s, self, ev);
+        station_arrive(s, self, ev);
     } else if (ev->type == STATION_EV_DEPART && fifo) {
         station_account(s, ev->time);
         fifo_depart(s, self, ev);
@@ -353,7 +438,9 @@ static void station_finish(void *state, vs_lp *self)
     }
     free(s->q);
     free(s->heap);
+    free(s->tokens), free(s->refilled), free(s->conns);
     s->q = NULL, s->heap = NULL;
+    s->tokens = NULL, s->refilled = NULL, s->conns = NULL;
     s->qcap = s->hcap = 0;
 }
 
@@ -381,6 +468,12 @@ int station_params_check(const station_params *p, vs_error *err)
         return error_set(err, "station: queue capacity must be -1 or in [0, 2^30], got %lld",
                          (long long)p->queue_capacity);
     if (p->drop_notice_ns < 0) return error_set(err, "station: drop notice delay must be >= 0");
+    for (uint32_t b = 0; p->route_bucket && b < p->nbuckets; b++)
+        if (!p->bucket_rate || !(p->bucket_rate[b] > 0) || !isfinite(p->bucket_rate[b]))
+            return error_set(err, "station: token bucket %u needs a rate > 0", b);
+    if (p->route_conn && p->nconns > 0 && p->conn_limit < 1)
+        return error_set(err, "station: connection limit must be >= 1, got %lld",
+                         (long long)p->conn_limit);
     if (p->stats_from_ns < 0 || (p->stats_until_ns != 0 && p->stats_until_ns <= p->stats_from_ns))
         return error_set(err, "station: statistics window must have 0 <= from < until");
     return 0;

@@ -27,9 +27,24 @@ struct trace_file {
     size_t ntables;
 };
 
+/* A fixed-length NUL-terminated string type of n bytes (h5py reads it as bytes). */
+static hid_t str_type(size_t n)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, n);
+    H5Tset_strpad(t, H5T_STR_NULLTERM);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+/* The HDF5 type of t: a predefined one, or a string type the caller closes (see is_str). */
 static hid_t h5_type(trace_type t)
 {
     switch (t) {
+    case TRACE_STR32:
+        return str_type(32);
+    case TRACE_STR160:
+        return str_type(160);
     case TRACE_I64:
         return H5T_NATIVE_INT64;
     case TRACE_U64:
@@ -109,6 +124,12 @@ int trace_attr_i64(trace_file *f, const char *group, const char *name, int64_t v
     return put_attr(f, group, name, H5T_NATIVE_INT64, &value, err);
 }
 
+int trace_attr_u64(trace_file *f, const char *group, const char *name, uint64_t value,
+                   vs_error *err)
+{
+    return put_attr(f, group, name, H5T_NATIVE_UINT64, &value, err);
+}
+
 int trace_attr_f64(trace_file *f, const char *group, const char *name, double value, vs_error *err)
 {
     return put_attr(f, group, name, H5T_NATIVE_DOUBLE, &value, err);
@@ -117,14 +138,17 @@ int trace_attr_f64(trace_file *f, const char *group, const char *name, double va
 static hid_t compound_type(const trace_col *cols, size_t ncols, size_t row_size)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, row_size);
-    for (size_t i = 0; i < ncols; i++)
-        H5Tinsert(t, cols[i].name, cols[i].offset, h5_type(cols[i].type));
+    for (size_t i = 0; i < ncols; i++) {
+        hid_t ft = h5_type(cols[i].type);
+        H5Tinsert(t, cols[i].name, cols[i].offset, ft);
+        if (cols[i].type == TRACE_STR32 || cols[i].type == TRACE_STR160) H5Tclose(ft);
+    }
     return t;
 }
 
-static hid_t chunked_props(void)
+static hid_t chunked_props(size_t chunk_rows)
 {
-    hsize_t chunk = CHUNK_ROWS;
+    hsize_t chunk = chunk_rows;
     hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
     H5Pset_chunk(dcpl, 1, &chunk);
     H5Pset_shuffle(dcpl);
@@ -152,11 +176,19 @@ static int units_attr(trace_file *f, const char *path, const trace_col *cols, si
 trace_table *trace_table_new(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
                              size_t row_size, vs_error *err)
 {
+    return trace_table_new_chunked(f, path, cols, ncols, row_size, CHUNK_ROWS, err);
+}
+
+trace_table *trace_table_new_chunked(trace_file *f, const char *path, const trace_col *cols,
+                                     size_t ncols, size_t row_size, size_t chunk_rows,
+                                     vs_error *err)
+{
     if (f->ntables == MAX_TABLES) return error_set(err, "too many tables"), NULL;
     trace_table *t = calloc(1, sizeof *t);
     if (!t) return error_set(err, "out of memory"), NULL;
     hsize_t zero = 0, unlimited = H5S_UNLIMITED;
-    hid_t space = H5Screate_simple(1, &zero, &unlimited), dcpl = chunked_props();
+    hid_t space = H5Screate_simple(1, &zero, &unlimited),
+          dcpl = chunked_props(chunk_rows ? chunk_rows : 1);
     t->file = f;
     t->row_size = row_size;
     t->type = compound_type(cols, ncols, row_size);

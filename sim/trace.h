@@ -17,7 +17,9 @@ typedef enum trace_type {
     TRACE_I32,
     TRACE_U32,
     TRACE_U8,
-    TRACE_F64
+    TRACE_F64,
+    TRACE_STR32, /* fixed-length string of 32 bytes, NUL-terminated (char[32] in the row) */
+    TRACE_STR160 /* the same, 160 bytes (names: char[160]) */
 } trace_type;
 
 typedef struct trace_col {
@@ -40,11 +42,18 @@ int trace_attr_str(trace_file *f, const char *group, const char *name, const cha
                    vs_error *err);
 int trace_attr_i64(trace_file *f, const char *group, const char *name, int64_t value,
                    vs_error *err);
+int trace_attr_u64(trace_file *f, const char *group, const char *name, uint64_t value,
+                   vs_error *err);
 int trace_attr_f64(trace_file *f, const char *group, const char *name, double value, vs_error *err);
 /* A new table (dataset) at path with rows of row_size bytes described by cols. Its parent group
  * must exist. Returns the table, or NULL with err set. */
 trace_table *trace_table_new(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
                              size_t row_size, vs_error *err);
+/* The same with chunks of chunk_rows rows (>= 1; trace_table_new uses 16 Ki): small tables
+ * (summaries) take a chunk about their size, not 16 Ki rows each. */
+trace_table *trace_table_new_chunked(trace_file *f, const char *path, const trace_col *cols,
+                                     size_t ncols, size_t row_size, size_t chunk_rows,
+                                     vs_error *err);
 /* Appends n rows (row_size bytes each, laid out as the caller's struct). Returns 0 or -1. */
 int trace_table_append(trace_table *t, const void *rows, size_t n, vs_error *err);
 uint64_t trace_table_rows(const trace_table *t);

@@ -18,6 +18,7 @@
 #include <math.h>
 
 #include "cli_run.h"
+#include "vpcsim/client.h"
 
 /* A file of the source tree. */
 static char *source_path(const char *rel, char *buf, size_t n)
@@ -257,16 +258,18 @@ static void timeouts_retries_and_the_token_bucket(void **state)
     assert_string_equal(c[1], "0.9750");
     assert_string_equal(c[2], "0");
     assert_string_equal(c[9], "1.250");
-    assert_int_equal(row_cells(out, "tiny-nat", "failures", "standard", c, 12), 9);
-    assert_string_equal(c[1], "0.9750"); /* timeout */
-    assert_string_equal(c[2], "0");      /* dropped */
-    assert_string_equal(c[6], "0.3500"); /* no retry quota */
-    assert_string_equal(c[8], "0");      /* unfinished */
+    /* workload, one column per cause (client_cause_name), quota, late, unfinished */
+    assert_int_equal(row_cells(out, "tiny-nat", "failures", "standard", c, 12),
+                     CLIENT_FAIL_COUNT + 4);
+    assert_string_equal(c[1], "0.9750");                     /* timeout */
+    assert_string_equal(c[2], "0");                          /* dropped */
+    assert_string_equal(c[CLIENT_FAIL_COUNT + 1], "0.3500"); /* no retry quota */
+    assert_string_equal(c[CLIENT_FAIL_COUNT + 3], "0");      /* unfinished */
     row_cells(out, "tiny-nat", "workloads", "no-retry", c, 12);
     assert_string_equal(c[9], "0");
     row_cells(out, "tiny-nat", "failures", "no-retry", c, 12);
     assert_string_equal(c[1], "0.9750");
-    assert_string_equal(c[6], "0");
+    assert_string_equal(c[CLIENT_FAIL_COUNT + 1], "0");
     free(out);
 }
 

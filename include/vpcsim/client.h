@@ -16,11 +16,12 @@
 
 /* Why a call failed (after its last attempt). */
 typedef enum client_cause {
-    CLIENT_FAIL_TIMEOUT,     /* no response within the timeout */
-    CLIENT_FAIL_DROPPED,     /* a hop refused it (full queue) */
-    CLIENT_FAIL_DENIED,      /* security group or endpoint policy */
-    CLIENT_FAIL_UNREACHABLE, /* no path (an AWS routing or DNS rule) */
-    CLIENT_FAIL_THROTTLED,   /* the service said slow down */
+    CLIENT_FAIL_TIMEOUT,         /* no response within the timeout */
+    CLIENT_FAIL_DROPPED,         /* a hop refused it (full queue) */
+    CLIENT_FAIL_DENIED,          /* security group or endpoint policy */
+    CLIENT_FAIL_UNREACHABLE,     /* no path (an AWS routing or DNS rule) */
+    CLIENT_FAIL_THROTTLED,       /* the service said slow down */
+    CLIENT_FAIL_PORT_ALLOCATION, /* a NAT gateway had no port left for the destination */
     CLIENT_FAIL_COUNT
 } client_cause;
 
@@ -96,6 +97,7 @@ typedef struct client_params {
                                    workload sees the same calls in every architecture (routes and
                                    backoff jitter come from the LP's stream) */
     client_stats *out;          /* where it counts (the caller zeroes it and hist_inits latency) */
+    vs_time retry_throttle_base_ns; /* backoff base after a throttled attempt (0: retry_base) */
 } client_params;
 
 extern const lp_kind client_kind;

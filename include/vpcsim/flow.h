@@ -16,9 +16,11 @@
 /* Event types of the plumbing (vs_event.type); payload = a packed flow_req. Kinds' private event
  * types start at FLOW_EV_PRIVATE so that a stray event is recognisable. */
 enum flow_event {
-    FLOW_EV_ARRIVE = 1, /* to a station: the request reaches hop `hop` of its route */
-    FLOW_EV_DONE = 2,   /* to the origin: the request finished its last hop */
-    FLOW_EV_DROP = 3,   /* to the origin: hop `hop` refused the request (waiting room full) */
+    FLOW_EV_ARRIVE = 1,   /* to a station: the request reaches hop `hop` of its route */
+    FLOW_EV_DONE = 2,     /* to the origin: the request finished its last hop */
+    FLOW_EV_DROP = 3,     /* to the origin: hop `hop` refused the request (waiting room full) */
+    FLOW_EV_THROTTLE = 4, /* to the origin: hop `hop` said slow down (a rate limit) */
+    FLOW_EV_NO_PORT = 5,  /* to the origin: hop `hop` had no connection left (port allocation) */
     FLOW_EV_PRIVATE = 16
 };
 

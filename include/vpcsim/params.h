@@ -4,6 +4,7 @@
 #ifndef VPCSIM_PARAMS_H
 #define VPCSIM_PARAMS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "vpcsim/config.h"
@@ -14,7 +15,7 @@ typedef enum param_type {
     PARAM_DURATION, /* int64 ns */
     PARAM_BITRATE,  /* bits per second */
     PARAM_RATE,     /* per second */
-    PARAM_INT,      /* whole number >= 0 */
+    PARAM_INT,      /* whole number >= min_int (0 unless the definition says -1) */
     PARAM_SIZE,     /* bytes */
     PARAM_PROBABILITY
 } param_type;
@@ -23,6 +24,8 @@ typedef struct param_def {
     const char *name; /* key in the defaults file and in overrides */
     param_type type;
     const char *meaning; /* one line for the reference */
+    int64_t min_int;     /* PARAM_INT: the least value allowed (0, or -1 where -1 means "no
+                            limit") */
 } param_def;
 
 typedef struct param_kind {

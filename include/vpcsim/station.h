@@ -32,7 +32,23 @@ typedef struct station_params {
     vs_time drop_notice_ns;        /* delay of FLOW_EV_DROP to the origin (>= lookahead) */
     vs_time stats_from_ns;         /* statistics cover [from, until) ... */
     vs_time stats_until_ns;        /* ... (0 = the end of the run) */
+    /* Admission limits, checked on arrival before the queue (NULL / 0: none). Tables are indexed
+     * by route (flows->count entries), STATION_NO_KEY where a route has no key. */
+    const uint32_t *route_bucket; /* token bucket a route's requests take from here: a bucket of
+                                     rate r per s holds at most r tokens (one second's worth) and
+                                     an arrival finding less than one token is sent back at once
+                                     (FLOW_EV_THROTTLE, after drop_notice_ns) */
+    const double *bucket_rate;    /* [nbuckets] tokens per second (> 0) */
+    uint32_t nbuckets;
+    const uint32_t *route_conn; /* destination whose connection a route's message holds while
+                                   it is beyond this station: taken on the way out (hops before
+                                   the route's turn), given back on the way back */
+    uint32_t nconns;            /* destinations */
+    int64_t conn_limit;         /* connections per destination at once (> 0); one more is
+                                   refused at once (FLOW_EV_NO_PORT) */
 } station_params;
+
+#define STATION_NO_KEY UINT32_MAX
 
 /* A station's statistics over its window, filled when the run finishes. "In station" counts
  * waiting and in-service jobs (not those in the added delay); "waiting" counts the jobs beyond
@@ -49,7 +65,11 @@ typedef struct station_stats {
     double utilisation;     /* time average of busy servers / c (busy = min(n, c)) */
     double mean_waiting;    /* time average of jobs waiting */
     double mean_in_station; /* time average of jobs in the station */
-    bool out_of_memory;     /* a job array could not grow: those arrivals were dropped */
+    bool out_of_memory;     /* a job array could not grow: those arrivals were dropped (or the
+                               limit tables could not be made: limits were not enforced) */
+    uint64_t throttles;     /* arrivals in the window sent back by a token bucket */
+    uint64_t port_refusals; /* arrivals in the window refused a connection (limit reached) */
+    uint32_t conn_peak;     /* most connections held to one destination at once (whole run) */
 } station_stats;
 
 extern const lp_kind station_kind;

@@ -1,0 +1,240 @@
+/* Capacity limits of `vpcsim run`, through run_model_run on the scenarios of
+ * tests/scenarios/limits/: finite queues drop under overload and only then; S3 throttles GETs on
+ * one prefix beyond 5,500/s (503 SlowDown); a NAT gateway refuses connections beyond 55,000 per
+ * destination per IP; a 1.25 Gbps VPN tunnel delivers 1.25 Gbps when 2 Gbps is offered. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vpcsim/run.h"
+#include "vpcsim/scenario.h"
+
+/* A scenario of tests/scenarios/limits/ and the default parameters with its overrides. */
+typedef struct fixture {
+    scenario *s;
+    param_table *params;
+} fixture;
+
+static fixture load(const char *name)
+{
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    assert_non_null(src);
+    char path[512];
+    vs_error err = {0};
+    fixture f = {0};
+    snprintf(path, sizeof path, "%s/tests/scenarios/limits/%s", src, name);
+    if (scenario_load_file(path, &f.s, &err)) fail_msg("%s", err.msg);
+    snprintf(path, sizeof path, "%s/experiments/defaults/aws-us-east-1.yaml", src);
+    if (!(f.params = params_load_file(path, &err)) ||
+        params_apply_overrides(f.params, f.s->overrides, &err))
+        fail_msg("%s", err.msg);
+    return f;
+}
+
+static void unload(fixture *f)
+{
+    params_free(f->params);
+    scenario_free(f->s);
+}
+
+/* Runs architecture 0 for warmup + duration (seconds) with seed 1. */
+static void run(const fixture *f, double warmup_s, double duration_s, run_result *out)
+{
+    run_config cfg = {.seed = 1,
+                      .warmup_ns = (vs_time)(warmup_s * 1e9),
+                      .duration_ns = (vs_time)(duration_s * 1e9),
+                      .threads = 1};
+    vs_error err = {0};
+    if (run_model_run(&f->s->archs[0], f->params, &cfg, out, &err)) fail_msg("%s", err.msg);
+}
+
+/* The component whose name starts with prefix. */
+static const run_component *component(const run_result *r, const char *prefix)
+{
+    for (size_t i = 0; i < r->ncomponents; i++)
+        if (strncmp(r->components[i].name, prefix, strlen(prefix)) == 0) return &r->components[i];
+    fail_msg("no component %s", prefix);
+    return NULL;
+}
+
+static double per_s(const run_result *r, uint64_t n)
+{
+    return (double)n / r->window_s;
+}
+
+/* ---- finite queues --------------------------------------------------------------------------- */
+
+/* 30/s into a NAT that passes 11.9 responses a second and holds 3: drops; 5/s: never two at once,
+ * no drops. Every call is either served or dropped (no timeouts at 60 s). */
+static void finite_queue_drops_only_when_overloaded(void **state)
+{
+    (void)state;
+    fixture f = load("queue.yaml");
+    run_result r;
+    run(&f, 1, 10, &r);
+    const client_stats *c = &r.workloads[0].st;
+    const run_component *nat = component(&r, "nat-gateway/nat-a");
+    assert_int_equal(c->offered, 300);
+    assert_true(c->failed[CLIENT_FAIL_DROPPED] > 100); /* about 300 - 10 x 11.9 */
+    assert_int_equal(c->failed[CLIENT_FAIL_DROPPED] + c->succeeded, 300);
+    assert_int_equal(c->failed[CLIENT_FAIL_TIMEOUT], 0);
+    assert_true(nat->st.drops >= c->failed[CLIENT_FAIL_DROPPED] - 3);
+    assert_true(nat->st.peak <= 3);
+    run_result_free(&r);
+
+    f.s->archs[0].workloads[0].rate_per_s = 5;
+    run(&f, 1, 10, &r);
+    c = &r.workloads[0].st;
+    assert_int_equal(c->offered, 50);
+    assert_int_equal(c->succeeded, 50);
+    assert_int_equal(c->failed[CLIENT_FAIL_DROPPED], 0);
+    assert_int_equal(component(&r, "nat-gateway/nat-a")->st.drops, 0);
+    run_result_free(&r);
+    unload(&f);
+}
+
+/* ---- S3 per-prefix throttling ---------------------------------------------------------------- */
+
+static void s3_throttles_beyond_5500_gets_per_prefix(void **state)
+{
+    (void)state;
+    fixture f = load("s3-prefix.yaml");
+    run_result r;
+    run(&f, 3, 3, &r);
+    const client_stats *c = &r.workloads[0].st;
+    const run_component *s3 = component(&r, "aws-service/s3/");
+    /* S3 serves 5,500 a second; the client's successes also count retries that find tokens
+     * after the window, when no new calls come */
+    double done = per_s(&r, s3->st.completions);
+    if (fabs(done - 5500) > 0.02 * 5500) fail_msg("completed %g/s, expected about 5500/s", done);
+    assert_true(c->failed[CLIENT_FAIL_THROTTLED] > 0);
+    assert_true(s3->st.throttles > 0);
+    assert_true(c->retries > 0); /* standard mode retries throttled attempts */
+    run_result_free(&r);
+
+    f.s->archs[0].workloads[0].rate_per_s = 4000;
+    run(&f, 3, 3, &r);
+    c = &r.workloads[0].st;
+    assert_int_equal(c->failed[CLIENT_FAIL_THROTTLED], 0);
+    assert_int_equal(component(&r, "aws-service/s3/")->st.throttles, 0);
+    assert_int_equal(c->succeeded, c->offered);
+    run_result_free(&r);
+    unload(&f);
+}
+
+/* PUTs on a prefix have a bucket of their own (3,500/s): 6,000 PUT/s are throttled down to it;
+ * HEADs at the same rate on another prefix are under the GET limit. (Warm-ups of 3 s: a bucket
+ * starts full, one second's worth.) */
+static void s3_put_and_get_buckets_are_separate(void **state)
+{
+    (void)state;
+    fixture f = load("s3-prefix.yaml");
+    topo_workload *w = &f.s->archs[0].workloads[0];
+    w->rate_per_s = 6000;
+    w->action = "s3:PutObject";
+    run_result r;
+    run(&f, 3, 3, &r);
+    double done = per_s(&r, component(&r, "aws-service/s3/")->st.completions);
+    if (fabs(done - 3500) > 0.02 * 3500) fail_msg("completed %g/s, expected about 3500/s", done);
+    assert_true(r.workloads[0].st.failed[CLIENT_FAIL_THROTTLED] > 0);
+    run_result_free(&r);
+    /* another prefix: a bucket of its own */
+    w->resource = "arn:aws:s3:::example-bucket/logs/2027/part-0001";
+    w->action = "s3:HeadObject";
+    run(&f, 3, 3, &r);
+    assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_THROTTLED], 0);
+    run_result_free(&r);
+    unload(&f);
+}
+
+/* ---- NAT port allocation --------------------------------------------------------------------- */
+
+static void nat_port_allocation(void **state)
+{
+    (void)state;
+    fixture f = load("nat-ports.yaml");
+    topology *t = &f.s->archs[0];
+    run_result r;
+    run(&f, 0, 12, &r);
+    const client_stats *c = &r.workloads[0].st;
+    const run_component *nat = component(&r, "nat-gateway/nat-a");
+    assert_int_equal(c->offered, 71999); /* constant: the first at 1/6000 s */
+    /* the 55,000 ports are taken by 9.17 s; the calls of the next 0.83 s (until the first
+     * responses give ports back at 10 s) fail: about 5,000, plus a few whose handshake finds
+     * every port taken later on */
+    uint64_t refused = c->failed[CLIENT_FAIL_PORT_ALLOCATION];
+    if (refused < 4990 || refused > 5300)
+        fail_msg("%llu port allocation failures", (unsigned long long)refused);
+    assert_int_equal(nat->st.conn_peak, 55000);
+    assert_true(nat->st.port_refusals > 0);
+    assert_string_equal(client_cause_name(CLIENT_FAIL_PORT_ALLOCATION), "port allocation");
+    run_result_free(&r);
+
+    t->nats[0].ips = 2;
+    run(&f, 10, 2, &r);
+    assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_PORT_ALLOCATION], 0);
+    assert_int_equal(r.workloads[0].st.succeeded, 12000);
+    nat = component(&r, "nat-gateway/nat-a");
+    if (nat->st.conn_peak < 59000 || nat->st.conn_peak > 61000)
+        fail_msg("peak connections %u, expected about 60,000", nat->st.conn_peak);
+    run_result_free(&r);
+
+    t->nats[0].ips = 1;
+    t->workloads[0].rate_per_s = 5000;
+    run(&f, 10, 2, &r);
+    assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_PORT_ALLOCATION], 0);
+    assert_int_equal(r.workloads[0].st.succeeded, 10000);
+    run_result_free(&r);
+    unload(&f);
+}
+
+/* ---- VPN tunnel saturation ------------------------------------------------------------------- */
+
+/* Bits a second through the VPN tunnel station over the window (responses and requests). */
+static double tunnel_bps(const run_result *r)
+{
+    return (double)component(r, "vpn/dc1")->st.bytes * 8 / r->window_s;
+}
+
+static void vpn_tunnel_saturates_at_its_bandwidth(void **state)
+{
+    (void)state;
+    fixture f = load("vpn.yaml");
+    run_result r;
+    run(&f, 2, 10, &r);
+    double bps = tunnel_bps(&r);
+    if (fabs(bps - 1.25e9) > 0.02 * 1.25e9) fail_msg("delivered %g bps, expected 1.25 Gbps", bps);
+    assert_true(r.workloads[0].st.failed[CLIENT_FAIL_DROPPED] > 0);
+    run_result_free(&r);
+
+    /* 1 Gbps at constant spacing (8.4 ms for 6.7 ms of transfer): never two responses at once */
+    f.s->archs[0].workloads[0].rate_per_s = 119.21;
+    f.s->archs[0].workloads[0].arrival = ARRIVAL_CONSTANT;
+    run(&f, 2, 10, &r);
+    const client_stats *c = &r.workloads[0].st;
+    bps = tunnel_bps(&r);
+    if (fabs(bps - 1e9) > 0.01 * 1e9) fail_msg("delivered %g bps, expected about 1 Gbps", bps);
+    assert_int_equal(c->succeeded, c->offered);
+    run_result_free(&r);
+    unload(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(finite_queue_drops_only_when_overloaded),
+        cmocka_unit_test(s3_throttles_beyond_5500_gets_per_prefix),
+        cmocka_unit_test(s3_put_and_get_buckets_are_separate),
+        cmocka_unit_test(nat_port_allocation),
+        cmocka_unit_test(vpn_tunnel_saturates_at_its_bandwidth),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
