@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 typedef struct cli_result {
@@ -15,7 +16,7 @@ typedef struct cli_result {
     char err[8192]; /* stderr (truncated) */
 } cli_result;
 
-static void cli_slurp(int fd, char *buf, size_t len)
+static inline void cli_slurp(int fd, char *buf, size_t len)
 {
     size_t got = 0;
     ssize_t r;
@@ -27,7 +28,7 @@ static void cli_slurp(int fd, char *buf, size_t len)
 }
 
 /* argv[0] is ignored (replaced by the binary); NULL-terminated. */
-static int cli_run(char *const argv[], cli_result *res)
+static inline int cli_run(char *const argv[], cli_result *res)
 {
     const char *bin = getenv("VPCSIM_BIN");
     if (!bin) return -1;
@@ -51,6 +52,44 @@ static int cli_run(char *const argv[], cli_result *res)
     unlink(out_path), unlink(err_path);
     res->code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return 0;
+}
+
+/* Runs the binary with stdout into a file and reads all of it (reports outgrow cli_run's
+ * buffers). Returns the exit code, or -1 if it could not run; *out is malloc'd (the caller frees
+ * it); err gets stderr, cut to nerr - 1 bytes. */
+static inline int cli_run_report(char *const argv[], char **out, char *err, size_t nerr)
+{
+    const char *bin = getenv("VPCSIM_BIN");
+    char out_path[] = "/tmp/vpcsim-test-rep-XXXXXX", err_path[] = "/tmp/vpcsim-test-rer-XXXXXX";
+    int fo = mkstemp(out_path), fe = mkstemp(err_path), status = 0;
+    *out = NULL;
+    if (!bin || fo < 0 || fe < 0) return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        execv(bin, argv);
+        _exit(127);
+    }
+    waitpid(pid, &status, 0);
+    off_t len = lseek(fo, 0, SEEK_END);
+    *out = calloc((size_t)len + 1, 1);
+    ssize_t got = *out ? pread(fo, *out, (size_t)len, 0) : -1;
+    if (got != (ssize_t)len) return -1;
+    got = pread(fe, err, nerr - 1, 0);
+    err[got > 0 ? got : 0] = 0;
+    close(fo), close(fe);
+    unlink(out_path), unlink(err_path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* path of a file of the source tree ($VPCSIM_SOURCE_DIR, set by CTest) into buf. */
+static inline char *cli_source_path(const char *rel, char *buf, size_t n)
+{
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    snprintf(buf, n, "%s/%s", src ? src : ".", rel);
+    return buf;
 }
 
 #endif

@@ -26,38 +26,11 @@ static char *scenario_path(const char *name, char *buf, size_t n)
     return buf;
 }
 
-/* Reports can outgrow cli_run's 8 KiB buffers (which keep a wrapped tail): this runs the binary
- * with stdout to a file and reads all of it. Returns the exit code; *out is malloc'd. */
-static int run_report(char *const argv[], char **out, char *err, size_t nerr)
-{
-    char out_path[] = "/tmp/vpcsim-check-out-XXXXXX", err_path[] = "/tmp/vpcsim-check-err-XXXXXX";
-    int fo = mkstemp(out_path), fe = mkstemp(err_path), status = 0;
-    assert_true(fo >= 0 && fe >= 0 && getenv("VPCSIM_BIN"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(getenv("VPCSIM_BIN"), argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    off_t len = lseek(fo, 0, SEEK_END);
-    *out = calloc((size_t)len + 1, 1);
-    assert_non_null(*out);
-    assert_int_equal(pread(fo, *out, (size_t)len, 0), (ssize_t)len);
-    ssize_t got = pread(fe, err, nerr - 1, 0);
-    err[got > 0 ? got : 0] = 0;
-    close(fo), close(fe);
-    unlink(out_path), unlink(err_path);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 #define REPORT(out, ...)                                                                           \
     do {                                                                                           \
         char err_[4096];                                                                           \
-        int code_ =                                                                                \
-            run_report((char *const[]){"vpcsim", __VA_ARGS__, NULL}, &(out), err_, sizeof err_);   \
+        int code_ = cli_run_report((char *const[]){"vpcsim", __VA_ARGS__, NULL}, &(out), err_,     \
+                                   sizeof err_);                                                   \
         if (code_ != 0) fail_msg("exit %d: %s", code_, err_);                                      \
         assert_string_equal(err_, "");                                                             \
     } while (0)

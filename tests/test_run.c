@@ -20,47 +20,11 @@
 #include "cli_run.h"
 #include "vpcsim/client.h"
 
-/* A file of the source tree. */
-static char *source_path(const char *rel, char *buf, size_t n)
-{
-    const char *src = getenv("VPCSIM_SOURCE_DIR");
-    assert_non_null(src);
-    snprintf(buf, n, "%s/%s", src, rel);
-    return buf;
-}
-
-/* Runs the binary with stdout to a file (reports outgrow cli_run's buffers). Returns the exit
- * code; *out is malloc'd; err gets stderr. */
-static int run_report(char *const argv[], char **out, char *err, size_t nerr)
-{
-    char out_path[] = "/tmp/vpcsim-run-out-XXXXXX", err_path[] = "/tmp/vpcsim-run-err-XXXXXX";
-    int fo = mkstemp(out_path), fe = mkstemp(err_path), status = 0;
-    assert_true(fo >= 0 && fe >= 0 && getenv("VPCSIM_BIN"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(getenv("VPCSIM_BIN"), argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    off_t len = lseek(fo, 0, SEEK_END);
-    *out = calloc((size_t)len + 1, 1);
-    assert_non_null(*out);
-    assert_int_equal(pread(fo, *out, (size_t)len, 0), (ssize_t)len);
-    ssize_t got = pread(fe, err, nerr - 1, 0);
-    err[got > 0 ? got : 0] = 0;
-    close(fo), close(fe);
-    unlink(out_path), unlink(err_path);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Runs `vpcsim run ARGS... --quiet` and expects exit 0; returns stdout (malloc'd). */
 static char *report(char *const argv[])
 {
     char *out = NULL, err[4096];
-    int code = run_report(argv, &out, err, sizeof err);
+    int code = cli_run_report(argv, &out, err, sizeof err);
     if (code != 0) fail_msg("exit %d: %s", code, err);
     return out;
 }
@@ -119,7 +83,7 @@ static void same_output_for_any_thread_count(void **state)
 {
     (void)state;
     char f[512];
-    source_path("experiments/examples/s3-access.yaml", f, sizeof f);
+    cli_source_path("experiments/examples/s3-access.yaml", f, sizeof f);
     char *one = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                        "--threads", "1");
     char *two = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
@@ -144,7 +108,7 @@ static void same_output_multi_hop(void **state)
 {
     (void)state;
     char f[512];
-    source_path("experiments/examples/hybrid-dx-vpn.yaml", f, sizeof f);
+    cli_source_path("experiments/examples/hybrid-dx-vpn.yaml", f, sizeof f);
     char *one = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                        "--threads", "1");
     char *four = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
@@ -163,7 +127,7 @@ static void gateway_endpoint_beats_nat_at_p50(void **state)
 {
     (void)state;
     char f[512], c[8][64];
-    source_path("experiments/examples/s3-access.yaml", f, sizeof f);
+    cli_source_path("experiments/examples/s3-access.yaml", f, sizeof f);
     char *out =
         REPORT(f, "--duration", "3s", "--warmup", "500ms", "--replications", "4", "--threads", "2");
     double nat, gw, half, d, dh;
@@ -192,7 +156,7 @@ static void gateway_endpoint_beats_nat_at_p50(void **state)
 static void check_mean(const char *file, double expected_ms)
 {
     char f[512], c[12][64];
-    source_path(file, f, sizeof f);
+    cli_source_path(file, f, sizeof f);
     char *out = REPORT(f, "--threads", "2");
     assert_has(out, "20 replications");
     assert_int_equal(row_cells(out, "nat", "workloads", "get", c, 12), 10);
@@ -223,7 +187,7 @@ static void per_gb_bill_matches_hand_computation(void **state)
 {
     (void)state;
     char f[512], c[8][64];
-    source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
     char *out = REPORT(f);
     assert_int_equal(row_cells(out, "same-az", "monthly cost", "NAT gateway processing", c, 8), 3);
     assert_string_equal(c[1], "256641");
@@ -251,7 +215,7 @@ static void timeouts_retries_and_the_token_bucket(void **state)
 {
     (void)state;
     char f[512], c[12][64];
-    source_path("tests/scenarios/run/retries.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/retries.yaml", f, sizeof f);
     char *out = REPORT(f);
     /* per second of the 40 s window: 39 calls, 50 retries, 14 refusals */
     assert_int_equal(row_cells(out, "tiny-nat", "workloads", "standard", c, 12), 10);
@@ -292,7 +256,7 @@ static void arrival_processes(void **state)
 {
     (void)state;
     char f[512], c[12][64];
-    source_path("tests/scenarios/run/arrivals.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/arrivals.yaml", f, sizeof f);
     char *out = REPORT(f);
     check_offered(out, "schedule", 112.5);
     check_offered(out, "onoff", 100);
@@ -310,7 +274,7 @@ static void handshakes_before_requests(void **state)
 {
     (void)state;
     char f[512], c[12][64];
-    source_path("tests/scenarios/run/handshake.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/handshake.yaml", f, sizeof f);
     char *out = REPORT(f);
     row_cells(out, "gateway-endpoint", "workloads", "reused", c, 12);
     assert_string_equal(c[8], "1.203");
@@ -327,7 +291,7 @@ static void unreachable_calls_fail_at_once(void **state)
 {
     (void)state;
     char f[512], c[12][64], offered[64];
-    source_path("experiments/examples/hub-spoke-tgw.yaml", f, sizeof f);
+    cli_source_path("experiments/examples/hub-spoke-tgw.yaml", f, sizeof f);
     char *out = REPORT(f, "--duration", "2s", "--warmup", "0s", "--replications", "1");
     row_cells(out, "tgw-egress", "workloads", "spoke1-ddb", c, 12);
     snprintf(offered, sizeof offered, "%s", c[1]);
@@ -357,7 +321,7 @@ static void bad_options_exit_2(void **state)
 {
     (void)state;
     char f[512];
-    source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
     USAGE("missing the scenario FILE", "--quiet");
     USAGE("--threads expects a whole number in [1, 256], got '0'", f, "--threads", "0");
     USAGE("--replications expects a whole number in [1, 100000], got 'x'", f, "--replications",

@@ -15,45 +15,10 @@
 
 #include "cli_run.h"
 
-static char *source_path(const char *rel, char *buf, size_t n)
-{
-    const char *src = getenv("VPCSIM_SOURCE_DIR");
-    assert_non_null(src);
-    snprintf(buf, n, "%s/%s", src, rel);
-    return buf;
-}
-
-/* Runs the binary with stdout to a file (reports outgrow cli_run's buffers). Returns the exit
- * code; *out is malloc'd; err gets stderr. */
-static int run_report(char *const argv[], char **out, char *err, size_t nerr)
-{
-    char out_path[] = "/tmp/vpcsim-rcli-out-XXXXXX", err_path[] = "/tmp/vpcsim-rcli-err-XXXXXX";
-    int fo = mkstemp(out_path), fe = mkstemp(err_path), status = 0;
-    assert_true(fo >= 0 && fe >= 0 && getenv("VPCSIM_BIN"));
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        execv(getenv("VPCSIM_BIN"), argv);
-        _exit(127);
-    }
-    waitpid(pid, &status, 0);
-    off_t len = lseek(fo, 0, SEEK_END);
-    *out = calloc((size_t)len + 1, 1);
-    assert_non_null(*out);
-    assert_int_equal(pread(fo, *out, (size_t)len, 0), (ssize_t)len);
-    ssize_t got = pread(fe, err, nerr - 1, 0);
-    err[got > 0 ? got : 0] = 0;
-    close(fo), close(fe);
-    unlink(out_path), unlink(err_path);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static char *report(char *const argv[])
 {
     char *out = NULL, err[4096];
-    int code = run_report(argv, &out, err, sizeof err);
+    int code = cli_run_report(argv, &out, err, sizeof err);
     if (code != 0) fail_msg("exit %d: %s", code, err);
     return out;
 }
@@ -95,7 +60,7 @@ static void set_patches_run_settings_and_traffic(void **state)
 {
     (void)state;
     char f[512], c[12][64];
-    source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
     char *out = REPORT(f, "--set", "run.duration=2s", "--set", "run.warmup=1s", "--set",
                        "run.seed=11", "--set", "workloads.download.traffic.rate=50/s", "--set",
                        "workloads.download.traffic.response_size=4MiB");
@@ -139,7 +104,7 @@ static void set_errors_name_the_argument(void **state)
         {"run.duration", "--set expects KEY=VALUE, got 'run.duration'"},
     };
     char f[512];
-    source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         cli_result r;
         assert_int_equal(
@@ -157,7 +122,7 @@ static void sweep_runs_every_point_with_the_same_seeds(void **state)
 {
     (void)state;
     char f[512], c[12][64];
-    source_path("tests/scenarios/sweep/latency.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/sweep/latency.yaml", f, sizeof f);
     char *out = REPORT(f, "--threads", "3");
     assert_has(out, "2 architectures x 1 replication of 2s after 1s of warm-up, seed 5, 4 sweep "
                     "points\n");
@@ -202,7 +167,7 @@ static void sweep_runs_every_point_with_the_same_seeds(void **state)
 static void write_sweep_file(const char *path, const char *run)
 {
     char src[512], line[512];
-    FILE *in = fopen(source_path("tests/scenarios/run/nat-cost.yaml", src, sizeof src), "r");
+    FILE *in = fopen(cli_source_path("tests/scenarios/run/nat-cost.yaml", src, sizeof src), "r");
     FILE *out = fopen(path, "w");
     assert_non_null(in);
     assert_non_null(out);
@@ -253,9 +218,9 @@ static void temp_h5(char *buf, size_t n, const char *name)
 static int write_h5(const char *scenario, const char *out, const char *threads)
 {
     char *text, err[4096];
-    int code = run_report((char *const[]){"vpcsim", "run", (char *)scenario, "-o", (char *)out,
-                                          "--threads", (char *)threads, "--quiet", NULL},
-                          &text, err, sizeof err);
+    int code = cli_run_report((char *const[]){"vpcsim", "run", (char *)scenario, "-o", (char *)out,
+                                              "--threads", (char *)threads, "--quiet", NULL},
+                              &text, err, sizeof err);
     if (code) fprintf(stderr, "%s", err);
     free(text);
     return code;
@@ -302,7 +267,7 @@ static void same_datasets_for_any_thread_count(void **state)
 {
     (void)state;
     char f[512], one[256], two[256];
-    source_path("tests/scenarios/sweep/rate.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/sweep/rate.yaml", f, sizeof f);
     temp_h5(one, sizeof one, "t1");
     temp_h5(two, sizeof two, "t2");
     assert_int_equal(write_h5(f, one, "1"), 0);
@@ -352,7 +317,7 @@ typedef struct doc_list {
 static void read_doc(doc_list *dl)
 {
     char path[512], line[2048];
-    FILE *in = fopen(source_path("docs/output.md", path, sizeof path), "r");
+    FILE *in = fopen(cli_source_path("docs/output.md", path, sizeof path), "r");
     assert_non_null(in);
     bool on = false;
     dl->n = 0;
@@ -408,7 +373,7 @@ static void datasets_are_those_documented(void **state)
     char f[512], out[256], got[2048];
     doc_list dl = {0};
     read_doc(&dl);
-    source_path("tests/scenarios/sweep/rate.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/sweep/rate.yaml", f, sizeof f);
     temp_h5(out, sizeof out, "doc");
     assert_int_equal(write_h5(f, out, "2"), 0);
     hid_t h = H5Fopen(out, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -436,7 +401,7 @@ static void failed_runs_leave_the_file_alone(void **state)
 {
     (void)state;
     char f[512], out[256], tmp[300];
-    source_path("tests/scenarios/sweep/rate.yaml", f, sizeof f);
+    cli_source_path("tests/scenarios/sweep/rate.yaml", f, sizeof f);
     temp_h5(out, sizeof out, "keep");
     FILE *w = fopen(out, "w");
     fputs("precious", w);
