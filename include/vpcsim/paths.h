@@ -61,10 +61,12 @@ typedef enum verdict { VERDICT_REACHABLE, VERDICT_DENIED, VERDICT_UNREACHABLE } 
 
 typedef struct path_result {
     verdict verdict;
-    char dns[PATH_TEXT_MAX];    /* what DNS answered, in words */
-    char reason[PATH_TEXT_MAX]; /* denied: the SG rule or policy statement (with file:line);
-                                   unreachable: the AWS rule; reachable: "" */
-    path_alt alts[PATH_MAX_ALTS];
+    char dns[PATH_TEXT_MAX];      /* what DNS answered, in words */
+    char reason[PATH_TEXT_MAX];   /* denied: the SG rule or policy statement (with file:line);
+                                     unreachable: the AWS rule; reachable: "" */
+    path_alt alts[PATH_MAX_ALTS]; /* reachable: every way requests go; denied/unreachable: one
+                                     alternative, the path up to where it stopped (none when DNS
+                                     gave no answer) */
     size_t nalts;
 } path_result;
 
