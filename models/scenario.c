@@ -74,8 +74,8 @@ static int load_regions(sc_loader *ld)
         return config_error_at(seq, ld->err, "key 'regions': give at least one Region");
     ld->nregions = config_len(seq);
     ld->nazs = nazs;
-    ld->regions = sc_arena_alloc(ld->arena, ld->nregions, sizeof *ld->regions);
-    ld->azs = sc_arena_alloc(ld->arena, nazs, sizeof *ld->azs);
+    ld->regions = arena_alloc(ld->arena, ld->nregions, sizeof *ld->regions);
+    ld->azs = arena_alloc(ld->arena, nazs, sizeof *ld->azs);
     at = malloc((nazs + 1) * sizeof *at);
     rat = malloc((ld->nregions + 1) * sizeof *rat);
     names = malloc((ld->nregions + 1) * sizeof *names);
@@ -105,7 +105,7 @@ out:
 /* Appends the elements of seq (maps with unique names) to l, owned by owner. */
 static int list_from_seq(sc_loader *ld, sc_list *l, const config_node *seq, sc_kind kind, int owner)
 {
-    sc_elem *items = sc_arena_alloc(ld->arena, l->n + config_len(seq), sizeof *items);
+    sc_elem *items = arena_alloc(ld->arena, l->n + config_len(seq), sizeof *items);
     if (!items) return config_error_at(seq, ld->err, "out of memory");
     if (l->n) memcpy(items, l->items, l->n * sizeof *items);
     for (size_t i = 0; i < config_len(seq); i++) {
@@ -199,7 +199,7 @@ static int patch_replace(sc_loader *ld, int i, sc_kind kind, const config_node *
 static int patch_add(sc_loader *ld, int i, sc_kind kind, const config_node *seq)
 {
     sc_list *l = &ld->archs[i].lists[kind];
-    sc_elem *items = sc_arena_alloc(ld->arena, l->n + config_len(seq), sizeof *items);
+    sc_elem *items = arena_alloc(ld->arena, l->n + config_len(seq), sizeof *items);
     if (!items) return config_error_at(seq, ld->err, "out of memory");
     if (l->n) memcpy(items, l->items, l->n * sizeof *items);
     l->items = items;
@@ -243,7 +243,7 @@ static int apply_patch(sc_loader *ld, int i, const char *op, patch_fn fn)
 static int copy_list(sc_loader *ld, sc_list *dst, const sc_list *l)
 {
     dst->n = l->n;
-    if (!(dst->items = sc_arena_alloc(ld->arena, l->n, sizeof *l->items)))
+    if (!(dst->items = arena_alloc(ld->arena, l->n, sizeof *l->items)))
         return config_error_at(ld->root, ld->err, "out of memory");
     if (l->n) memcpy(dst->items, l->items, l->n * sizeof *l->items);
     return 0;
@@ -385,8 +385,8 @@ static int load_archs(sc_loader *ld, int **order)
     if (config_len(seq) == 0)
         return config_error_at(seq, ld->err, "key 'architectures': give at least one");
     ld->narchs = config_len(seq);
-    ld->archs = sc_arena_alloc(ld->arena, ld->narchs, sizeof *ld->archs);
-    *order = sc_arena_alloc(ld->arena, ld->narchs, sizeof **order);
+    ld->archs = arena_alloc(ld->arena, ld->narchs, sizeof *ld->archs);
+    *order = arena_alloc(ld->arena, ld->narchs, sizeof **order);
     stack = malloc(ld->narchs * sizeof *stack);
     at = malloc(ld->narchs * sizeof *at);
     if (!ld->archs || !*order || !stack || !at) rc = config_error_at(seq, ld->err, "out of memory");
@@ -612,7 +612,7 @@ static int load_top(sc_loader *ld, scenario *s)
         return -1;
     if (shared && list_from_seq(ld, &ld->shared, shared, SK_WORKLOAD, -1)) return -1;
     if (load_archs(ld, &order)) return -1;
-    if (!(ld->topos = sc_arena_alloc(ld->arena, ld->narchs, sizeof *ld->topos)))
+    if (!(ld->topos = arena_alloc(ld->arena, ld->narchs, sizeof *ld->topos)))
         return config_error_at(ld->root, ld->err, "out of memory");
     for (size_t i = 0; i < ld->narchs; i++)
         if (build_arch(ld, order[i])) return -1;
@@ -630,7 +630,7 @@ static int load_doc(config_doc *doc, scenario **out, vs_error *err)
     memset(&ld, 0, sizeof ld);
     ld.err = err;
     ld.root = config_root(doc);
-    if (!(ld.arena = sc_arena_new()) || !(s = sc_arena_alloc(ld.arena, 1, sizeof *s))) {
+    if (!(ld.arena = arena_new()) || !(s = arena_alloc(ld.arena, 1, sizeof *s))) {
         error_set(err, "%s: out of memory while loading", config_file(ld.root));
     } else if (load_top(&ld, s) == 0) {
         s->doc = doc;
@@ -638,7 +638,7 @@ static int load_doc(config_doc *doc, scenario **out, vs_error *err)
         *out = s;
         return 0;
     }
-    sc_arena_free(ld.arena);
+    arena_free(ld.arena);
     config_free(doc);
     return -1;
 }
@@ -663,7 +663,7 @@ void scenario_free(scenario *s)
     config_doc *doc;
     if (!s) return;
     doc = s->doc;
-    sc_arena_free(s->arena); /* s lives in its own arena */
+    arena_free(s->arena); /* s lives in its own arena */
     config_free(doc);
 }
 

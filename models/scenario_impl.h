@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "vpcsim/config.h"
+#include "vpcsim/arena.h"
 #include "vpcsim/scenario.h"
 #include "vpcsim/topology.h"
 
@@ -121,14 +122,6 @@ typedef struct sc_override_kind {
 enum { SC_NOVERRIDE_KINDS = 29 };
 extern const sc_override_kind sc_override_kinds[SC_NOVERRIDE_KINDS];
 
-/* ---- arena ----------------------------------------------------------------------------------- */
-
-typedef struct sc_arena sc_arena;
-sc_arena *sc_arena_new(void);
-void sc_arena_free(sc_arena *a); /* NULL is a no-op */
-/* n zeroed objects of size bytes (n may be 0: a valid unique pointer); NULL on overflow or OOM. */
-void *sc_arena_alloc(sc_arena *a, size_t n, size_t size);
-
 /* ---- architectures as element lists ---------------------------------------------------------- */
 
 typedef struct sc_elem {
@@ -153,7 +146,7 @@ typedef struct sc_arch {
 } sc_arch;
 
 typedef struct sc_loader {
-    sc_arena *arena;
+    vs_arena *arena;
     vs_error *err;
     const config_node *root;
     topo_region *regions;
@@ -202,8 +195,6 @@ int sc_elem_name(const config_node *map, const char **out, vs_error *err);
 
 /* Index of name in list, or -1. */
 int32_t sc_list_find(const sc_list *l, const char *name);
-/* The name in names[0..n) closest to name within 2 edits, or NULL. */
-const char *sc_suggest(const char *name, const char *const *names, size_t n);
 /* " (VPCs: a, b)" or " (no VPCs declared)" into buf (long lists end with ", ..."). */
 char *sc_name_list(const char *const *names, size_t n, const char *nouns, char *buf, size_t len);
 /* "; did you mean 'x'?" or " (VPCs: a, b)" or " (no VPCs declared)" into buf. */

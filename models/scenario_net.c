@@ -23,10 +23,10 @@ static int alloc_topology(sc_build *b)
 {
     topology *t = b->t;
     const sc_list *l = b->a->lists;
-    sc_arena *ar = b->ld->arena;
+    vs_arena *ar = b->ld->arena;
 #define ALLOC(field, kind)                                                                         \
     do {                                                                                           \
-        t->field = sc_arena_alloc(ar, l[kind].n, sizeof *t->field);                                \
+        t->field = arena_alloc(ar, l[kind].n, sizeof *t->field);                                   \
         t->n##field = l[kind].n;                                                                   \
         if (!t->field) return oom(b, b->a->node);                                                  \
     } while (0)
@@ -89,7 +89,7 @@ static int build_igws(sc_build *b)
     size_t n = 0;
     for (size_t i = 0; i < t->nvpcs; i++)
         n += config_find(ELEM(b, SK_VPC, i)->node, "internet_gateway") != NULL;
-    if (!(t->igws = sc_arena_alloc(b->ld->arena, n, sizeof *t->igws))) return oom(b, b->a->node);
+    if (!(t->igws = arena_alloc(b->ld->arena, n, sizeof *t->igws))) return oom(b, b->a->node);
     for (size_t i = 0; i < t->nvpcs; i++) {
         const config_node *at = config_find(ELEM(b, SK_VPC, i)->node, "internet_gateway");
         const char *name = config_scalar(at);
@@ -425,8 +425,8 @@ static int build_tgw(sc_build *b, size_t i)
         return -1;
     g->nattachments = config_len(atts);
     g->nroute_tables = config_len(rts);
-    g->attachments = sc_arena_alloc(b->ld->arena, g->nattachments, sizeof *g->attachments);
-    g->route_tables = sc_arena_alloc(b->ld->arena, g->nroute_tables, sizeof *g->route_tables);
+    g->attachments = arena_alloc(b->ld->arena, g->nattachments, sizeof *g->attachments);
+    g->route_tables = arena_alloc(b->ld->arena, g->nroute_tables, sizeof *g->route_tables);
     if (!g->attachments || !g->route_tables) return oom(b, e->node);
     for (size_t k = 0; k < g->nroute_tables; k++) {
         if (sc_check_keys(config_at(rts, k), SEC_TGW_RT, b->err)) return -1;
@@ -456,7 +456,7 @@ static int symmetric_peers(sc_build *b)
         for (size_t j = 0; j < t->ntgws; j++)
             extra += has_peer(&t->tgws[j], (int32_t)i) && !has_peer(&t->tgws[i], (int32_t)j);
         if (!extra) continue;
-        if (!(peers = sc_arena_alloc(b->ld->arena, t->tgws[i].npeers + extra, sizeof *peers)))
+        if (!(peers = arena_alloc(b->ld->arena, t->tgws[i].npeers + extra, sizeof *peers)))
             return oom(b, b->a->node);
         n = t->tgws[i].npeers;
         if (n) memcpy(peers, t->tgws[i].peers, n * sizeof *peers);
@@ -531,7 +531,7 @@ static int build_tgw_routes(sc_build *b, size_t i)
         sc_what(b, "Transit Gateway '%s' route table '%s'", g->name, rt->name);
         if (sc_get_seq(config_at(rts, k), SEC_TGW_RT, "routes", &routes, b->err)) return -1;
         rt->nroutes = config_len(routes);
-        if (!(rt->routes = sc_arena_alloc(b->ld->arena, rt->nroutes, sizeof *rt->routes)))
+        if (!(rt->routes = arena_alloc(b->ld->arena, rt->nroutes, sizeof *rt->routes)))
             return oom(b, e->node);
         for (size_t r = 0; r < rt->nroutes; r++)
             if (build_tgw_route(b, g, rt, r, config_at(routes, r))) return -1;
@@ -617,7 +617,7 @@ static int parse_target(const sc_build *b, const config_node *at, const char *te
         return 0;
     }
     hint[0] = '\0';
-    if ((near = sc_suggest(head, target_kinds, NTARGETS)))
+    if ((near = config_suggest(head, target_kinds, NTARGETS)))
         snprintf(hint, sizeof hint, "; did you mean '%s%.40s'?", near, slash ? slash : "");
     return sc_error(b, at,
                     "%s: route target %s: expected local, igw/NAME, nat/NAME, "
@@ -774,7 +774,7 @@ static int build_written_routes(sc_build *b, size_t i, topo_route **out, size_t 
     b->owner = e->owner;
     sc_what(b, "route table '%s'", rt->name);
     if (sc_get_seq(e->node, SEC_RT, "routes", &seq, b->err)) return -1;
-    if (!(routes = sc_arena_alloc(b->ld->arena, 1 + config_len(seq), sizeof *routes)))
+    if (!(routes = arena_alloc(b->ld->arena, 1 + config_len(seq), sizeof *routes)))
         return oom(b, e->node);
     routes[0] = (topo_route){b->t->vpcs[rt->vpc].cidr, -1, RT_LOCAL, -1, rt->pos};
     for (size_t k = 0; k < config_len(seq); k++)
@@ -830,8 +830,8 @@ static int append_gwe_routes(sc_build *b, topo_route **written, size_t *nwritten
             topo_route_table *rt = &t->route_tables[ti];
             if (gwe_route_free(b, gi, k, written[ti], nwritten[ti])) return -1;
             if (!rt->routes) {
-                if (!(rt->routes = sc_arena_alloc(
-                          b->ld->arena, nwritten[ti] + t->ngateway_endpoints, sizeof *rt->routes)))
+                if (!(rt->routes = arena_alloc(b->ld->arena, nwritten[ti] + t->ngateway_endpoints,
+                                               sizeof *rt->routes)))
                     return oom(b, seq);
                 memcpy(rt->routes, written[ti], nwritten[ti] * sizeof *rt->routes);
                 rt->nroutes = nwritten[ti];
@@ -872,7 +872,7 @@ static int add_written_tables(sc_build *b)
                 if (written && !listed && pass == 1) tables[n++] = (int32_t)ti;
             }
             if (pass == 1 || !extra) break;
-            if (!(tables = sc_arena_alloc(b->ld->arena, g->nroute_tables + extra, sizeof *tables)))
+            if (!(tables = arena_alloc(b->ld->arena, g->nroute_tables + extra, sizeof *tables)))
                 return oom(b, b->a->node);
             if (n) memcpy(tables, g->route_tables, n * sizeof *tables);
         }

@@ -46,7 +46,7 @@ static int patterns(sc_build *b, const config_node *map, sc_section sec, const c
     char q[96];
     if (sc_get_seq(map, sec, key, &seq, b->err)) return -1;
     *n = seq ? config_len(seq) : 1;
-    if (!(*out = sc_arena_alloc(b->ld->arena, *n, sizeof **out))) return oom(b, map);
+    if (!(*out = arena_alloc(b->ld->arena, *n, sizeof **out))) return oom(b, map);
     if (!seq) {
         (*out)[0] = "*";
         return 0;
@@ -91,7 +91,7 @@ static int build_policy(sc_build *b, size_t i)
     if (config_len(seq) == 0)
         return sc_error(b, seq, "%s: key 'statements': give at least one statement", b->what);
     p->nstatements = config_len(seq);
-    if (!(p->statements = sc_arena_alloc(b->ld->arena, p->nstatements, sizeof *p->statements)))
+    if (!(p->statements = arena_alloc(b->ld->arena, p->nstatements, sizeof *p->statements)))
         return oom(b, seq);
     for (size_t k = 0; k < p->nstatements; k++)
         if (build_statement(b, &p->statements[k], config_at(seq, k))) return -1;
@@ -159,7 +159,7 @@ static int build_sg(sc_build *b, size_t i)
         sc_get_seq(e->node, SEC_SG, "egress", &out, b->err))
         return -1;
     g->nrules = config_len(in) + (out ? config_len(out) : 1);
-    if (!(g->rules = sc_arena_alloc(b->ld->arena, g->nrules, sizeof *g->rules)))
+    if (!(g->rules = arena_alloc(b->ld->arena, g->nrules, sizeof *g->rules)))
         return oom(b, e->node);
     for (; k < config_len(in); k++)
         if (build_rule(b, &g->rules[k], config_at(in, k), true)) return -1;

@@ -10,67 +10,9 @@
 #include "vpcsim/units.h"
 
 enum {
-    ARENA_BLOCK = 32 * 1024, /* bytes per block; larger requests get a block of their own */
-    NAME_MAX_CHARS = 63,     /* longest element name */
-    EDIT_MAX = 63,           /* names longer than this get no suggestion */
-    HINT_LIST_CHARS = 240    /* names listed in a "not found" hint, at most */
+    NAME_MAX_CHARS = 63,  /* longest element name */
+    HINT_LIST_CHARS = 240 /* names listed in a "not found" hint, at most */
 };
-
-/* ---- arena ----------------------------------------------------------------------------------- */
-
-typedef struct sc_block {
-    struct sc_block *next;
-    size_t used, cap;
-    max_align_t data[];
-} sc_block;
-
-struct sc_arena {
-    sc_block *blocks; /* current block first */
-};
-
-sc_arena *sc_arena_new(void)
-{
-    return calloc(1, sizeof(sc_arena));
-}
-
-void sc_arena_free(sc_arena *a)
-{
-    if (!a) return;
-    while (a->blocks) {
-        sc_block *next = a->blocks->next;
-        free(a->blocks);
-        a->blocks = next;
-    }
-    free(a);
-}
-
-void *sc_arena_alloc(sc_arena *a, size_t n, size_t size)
-{
-    const size_t align = sizeof(max_align_t);
-    size_t bytes, need;
-    sc_block *b = a->blocks;
-    if (size && n > (SIZE_MAX / 4) / size) return NULL;
-    bytes = n * size;
-    need = (bytes + align - 1) / align * align;
-    if (need == 0) need = align;
-    if (!b || b->cap - b->used < need) {
-        size_t cap = need > ARENA_BLOCK / 4 ? need : ARENA_BLOCK;
-        sc_block *nb = malloc(sizeof *nb + cap);
-        if (!nb) return NULL;
-        nb->used = 0;
-        nb->cap = cap;
-        if (b && cap == need) { /* a large block goes behind the current one */
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            a->blocks = nb;
-        }
-        b = nb;
-    }
-    b->used += need;
-    return memset((char *)b->data + b->used - need, 0, need);
-}
 
 /* ---- errors and names ------------------------------------------------------------------------ */
 
@@ -136,41 +78,6 @@ int32_t sc_list_find(const sc_list *l, const char *name)
     return -1;
 }
 
-static int min3(int a, int b, int c)
-{
-    return a < b ? (a < c ? a : c) : (b < c ? b : c);
-}
-
-/* Edit distance between a and b (insert, delete, substitute), capped at 3. */
-static int edit_distance(const char *a, const char *b)
-{
-    int prev[EDIT_MAX + 1], cur[EDIT_MAX + 1];
-    size_t la = strnlen(a, EDIT_MAX + 1), lb = strnlen(b, EDIT_MAX + 1);
-    if (la > EDIT_MAX || lb > EDIT_MAX || la > lb + 2 || lb > la + 2) return 3;
-    for (size_t j = 0; j <= lb; j++) prev[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        cur[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++)
-            cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]));
-        memcpy(prev, cur, (lb + 1) * sizeof cur[0]);
-    }
-    return prev[lb] < 3 ? prev[lb] : 3;
-}
-
-const char *sc_suggest(const char *name, const char *const *names, size_t n)
-{
-    const char *best = NULL;
-    int best_d = 3;
-    for (size_t i = 0; i < n; i++) {
-        int d = edit_distance(name, names[i]);
-        if (d < best_d) {
-            best_d = d;
-            best = names[i];
-        }
-    }
-    return best;
-}
-
 char *sc_name_list(const char *const *names, size_t n, const char *nouns, char *buf, size_t len)
 {
     size_t pos;
@@ -193,7 +100,7 @@ char *sc_name_list(const char *const *names, size_t n, const char *nouns, char *
 char *sc_not_found_hint(const char *name, const char *const *names, size_t n, const char *nouns,
                         char *buf, size_t len)
 {
-    const char *near = sc_suggest(name, names, n);
+    const char *near = config_suggest(name, names, n);
     if (!near) return sc_name_list(names, n, nouns, buf, len);
     snprintf(buf, len, "; did you mean '%s'?", near);
     return buf;
@@ -285,7 +192,7 @@ int sc_ref_list(const sc_build *b, const config_node *map, sc_section sec, const
     *n = 0;
     if (sc_get_seq(map, sec, key, &seq, b->err)) return -1;
     if (!seq) return 0;
-    if (!(idx = sc_arena_alloc(b->ld->arena, config_len(seq), sizeof *idx)))
+    if (!(idx = arena_alloc(b->ld->arena, config_len(seq), sizeof *idx)))
         return config_error_at(seq, b->err, "out of memory");
     for (size_t i = 0; i < config_len(seq); i++) {
         if (sc_ref_node(b, config_at(seq, i), kind, &idx[i])) return -1;

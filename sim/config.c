@@ -3,6 +3,8 @@
  * of a few hundred lines read once at start; hostile input must fail cleanly, never blow up. */
 #include "vpcsim/config.h"
 
+#include "vpcsim/arena.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -15,7 +17,6 @@
 #include "vpcsim/units.h"
 
 enum {
-    ARENA_BLOCK = 64 * 1024,     /* bytes per arena block; larger requests get their own block */
     KEY_SHOWN = 40,              /* characters of a key shown in a path or message */
     KEY_BUF = 4 * KEY_SHOWN + 8, /* room for a key cut to KEY_SHOWN UTF-8 characters */
     QUOTED_BUF = 320,            /* room for units_format_quoted(s, 60, ...) */
@@ -25,14 +26,8 @@ enum {
 
 /* ---- the tree ------------------------------------------------------------------------------ */
 
-typedef struct arena_block {
-    struct arena_block *next; /* older blocks */
-    size_t used, cap;         /* bytes of data in use, and available */
-    max_align_t data[];       /* the memory handed out */
-} arena_block;
-
 struct config_doc {
-    arena_block *blocks;     /* every node and string of the document; current block first */
+    vs_arena *arena;         /* every node and string of the document */
     const config_node *root; /* the top node */
 };
 
@@ -56,50 +51,10 @@ struct config_node {
     const size_t *order;       /* map entry indices sorted by key text */
 };
 
-static void *arena_alloc(config_doc *doc, size_t size)
-{
-    const size_t align = sizeof(max_align_t);
-    size_t need = (size + align - 1) / align * align;
-    arena_block *b = doc->blocks;
-    if (size > SIZE_MAX / 2) return NULL;
-    if (!b || b->cap - b->used < need) {
-        int large = need > ARENA_BLOCK / 4;
-        size_t cap = large ? need : ARENA_BLOCK;
-        arena_block *nb = malloc(sizeof *nb + cap);
-        if (!nb) return NULL;
-        nb->used = 0;
-        nb->cap = cap;
-        if (b && large) { /* a block of its own, behind the current one, which stays current */
-            nb->next = b->next;
-            b->next = nb;
-        } else {
-            nb->next = b;
-            doc->blocks = nb;
-        }
-        b = nb;
-    }
-    b->used += need;
-    return (char *)b->data + b->used - need;
-}
-
-static char *arena_strndup(config_doc *doc, const char *s, size_t len)
-{
-    char *copy = arena_alloc(doc, len + 1);
-    if (copy) {
-        memcpy(copy, s, len);
-        copy[len] = '\0';
-    }
-    return copy;
-}
-
 void config_free(config_doc *doc)
 {
     if (!doc) return;
-    while (doc->blocks) {
-        arena_block *next = doc->blocks->next;
-        free(doc->blocks);
-        doc->blocks = next;
-    }
+    arena_free(doc->arena);
     free(doc);
 }
 
@@ -244,7 +199,8 @@ static int anchor_put(loader *ld, const char *name, const config_node *node)
     if ((ld->nanchors + 1) * 2 > ld->cap && anchor_grow(ld)) return -1;
     a = anchor_slot(ld->anchors, ld->cap, name);
     if (!a->name) {
-        if (!(a->name = arena_strndup(ld->doc, name, strlen(name)))) return out_of_memory(ld);
+        if (!(a->name = arena_strndup(ld->doc->arena, name, strlen(name))))
+            return out_of_memory(ld);
         ld->nanchors++;
     }
     a->node = node;
@@ -280,7 +236,7 @@ static int vec_push(const loader *ld, node_vec *v, const config_node *node)
 static int vec_to_arena(const loader *ld, node_vec *v, const config_node ***out)
 {
     *out = NULL;
-    if (v->n && (*out = arena_alloc(ld->doc, v->n * sizeof **out)))
+    if (v->n && (*out = arena_alloc(ld->doc->arena, 1, v->n * sizeof **out)))
         memcpy(*out, v->items, v->n * sizeof **out);
     free(v->items);
     v->items = NULL;
@@ -289,7 +245,7 @@ static int vec_to_arena(const loader *ld, node_vec *v, const config_node ***out)
 
 static config_node *new_node(loader *ld, config_kind kind, yaml_mark_t start, slot at)
 {
-    config_node *n = arena_alloc(ld->doc, sizeof *n);
+    config_node *n = arena_alloc(ld->doc->arena, 1, sizeof *n);
     if (!n) {
         out_of_memory(ld);
         return NULL;
@@ -350,7 +306,7 @@ static int build_scalar(loader *ld, const yaml_event_t *ev, slot at, const confi
     if (memchr(value, '\0', len))
         return error_at_mark(ld, ev->start_mark, "NUL characters are not allowed in values");
     if (!(n = new_node(ld, CONFIG_KIND_SCALAR, ev->start_mark, at))) return -1;
-    if (!(n->text = arena_strndup(ld->doc, value, len))) return out_of_memory(ld);
+    if (!(n->text = arena_strndup(ld->doc->arena, value, len))) return out_of_memory(ld);
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     *out = n;
     return finish_node(ld, ev, n);
@@ -449,7 +405,7 @@ static int index_keys(loader *ld, config_node *map)
     char shown[KEY_BUF];
     if (map->n == 0) return 0;
     refs = malloc(map->n * sizeof *refs);
-    order = arena_alloc(ld->doc, map->n * sizeof *order);
+    order = arena_alloc(ld->doc->arena, 1, map->n * sizeof *order);
     if (!refs || !order) {
         free(refs);
         return out_of_memory(ld);
@@ -535,7 +491,7 @@ static int load_empty(loader *ld)
 {
     const yaml_mark_t start = {0, 0, 0};
     config_node *n = new_node(ld, CONFIG_KIND_SCALAR, start, (slot){NULL, NULL, 0});
-    if (!n || !(n->text = arena_strndup(ld->doc, "", 0))) return -1;
+    if (!n || !(n->text = arena_strndup(ld->doc->arena, "", 0))) return -1;
     n->plain = 1;
     ld->doc->root = n;
     return 0;
@@ -580,8 +536,8 @@ config_doc *config_load_buffer(const char *data, size_t len, const char *name, v
     ld.data = data ? data : "";
     ld.len = data ? len : 0;
     ld.file = name ? name : "<buffer>";
-    if (!(ld.doc = calloc(1, sizeof *ld.doc)) ||
-        !(ld.file = arena_strndup(ld.doc, ld.file, strlen(ld.file)))) {
+    if (!(ld.doc = calloc(1, sizeof *ld.doc)) || !(ld.doc->arena = arena_new()) ||
+        !(ld.file = arena_strndup(ld.doc->arena, ld.file, strlen(ld.file)))) {
         error_set(err, "%s: out of memory while loading", name ? name : "<buffer>");
         config_free(ld.doc);
         return NULL;
@@ -1162,19 +1118,26 @@ static int edit_distance(const char *a, const char *b)
     return rows[la % 3][lb] < 3 ? rows[la % 3][lb] : 3;
 }
 
-/* The allowed key nearest to key, if within 2 edits (the first such on ties), else NULL. */
-static const char *closest_key(const char *key, const char *const *allowed)
+const char *config_suggest(const char *word, const char *const *choices, size_t n)
 {
     const char *best = NULL;
     int best_d = 3;
-    for (size_t i = 0; allowed[i]; i++) {
-        int d = edit_distance(key, allowed[i]);
+    for (size_t i = 0; i < n; i++) {
+        int d = edit_distance(word, choices[i]);
         if (d < best_d) {
             best_d = d;
-            best = allowed[i];
+            best = choices[i];
         }
     }
     return best;
+}
+
+/* The allowed key nearest to key, if within 2 edits (the first such on ties), else NULL. */
+static const char *closest_key(const char *key, const char *const *allowed)
+{
+    size_t n = 0;
+    while (allowed[n]) n++;
+    return config_suggest(key, allowed, n);
 }
 
 /* `unknown key 'cdir' in vpcs[0]; did you mean 'cidr'? (allowed: name, cidr)`, at the key. */

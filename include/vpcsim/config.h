@@ -159,6 +159,10 @@ typedef struct config_keydef {
     const char *meaning; /* one line for the reference */
 } config_keydef;
 
+/* The choice nearest to word within 2 edits (insert, delete, substitute, swap two neighbours;
+ * the first on ties), or NULL: the "did you mean" of every message. */
+const char *config_suggest(const char *word, const char *const *choices, size_t n);
+
 /* "duration", "size", ... "sequence": for the reference and messages. */
 const char *config_type_name(config_type type);
 /* config_check_keys against the names in defs, then every key whose dflt is NULL must be
