@@ -5,6 +5,8 @@
  * steady state, and about one timer event per response time rather than one per request. */
 #include "vpcsim/client.h"
 
+#include "vpcsim/grow.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,17 +161,6 @@ static void schedule_think(client_state *s, vs_lp *self, uint32_t c)
 
 /* ---- slots and deadlines --------------------------------------------------------------------- */
 
-static int grow(void **v, uint32_t *cap, size_t size)
-{
-    uint32_t n = *cap ? 2 * *cap : SLOT_START;
-    if (n <= *cap) return -1;
-    void *p = realloc(*v, (size_t)n * size);
-    if (!p) return -1;
-    *v = p;
-    *cap = n;
-    return 0;
-}
-
 /* A free slot's index, or NONE when out of memory. */
 static uint32_t slot_alloc(client_state *s)
 {
@@ -178,7 +169,9 @@ static uint32_t slot_alloc(client_state *s)
         s->free_head = s->slots[i].next_free;
         return i;
     }
-    if (s->nslots == s->cap && grow((void **)&s->slots, &s->cap, sizeof *s->slots)) return NONE;
+    if (s->nslots == s->cap &&
+        grow_double((void **)&s->slots, &s->cap, sizeof *s->slots, SLOT_START))
+        return NONE;
     s->slots[s->nslots] = (client_slot){.seq = 0};
     return s->nslots++;
 }
@@ -193,13 +186,7 @@ static void slot_free(client_state *s, uint32_t i)
 /* Appends a deadline, unrolling the ring into a doubled array when full. Returns 0 or -1. */
 static int dl_push(client_state *s, deadline d)
 {
-    if (s->dl_len == s->dl_cap) {
-        uint32_t old = s->dl_cap;
-        if (grow((void **)&s->dl, &s->dl_cap, sizeof *s->dl)) return -1;
-        for (uint32_t i = 0; i < s->dl_head; i++) s->dl[old + i] = s->dl[i];
-    }
-    s->dl[(s->dl_head + s->dl_len++) & (s->dl_cap - 1)] = d;
-    return 0;
+    return ring_push((void **)&s->dl, &s->dl_cap, s->dl_head, &s->dl_len, &d, sizeof d, SLOT_START);
 }
 
 static void arm_timer(client_state *s, vs_lp *self, vs_time at)

@@ -5,6 +5,8 @@
  * per event in the steady state. */
 #include "vpcsim/station.h"
 
+#include "vpcsim/grow.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -113,18 +115,6 @@ static void station_complete(station_state *s, vs_lp *self, vs_payload req)
     flow_forward(self, s->p->flows, r, delay);
 }
 
-/* Doubles a job array (at least STATION_ARRAY_START slots). Returns 0, or -1 (unchanged). */
-static int grow_array(void **v, uint32_t *cap, size_t size)
-{
-    uint32_t slots = *cap ? 2 * *cap : STATION_ARRAY_START;
-    if (slots <= *cap) return -1;
-    void *p = realloc(*v, (size_t)slots * size);
-    if (!p) return -1;
-    *v = p;
-    *cap = slots;
-    return 0;
-}
-
 /* ---- FIFO ------------------------------------------------------------------------------------ */
 
 static void fifo_start(station_state *s, vs_lp *self, vs_payload req, vs_time arrived)
@@ -141,13 +131,9 @@ static void fifo_start(station_state *s, vs_lp *self, vs_payload req, vs_time ar
 /* Appends to the ring, unrolling it into a doubled array when full. Returns 0 or -1. */
 static int fifo_push(station_state *s, vs_payload req, vs_time arrived)
 {
-    if (s->qlen == s->qcap) {
-        uint32_t old = s->qcap;
-        if (grow_array((void **)&s->q, &s->qcap, sizeof *s->q)) return -1;
-        for (uint32_t i = 0; i < s->qhead; i++) s->q[old + i] = s->q[i]; /* unwrap */
-    }
-    s->q[(s->qhead + s->qlen++) & (s->qcap - 1)] = (fifo_job){req, arrived};
-    return 0;
+    fifo_job job = {req, arrived};
+    return ring_push((void **)&s->q, &s->qcap, s->qhead, &s->qlen, &job, sizeof job,
+                     STATION_ARRAY_START);
 }
 
 /* Returns whether the request was admitted (else it was dropped). */
@@ -253,7 +239,8 @@ static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
         station_drop(s, self, ev);
         return false;
     }
-    if (s->n == s->hcap && grow_array((void **)&s->heap, &s->hcap, sizeof *s->heap)) {
+    if (s->n == s->hcap &&
+        grow_double((void **)&s->heap, &s->hcap, sizeof *s->heap, STATION_ARRAY_START)) {
         s->st.out_of_memory = true;
         station_drop(s, self, ev);
         return false;

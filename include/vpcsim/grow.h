@@ -1,0 +1,38 @@
+/* Growable arrays and power-of-two rings for per-LP job tables: doubled when full, so a model
+ * allocates O(log n) times over a run and never per event. Header-only: used on hot paths. */
+#ifndef VPCSIM_GROW_H
+#define VPCSIM_GROW_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Doubles *v, an array of *cap items of elem bytes (first: the size of the first allocation,
+ * a power of two). Returns 0, or -1 with the array unchanged (overflow, out of memory). */
+static inline int grow_double(void **v, uint32_t *cap, size_t elem, uint32_t first)
+{
+    uint32_t n = *cap ? 2 * *cap : first;
+    if (n <= *cap) return -1;
+    void *p = realloc(*v, (size_t)n * elem);
+    if (!p) return -1;
+    *v = p;
+    *cap = n;
+    return 0;
+}
+
+/* Appends item to the ring *v (capacity *cap, a power of two; items [head, head + *len) modulo
+ * *cap), doubling it and unwrapping the part before head when full. Returns 0, or -1 with the
+ * ring unchanged. */
+static inline int ring_push(void **v, uint32_t *cap, uint32_t head, uint32_t *len, const void *item,
+                            size_t elem, uint32_t first)
+{
+    if (*len == *cap) {
+        uint32_t old = *cap;
+        if (grow_double(v, cap, elem, first)) return -1;
+        memcpy((char *)*v + (size_t)old * elem, *v, (size_t)head * elem);
+    }
+    memcpy((char *)*v + (size_t)((head + (*len)++) & (*cap - 1)) * elem, item, elem);
+    return 0;
+}
+
+#endif
