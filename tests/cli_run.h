@@ -1,14 +1,20 @@
-/* Test helper: runs the vpcsim binary (path from $VPCSIM_BIN, set by CTest) with arguments,
- * capturing exit code, stdout and stderr. */
+/* Test helpers (cmocka): runs the vpcsim binary (path from $VPCSIM_BIN, set by CTest) with
+ * arguments, capturing exit code, stdout and stderr. */
 #ifndef VPCSIM_TEST_CLI_RUN_H
 #define VPCSIM_TEST_CLI_RUN_H
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 typedef struct cli_result {
     int code;       /* exit code, or 128 + signal */
@@ -90,6 +96,46 @@ static inline char *cli_source_path(const char *rel, char *buf, size_t n)
     const char *src = getenv("VPCSIM_SOURCE_DIR");
     snprintf(buf, n, "%s/%s", src ? src : ".", rel);
     return buf;
+}
+
+/* Runs fn in a forked child with stderr into buf (for aborts a test expects). Returns the child's
+ * wait status, or -1 if it could not start. */
+static inline int child_run(void (*fn)(void), char *buf, size_t len)
+{
+    int fd[2];
+    if (pipe(fd) != 0) return -1;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        dup2(fd[1], 2);
+        close(fd[0]);
+        fn();
+        _exit(0);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t r;
+    while (got + 1 < len && (r = read(fd[0], buf + got, len - 1 - got)) > 0) got += (size_t)r;
+    buf[got] = 0;
+    close(fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+/* Runs the binary, expects exit 0 and returns its whole stdout (malloc'd). */
+static inline char *cli_report_ok(char *const argv[])
+{
+    char *out = NULL, err[4096];
+    int code = cli_run_report(argv, &out, err, sizeof err);
+    if (code != 0) fail_msg("exit %d: %s", code, err);
+    return out;
+}
+
+static inline void assert_text_has(const char *text, const char *want)
+{
+    if (!strstr(text, want)) fail_msg("missing \"%s\" in:\n%s", want, text);
 }
 
 #endif

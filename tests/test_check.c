@@ -35,11 +35,6 @@ static char *scenario_path(const char *name, char *buf, size_t n)
         assert_string_equal(err_, "");                                                             \
     } while (0)
 
-static void assert_has(const char *text, const char *want)
-{
-    if (!strstr(text, want)) fail_msg("missing \"%s\" in:\n%s", want, text);
-}
-
 static void assert_lacks(const char *text, const char *unwanted)
 {
     if (strstr(text, unwanted)) fail_msg("unexpected \"%s\" in:\n%s", unwanted, text);
@@ -167,23 +162,23 @@ static void usage_errors_exit_2(void **st)
     scenario_path("s3.yaml", path, sizeof path);
     RUN(&r, "check");
     assert_int_equal(r.code, 2);
-    assert_has(r.err, "vpcsim check: missing the scenario FILE");
-    assert_has(r.err, "usage: vpcsim check FILE [--json] [--prices FILE]");
+    assert_text_has(r.err, "vpcsim check: missing the scenario FILE");
+    assert_text_has(r.err, "usage: vpcsim check FILE [--json] [--prices FILE]");
     assert_string_equal(r.out, "");
     RUN(&r, "check", path, "--jsn");
     assert_int_equal(r.code, 2);
-    assert_has(r.err, "unknown option '--jsn'");
+    assert_text_has(r.err, "unknown option '--jsn'");
     RUN(&r, "check", path, path);
     assert_int_equal(r.code, 2);
-    assert_has(r.err, "unexpected argument");
+    assert_text_has(r.err, "unexpected argument");
     RUN(&r, "check", path, "--prices");
     assert_int_equal(r.code, 2);
-    assert_has(r.err, "--prices needs a value");
+    assert_text_has(r.err, "--prices needs a value");
     RUN(&r, "check", "--help");
     assert_int_equal(r.code, 0);
-    assert_has(r.out, "usage: vpcsim check FILE");
+    assert_text_has(r.out, "usage: vpcsim check FILE");
     RUN(&r, "--help");
-    assert_has(r.out, "check FILE");
+    assert_text_has(r.out, "check FILE");
 }
 
 static void bad_scenario_exits_2_with_position(void **st)
@@ -196,11 +191,11 @@ static void bad_scenario_exits_2_with_position(void **st)
     assert_int_equal(r.code, 2);
     snprintf(want, sizeof want, "%s:8:40: unknown key 'cdir'", path);
     if (strncmp(r.err, want, strlen(want)) != 0) fail_msg("stderr: %s", r.err);
-    assert_has(r.err, "did you mean 'cidr'?");
+    assert_text_has(r.err, "did you mean 'cidr'?");
     assert_string_equal(r.out, "");
     RUN(&r, "check", "/nonexistent/scenario.yaml", "--json");
     assert_int_equal(r.code, 2);
-    assert_has(r.err, "/nonexistent/scenario.yaml");
+    assert_text_has(r.err, "/nonexistent/scenario.yaml");
     assert_string_equal(r.out, "");
 }
 
@@ -247,7 +242,7 @@ static void bad_price_table_exits_2_with_position(void **st)
     unlink(prices);
     RUN(&r, "check", path, "--prices", "/nonexistent/prices.yaml");
     assert_int_equal(r.code, 2);
-    assert_has(r.err, "/nonexistent/prices.yaml");
+    assert_text_has(r.err, "/nonexistent/prices.yaml");
 }
 
 /* ---- reports --------------------------------------------------------------------------------- */
@@ -260,33 +255,36 @@ static void s3_text_report(void **st)
     char *out = NULL;
     char path[4096], nat[4096], gw[4096];
     REPORT(out, "check", scenario_path("s3.yaml", path, sizeof path));
-    assert_has(out, "scenario s3-egress (");
-    assert_has(out, "2 architectures, 4 workload paths");
-    assert_has(out, "prices: us-east-1, USD, taken 2026");
+    assert_text_has(out, "scenario s3-egress (");
+    assert_text_has(out, "2 architectures, 4 workload paths");
+    assert_text_has(out, "prices: us-east-1, USD, taken 2026");
     section(out, "=== architecture nat ===", "=== architecture gw ===", nat, sizeof nat);
     section(out, "=== architecture gw ===", "\nsummary", gw, sizeof gw);
     /* through the NAT gateway in its AZ, then the internet gateway */
-    assert_has(nat, "workload get-object: subnet priv-a (use1-az1) -> s3");
-    assert_has(nat, "action   s3:GetObject on arn:aws:s3:::reports/*");
-    assert_has(nat, "verdict  reachable\n");
-    assert_has(nat, "nat-a      nat-gateway");
-    assert_has(nat, "igw-app");
-    assert_has(gw, "s3-gw");
+    assert_text_has(nat, "workload get-object: subnet priv-a (use1-az1) -> s3");
+    assert_text_has(nat, "action   s3:GetObject on arn:aws:s3:::reports/*");
+    assert_text_has(nat, "verdict  reachable\n");
+    assert_text_has(nat, "nat-a      nat-gateway");
+    assert_text_has(nat, "igw-app");
+    assert_text_has(gw, "s3-gw");
     assert_lacks(section(gw, "workload get-object", "workload locked", gw, sizeof gw), "nat-a");
     section(out, "=== architecture gw ===", "\nsummary", gw, sizeof gw);
     /* no egress rule: denied, naming the security group */
-    assert_has(nat, "verdict  denied: ");
-    assert_has(section(nat, "  workload locked", "  static", nat, sizeof nat), "locked-sg");
+    assert_text_has(nat, "verdict  denied: ");
+    assert_text_has(section(nat, "  workload locked", "  static", nat, sizeof nat), "locked-sg");
     section(out, "=== architecture nat ===", "=== architecture gw ===", nat, sizeof nat);
-    assert_has(nat, "    nat-a      NAT gateway            1  gateway    $0.045/h   $32.85  S\n");
-    assert_has(nat, "    nat-a      public IPv4 address    2  address    $0.005/h    $7.30  S\n");
-    assert_has(nat, "    total                                                      $40.15\n");
-    assert_has(gw, "    s3-gw      gateway endpoint       1  endpoint     $0.00/h    $0.00  D21\n");
-    assert_has(gw, "$40.15");
-    assert_has(nat, "    sources: S  third-party 2026 pricing page\n");
-    assert_has(out, "summary\n");
-    assert_has(out, "  nat                   1       1            0          $40.15\n");
-    assert_has(out, "  gw                    1       1            0          $40.15\n");
+    assert_text_has(nat,
+                    "    nat-a      NAT gateway            1  gateway    $0.045/h   $32.85  S\n");
+    assert_text_has(nat,
+                    "    nat-a      public IPv4 address    2  address    $0.005/h    $7.30  S\n");
+    assert_text_has(nat, "    total                                                      $40.15\n");
+    assert_text_has(
+        gw, "    s3-gw      gateway endpoint       1  endpoint     $0.00/h    $0.00  D21\n");
+    assert_text_has(gw, "$40.15");
+    assert_text_has(nat, "    sources: S  third-party 2026 pricing page\n");
+    assert_text_has(out, "summary\n");
+    assert_text_has(out, "  nat                   1       1            0          $40.15\n");
+    assert_text_has(out, "  gw                    1       1            0          $40.15\n");
     free(out);
 }
 
@@ -302,30 +300,30 @@ static void onprem_text_report(void **st)
     REPORT(out, "check", scenario_path("onprem.yaml", path, sizeof path));
     section(out, "=== architecture hybrid ===", "=== architecture hosted ===", hy, sizeof hy);
     section(out, "=== architecture hosted ===", "\nsummary", ho, sizeof ho);
-    assert_has(hy, "workload bucket: on-premises site dc1 -> s3");
-    assert_has(section(hy, "  workload bucket", "  static", hy, sizeof hy), "unreachable: ");
+    assert_text_has(hy, "workload bucket: on-premises site dc1 -> s3");
+    assert_text_has(section(hy, "  workload bucket", "  static", hy, sizeof hy), "unreachable: ");
     section(out, "=== architecture hybrid ===", "=== architecture hosted ===", hy, sizeof hy);
-    assert_has(section(hy, "  workload queue", "  workload bucket", hy, sizeof hy),
-               "verdict  reachable");
+    assert_text_has(section(hy, "  workload queue", "  workload bucket", hy, sizeof hy),
+                    "verdict  reachable");
     section(out, "=== architecture hybrid ===", "=== architecture hosted ===", hy, sizeof hy);
-    assert_has(hy, "sqs-ep");
-    assert_has(hy, "TGW attachment");
-    assert_has(hy, "$109.50");
-    assert_has(hy, "DX port 10Gbps");
-    assert_has(hy, "$1,642.50");
-    assert_has(hy, "Site-to-Site VPN");
-    assert_has(hy, "$14.60");
-    assert_has(hy, "$182.50  A");
-    assert_has(hy, "$1,985.60");
-    assert_has(hy, "note (Resolver inbound endpoint): assumption to verify");
-    assert_has(hy, "             A    assumption (no published number)\n");
-    assert_has(ho, "DX port 500Mbps");
-    assert_has(ho, "unknown");
-    assert_has(ho, "not in the total: DX port 500Mbps dc1: unknown price");
+    assert_text_has(hy, "sqs-ep");
+    assert_text_has(hy, "TGW attachment");
+    assert_text_has(hy, "$109.50");
+    assert_text_has(hy, "DX port 10Gbps");
+    assert_text_has(hy, "$1,642.50");
+    assert_text_has(hy, "Site-to-Site VPN");
+    assert_text_has(hy, "$14.60");
+    assert_text_has(hy, "$182.50  A");
+    assert_text_has(hy, "$1,985.60");
+    assert_text_has(hy, "note (Resolver inbound endpoint): assumption to verify");
+    assert_text_has(hy, "             A    assumption (no published number)\n");
+    assert_text_has(ho, "DX port 500Mbps");
+    assert_text_has(ho, "unknown");
+    assert_text_has(ho, "not in the total: DX port 500Mbps dc1: unknown price");
     assert_lacks(ho, "Site-to-Site VPN");
-    assert_has(ho, "$306.60");
-    assert_has(out, "$1,985.60\n");
-    assert_has(out, "$306.60 + ?\n");
+    assert_text_has(ho, "$306.60");
+    assert_text_has(out, "$1,985.60\n");
+    assert_text_has(out, "$306.60 + ?\n");
     free(out);
 }
 
@@ -336,17 +334,18 @@ static void s3_json_report(void **st)
     char path[4096];
     REPORT(out, "check", scenario_path("s3.yaml", path, sizeof path), "--json");
     if (!json_valid(out)) fail_msg("not valid JSON:\n%s", out);
-    assert_has(out, "\"scenario\": {\n    \"name\": \"s3-egress\"");
-    assert_has(out, "\"taken\": \"2026\"");
-    assert_has(out, "\"hours_per_month\": 730");
-    assert_has(out, "\"verdict\": \"reachable\"");
-    assert_has(out, "\"verdict\": \"denied\"");
-    assert_has(out, "{\"component\": \"nat-a\", \"kind\": \"nat-gateway\", \"az\": \"use1-az1\"");
-    assert_has(out, "{\"component\": \"nat-a\", \"kind\": \"NAT gateway\", \"quantity\": 1, "
-                    "\"unit\": \"gateway\", \"price_known\": true, \"usd_per_hour\": 0.045, "
-                    "\"monthly_usd\": 32.85, \"source\": \"S\", \"basis\": \"S: third-party "
-                    "2026 pricing page\"}");
-    assert_has(out, "\"total_monthly_usd\": 40.15");
+    assert_text_has(out, "\"scenario\": {\n    \"name\": \"s3-egress\"");
+    assert_text_has(out, "\"taken\": \"2026\"");
+    assert_text_has(out, "\"hours_per_month\": 730");
+    assert_text_has(out, "\"verdict\": \"reachable\"");
+    assert_text_has(out, "\"verdict\": \"denied\"");
+    assert_text_has(out,
+                    "{\"component\": \"nat-a\", \"kind\": \"nat-gateway\", \"az\": \"use1-az1\"");
+    assert_text_has(out, "{\"component\": \"nat-a\", \"kind\": \"NAT gateway\", \"quantity\": 1, "
+                         "\"unit\": \"gateway\", \"price_known\": true, \"usd_per_hour\": 0.045, "
+                         "\"monthly_usd\": 32.85, \"source\": \"S\", \"basis\": \"S: third-party "
+                         "2026 pricing page\"}");
+    assert_text_has(out, "\"total_monthly_usd\": 40.15");
     assert_lacks(out, "=== architecture");
     free(out);
 }
@@ -359,13 +358,13 @@ static void onprem_json_report(void **st)
     char path[4096];
     REPORT(out, "check", scenario_path("onprem.yaml", path, sizeof path), "--json");
     if (!json_valid(out)) fail_msg("not valid JSON:\n%s", out);
-    assert_has(out, "\"name\": \"on-prem \\\"hybrid\\\" \\\\ check\"");
-    assert_has(out, "\"kind\": \"DX port 500Mbps\", \"quantity\": 1, \"unit\": \"port\", "
-                    "\"price_known\": false, \"usd_per_hour\": null, \"monthly_usd\": null");
-    assert_has(out, "\"total_monthly_usd\": 1985.60");
-    assert_has(out, "\"total_monthly_usd\": 306.60");
-    assert_has(out, "\"unknown_price_lines\": 1");
-    assert_has(out, "\"verdict\": \"unreachable\"");
+    assert_text_has(out, "\"name\": \"on-prem \\\"hybrid\\\" \\\\ check\"");
+    assert_text_has(out, "\"kind\": \"DX port 500Mbps\", \"quantity\": 1, \"unit\": \"port\", "
+                         "\"price_known\": false, \"usd_per_hour\": null, \"monthly_usd\": null");
+    assert_text_has(out, "\"total_monthly_usd\": 1985.60");
+    assert_text_has(out, "\"total_monthly_usd\": 306.60");
+    assert_text_has(out, "\"unknown_price_lines\": 1");
+    assert_text_has(out, "\"verdict\": \"unreachable\"");
     free(out);
 }
 
@@ -380,9 +379,9 @@ static void prices_option_changes_the_cost(void **st)
     RUN(&r, "check", scenario_path("s3.yaml", path, sizeof path), "--prices", prices);
     unlink(prices);
     if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err);
-    assert_has(r.out, "$0.10/h   $73.00");
-    assert_has(r.out, "$80.30"); /* 73.00 + 7.30 */
-    assert_has(r.out, prices);
+    assert_text_has(r.out, "$0.10/h   $73.00");
+    assert_text_has(r.out, "$80.30"); /* 73.00 + 7.30 */
+    assert_text_has(r.out, prices);
 }
 
 int main(void)

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "cli_run.h"
+
 #include "vpcsim/engine.h"
 
 /* A sink records what it handles; a source sends a burst at one instant to the sink. */
@@ -106,31 +108,6 @@ static void end_is_exclusive(void **st)
     engine_free(e);
 }
 
-/* Runs fn in a child; returns its wait status, stderr into buf. */
-static int run_child(void (*fn)(void), char *buf, size_t len)
-{
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 2);
-        close(fd[0]);
-        fn();
-        _exit(0);
-    }
-    close(fd[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got + 1 < len && (r = read(fd[0], buf + got, len - 1 - got)) > 0) got += (size_t)r;
-    buf[got] = 0;
-    close(fd[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
 static int violation_threads;
 
 static void violate_lookahead(void)
@@ -151,7 +128,7 @@ static void lookahead_violation_aborts_naming_both(void **st)
     (void)st;
     char buf[2048];
     for (violation_threads = 1; violation_threads <= 2; violation_threads++) {
-        int status = run_child(violate_lookahead, buf, sizeof buf);
+        int status = child_run(violate_lookahead, buf, sizeof buf);
         assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
         assert_non_null(strstr(buf, "lookahead violation"));
         assert_non_null(strstr(buf, "'hasty-source'"));
@@ -183,11 +160,11 @@ static void model_bugs_abort(void **st)
 {
     (void)st;
     char buf[2048];
-    int status = run_child(send_into_past, buf, sizeof buf);
+    int status = child_run(send_into_past, buf, sizeof buf);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
     assert_non_null(strstr(buf, "'time-traveller'"));
     assert_non_null(strstr(buf, "into the past"));
-    status = run_child(send_to_nobody, buf, sizeof buf);
+    status = child_run(send_to_nobody, buf, sizeof buf);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
     assert_non_null(strstr(buf, "LP id 7"));
 }

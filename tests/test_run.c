@@ -20,21 +20,7 @@
 #include "cli_run.h"
 #include "vpcsim/client.h"
 
-/* Runs `vpcsim run ARGS... --quiet` and expects exit 0; returns stdout (malloc'd). */
-static char *report(char *const argv[])
-{
-    char *out = NULL, err[4096];
-    int code = cli_run_report(argv, &out, err, sizeof err);
-    if (code != 0) fail_msg("exit %d: %s", code, err);
-    return out;
-}
-
-#define REPORT(...) report((char *const[]){"vpcsim", "run", __VA_ARGS__, "--quiet", NULL})
-
-static void assert_has(const char *text, const char *want)
-{
-    if (!strstr(text, want)) fail_msg("missing \"%s\" in:\n%s", want, text);
-}
+#define REPORT(...) cli_report_ok((char *const[]){"vpcsim", "run", __VA_ARGS__, "--quiet", NULL})
 
 /* The cells of the row of `name` in the table headed `head` in architecture `arch`'s section (or
  * the section whose header starts with arch, when arch starts with "==="),
@@ -95,7 +81,7 @@ static void same_output_for_any_thread_count(void **state)
     assert_string_equal(one, two);
     assert_string_equal(one, four);
     assert_string_equal(one, heap);
-    assert_has(one, "1 replication of 300ms after 100ms of warm-up, seed 42");
+    assert_text_has(one, "1 replication of 300ms after 100ms of warm-up, seed 42");
     char *other = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                          "--seed", "43");
     assert_true(strcmp(one, other) != 0);
@@ -114,8 +100,8 @@ static void same_output_multi_hop(void **state)
     char *four = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                         "--threads", "4");
     assert_string_equal(one, four);
-    assert_has(one, "direct-connect/dc1");
-    assert_has(one, "transit-gateway/tgw1/use1-az1");
+    assert_text_has(one, "direct-connect/dc1");
+    assert_text_has(one, "transit-gateway/tgw1/use1-az1");
     free(one), free(four);
 }
 
@@ -158,7 +144,7 @@ static void check_mean(const char *file, double expected_ms)
     char f[512], c[12][64];
     cli_source_path(file, f, sizeof f);
     char *out = REPORT(f, "--threads", "2");
-    assert_has(out, "20 replications");
+    assert_text_has(out, "20 replications");
     assert_int_equal(row_cells(out, "nat", "workloads", "get", c, 12), 10);
     double mean, half95;
     parse_ci(c[8], &mean, &half95);
@@ -280,7 +266,7 @@ static void handshakes_before_requests(void **state)
     assert_string_equal(c[8], "1.203");
     row_cells(out, "gateway-endpoint", "workloads", "new-connection", c, 12);
     assert_string_equal(c[8], "1.617");
-    assert_has(out, "aws-service/s3/us-east-1/front-end");
+    assert_text_has(out, "aws-service/s3/us-east-1/front-end");
     free(out);
 }
 

@@ -15,20 +15,7 @@
 
 #include "cli_run.h"
 
-static char *report(char *const argv[])
-{
-    char *out = NULL, err[4096];
-    int code = cli_run_report(argv, &out, err, sizeof err);
-    if (code != 0) fail_msg("exit %d: %s", code, err);
-    return out;
-}
-
-#define REPORT(...) report((char *const[]){"vpcsim", "run", __VA_ARGS__, "--quiet", NULL})
-
-static void assert_has(const char *text, const char *want)
-{
-    if (!strstr(text, want)) fail_msg("missing \"%s\" in:\n%s", want, text);
-}
+#define REPORT(...) cli_report_ok((char *const[]){"vpcsim", "run", __VA_ARGS__, "--quiet", NULL})
 
 /* The cells of the first row starting with `name` after `from` (split at two or more spaces). */
 static size_t row_after(const char *text, const char *from, const char *name, char cells[][64],
@@ -64,7 +51,7 @@ static void set_patches_run_settings_and_traffic(void **state)
     char *out = REPORT(f, "--set", "run.duration=2s", "--set", "run.warmup=1s", "--set",
                        "run.seed=11", "--set", "workloads.download.traffic.rate=50/s", "--set",
                        "workloads.download.traffic.response_size=4MiB");
-    assert_has(out, "2 architectures x 1 replication of 2s after 1s of warm-up, seed 11\n");
+    assert_text_has(out, "2 architectures x 1 replication of 2s after 1s of warm-up, seed 11\n");
     row_after(out, "=== architecture same-az ===", "download", c, 12);
     assert_string_equal(c[1], "50.00");
     row_after(out, "=== architecture same-az ===", "NAT gateway processing", c, 12);
@@ -74,7 +61,7 @@ static void set_patches_run_settings_and_traffic(void **state)
     /* an option still beats the file and --set; a later --set beats an earlier one */
     out = REPORT(f, "--set", "run.duration=2s", "--set", "run.duration=3s", "--duration", "1s",
                  "--set", "run.replications=2", "--set", "run.replications=1");
-    assert_has(out, "x 1 replication of 1s after 1s of warm-up, seed 5\n");
+    assert_text_has(out, "x 1 replication of 1s after 1s of warm-up, seed 5\n");
     free(out);
 }
 
@@ -124,7 +111,8 @@ static void sweep_runs_every_point_with_the_same_seeds(void **state)
     char f[512], c[12][64];
     cli_source_path("tests/scenarios/sweep/latency.yaml", f, sizeof f);
     char *out = REPORT(f, "--threads", "3");
-    assert_has(out, "2 architectures x 1 replication of 2s after 1s of warm-up, seed 5, 4 sweep "
+    assert_text_has(out,
+                    "2 architectures x 1 replication of 2s after 1s of warm-up, seed 5, 4 sweep "
                     "points\n");
     static const char *const points[] = {
         "=== sweep point 1 of 4: overrides.service_s3.latency = 1ms, "

@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "cli_run.h"
+
 #include "vpcsim/station.h"
 
 /* cmocka 1.1 has no double comparison: this one prints both values. */
@@ -778,35 +780,11 @@ static void misrouted_request(void)
     engine_run(e, MS, &err);
 }
 
-static int run_child(void (*fn)(void), char *buf, size_t len)
-{
-    int fd[2];
-    assert_int_equal(pipe(fd), 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        dup2(fd[1], 2);
-        close(fd[0]);
-        fn();
-        _exit(0);
-    }
-    close(fd[1]);
-    size_t got = 0;
-    ssize_t r;
-    while (got + 1 < len && (r = read(fd[0], buf + got, len - 1 - got)) > 0) got += (size_t)r;
-    buf[got] = 0;
-    close(fd[0]);
-    int status;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
 static void misrouted_request_aborts(void **st)
 {
     (void)st;
     char buf[2048];
-    int status = run_child(misrouted_request, buf, sizeof buf);
+    int status = child_run(misrouted_request, buf, sizeof buf);
     assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
     assert_non_null(strstr(buf, "station 'wrong' at t=0 ns: request is not routed here"));
 }
