@@ -64,6 +64,7 @@ static const char *const cause_names[CLIENT_FAIL_COUNT] = {
     [CLIENT_FAIL_TIMEOUT] = "timeout",     [CLIENT_FAIL_DROPPED] = "dropped",
     [CLIENT_FAIL_DENIED] = "denied",       [CLIENT_FAIL_UNREACHABLE] = "unreachable",
     [CLIENT_FAIL_THROTTLED] = "throttled", [CLIENT_FAIL_PORT_ALLOCATION] = "port allocation",
+    [CLIENT_FAIL_ERROR] = "error",
 };
 
 const char *client_cause_name(client_cause c)

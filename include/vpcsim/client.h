@@ -22,6 +22,7 @@ typedef enum client_cause {
     CLIENT_FAIL_UNREACHABLE,     /* no path (an AWS routing or DNS rule) */
     CLIENT_FAIL_THROTTLED,       /* the service said slow down */
     CLIENT_FAIL_PORT_ALLOCATION, /* a NAT gateway had no port left for the destination */
+    CLIENT_FAIL_ERROR,           /* a faulty component answered with an error (5xx) */
     CLIENT_FAIL_COUNT
 } client_cause;
 
@@ -67,6 +68,28 @@ typedef struct client_stats {
     hist latency;                       /* call latency (creation to success), ns */
 } client_stats;
 
+/* What became of one measured call, told to an observer when the call is over. */
+enum { CLIENT_CALL_OK = -1, CLIENT_CALL_UNFINISHED = -2 };
+typedef struct client_call {
+    uint64_t call;            /* its number in its client, from 0 in creation order (warm-up
+                                 calls included) */
+    vs_time start_ns, end_ns; /* creation; success, final failure, or the end of the run */
+    int32_t cause;            /* CLIENT_CALL_OK, a client_cause, or CLIENT_CALL_UNFINISHED */
+    uint32_t attempts;        /* attempts made */
+    uint16_t alt;             /* the way of its last attempt (index into client_params.alts) */
+    uint64_t bytes_up;        /* request bytes sent over all attempts (handshakes excluded) */
+    uint64_t bytes_down;      /* response bytes received (0 unless it succeeded) */
+} client_call;
+
+/* Told of every call created in [warmup, horizon) once it is over, and at the end of the run of
+ * those still open (CLIENT_CALL_UNFINISHED). Called on the client's thread: give each client its
+ * own ctx. */
+typedef struct client_observer {
+    void (*call)(void *ctx, uint32_t workload, const client_call *c);
+    void *ctx;
+    uint32_t workload; /* passed back as is */
+} client_observer;
+
 /* A client's configuration: read-only during the run, outlives it. */
 typedef struct client_params {
     const flow_table *flows;  /* the routes of alts */
@@ -97,7 +120,8 @@ typedef struct client_params {
                                    workload sees the same calls in every architecture (routes and
                                    backoff jitter come from the LP's stream) */
     client_stats *out;          /* where it counts (the caller zeroes it and hist_inits latency) */
-    vs_time retry_throttle_base_ns; /* backoff base after a throttled attempt (0: retry_base) */
+    vs_time retry_throttle_base_ns;  /* backoff base after a throttled attempt (0: retry_base) */
+    const client_observer *observer; /* told of each measured call, or NULL */
 } client_params;
 
 extern const lp_kind client_kind;

@@ -21,6 +21,8 @@ enum flow_event {
     FLOW_EV_DROP = 3,     /* to the origin: hop `hop` refused the request (waiting room full) */
     FLOW_EV_THROTTLE = 4, /* to the origin: hop `hop` said slow down (a rate limit) */
     FLOW_EV_NO_PORT = 5,  /* to the origin: hop `hop` had no connection left (port allocation) */
+    FLOW_EV_ERROR = 6,    /* to the origin: hop `hop` answered with an error (a fault's error
+                             rate: a 5xx the SDKs retry) */
     FLOW_EV_PRIVATE = 16
 };
 

@@ -28,6 +28,13 @@ typedef struct run_config {
                             for every attempt and backoff of the slowest workload */
     int threads;         /* engine threads (>= 1); results are the same for any count */
     const char *queue;   /* event list, NULL: the default */
+    /* Observation (NULL / 0: none); none of it changes the results. */
+    const client_observer *observers; /* [t->nworkloads], one per workload in topology order
+                                         (each with its own ctx: clients run on any thread) */
+    vs_time series_bin_ns;            /* > 0: stations keep time series (run_component.series)
+                                         over [0, end of the run) */
+    double span_rate;                 /* (0, 1]: stations keep the per-hop spans of this
+                                         fraction of requests (run_component.spans) */
 } run_config;
 
 /* A station of the model and what it measured over [warmup, warmup + duration). */
@@ -39,6 +46,9 @@ typedef struct run_component {
     uint32_t servers;        /* flows served at full rate at once (or "many": 2^30) */
     double capacity_bps;     /* servers x per-flow rate, or 0 (no bandwidth) */
     station_stats st;        /* its statistics */
+    station_bin *series;     /* [nbins] its time series (cfg.series_bin_ns), or NULL */
+    uint32_t nbins;
+    station_spans spans; /* its sampled spans (cfg.span_rate), in the order they ended */
 } run_component;
 
 /* A workload and what its client measured. */

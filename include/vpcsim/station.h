@@ -16,6 +16,45 @@ typedef enum station_discipline {
     STATION_PS    /* processor sharing: each of n jobs present is served at rate min(1, c/n) */
 } station_discipline;
 
+/* A fault window of a station, from the scenario's `faults:`. */
+typedef enum station_fault_kind {
+    STATION_DOWN,  /* requests that arrive are lost (no answer: the client times out), and so are
+                      the jobs in the station when the window opens */
+    STATION_SLOW,  /* a sample of `extra` is added to the delay of each request served */
+    STATION_ERRORS /* each request served is answered FLOW_EV_ERROR with probability error_rate
+                      (after drop_notice_ns) instead of going on */
+} station_fault_kind;
+
+typedef struct station_fault {
+    station_fault_kind kind;
+    vs_time from_ns, until_ns; /* [from, until), run time (warm-up included) */
+    const dist *extra;         /* STATION_SLOW */
+    double error_rate;         /* STATION_ERRORS, in [0, 1] */
+} station_fault;
+
+/* Per-bin figures of a station's time series: bin b covers [b x bin, (b + 1) x bin). */
+typedef struct station_bin {
+    double busy_ns;       /* integral over the bin of busy servers, min(n, c) (utilisation =
+                             busy_ns / (c x bin)) */
+    double in_station_ns; /* integral over the bin of jobs in the station (mean = / bin) */
+    uint64_t arrivals, completions, drops, lost, errors; /* events in the bin */
+} station_bin;
+
+/* The passage of one sampled request through a station. */
+typedef struct station_span {
+    uint32_t origin, id; /* the request (flow_req) */
+    uint16_t route, hop; /* its route and the hop this station is on it */
+    vs_time arrive_ns;   /* arrival */
+    vs_time start_ns;    /* start of service (FIFO; PS: = arrive_ns) */
+    vs_time depart_ns;   /* end of service (before the added delay) */
+} station_span;
+
+/* A growable list of spans the station appends to (realloc; the caller frees v). */
+typedef struct station_spans {
+    station_span *v;
+    size_t n, cap;
+} station_spans;
+
 /* A station's configuration: read-only, shared by any number of stations, outlives the run.
  * A job's service (its work, in ns at full rate) = a sample of `service` (if set) + bytes * 8 /
  * bandwidth_bps s (if bandwidth_bps > 0); at least one must be set. After service the request
@@ -46,6 +85,17 @@ typedef struct station_params {
     uint32_t nconns;            /* destinations */
     int64_t conn_limit;         /* connections per destination at once (> 0); one more is
                                    refused at once (FLOW_EV_NO_PORT) */
+    /* Faults (NULL / 0: none): windows sorted by from_ns; they may overlap. */
+    const station_fault *faults;
+    uint32_t nfaults;
+    /* Observation (each station its own buffers; NULL / 0: none). */
+    vs_time series_bin_ns; /* > 0: fill series[0 .. nbins) */
+    station_bin *series;   /* zeroed by the caller; bins past nbins are not counted */
+    uint32_t nbins;
+    double span_rate; /* (0, 1]: keep the spans of this fraction of requests in spans,
+                         chosen by a hash of (origin, id, route) and never from the
+                         station's stream (results do not change with it) */
+    station_spans *spans;
 } station_params;
 
 #define STATION_NO_KEY UINT32_MAX
@@ -70,6 +120,8 @@ typedef struct station_stats {
     uint64_t throttles;     /* arrivals in the window sent back by a token bucket */
     uint64_t port_refusals; /* arrivals in the window refused a connection (limit reached) */
     uint32_t conn_peak;     /* most connections held to one destination at once (whole run) */
+    uint64_t lost;          /* requests lost in the window because the station was down */
+    uint64_t errors;        /* requests answered with an error in the window (a fault) */
 } station_stats;
 
 extern const lp_kind station_kind;

@@ -327,6 +327,32 @@ typedef struct topo_workload {
                                    arrival kind (on/off, schedule, file), or NULL */
 } topo_workload;
 
+/* ---- faults ---------------------------------------------------------------------------------- */
+
+/* A fault scheduled in the scenario's top-level `faults:` list (the same in every architecture;
+ * a fault whose component an architecture lacks does nothing there). Times are run time, from 0
+ * (warm-up included). */
+typedef enum fault_kind {
+    FAULT_AZ_IMPAIRED, /* every zonal component in `az` is down */
+    FAULT_DOWN,        /* one component (or its ENI / attachment in `az`) is down */
+    FAULT_LATENCY,     /* a component adds `add` to each request it serves */
+    FAULT_ERRORS       /* a component (a service) answers error_rate of requests with a 5xx */
+} fault_kind;
+
+typedef struct topo_fault {
+    fault_kind kind;
+    topo_pos pos;
+    const char *target;     /* as written: "nat_gateway/nat-a", "service_s3", or NULL (AZ) */
+    const char *param_kind; /* the parameter kind of the target ("nat_gateway"), or NULL */
+    const char *instance;   /* the instance ("nat-a"), or NULL for every instance of the kind */
+    int32_t az;             /* the AZ (AZ_IMPAIRED), or one AZ of a zonal component, or -1 */
+    int64_t start_ns;       /* the fault begins */
+    int64_t end_ns;         /* and ends (INT64_MAX: it never recovers) */
+    const config_node *add; /* FAULT_LATENCY: the added latency as written (a duration or a
+                               distribution), read through params/dist */
+    double error_rate;      /* FAULT_ERRORS, in (0, 1] */
+} topo_fault;
+
 /* ---- the whole ------------------------------------------------------------------------------- */
 
 typedef struct topology {
@@ -366,6 +392,8 @@ typedef struct topology {
     size_t npolicies;
     topo_workload *workloads;
     size_t nworkloads;
+    topo_fault *faults; /* in start order */
+    size_t nfaults;
 } topology;
 
 #endif
