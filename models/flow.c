@@ -220,6 +220,7 @@ static void source_handle(void *state, vs_lp *self, const vs_event *ev)
     case FLOW_EV_DROP:
     case FLOW_EV_THROTTLE:
     case FLOW_EV_NO_PORT:
+    case FLOW_EV_ERROR:
         source_done(s, self, ev, true);
         return;
     default:

@@ -2,7 +2,11 @@
  * travels in its own departure event. PS: virtual time (service each present job has received)
  * and a min-heap of finish tags, O(log n) per event, one "next completion" event at a time tagged
  * with a generation so superseded ones are ignored. Job arrays grow geometrically: no allocation
- * per event in the steady state. */
+ * per event in the steady state. A station of "many" servers without faults needs no departure
+ * events: its ends of service are known on arrival (one event per request, not two). Fault windows
+ * are opened and closed lazily at the first event past their edge (an index of the next window and
+ * a list of the open ones: O(1) amortised); time series and sampled spans are hooks that draw
+ * nothing from the stream. */
 #include "vpcsim/station.h"
 
 #include "vpcsim/grow.h"
@@ -13,13 +17,17 @@
 #include <stdlib.h>
 
 enum {
-    STATION_EV_DEPART = FLOW_EV_PRIVATE, /* FIFO: service done; payload = the request */
-    STATION_EV_PS,                       /* PS: next completion; payload u32[0] = generation */
-    STATION_ARRAY_START = 16             /* first size of a job array */
+    STATION_EV_PS = FLOW_EV_PRIVATE, /* PS: next completion; payload u32[0] = generation */
+    STATION_EV_DEPART,               /* FIFO: service done; payload = the request; the type is
+                                        STATION_EV_DEPART + the epoch the service began in */
+    STATION_ARRAY_START = 16         /* first size of a job array */
 };
 
 /* Limits queue_capacity so that c + capacity and array sizes fit in 32 bits. */
 #define STATION_MAX_CAPACITY ((int64_t)1 << 30)
+/* Limits fault windows so that STATION_EV_DEPART + epoch fits in an event type. */
+#define STATION_MAX_FAULTS ((uint32_t)1 << 24)
+#define STATION_NEVER      INT64_MAX
 
 typedef struct fifo_job {
     vs_payload req;  /* the request */
@@ -30,11 +38,21 @@ typedef struct ps_job {
     double finish_v; /* virtual time at which its work is done */
     uint64_t seq;    /* arrival order: ties complete first come, first served */
     vs_payload req;  /* the request */
+    vs_time arrived; /* when it arrived (for its span) */
 } ps_job;
+
+typedef struct many_job {
+    vs_time end;    /* when its service ends */
+    uint32_t bytes; /* its request bytes */
+} many_job;
 
 /* Invariants: n = jobs present; FIFO: busy = min(n, c) and qlen = n - busy; PS: n = heap size,
  * every finish_v >= v up to rounding, heap[0] the least (finish_v, seq), v = 0 when n = 0; the
- * areas are integrals over [from, min(last, until)). */
+ * areas are integrals over [from, min(last, until)). Faults: faults[0 .. fnext) have opened,
+ * active[0 .. nactive) are those still open (in opening order), fchange = the next time that set
+ * changes (> the time of every event handled); a FIFO departure of an older epoch is a job that
+ * was in service when a DOWN window opened: lost then. Many (FIFO): n = busy = the heap's size,
+ * every end > the time of the last event handled. */
 typedef struct station_state {
     const lp_kind *tag;         /* &station_kind once initialised */
     const station_params *p;    /* shared, read-only */
@@ -58,6 +76,18 @@ typedef struct station_state {
     vs_time *refilled;                    /* [nbuckets] when tokens were last brought up */
     uint32_t *conns;                      /* [nconns] connections held, or NULL */
     station_stats st;                     /* results (counters live, averages filled at finish) */
+    uint32_t fnext;                       /* faults: windows opened so far */
+    uint32_t *active;                     /* faults: open windows, or NULL */
+    uint32_t nactive;                     /* faults: open windows */
+    uint32_t ndown;                       /* faults: open DOWN windows */
+    uint32_t nacting;                     /* faults: open SLOW or ERRORS windows */
+    uint32_t epoch;                       /* faults: DOWN windows opened so far */
+    vs_time fchange;                      /* faults: next opening or closing */
+    size_t span_base;                     /* spans: the list's length when the run began */
+    bool spans_on;                        /* spans: still recording */
+    bool many;                            /* many servers, no faults: one event per request */
+    many_job *ends;                       /* many: ends of service of the n present, a min-heap */
+    uint32_t ecap;                        /* many: heap slots */
 } station_state;
 
 /* ---- statistics ------------------------------------------------------------------------------ */
@@ -67,8 +97,37 @@ static bool in_window(const station_state *s, vs_time t)
     return t >= s->from && t < s->until;
 }
 
-/* Adds the time since the last change, clipped to the window, to the integrals. Call before any
- * change of n. */
+/* ---- time series ----------------------------------------------------------------------------- */
+
+/* The bin of time t, or NULL if the station keeps no series or t is past its bins. */
+static station_bin *series_bin(const station_state *s, vs_time t)
+{
+    const station_params *p = s->p;
+    if (p->series_bin_ns <= 0 || !p->series) return NULL;
+    vs_time b = t / p->series_bin_ns;
+    return b < (vs_time)p->nbins ? &p->series[b] : NULL;
+}
+
+/* Adds [lo, hi) at the present n to the bins it covers, split exactly at their edges: O(1 +
+ * edges crossed), so O(1) amortised over a run. */
+static void series_account(station_state *s, vs_time lo, vs_time hi)
+{
+    const station_params *p = s->p;
+    if (p->series_bin_ns <= 0 || !p->series || s->n == 0) return;
+    uint32_t c = p->servers, busy = s->n < c ? s->n : c;
+    vs_time w = p->series_bin_ns, end = (vs_time)p->nbins * w;
+    if (hi > end) hi = end;
+    while (lo < hi) {
+        vs_time b = lo / w, edge = (b + 1) * w, to = hi < edge ? hi : edge;
+        double dt = (double)(to - lo);
+        p->series[b].busy_ns += (double)busy * dt;
+        p->series[b].in_station_ns += (double)s->n * dt;
+        lo = to;
+    }
+}
+
+/* Adds the time since the last change, clipped to the window, to the integrals (and unclipped to
+ * the series). Call before any change of n. */
 static void station_account(station_state *s, vs_time now)
 {
     vs_time lo = s->last > s->from ? s->last : s->from;
@@ -80,7 +139,40 @@ static void station_account(station_state *s, vs_time now)
         s->wait_area += (double)(s->n - busy) * dt;
         s->in_area += (double)s->n * dt;
     }
+    if (now > s->last) series_account(s, s->last, now);
     s->last = now;
+}
+
+/* ---- spans ----------------------------------------------------------------------------------- */
+
+/* Whether request r is one whose spans are kept: a hash of (origin, id, route) below span_rate,
+ * so every station keeps the same requests and nothing is drawn from the stream. */
+static bool span_chosen(const station_state *s, flow_req r)
+{
+    if (!s->spans_on) return false;
+    uint64_t z = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * 0x9e3779b97f4a7c15u;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53 < s->p->span_rate;
+}
+
+/* Appends a span, doubling the list when full; without memory, recording stops. */
+static void span_add(station_state *s, flow_req r, vs_time arrive, vs_time start, vs_time depart)
+{
+    station_spans *l = s->p->spans;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        station_span *v =
+            l->cap <= SIZE_MAX / 4 / sizeof *v ? realloc(l->v, cap * sizeof *v) : NULL;
+        if (!v) {
+            s->spans_on = false;
+            s->st.out_of_memory = true;
+            return;
+        }
+        l->v = v, l->cap = cap;
+    }
+    l->v[l->n++] = (station_span){r.origin, r.id, r.route, r.hop, arrive, start, depart};
 }
 
 static void station_admitted(station_state *s)
@@ -91,6 +183,8 @@ static void station_admitted(station_state *s)
 
 static void station_drop(station_state *s, vs_lp *self, const vs_event *ev)
 {
+    station_bin *b = series_bin(s, ev->time);
+    if (b) b->drops++;
     if (in_window(s, ev->time)) s->st.drops++;
     lp_send(self, flow_unpack(ev->data).origin, s->p->drop_notice_ns, FLOW_EV_DROP, ev->data);
 }
@@ -102,21 +196,62 @@ static vs_time station_service_ns(station_state *s, vs_lp *self, vs_payload req)
     return ns;
 }
 
-/* A service is done: count it and send the request on after the added delay. */
+/* Whether an open ERRORS window answers this request with an error: one draw per open window. */
+static bool fault_errs(station_state *s, vs_lp *self)
+{
+    for (uint32_t i = 0; i < s->nactive; i++) {
+        const station_fault *f = &s->p->faults[s->active[i]];
+        if (f->kind == STATION_ERRORS && rng_uniform(lp_rng(self)) < f->error_rate) return true;
+    }
+    return false;
+}
+
+/* The delay open SLOW windows add: one sample of each one's `extra`. */
+static vs_time fault_extra_ns(station_state *s, vs_lp *self)
+{
+    vs_time ns = 0;
+    for (uint32_t i = 0; i < s->nactive; i++) {
+        const station_fault *f = &s->p->faults[s->active[i]];
+        if (f->kind == STATION_SLOW) ns += dist_sample_ns(f->extra, lp_rng(self));
+    }
+    return ns;
+}
+
+/* Counts a service done at t (n is one less). */
+static void station_served(station_state *s, vs_time t, uint32_t bytes)
+{
+    station_bin *b = series_bin(s, t);
+    s->n--;
+    if (in_window(s, t)) {
+        s->st.completions++;
+        s->st.bytes += bytes;
+    }
+    if (b) b->completions++;
+}
+
+/* A service is done: count it and send the request on after the added delay (and what open SLOW
+ * windows add), or answer it with an error (an open ERRORS window). */
 static void station_complete(station_state *s, vs_lp *self, vs_payload req)
 {
     flow_req r = flow_unpack(req);
-    s->n--;
-    if (in_window(s, lp_now(self))) {
-        s->st.completions++;
-        s->st.bytes += r.bytes;
+    vs_time now = lp_now(self);
+    station_served(s, now, r.bytes);
+    if (s->nacting > 0 && fault_errs(s, self)) {
+        station_bin *b = series_bin(s, now);
+        if (in_window(s, now)) s->st.errors++;
+        if (b) b->errors++;
+        lp_send(self, r.origin, s->p->drop_notice_ns, FLOW_EV_ERROR, req);
+        return;
     }
     vs_time delay = s->p->delay ? dist_sample_ns(s->p->delay, lp_rng(self)) : 0;
+    if (s->nacting > 0) delay += fault_extra_ns(s, self);
     flow_forward(self, s->p->flows, r, delay);
 }
 
 /* ---- FIFO ------------------------------------------------------------------------------------ */
 
+/* Starts a service; its departure event carries the epoch (see station_state). A chosen
+ * request's span is written now, its end known (and struck out at the end if it never came). */
 static void fifo_start(station_state *s, vs_lp *self, vs_payload req, vs_time arrived)
 {
     vs_time now = lp_now(self);
@@ -125,7 +260,10 @@ static void fifo_start(station_state *s, vs_lp *self, vs_payload req, vs_time ar
         s->st.waits++;
         s->st.wait_sum_ns += (double)(now - arrived);
     }
-    lp_send(self, lp_id(self), station_service_ns(s, self, req), STATION_EV_DEPART, req);
+    vs_time service = station_service_ns(s, self, req);
+    flow_req r = flow_unpack(req);
+    if (span_chosen(s, r)) span_add(s, r, arrived, now, now + service);
+    lp_send(self, lp_id(self), service, STATION_EV_DEPART + s->epoch, req);
 }
 
 /* Appends to the ring, unrolling it into a doubled array when full. Returns 0 or -1. */
@@ -165,6 +303,72 @@ static void fifo_depart(station_state *s, vs_lp *self, const vs_event *ev)
     s->qhead = (s->qhead + 1) & (s->qcap - 1);
     s->qlen--;
     fifo_start(s, self, j.req, j.arrived);
+}
+
+/* ---- many servers: one event per request ---------------------------------------------------- */
+
+/* With c = 2^30 ("many") and no fault windows nobody waits, so a request's stay is known when it
+ * arrives: it is sent on at once after service + added delay (+ link), and its end of service
+ * goes into a min-heap that is brought up to date lazily, at each event and at the end, exactly
+ * as the departure events would have been: the same integrals and counts, one event fewer. */
+
+static void many_sift_up(many_job *h, uint32_t i)
+{
+    many_job x = h[i];
+    while (i > 0 && x.end < h[(i - 1) / 2].end) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = x;
+}
+
+static void many_sift_down(many_job *h, uint32_t n, uint32_t i)
+{
+    many_job x = h[i];
+    for (;;) {
+        uint32_t c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && h[c + 1].end < h[c].end) c++;
+        if (!(h[c].end < x.end)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+}
+
+/* The services that ended at or before t, in time order, as their departure events would. */
+static void many_depart_until(station_state *s, vs_time t)
+{
+    while (s->n > 0 && s->ends[0].end <= t) {
+        many_job j = s->ends[0];
+        station_account(s, j.end);
+        s->busy--;
+        station_served(s, j.end, j.bytes);
+        s->ends[0] = s->ends[s->n];
+        many_sift_down(s->ends, s->n, 0);
+    }
+}
+
+/* Returns whether the request was admitted (else it was dropped: no memory). */
+static bool many_arrive(station_state *s, vs_lp *self, const vs_event *ev)
+{
+    if (s->n == s->ecap &&
+        grow_double((void **)&s->ends, &s->ecap, sizeof *s->ends, STATION_ARRAY_START)) {
+        s->st.out_of_memory = true;
+        station_drop(s, self, ev);
+        return false;
+    }
+    flow_req r = flow_unpack(ev->data);
+    vs_time service = station_service_ns(s, self, ev->data);
+    if (in_window(s, ev->time)) s->st.waits++; /* a wait of 0 */
+    if (span_chosen(s, r)) span_add(s, r, ev->time, ev->time, ev->time + service);
+    s->ends[s->n] = (many_job){ev->time + service, r.bytes};
+    many_sift_up(s->ends, s->n);
+    station_admitted(s);
+    s->busy++;
+    vs_time delay = s->p->delay ? dist_sample_ns(s->p->delay, lp_rng(self)) : 0;
+    flow_forward(self, s->p->flows, r, service + delay);
+    return true;
 }
 
 /* ---- processor sharing ----------------------------------------------------------------------- */
@@ -247,7 +451,7 @@ static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
     }
     double work = (double)station_service_ns(s, self, ev->data);
     ps_advance(s, ev->time);
-    s->heap[s->n] = (ps_job){s->v + work, s->seq++, ev->data};
+    s->heap[s->n] = (ps_job){s->v + work, s->seq++, ev->data, ev->time};
     ps_sift_up(s->heap, s->n);
     station_admitted(s);
     ps_schedule(s, self);
@@ -262,8 +466,11 @@ static void ps_tick(station_state *s, vs_lp *self, const vs_event *ev)
     ps_advance(s, ev->time);
     while (s->n > 0 && ps_remaining_ns(s) < 0.5) {
         vs_payload req = s->heap[0].req;
+        vs_time arrived = s->heap[0].arrived;
         s->heap[0] = s->heap[s->n - 1];
         ps_sift_down(s->heap, s->n - 1, 0);
+        flow_req r = flow_unpack(req);
+        if (span_chosen(s, r)) span_add(s, r, arrived, arrived, ev->time);
         station_complete(s, self, req);
     }
     if (s->n == 0) s->v = 0; /* rebase: keeps virtual time small and exact */
@@ -342,7 +549,9 @@ static void station_arrive(station_state *s, vs_lp *self, const vs_event *ev)
         return;
     }
     conn_close(s, r);
-    bool in = s->p->discipline == STATION_FIFO ? fifo_arrive(s, self, ev) : ps_arrive(s, self, ev);
+    bool in = s->many                            ? many_arrive(s, self, ev)
+              : s->p->discipline == STATION_FIFO ? fifo_arrive(s, self, ev)
+                                                 : ps_arrive(s, self, ev);
     if (in && d != STATION_NO_KEY && ++s->conns[d] > s->st.conn_peak) s->st.conn_peak = s->conns[d];
 }
 
@@ -364,6 +573,135 @@ static void limits_init(station_state *s)
         s->st.out_of_memory = true;
 }
 
+/* ---- fault windows --------------------------------------------------------------------------- */
+
+/* A DOWN window opens at t: every job present is lost, the waiting ones at once, those in service
+ * through their departure's old epoch (FIFO) or a superseded generation (PS). */
+static void station_lose_all(station_state *s, vs_time t)
+{
+    station_account(s, t);
+    station_bin *b = series_bin(s, t);
+    if (in_window(s, t)) s->st.lost += s->n;
+    if (b) b->lost += s->n;
+    s->n = 0;
+    s->busy = 0, s->qhead = 0, s->qlen = 0;
+    s->v = 0, s->v_at = t;
+    s->pending = false;
+    s->gen++;
+    s->epoch++;
+}
+
+/* The earliest time after the last step the set of open windows changes: O(open windows). */
+static vs_time faults_next_change(const station_state *s)
+{
+    const station_fault *f = s->p->faults;
+    vs_time t = s->fnext < s->p->nfaults ? f[s->fnext].from_ns : STATION_NEVER;
+    for (uint32_t i = 0; i < s->nactive; i++)
+        if (f[s->active[i]].until_ns < t) t = f[s->active[i]].until_ns;
+    return t;
+}
+
+/* Closes the windows over at t, then opens those that begin at t. */
+static void faults_step(station_state *s, vs_time t)
+{
+    const station_fault *f = s->p->faults;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < s->nactive; i++) {
+        uint32_t w = s->active[i];
+        if (f[w].until_ns > t)
+            s->active[k++] = w;
+        else if (f[w].kind == STATION_DOWN)
+            s->ndown--;
+        else
+            s->nacting--;
+    }
+    s->nactive = k;
+    for (; s->fnext < s->p->nfaults && f[s->fnext].from_ns <= t; s->fnext++) {
+        s->active[s->nactive++] = s->fnext;
+        if (f[s->fnext].kind != STATION_DOWN) {
+            s->nacting++;
+        } else if (s->ndown++ == 0) {
+            station_lose_all(s, t);
+        }
+    }
+    s->fchange = faults_next_change(s);
+}
+
+/* Brings the open windows up to time now: first thing at every event, O(1) unless one changes. */
+static void faults_advance(station_state *s, vs_time now)
+{
+    while (s->fchange <= now) faults_step(s, s->fchange);
+}
+
+/* An arrival while a DOWN window is open: lost without a word (its origin times out). */
+static void station_lost(station_state *s, vs_time now)
+{
+    station_bin *b = series_bin(s, now);
+    if (in_window(s, now)) s->st.lost++;
+    if (b) b->lost++;
+}
+
+/* The fault table (a list of open windows). Without memory, faults are not applied. */
+static void faults_init(station_state *s)
+{
+    s->fchange = STATION_NEVER;
+    if (s->p->nfaults == 0) return;
+    s->active = malloc((size_t)s->p->nfaults * sizeof *s->active);
+    if (!s->active) {
+        s->st.out_of_memory = true;
+        return;
+    }
+    s->fchange = s->p->faults[0].from_ns;
+}
+
+/* ---- spans at the end ------------------------------------------------------------------------ */
+
+static int span_cmp(const void *pa, const void *pb)
+{
+    const station_span *a = pa, *b = pb;
+    vs_time ka[3] = {a->depart_ns, a->start_ns, a->arrive_ns};
+    vs_time kb[3] = {b->depart_ns, b->start_ns, b->arrive_ns};
+    for (int i = 0; i < 3; i++)
+        if (ka[i] != kb[i]) return ka[i] < kb[i] ? -1 : 1;
+    uint64_t ra = (uint64_t)a->origin << 32 | a->id, rb = (uint64_t)b->origin << 32 | b->id;
+    if (ra != rb) return ra < rb ? -1 : 1;
+    uint32_t ha = (uint32_t)a->route << 16 | a->hop, hb = (uint32_t)b->route << 16 | b->hop;
+    return ha < hb ? -1 : ha > hb;
+}
+
+/* Whether a FIFO span written at its start never ended: past the run's end, or in service when
+ * a DOWN window opened (down[0 .. m) = their faults, by opening time). */
+static bool span_void(const station_state *s, const station_span *x, vs_time end,
+                      const uint32_t *down, uint32_t m)
+{
+    if (x->depart_ns >= end) return true;
+    uint32_t lo = 0, hi = m; /* the first window opening after the start */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->p->faults[down[mid]].from_ns > x->start_ns)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo < m && s->p->faults[down[lo]].from_ns <= x->depart_ns;
+}
+
+/* FIFO spans were written when service began: strikes those that never ended and puts the rest
+ * in the order they ended. Reuses the list of open windows (the run is over). */
+static void spans_finish(station_state *s, vs_time end)
+{
+    station_spans *l = s->p->spans;
+    if (!l || s->p->discipline != STATION_FIFO || l->n <= s->span_base) return;
+    uint32_t m = 0;
+    for (uint32_t w = 0; s->active && w < s->p->nfaults && s->p->faults[w].from_ns < end; w++)
+        if (s->p->faults[w].kind == STATION_DOWN) s->active[m++] = w;
+    size_t k = s->span_base;
+    for (size_t i = s->span_base; i < l->n; i++)
+        if (!span_void(s, &l->v[i], end, s->active, m)) l->v[k++] = l->v[i];
+    l->n = k;
+    qsort(l->v + s->span_base, l->n - s->span_base, sizeof *l->v, span_cmp);
+}
+
 /* ---- the LP kind ----------------------------------------------------------------------------- */
 
 static void station_init(void *state, vs_lp *self, const void *arg)
@@ -376,6 +714,11 @@ static void station_init(void *state, vs_lp *self, const void *arg)
     s->from = s->p->stats_from_ns;
     s->until = s->p->stats_until_ns > 0 ? s->p->stats_until_ns : VS_TIME_LIMIT;
     limits_init(s);
+    faults_init(s);
+    s->many = s->p->discipline == STATION_FIFO && s->p->servers == STATION_MAX_CAPACITY &&
+              s->p->nfaults == 0;
+    s->spans_on = s->p->span_rate > 0 && s->p->spans;
+    s->span_base = s->p->spans ? s->p->spans->n : 0;
 }
 
 static void station_bug(vs_lp *self, const vs_event *ev, const char *what)
@@ -389,18 +732,25 @@ static void station_handle(void *state, vs_lp *self, const vs_event *ev)
 {
     station_state *s = state;
     bool fifo = s->p->discipline == STATION_FIFO;
+    faults_advance(s, ev->time);
     if (ev->type == FLOW_EV_ARRIVE) {
         flow_req r = flow_unpack(ev->data);
         const flow_table *t = s->p->flows;
         if (r.route >= t->count || r.hop >= t->routes[r.route].len ||
             t->routes[r.route].hops[r.hop] != lp_id(self))
             station_bug(self, ev, "request is not routed here");
+        if (s->many) many_depart_until(s, ev->time);
         station_account(s, ev->time);
+        station_bin *b = series_bin(s, ev->time);
+        if (b) b->arrivals++;
         if (in_window(s, ev->time)) s->st.arrivals++;
-        station_arrive(s, self, ev);
-    } else if (ev->type == STATION_EV_DEPART && fifo) {
+        if (s->ndown > 0)
+            station_lost(s, ev->time);
+        else
+            station_arrive(s, self, ev);
+    } else if (ev->type >= STATION_EV_DEPART && fifo) {
         station_account(s, ev->time);
-        fifo_depart(s, self, ev);
+        if (ev->type - STATION_EV_DEPART == s->epoch) fifo_depart(s, self, ev); /* else lost */
     } else if (ev->type == STATION_EV_PS && !fifo) {
         station_account(s, ev->time);
         ps_tick(s, self, ev);
@@ -415,7 +765,10 @@ static void station_finish(void *state, vs_lp *self)
 {
     station_state *s = state;
     vs_time end = lp_now(self) < s->until ? lp_now(self) : s->until;
+    faults_advance(s, lp_now(self) - 1); /* windows that opened after the last event */
+    if (s->many) many_depart_until(s, lp_now(self) - 1);
     station_account(s, lp_now(self));
+    spans_finish(s, lp_now(self));
     double w = end > s->from ? (double)(end - s->from) : 0;
     s->st.window_ns = w;
     if (w > 0) {
@@ -425,10 +778,12 @@ static void station_finish(void *state, vs_lp *self)
     }
     free(s->q);
     free(s->heap);
-    free(s->tokens), free(s->refilled), free(s->conns);
+    free(s->ends);
+    s->ends = NULL;
+    free(s->tokens), free(s->refilled), free(s->conns), free(s->active);
     s->q = NULL, s->heap = NULL;
-    s->tokens = NULL, s->refilled = NULL, s->conns = NULL;
-    s->qcap = s->hcap = 0;
+    s->tokens = NULL, s->refilled = NULL, s->conns = NULL, s->active = NULL;
+    s->qcap = s->hcap = s->ecap = 0;
 }
 
 const lp_kind station_kind = {
@@ -438,6 +793,43 @@ const lp_kind station_kind = {
     .handle = station_handle,
     .finish = station_finish,
 };
+
+/* Fault windows: known kinds, 0 <= from < until, sorted by from, what each kind needs. */
+static int faults_check(const station_params *p, vs_error *err)
+{
+    if (p->nfaults > 0 && !p->faults) return error_set(err, "station: no fault windows given");
+    if (p->nfaults > STATION_MAX_FAULTS)
+        return error_set(err, "station: at most 2^24 fault windows, got %u", p->nfaults);
+    for (uint32_t i = 0; i < p->nfaults; i++) {
+        const station_fault *f = &p->faults[i];
+        if (f->kind != STATION_DOWN && f->kind != STATION_SLOW && f->kind != STATION_ERRORS)
+            return error_set(err, "station: fault %u: unknown kind %d", i, (int)f->kind);
+        if (f->from_ns < 0 || f->until_ns <= f->from_ns)
+            return error_set(err, "station: fault %u: window must have 0 <= from < until", i);
+        if (i > 0 && f->from_ns < p->faults[i - 1].from_ns)
+            return error_set(err, "station: fault %u: windows must be sorted by start", i);
+        if (f->kind == STATION_SLOW && !f->extra)
+            return error_set(err, "station: fault %u: a slow window needs its extra delay", i);
+        if (f->kind == STATION_ERRORS && !(f->error_rate >= 0 && f->error_rate <= 1))
+            return error_set(err, "station: fault %u: error rate must be in [0, 1], got %g", i,
+                             f->error_rate);
+    }
+    return 0;
+}
+
+/* Time series and spans: where they go. */
+static int observation_check(const station_params *p, vs_error *err)
+{
+    if (p->series_bin_ns < 0)
+        return error_set(err, "station: series bin must be >= 0, got %lld",
+                         (long long)p->series_bin_ns);
+    if (p->series_bin_ns > 0 && p->nbins > 0 && !p->series)
+        return error_set(err, "station: a time series needs its bins");
+    if (!(p->span_rate >= 0 && p->span_rate <= 1))
+        return error_set(err, "station: span rate must be in [0, 1], got %g", p->span_rate);
+    if (p->span_rate > 0 && !p->spans) return error_set(err, "station: spans need their list");
+    return 0;
+}
 
 int station_params_check(const station_params *p, vs_error *err)
 {
@@ -463,7 +855,7 @@ int station_params_check(const station_params *p, vs_error *err)
                          (long long)p->conn_limit);
     if (p->stats_from_ns < 0 || (p->stats_until_ns != 0 && p->stats_until_ns <= p->stats_from_ns))
         return error_set(err, "station: statistics window must have 0 <= from < until");
-    return 0;
+    return faults_check(p, err) || observation_check(p, err) ? -1 : 0;
 }
 
 int64_t station_add(vs_engine *eng, const char *name, uint32_t group, const station_params *p,

@@ -2,6 +2,7 @@
  * through FNV-1a and splitmix64; samplers go through GSL's gsl_ran_*. Called per event: small. */
 #include "rng_impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include <gsl/gsl_randist.h>
@@ -101,13 +102,17 @@ uint64_t rng_next_u64(rng_stream *r)
 {
     return xoshiro_next(r->s);
 }
+/* The same numbers as gsl_rng_uniform (xoshiro_get_double) without the call through the type. */
 double rng_uniform(rng_stream *r)
 {
-    return gsl_rng_uniform(&r->gsl);
+    return (double)(xoshiro_next(r->s) >> 11) * 0x1.0p-53;
 }
 double rng_uniform_pos(rng_stream *r)
 {
-    return gsl_rng_uniform_pos(&r->gsl);
+    double x;
+    do x = rng_uniform(r);
+    while (x == 0);
+    return x;
 }
 
 /* Lemire's multiply-and-reject: unbiased, one multiplication in the common case. */
@@ -125,17 +130,20 @@ uint32_t rng_uniform_int(rng_stream *r, uint32_t n)
     return (uint32_t)(m >> 32);
 }
 
+/* gsl_ran_exponential's inversion, -mean log(1 - u), on rng_uniform: the same numbers. */
 double rng_exponential(rng_stream *r, double mean)
 {
-    return gsl_ran_exponential(&r->gsl, mean);
+    return -mean * log1p(-rng_uniform(r));
 }
 double rng_gaussian(rng_stream *r, double sigma)
 {
     return gsl_ran_gaussian_ziggurat(&r->gsl, sigma);
 }
+/* exp of a normal from GSL's ziggurat (exact, about one draw and no logarithm per sample; its
+ * polar-method gsl_ran_lognormal takes two draws, a log and a sqrt, and rejects 21%). */
 double rng_lognormal(rng_stream *r, double mu, double sigma)
 {
-    return gsl_ran_lognormal(&r->gsl, mu, sigma);
+    return exp(mu + gsl_ran_gaussian_ziggurat(&r->gsl, sigma));
 }
 double rng_gamma(rng_stream *r, double shape, double scale)
 {

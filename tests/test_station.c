@@ -1,6 +1,8 @@
 /* The queueing station and request plumbing on hand-computed timelines: FIFO order, c servers,
  * processor sharing finish times, bandwidth service, drops, added delay, routes, time-integral
- * statistics, the source (arrivals, warm-up, batches, in-flight ring), errors and determinism. */
+ * statistics, the source (arrivals, warm-up, batches, in-flight ring), errors and determinism;
+ * fault windows (down, slow, errors), time series and sampled spans against what a logging
+ * source saw and against exact identities (Little's law over a run that starts and ends empty). */
 #include <math.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -17,6 +19,7 @@
 
 #include "cli_run.h"
 
+#include "vpcsim/rng.h"
 #include "vpcsim/station.h"
 
 /* cmocka 1.1 has no double comparison: this one prints both values. */
@@ -540,6 +543,28 @@ static void source_counts_drops(void **st)
     src_fini(&b);
 }
 
+/* Errors count as refused: under an ERRORS window of rate 1 over [50 ms, 80 ms), the 30 requests
+ * served there (constant gaps of 1 ms, 0.5 ms service) come back as drops, the rest completed. */
+static void source_counts_errors_as_refused(void **st)
+{
+    (void)st;
+    station_fault f = {
+        .kind = STATION_ERRORS, .from_ns = 50 * MS, .until_ns = 80 * MS, .error_rate = 1};
+    src_bench b;
+    src_init(&b, 1);
+    b.src.rate_per_s = 1000;
+    b.src.horizon_ns = 100 * MS; /* arrivals at 1..99 ms, served until +0.5 ms */
+    b.st.service = dist_constant(b.set, 500 * US);
+    b.st.faults = &f;
+    b.st.nfaults = 1;
+    const flow_source_stats *s = src_run(&b, VS_TIME_LIMIT);
+    assert_int_equal(s->measured, 99);
+    assert_int_equal(s->dropped, 30); /* served at 50.5 .. 79.5 ms */
+    assert_int_equal(s->completed, 69);
+    assert_int_equal(station_stats_of(b.eng, 1)->errors, 30);
+    src_fini(&b);
+}
+
 /* 1 arrival per us for 5 ms into a 10 us server: request k (at k us) leaves at 1 + 10k us, so
  * thousands are in flight at once (the ring grows) and the sojourns are known exactly. */
 static void source_ring_grows_with_requests_in_flight(void **st)
@@ -684,6 +709,614 @@ static void same_results_for_any_thread_count(void **st)
     assert_near(a.util, c.util, 0);
 }
 
+/* ---- a logging source: Poisson arrivals, every request's send and answer recorded -------------
+ */
+
+enum { TSRC_TICK = FLOW_EV_PRIVATE };
+
+typedef struct tsrc_params {
+    const flow_table *flows;
+    double rate_per_s;  /* Poisson arrivals (exponential gaps from the LP's stream) */
+    vs_time horizon_ns; /* none at or after */
+    uint32_t max;       /* room in the logs */
+    vs_time *sent;      /* [max] creation = arrival at hop 0 (no links, no send delay) */
+    vs_time *back;      /* [max] when the answer came, -1 if none */
+    uint32_t *type;     /* [max] its event type */
+} tsrc_params;
+
+typedef struct tsrc_state {
+    const tsrc_params *p;
+    uint32_t n; /* requests sent */
+} tsrc_state;
+
+static void tsrc_next(tsrc_state *s, vs_lp *self)
+{
+    vs_time gap = (vs_time)(rng_exponential(lp_rng(self), 1e9 / s->p->rate_per_s) + 0.5);
+    if (lp_now(self) + gap < s->p->horizon_ns && s->n < s->p->max)
+        lp_send(self, lp_id(self), gap, TSRC_TICK, (vs_payload){{0}});
+}
+
+static void tsrc_init(void *state, vs_lp *self, const void *arg)
+{
+    tsrc_state *s = state;
+    s->p = arg;
+    for (uint32_t i = 0; i < s->p->max; i++) s->p->back[i] = -1, s->p->type[i] = 0;
+    tsrc_next(s, self);
+}
+
+static void tsrc_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    tsrc_state *s = state;
+    if (ev->type == TSRC_TICK) {
+        s->p->sent[s->n] = lp_now(self);
+        flow_start(self, s->p->flows, (flow_req){s->n++, lp_id(self), 100, 0, 0}, 0);
+        tsrc_next(s, self);
+        return;
+    }
+    flow_req r = flow_unpack(ev->data);
+    assert_true(r.id < s->n);
+    assert_int_equal(s->p->back[r.id], -1); /* one answer per request */
+    s->p->back[r.id] = ev->time;
+    s->p->type[r.id] = ev->type;
+}
+
+static const lp_kind tsrc_kind = {
+    .name = "tsrc", .state_size = sizeof(tsrc_state), .init = tsrc_init, .handle = tsrc_handle};
+
+/* A logging source (LP 0) and nst stations on route {1, ..., nst}; exponential service. */
+typedef struct qbench {
+    vs_engine *eng;
+    dist_set *set;
+    uint32_t hops[2];
+    flow_route route;
+    flow_table table;
+    tsrc_params src;
+    station_params st[2];
+    int nst;
+} qbench;
+
+enum { QMAX = 40000 };
+
+static void qbench_init(qbench *q, int nst, double rate_per_s, double mean_service_ns,
+                        vs_time horizon_ns, uint64_t seed)
+{
+    vs_error err = {{0}};
+    memset(q, 0, sizeof *q);
+    q->eng = engine_new(&(engine_opts){.threads = 1, .seed = seed}, &err);
+    q->set = dist_set_new();
+    assert_non_null(q->eng);
+    q->nst = nst;
+    for (int i = 0; i < nst; i++) q->hops[i] = (uint32_t)(i + 1);
+    q->route = (flow_route){.hops = q->hops, .len = (uint16_t)nst};
+    q->table = (flow_table){&q->route, 1};
+    q->src = (tsrc_params){&q->table,
+                           rate_per_s,
+                           horizon_ns,
+                           QMAX,
+                           calloc(QMAX, sizeof(vs_time)),
+                           calloc(QMAX, sizeof(vs_time)),
+                           calloc(QMAX, sizeof(uint32_t))};
+    assert_true(q->src.sent && q->src.back && q->src.type);
+    for (int i = 0; i < nst; i++)
+        q->st[i] = (station_params){.flows = &q->table,
+                                    .servers = 1,
+                                    .service = dist_exponential(q->set, mean_service_ns),
+                                    .queue_capacity = -1};
+}
+
+static void qbench_run(qbench *q, vs_time end)
+{
+    vs_error err = {{0}};
+    assert_int_equal(engine_add_lp(q->eng, &tsrc_kind, "tsrc", 0, &q->src, &err), 0);
+    for (int i = 0; i < q->nst; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "st%d", i);
+        if (station_add(q->eng, name, 0, &q->st[i], &err) != i + 1) fail_msg("%s", err.msg);
+    }
+    assert_int_equal(engine_run(q->eng, end, &err), 0);
+}
+
+static uint32_t qbench_sent(qbench *q)
+{
+    return ((const tsrc_state *)engine_lp_state(q->eng, 0))->n;
+}
+
+static const station_stats *qbench_stats(qbench *q, int i)
+{
+    return station_stats_of(q->eng, (uint32_t)i + 1);
+}
+
+static void qbench_fini(qbench *q)
+{
+    free(q->src.sent), free(q->src.back), free(q->src.type);
+    engine_free(q->eng);
+    dist_set_free(q->set);
+}
+
+static bool within(vs_time t, const station_fault *f)
+{
+    return t >= f->from_ns && t < f->until_ns;
+}
+
+/* ---- fault windows -------------------------------------------------------------------------- */
+
+/* DOWN windows on a single-hop M/M/c (FIFO and PS): exactly the arrivals inside a window and the
+ * jobs present when it opens (arrived before, not answered before: answers come back at the end
+ * of service here) never come back; everything else does; stats.lost counts them. */
+static void down_case(station_discipline disc, uint32_t servers)
+{
+    station_fault f[] = {{.kind = STATION_DOWN, .from_ns = 2000 * MS, .until_ns = 2500 * MS},
+                         {.kind = STATION_DOWN, .from_ns = 2400 * MS, .until_ns = 2450 * MS},
+                         {.kind = STATION_DOWN, .from_ns = 4000 * MS, .until_ns = 4100 * MS}};
+    qbench q;
+    qbench_init(&q, 1, 1000, 800e3 * servers, 6 * VS_NS_PER_S, 3);
+    q.st[0].discipline = disc;
+    q.st[0].servers = servers;
+    q.st[0].faults = f;
+    q.st[0].nfaults = 3;
+    station_spans sp = {0};
+    q.st[0].span_rate = 1;
+    q.st[0].spans = &sp;
+    qbench_run(&q, 20 * VS_NS_PER_S);
+    uint32_t n = qbench_sent(&q), inside = 0, present = 0, unanswered = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        vs_time a = q.src.sent[i], b = q.src.back[i];
+        bool in = within(a, &f[0]) || within(a, &f[2]);
+        bool there = (a < f[0].from_ns && (b < 0 || b >= f[0].from_ns)) ||
+                     (a < f[2].from_ns && (b < 0 || b >= f[2].from_ns));
+        inside += in, present += there && !in;
+        unanswered += b < 0;
+        if ((b < 0) != (in || there))
+            fail_msg("request %u (arrived %lld, answer %lld): lost %d, expected %d", i,
+                     (long long)a, (long long)b, b < 0, in || there);
+        if (b >= 0) assert_int_equal(q.src.type[i], FLOW_EV_DONE);
+    }
+    const station_stats *s = qbench_stats(&q, 0);
+    assert_true(inside > 400 && present > 0); /* ~600 arrivals in the windows, some present */
+    assert_int_equal(s->lost, inside + present);
+    assert_int_equal(unanswered, inside + present);
+    assert_int_equal(s->arrivals, n);
+    assert_int_equal(s->completions, n - unanswered);
+    assert_int_equal(s->errors, 0);
+    assert_int_equal(sp.n, n - unanswered); /* spans of the jobs lost in service are struck */
+    for (size_t i = 0; i < sp.n; i++) assert_int_equal(sp.v[i].depart_ns, q.src.back[sp.v[i].id]);
+    free(sp.v);
+    qbench_fini(&q);
+}
+
+static void down_window_loses_arrivals_and_jobs_present(void **st)
+{
+    (void)st;
+    down_case(STATION_FIFO, 1);
+    down_case(STATION_FIFO, 3);
+    down_case(STATION_PS, 1);
+}
+
+/* A SLOW window adding a constant d (no draw): against the same run without it, a request whose
+ * service ended inside the window comes back exactly d later, every other one at the same time.
+ * With a random extra, requests served before the window are untouched (draws only inside). */
+static void slow_window_adds_its_delay(void **st)
+{
+    (void)st;
+    const vs_time d = 3 * MS;
+    qbench base, slow;
+    qbench_init(&base, 1, 2000, 300e3, 3 * VS_NS_PER_S, 4);
+    base.st[0].delay = dist_constant(base.set, 100 * US);
+    qbench_run(&base, 10 * VS_NS_PER_S);
+    qbench_init(&slow, 1, 2000, 300e3, 3 * VS_NS_PER_S, 4);
+    slow.st[0].delay = dist_constant(slow.set, 100 * US);
+    station_fault f = {.kind = STATION_SLOW,
+                       .from_ns = VS_NS_PER_S,
+                       .until_ns = 2 * VS_NS_PER_S,
+                       .extra = dist_constant(slow.set, d)};
+    slow.st[0].faults = &f;
+    slow.st[0].nfaults = 1;
+    qbench_run(&slow, 10 * VS_NS_PER_S);
+    uint32_t n = qbench_sent(&base), k = 0;
+    double sum_base = 0, sum_slow = 0;
+    assert_int_equal(qbench_sent(&slow), n);
+    for (uint32_t i = 0; i < n; i++) {
+        vs_time served = base.src.back[i] - 100 * US; /* end of service */
+        bool in = within(served, &f);
+        assert_int_equal(slow.src.back[i] - base.src.back[i], in ? d : 0);
+        if (in) {
+            k++;
+            sum_base += (double)(base.src.back[i] - base.src.sent[i]);
+            sum_slow += (double)(slow.src.back[i] - slow.src.sent[i]);
+        }
+    }
+    assert_true(k > 1500);
+    assert_near(sum_slow / k - sum_base / k, (double)d, 1e-6);
+    qbench_fini(&slow);
+
+    qbench_init(&slow, 1, 2000, 300e3, 3 * VS_NS_PER_S, 4);
+    slow.st[0].delay = dist_constant(slow.set, 100 * US);
+    f.extra = dist_exponential(slow.set, 2e6);
+    slow.st[0].faults = &f;
+    slow.st[0].nfaults = 1;
+    qbench_run(&slow, 10 * VS_NS_PER_S);
+    uint32_t same = 0, differ = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (base.src.back[i] - 100 * US < f.from_ns)
+            assert_int_equal(slow.src.back[i], base.src.back[i]), same++;
+        else
+            differ += slow.src.back[i] != base.src.back[i];
+    }
+    assert_true(same > 1500 && differ > 1500);
+    qbench_fini(&slow);
+    qbench_fini(&base);
+}
+
+/* An ERRORS window of rate p: of the requests served inside it, the fraction answered
+ * FLOW_EV_ERROR (after drop_notice_ns) lies in the binomial 99% interval; none outside; before
+ * the window the run is the one without the fault, answer for answer. */
+static void errors_window_answers_a_fraction_with_errors(void **st)
+{
+    (void)st;
+    const double p = 0.2;
+    const vs_time notice = 7 * US;
+    station_fault f = {
+        .kind = STATION_ERRORS, .from_ns = 500 * MS, .until_ns = 4500 * MS, .error_rate = p};
+    qbench base, q;
+    qbench_init(&base, 1, 2000, 250e3, 5 * VS_NS_PER_S, 5);
+    qbench_run(&base, 10 * VS_NS_PER_S);
+    qbench_init(&q, 1, 2000, 250e3, 5 * VS_NS_PER_S, 5);
+    q.st[0].faults = &f;
+    q.st[0].nfaults = 1;
+    q.st[0].drop_notice_ns = notice;
+    qbench_run(&q, 10 * VS_NS_PER_S);
+    uint32_t n = qbench_sent(&q), served = 0, errors = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        bool err = q.src.type[i] == FLOW_EV_ERROR;
+        vs_time end = q.src.back[i] - (err ? notice : 0);
+        assert_true(q.src.back[i] >= 0);
+        if (!within(end, &f)) assert_false(err);
+        if (end < f.from_ns) assert_int_equal(q.src.back[i], base.src.back[i]);
+        served += within(end, &f);
+        errors += err;
+    }
+    double frac = (double)errors / served, half = 2.5758 * sqrt(p * (1 - p) / served);
+    if (fabs(frac - p) > half)
+        fail_msg("error fraction %g of %u, want %g +- %g", frac, served, p, half);
+    const station_stats *s = qbench_stats(&q, 0);
+    assert_int_equal(s->errors, errors);
+    assert_int_equal(s->completions, n);
+    assert_int_equal(s->lost, 0);
+    qbench_fini(&q);
+    qbench_fini(&base);
+}
+
+/* Window edges on a hand-made timeline (one server, 5 ms each, errors told after 1 us): windows
+ * are [from, until): a service ending at `from` is in, one ending at `until` is out; two ERRORS
+ * windows overlap (rates 1 and 0: always, never); a DOWN window loses the job in service when it
+ * opens and an arrival inside, and a window opening after the station's last event still does. */
+static void faults_at_the_edges(void **st)
+{
+    (void)st;
+    inject inj[] = {{0, 1, 0},       {0, 2, 0},       {20 * MS, 3, 0}, {40 * MS, 4, 0},
+                    {50 * MS, 5, 0}, {58 * MS, 6, 0}, {65 * MS, 7, 0}, {70 * MS, 8, 0}};
+    station_fault f[] = {
+        {.kind = STATION_ERRORS, .from_ns = 10 * MS, .until_ns = 50 * MS, .error_rate = 1},
+        {.kind = STATION_ERRORS, .from_ns = 15 * MS, .until_ns = 30 * MS, .error_rate = 0},
+        {.kind = STATION_DOWN, .from_ns = 60 * MS, .until_ns = 70 * MS}};
+    bench b;
+    bench_init(&b, 1, inj, 8);
+    b.st[0].service = dist_constant(b.set, 5 * MS);
+    b.st[0].faults = f;
+    b.st[0].nfaults = 3;
+    b.st[0].drop_notice_ns = US;
+    bench_run(&b, 1, 100 * MS);
+    enum { ERR = FLOW_EV_ERROR };
+    record want[] = {{DONE, 1, 0, 5 * MS},      {ERR, 2, 0, 10 * MS + US},
+                     {ERR, 3, 0, 25 * MS + US}, {ERR, 4, 0, 45 * MS + US},
+                     {DONE, 5, 0, 55 * MS},     {DONE, 8, 0, 75 * MS}};
+    expect_log(&b, want, 6);
+    const station_stats *s = station_stats_of(b.eng, 1);
+    assert_int_equal(s->arrivals, 8);
+    assert_int_equal(s->completions, 6); /* errors are services done */
+    assert_int_equal(s->errors, 3);
+    assert_int_equal(s->lost, 2);
+    /* busy: 0-10, 20-25, 40-45, 50-55, 58-60 (lost at 60), 70-75 ms */
+    assert_near(s->utilisation, 32.0 / 100, 1e-12);
+    bench_fini(&b);
+
+    /* a 50 ms job from 0; a window opens at 30 ms and the run ends at 40 ms with no event between
+     */
+    inject inj2[] = {{0, 1, 0}};
+    station_fault g = {.kind = STATION_DOWN, .from_ns = 30 * MS, .until_ns = INT64_MAX};
+    bench_init(&b, 1, inj2, 1);
+    b.st[0].service = dist_constant(b.set, 50 * MS);
+    b.st[0].faults = &g;
+    b.st[0].nfaults = 1;
+    bench_run(&b, 1, 40 * MS);
+    s = station_stats_of(b.eng, 1);
+    assert_int_equal(s->lost, 1);
+    assert_near(s->mean_in_station, 30.0 / 40, 1e-12);
+    assert_int_equal(bench_log(&b)->n, 0);
+    bench_fini(&b);
+}
+
+/* ---- time series ----------------------------------------------------------------------------- */
+
+/* One server, 2.5 ms each, room for one waiting, bins of 1 ms (4 of them, a guard after):
+ * A at 0.5 ms served to 3 ms; B at 1 ms waits, served 3 to 5.5 ms; C at 1.5 ms is dropped.
+ * n = 1 on [0.5, 1), 2 on [1, 3), 1 on [3, 5.5): integrals split at every whole ms. */
+static void series_splits_integrals_at_bin_edges(void **st)
+{
+    (void)st;
+    inject inj[] = {{500 * US, 1, 0}, {MS, 2, 0}, {1500 * US, 3, 0}};
+    station_bin bins[5] = {{0}};
+    bench b;
+    bench_init(&b, 1, inj, 3);
+    b.st[0].service = dist_constant(b.set, 2500 * US);
+    b.st[0].queue_capacity = 1;
+    b.st[0].series_bin_ns = MS;
+    b.st[0].series = bins;
+    b.st[0].nbins = 4;
+    bench_run(&b, 1, 100 * MS);
+    double busy[] = {5e5, 1e6, 1e6, 1e6}, in[] = {5e5, 2e6, 2e6, 1e6};
+    uint64_t arr[] = {1, 2, 0, 0}, comp[] = {0, 0, 0, 1}, drops[] = {0, 1, 0, 0};
+    for (int i = 0; i < 4; i++) {
+        assert_near(bins[i].busy_ns, busy[i], 0);
+        assert_near(bins[i].in_station_ns, in[i], 0);
+        assert_int_equal(bins[i].arrivals, arr[i]);
+        assert_int_equal(bins[i].completions, comp[i]);
+        assert_int_equal(bins[i].drops, drops[i]);
+        assert_int_equal(bins[i].lost + bins[i].errors, 0);
+    }
+    assert_near(bins[4].busy_ns + bins[4].in_station_ns, 0, 0); /* past nbins: untouched */
+    bench_fini(&b);
+}
+
+/* M/M/2 with a waiting room of 2, a DOWN and an ERRORS window, statistics over [100 ms, 2 s)
+ * (bins 10 .. 199 of 10 ms): the bins over the window add up to the window's integrals and
+ * counts; over all bins (warm-up included) the arrivals are all the source sent. */
+static void series_adds_up_to_the_window(void **st)
+{
+    (void)st;
+    station_fault f[] = {
+        {.kind = STATION_DOWN, .from_ns = 500 * MS, .until_ns = 600 * MS},
+        {.kind = STATION_ERRORS, .from_ns = 1000 * MS, .until_ns = 1500 * MS, .error_rate = 0.3}};
+    enum { NB = 250 };
+    station_bin *bins = calloc(NB, sizeof *bins);
+    qbench q;
+    qbench_init(&q, 1, 3000, 1e6, 2300 * MS, 6);
+    q.st[0].servers = 2;
+    q.st[0].queue_capacity = 2;
+    q.st[0].stats_from_ns = 100 * MS;
+    q.st[0].stats_until_ns = 2000 * MS;
+    q.st[0].faults = f;
+    q.st[0].nfaults = 2;
+    q.st[0].series_bin_ns = 10 * MS;
+    q.st[0].series = bins;
+    q.st[0].nbins = NB;
+    qbench_run(&q, 2500 * MS);
+    station_bin sum = {0};
+    uint64_t all_arrivals = 0;
+    for (int i = 0; i < NB; i++) {
+        all_arrivals += bins[i].arrivals;
+        assert_true(bins[i].busy_ns <= 2 * 10e6 && bins[i].busy_ns <= bins[i].in_station_ns);
+        if ((i < 50 || i >= 60) && bins[i].lost)
+            fail_msg("bin %d: %lu lost", i, (unsigned long)bins[i].lost);
+        if ((i < 100 || i >= 150) && bins[i].errors) fail_msg("bin %d: errors", i);
+        if (i < 10 || i >= 200) continue;
+        sum.busy_ns += bins[i].busy_ns, sum.in_station_ns += bins[i].in_station_ns;
+        sum.arrivals += bins[i].arrivals, sum.completions += bins[i].completions;
+        sum.drops += bins[i].drops, sum.lost += bins[i].lost, sum.errors += bins[i].errors;
+    }
+    const station_stats *s = qbench_stats(&q, 0);
+    double w = 1.9e9;
+    assert_near(s->window_ns, w, 0);
+    assert_near(sum.busy_ns / (s->utilisation * 2 * w), 1, 1e-9);
+    assert_near(sum.in_station_ns / (s->mean_in_station * w), 1, 1e-9);
+    assert_int_equal(sum.arrivals, s->arrivals);
+    assert_int_equal(sum.completions, s->completions);
+    assert_int_equal(sum.drops, s->drops);
+    assert_int_equal(sum.lost, s->lost);
+    assert_int_equal(sum.errors, s->errors);
+    assert_true(s->drops > 0 && s->lost > 100 && s->errors > 100);
+    assert_int_equal(all_arrivals, qbench_sent(&q));
+    qbench_fini(&q);
+    free(bins);
+}
+
+/* ---- spans ---------------------------------------------------------------------------------- */
+
+/* Every request's span (rate 1) on a station that starts and ends empty: each matches what the
+ * source saw (answers come at the end of service), they are in the order they ended, and their
+ * mean time in station equals the station's own (Little: the area under n(t) over a run that
+ * begins and ends empty is the sum of the times in station). */
+static void spans_case(station_discipline disc, uint32_t servers)
+{
+    station_spans sp = {0};
+    qbench q;
+    qbench_init(&q, 1, 1000, 700e3 * servers, 3 * VS_NS_PER_S, 7);
+    q.st[0].discipline = disc;
+    q.st[0].servers = servers;
+    q.st[0].span_rate = 1;
+    q.st[0].spans = &sp;
+    qbench_run(&q, 10 * VS_NS_PER_S);
+    const station_stats *s = qbench_stats(&q, 0);
+    uint32_t n = qbench_sent(&q);
+    assert_int_equal(sp.n, n);
+    assert_int_equal(s->completions, n);
+    double stay = 0, wait = 0;
+    for (size_t i = 0; i < sp.n; i++) {
+        const station_span *x = &sp.v[i];
+        assert_true(x->id < n && x->origin == 0 && x->route == 0 && x->hop == 0);
+        assert_int_equal(x->arrive_ns, q.src.sent[x->id]);
+        assert_int_equal(x->depart_ns, q.src.back[x->id]);
+        assert_true(x->arrive_ns <= x->start_ns && x->start_ns <= x->depart_ns);
+        if (disc == STATION_PS) assert_int_equal(x->start_ns, x->arrive_ns);
+        if (i > 0) assert_true(sp.v[i - 1].depart_ns <= x->depart_ns);
+        stay += (double)(x->depart_ns - x->arrive_ns);
+        wait += (double)(x->start_ns - x->arrive_ns);
+    }
+    assert_near(stay / n / (s->mean_in_station * s->window_ns / n), 1, 1e-9);
+    if (disc == STATION_FIFO) assert_near(wait / s->wait_sum_ns, 1, 1e-9);
+    free(sp.v);
+    qbench_fini(&q);
+}
+
+static void spans_of_every_request_match_the_station(void **st)
+{
+    (void)st;
+    spans_case(STATION_FIFO, 1);
+    spans_case(STATION_FIFO, 3); /* services end out of their start order */
+    spans_case(STATION_PS, 1);
+}
+
+/* Rate 0.1 over two hops: the fraction kept lies in the binomial 99% interval, and both stations
+ * keep the same requests (a hash of the request, not a draw). */
+static void spans_sample_the_same_requests_at_every_hop(void **st)
+{
+    (void)st;
+    const double rate = 0.1;
+    station_spans sp[2] = {{0}};
+    qbench q;
+    qbench_init(&q, 2, 2000, 300e3, 5 * VS_NS_PER_S, 8);
+    q.st[1].discipline = STATION_PS;
+    for (int i = 0; i < 2; i++) q.st[i].span_rate = rate, q.st[i].spans = &sp[i];
+    qbench_run(&q, 10 * VS_NS_PER_S);
+    uint32_t n = qbench_sent(&q);
+    double frac = (double)sp[0].n / n, half = 2.5758 * sqrt(rate * (1 - rate) / n);
+    if (fabs(frac - rate) > half) fail_msg("kept %g of %u, want %g +- %g", frac, n, rate, half);
+    assert_int_equal(sp[0].n, sp[1].n);
+    char *kept = calloc(n, 1);
+    for (size_t i = 0; i < sp[0].n; i++) kept[sp[0].v[i].id] = 1;
+    for (size_t i = 0; i < sp[1].n; i++) {
+        assert_true(kept[sp[1].v[i].id]);
+        assert_int_equal(sp[1].v[i].hop, 1);
+    }
+    free(kept);
+    free(sp[0].v), free(sp[1].v);
+    qbench_fini(&q);
+}
+
+static void expect_same_stats(const station_stats *a, const station_stats *b)
+{
+    assert_int_equal(a->arrivals, b->arrivals);
+    assert_int_equal(a->completions, b->completions);
+    assert_int_equal(a->drops, b->drops);
+    assert_int_equal(a->bytes, b->bytes);
+    assert_int_equal(a->waits, b->waits);
+    assert_int_equal(a->peak, b->peak);
+    assert_int_equal(a->lost, b->lost);
+    assert_int_equal(a->errors, b->errors);
+    assert_int_equal(a->throttles, b->throttles);
+    assert_int_equal(a->port_refusals, b->port_refusals);
+    assert_int_equal(a->conn_peak, b->conn_peak);
+    double da[] = {a->wait_sum_ns, a->window_ns, a->utilisation, a->mean_waiting,
+                   a->mean_in_station};
+    double db[] = {b->wait_sum_ns, b->window_ns, b->utilisation, b->mean_waiting,
+                   b->mean_in_station};
+    assert_memory_equal(da, db, sizeof da); /* bit for bit */
+}
+
+/* Spans and series change nothing: the same statistics bit for bit and the same answers at the
+ * same times, with faults on; a span list that cannot grow stops recording and says so. */
+static void observation_changes_nothing(void **st)
+{
+    (void)st;
+    station_fault f[] = {
+        {.kind = STATION_DOWN, .from_ns = 1000 * MS, .until_ns = 1200 * MS},
+        {.kind = STATION_ERRORS, .from_ns = 2000 * MS, .until_ns = 3000 * MS, .error_rate = 0.25}};
+    enum { NB = 64 };
+    station_bin bins[2][NB];
+    station_spans sp[2] = {{0}, {.n = SIZE_MAX / 4, .cap = SIZE_MAX / 4}};
+    qbench q[3];
+    for (int k = 0; k < 3; k++) {
+        qbench_init(&q[k], 2, 2000, 300e3, 4 * VS_NS_PER_S, 9);
+        for (int i = 0; i < 2; i++) {
+            q[k].st[i].faults = f, q[k].st[i].nfaults = 2;
+            q[k].st[i].servers = 1 + (uint32_t)i;
+            if (k == 0) continue;
+            memset(bins[i], 0, sizeof bins[i]);
+            q[k].st[i].series_bin_ns = 100 * MS;
+            q[k].st[i].series = bins[i];
+            q[k].st[i].nbins = NB;
+            q[k].st[i].span_rate = k == 1 ? 0.5 : 1;
+            q[k].st[i].spans = k == 1 ? &sp[0] : &sp[1];
+        }
+        qbench_run(&q[k], 6 * VS_NS_PER_S);
+    }
+    uint32_t n = qbench_sent(&q[0]);
+    for (int k = 1; k < 3; k++) {
+        assert_int_equal(qbench_sent(&q[k]), n);
+        assert_memory_equal(q[k].src.back, q[0].src.back, n * sizeof(vs_time));
+        assert_memory_equal(q[k].src.type, q[0].src.type, n * sizeof(uint32_t));
+        for (int i = 0; i < 2; i++) {
+            station_stats a = *qbench_stats(&q[0], i), b = *qbench_stats(&q[k], i);
+            assert_false(a.out_of_memory);
+            assert_int_equal(b.out_of_memory, k == 2);
+            expect_same_stats(&a, &b);
+        }
+    }
+    assert_true(sp[0].n > 0);
+    assert_int_equal(sp[1].n, SIZE_MAX / 4); /* nothing written */
+    assert_null(sp[1].v);
+    free(sp[0].v);
+    for (int k = 0; k < 3; k++) qbench_fini(&q[k]);
+}
+
+/* ---- many servers -----------------------------------------------------------------------------
+ */
+
+/* c = 2^30 ("many") without faults takes one event per request (ends of service known on
+ * arrival); with a fault window that never opens it takes the departure events. With draws only
+ * for the service (the added delay a constant), both must give the same answers at the same
+ * times and the same statistics bit for bit, with half the station's events; and M/M/inf has
+ * mean number in station lambda E[S] (Little). */
+static void many_servers_take_one_event_per_request(void **st)
+{
+    (void)st;
+    station_fault never = {.kind = STATION_SLOW,
+                           .from_ns = VS_TIME_LIMIT - 1,
+                           .until_ns = VS_TIME_LIMIT,
+                           .extra = NULL};
+    station_bin bins[2][40];
+    station_spans sp[2] = {{0}};
+    qbench q[2];
+    for (int k = 0; k < 2; k++) {
+        qbench_init(&q[k], 1, 5000, 4e6, 4 * VS_NS_PER_S, 10);
+        never.extra = dist_constant(q[k].set, 1);
+        memset(bins[k], 0, sizeof bins[k]);
+        q[k].st[0].servers = 1u << 30;
+        q[k].st[0].delay = dist_constant(q[k].set, 250 * US);
+        q[k].st[0].stats_from_ns = 500 * MS;
+        q[k].st[0].stats_until_ns = 3500 * MS;
+        q[k].st[0].series_bin_ns = 100 * MS;
+        q[k].st[0].series = bins[k];
+        q[k].st[0].nbins = 40;
+        q[k].st[0].span_rate = 0.5;
+        q[k].st[0].spans = &sp[k];
+        if (k == 1) q[k].st[0].faults = &never, q[k].st[0].nfaults = 1;
+        qbench_run(&q[k], 3900 * MS); /* some still in service at the end */
+    }
+    uint32_t n = qbench_sent(&q[0]);
+    assert_int_equal(qbench_sent(&q[1]), n);
+    assert_memory_equal(q[0].src.back, q[1].src.back, n * sizeof(vs_time));
+    const station_stats *a = qbench_stats(&q[0], 0), *b = qbench_stats(&q[1], 0);
+    expect_same_stats(a, b);
+    assert_memory_equal(bins[0], bins[1], sizeof bins[0]);
+    assert_int_equal(sp[0].n, sp[1].n);
+    for (size_t i = 0; i < sp[0].n; i++) { /* field by field: padding is not written */
+        const station_span *x = &sp[0].v[i], *y = &sp[1].v[i];
+        assert_true(x->origin == y->origin && x->id == y->id && x->route == y->route &&
+                    x->hop == y->hop && x->arrive_ns == y->arrive_ns &&
+                    x->start_ns == y->start_ns && x->depart_ns == y->depart_ns);
+    }
+    uint64_t ev0 = engine_get_stats(q[0].eng)->events, ev1 = engine_get_stats(q[1].eng)->events;
+    uint64_t ended = 0; /* services that ended in the run: the departure events saved */
+    for (int i = 0; i < 40; i++) ended += bins[0][i].completions;
+    assert_true(ended > 15000);
+    assert_int_equal(ev1 - ev0, ended);
+    double lambda_es = 5000 * 4e-3; /* 20 */
+    assert_near(a->mean_in_station, lambda_es, 0.05 * lambda_es);
+    assert_true(a->peak > 30);
+    for (int k = 0; k < 2; k++) free(sp[k].v), qbench_fini(&q[k]);
+}
+
 /* ---- errors --------------------------------------------------------------------------------- */
 
 static void expect_station_error(const station_params *p, const char *needle)
@@ -722,6 +1355,43 @@ static void parameter_errors(void **st)
     p = ok, p.drop_notice_ns = -1;
     expect_station_error(&p, "drop notice delay must be >= 0");
     expect_station_error(NULL, "no parameters");
+    station_fault f[2] = {{.kind = STATION_DOWN, .from_ns = 10, .until_ns = 20},
+                          {.kind = STATION_ERRORS, .from_ns = 15, .until_ns = 30, .error_rate = 1}};
+    station_spans spl = {0};
+    station_bin bins[1];
+    p = ok, p.faults = f, p.nfaults = 2;
+    assert_int_equal(station_params_check(&p, &err), 0);
+    p.faults = NULL;
+    expect_station_error(&p, "no fault windows given");
+    p.faults = f, f[1].error_rate = 1.5;
+    expect_station_error(&p, "fault 1: error rate must be in [0, 1], got 1.5");
+    f[1].error_rate = 0.5, f[1].from_ns = 5;
+    expect_station_error(&p, "fault 1: windows must be sorted by start");
+    f[1].from_ns = 30;
+    expect_station_error(&p, "fault 1: window must have 0 <= from < until");
+    f[1].from_ns = 15, f[1].kind = STATION_SLOW;
+    expect_station_error(&p, "fault 1: a slow window needs its extra delay");
+    f[1].kind = (station_fault_kind)9;
+    expect_station_error(&p, "fault 1: unknown kind 9");
+    f[1].kind = STATION_SLOW, f[1].extra = svc, f[0].from_ns = -1;
+    expect_station_error(&p, "fault 0: window must have 0 <= from < until");
+    f[0].from_ns = 10;
+    assert_int_equal(station_params_check(&p, &err), 0);
+    p = ok, p.series_bin_ns = -1;
+    expect_station_error(&p, "series bin must be >= 0, got -1");
+    p.series_bin_ns = MS, p.nbins = 1;
+    expect_station_error(&p, "a time series needs its bins");
+    p.series = bins;
+    assert_int_equal(station_params_check(&p, &err), 0);
+    p = ok, p.span_rate = 0.5;
+    expect_station_error(&p, "spans need their list");
+    p.spans = &spl, p.span_rate = 1.5;
+    expect_station_error(&p, "span rate must be in [0, 1], got 1.5");
+    p.span_rate = NAN;
+    expect_station_error(&p, "span rate must be in [0, 1], got nan");
+    p.span_rate = 1;
+    assert_int_equal(station_params_check(&p, &err), 0);
+    p.servers = 0; /* bad again for station_add below */
 
     assert_int_equal(flow_table_check(&t, 6, &err), 0);
     assert_int_equal(flow_table_check(&t, 5, &err), -1);
@@ -807,9 +1477,20 @@ int main(int argc, char **argv)
         cmocka_unit_test(statistics_integrate_the_timeline),
         cmocka_unit_test(source_constant_arrivals_warmup_and_batches),
         cmocka_unit_test(source_counts_drops),
+        cmocka_unit_test(source_counts_errors_as_refused),
         cmocka_unit_test(source_ring_grows_with_requests_in_flight),
         cmocka_unit_test(source_poisson_count_and_determinism),
         cmocka_unit_test(same_results_for_any_thread_count),
+        cmocka_unit_test(down_window_loses_arrivals_and_jobs_present),
+        cmocka_unit_test(slow_window_adds_its_delay),
+        cmocka_unit_test(errors_window_answers_a_fraction_with_errors),
+        cmocka_unit_test(faults_at_the_edges),
+        cmocka_unit_test(series_splits_integrals_at_bin_edges),
+        cmocka_unit_test(series_adds_up_to_the_window),
+        cmocka_unit_test(spans_of_every_request_match_the_station),
+        cmocka_unit_test(spans_sample_the_same_requests_at_every_hop),
+        cmocka_unit_test(observation_changes_nothing),
+        cmocka_unit_test(many_servers_take_one_event_per_request),
         cmocka_unit_test(parameter_errors),
         cmocka_unit_test(misrouted_request_aborts),
     };

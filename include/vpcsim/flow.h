@@ -136,7 +136,8 @@ typedef struct flow_source_stats {
     uint64_t created;   /* all requests created, warm-up included */
     uint64_t measured;  /* created in [warmup, horizon) */
     uint64_t completed; /* measured and back at the origin */
-    uint64_t dropped;   /* measured and refused on the way */
+    uint64_t dropped;   /* measured and refused on the way (dropped, throttled, no port, or
+                           answered with an error) */
     uint64_t in_flight; /* created (any) and neither back nor dropped when the run ended */
     bool out_of_memory; /* the in-flight table could not grow: requests were not created */
     uint32_t batches;   /* batches in use */

@@ -25,9 +25,14 @@ typedef enum station_fault_kind {
                       (after drop_notice_ns) instead of going on */
 } station_fault_kind;
 
+/* A window is judged at the time of each event: an arrival (DOWN) or the end of a service (SLOW,
+ * ERRORS) inside [from, until). Overlapping SLOW windows each add a sample; overlapping ERRORS
+ * windows each draw. Draws are made only while a window is open: without faults a station draws
+ * exactly what it drew before faults existed. */
 typedef struct station_fault {
     station_fault_kind kind;
-    vs_time from_ns, until_ns; /* [from, until), run time (warm-up included) */
+    vs_time from_ns, until_ns; /* [from, until), run time (warm-up included); INT64_MAX: never
+                                  recovers */
     const dist *extra;         /* STATION_SLOW */
     double error_rate;         /* STATION_ERRORS, in [0, 1] */
 } station_fault;
@@ -59,7 +64,10 @@ typedef struct station_spans {
  * A job's service (its work, in ns at full rate) = a sample of `service` (if set) + bytes * 8 /
  * bandwidth_bps s (if bandwidth_bps > 0); at least one must be set. After service the request
  * travels on after a sample of `delay` (an infinite-server latency; it is not "in" the station);
- * across groups that delay must be >= the lookahead, so give `delay` a min. */
+ * across groups that delay must be >= the lookahead, so give `delay` a min. A FIFO station of
+ * 2^30 servers ("many") without fault windows never queues: it draws the service, the delay and
+ * the next link on arrival and sends the request on at once (one event per request, the same
+ * statistics). */
 typedef struct station_params {
     const flow_table *flows;       /* routes of the requests it serves */
     station_discipline discipline; /* FIFO or PS */
@@ -104,8 +112,8 @@ typedef struct station_params {
  * waiting and in-service jobs (not those in the added delay); "waiting" counts the jobs beyond
  * the c in service (for PS: max(0, n - c)). */
 typedef struct station_stats {
-    uint64_t arrivals;      /* requests that arrived in the window, dropped ones included */
-    uint64_t completions;   /* services completed in the window */
+    uint64_t arrivals;      /* requests that arrived in the window, dropped and lost included */
+    uint64_t completions;   /* services completed in the window (errors included) */
     uint64_t drops;         /* arrivals refused in the window: the waiting room was full */
     uint64_t bytes;         /* request bytes of those completions */
     uint64_t waits;         /* FIFO: requests that arrived in the window and began service */
@@ -116,11 +124,14 @@ typedef struct station_stats {
     double mean_waiting;    /* time average of jobs waiting */
     double mean_in_station; /* time average of jobs in the station */
     bool out_of_memory;     /* a job array could not grow: those arrivals were dropped (or the
-                               limit tables could not be made: limits were not enforced) */
+                               limit tables could not be made: limits were not enforced; or the
+                               fault table: faults were not applied; or the span list could
+                               not grow: recording stopped) */
     uint64_t throttles;     /* arrivals in the window sent back by a token bucket */
     uint64_t port_refusals; /* arrivals in the window refused a connection (limit reached) */
     uint32_t conn_peak;     /* most connections held to one destination at once (whole run) */
-    uint64_t lost;          /* requests lost in the window because the station was down */
+    uint64_t lost;          /* requests lost in the window because the station was down (on
+                               arrival, or present when a DOWN window opened) */
     uint64_t errors;        /* requests answered with an error in the window (a fault) */
 } station_stats;
 
