@@ -1,8 +1,9 @@
 /* The client LP kind (one per workload): arrivals, attempts over routes, timeouts, SDK standard
- * retries. Attempts in flight live in a slot table with a free list (a slot's index is the
- * request id); timeouts share one timer event over a FIFO of deadlines (every attempt has the
- * same timeout, so deadlines come in creation order): O(1) per request, no allocation in the
- * steady state, and about one timer event per response time rather than one per request. */
+ * retries. Calls (across their attempts and backoffs) and attempts in flight live in two tables
+ * with free lists (a slot's index is the request id); timeouts share one timer event over a FIFO
+ * of deadlines (every attempt has the same timeout, so deadlines come in creation order): O(1)
+ * per request, no allocation in the steady state, and about one timer event per response time
+ * rather than one per request. Under faults an attempt takes its way from the state in force. */
 #include "vpcsim/client.h"
 
 #include "vpcsim/grow.h"
@@ -13,7 +14,8 @@
 
 enum {
     CLIENT_EV_CALL = FLOW_EV_PRIVATE, /* a new call; payload u32[0] = closed-loop client or NONE */
-    CLIENT_EV_RETRY,                  /* a retry is due; payload: see retry_pack */
+    CLIENT_EV_RETRY,                  /* a retry is due; payload u32[0] = call, u32[1] = attempt
+                                         | cost << 8 */
     CLIENT_EV_TIMER,                  /* the earliest deadline may have passed */
     SLOT_START = 64                   /* first size of the slot table and the deadline FIFO */
 };
@@ -22,12 +24,25 @@ enum {
 
 typedef enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_TIMED_OUT } slot_state;
 
-/* An attempt in flight. A timed-out attempt keeps its slot until its response or drop comes. */
+/* A call from its creation to its end, across its attempts and backoffs. */
+typedef struct client_callrec {
+    uint64_t number;    /* creation order, from 0 */
+    vs_time start;      /* creation */
+    uint32_t vclient;   /* closed loop client, or NONE */
+    uint32_t next_free; /* free list link */
+    uint32_t attempts;  /* attempts started */
+    uint32_t sent;      /* requests sent (handshakes excluded) */
+    uint16_t alt;       /* the way of its last attempt */
+    bool open;          /* in use */
+} client_callrec;
+
+/* An attempt in flight. A timed-out attempt keeps its slot until its response or drop comes
+ * (its call may be over by then: call_start still says whether it is measured). */
 typedef struct client_slot {
     vs_time call_start;    /* creation of the call (first attempt) */
     vs_time attempt_start; /* creation of this attempt: its deadline is this + timeout */
     uint32_t seq;          /* allocations of this slot so far: stale deadlines compare it */
-    uint32_t vclient;      /* closed loop client, or NONE */
+    uint32_t call;         /* its call (callrec index) */
     uint32_t next_free;    /* free list link */
     uint16_t alt;          /* the way it goes */
     uint8_t attempt;       /* 1 for the first */
@@ -54,7 +69,12 @@ typedef struct client_state {
     client_slot *slots;     /* attempts in flight */
     uint32_t nslots, cap;   /* slots made, allocated */
     uint32_t free_head;     /* first free slot, or NONE */
-    deadline *dl;           /* FIFO ring of deadlines */
+    client_callrec *calls;  /* open calls */
+    uint32_t ncalls, call_cap, call_free;
+    uint64_t created;        /* calls created so far (the next call's number) */
+    client_ways base;        /* the ways when there are no faults */
+    uint32_t dns_i, route_i; /* DNS and route changes at or before now */
+    deadline *dl;            /* FIFO ring of deadlines */
     uint32_t dl_head, dl_len, dl_cap;
     bool timer_pending; /* a timer event is scheduled */
     int64_t tokens;     /* retry token bucket */
@@ -184,6 +204,30 @@ static void slot_free(client_state *s, uint32_t i)
     s->free_head = i;
 }
 
+/* A new open call record's index, or NONE when out of memory. */
+static uint32_t call_alloc(client_state *s, vs_time now, uint32_t vclient)
+{
+    uint32_t i = s->call_free;
+    if (i != NONE) {
+        s->call_free = s->calls[i].next_free;
+    } else {
+        if (s->ncalls == s->call_cap &&
+            grow_double((void **)&s->calls, &s->call_cap, sizeof *s->calls, SLOT_START))
+            return NONE;
+        i = s->ncalls++;
+    }
+    s->calls[i] =
+        (client_callrec){.number = s->created - 1, .start = now, .vclient = vclient, .open = true};
+    return i;
+}
+
+static void call_free(client_state *s, uint32_t i)
+{
+    s->calls[i].open = false;
+    s->calls[i].next_free = s->call_free;
+    s->call_free = i;
+}
+
 /* Appends a deadline, unrolling the ring into a doubled array when full. Returns 0 or -1. */
 static int dl_push(client_state *s, deadline d)
 {
@@ -198,13 +242,30 @@ static void arm_timer(client_state *s, vs_lp *self, vs_time at)
 
 /* ---- attempts -------------------------------------------------------------------------------- */
 
-static uint16_t pick_alt(const client_params *p, rng_stream *r)
+/* The ways an attempt made now takes: the base, or under faults the state in force (a DNS
+ * change less than a TTL old is seen with probability age / TTL). */
+static const client_ways *ways_now(client_state *s, vs_lp *self)
 {
-    if (p->nalts == 1) return 0;
+    const client_params *p = s->p;
+    vs_time now = lp_now(self);
+    if (!p->ways) return &s->base;
+    while (s->route_i < p->nroute && p->route_at[s->route_i] <= now) s->route_i++;
+    while (s->dns_i < p->ndns && p->dns_at[s->dns_i] <= now) s->dns_i++;
+    uint32_t d = s->dns_i;
+    if (d > 0 && now - p->dns_at[d - 1] < p->dns_ttl_ns) {
+        double resolved = (double)now - rng_uniform(lp_rng(self)) * (double)p->dns_ttl_ns;
+        while (d > 0 && (double)p->dns_at[d - 1] > resolved) d--;
+    }
+    return &p->ways[(size_t)d * (p->nroute + 1) + s->route_i];
+}
+
+static uint16_t pick_alt(const client_params *p, const client_ways *w, rng_stream *r)
+{
+    if (w->n == 1) return (uint16_t)w->first;
     double u = rng_uniform(r);
-    uint16_t a = 0;
-    while (a + 1u < p->nalts && u >= p->alts[a].cum_weight) a++;
-    return a;
+    uint32_t a = w->first, end = w->first + w->n;
+    while (a + 1u < end && u >= p->alts[a].cum_weight) a++;
+    return (uint16_t)a;
 }
 
 /* Sends the next message of slot i: a handshake round trip or the request. */
@@ -215,6 +276,7 @@ static void slot_send(client_state *s, vs_lp *self, uint32_t i)
     bool hs = sl->hs_left > 0;
     flow_req r = {i, lp_id(self), hs ? s->p->hs_request_bytes : s->p->request_bytes,
                   hs ? a->hs_route : a->route, 0};
+    if (!hs) s->calls[sl->call].sent++;
     flow_start(self, s->p->flows, r, 0);
 }
 
@@ -236,6 +298,8 @@ static void start_attempt(client_state *s, vs_lp *self, client_slot c)
     c.state = SLOT_WAITING;
     c.hs_left = (uint8_t)s->p->handshakes;
     *sl = c;
+    s->calls[c.call].attempts++;
+    s->calls[c.call].alt = c.alt;
     if (measured(s, c.call_start)) {
         s->st->attempts++;
         s->st->retries += c.attempt > 1;
@@ -244,34 +308,87 @@ static void start_attempt(client_state *s, vs_lp *self, client_slot c)
     slot_send(s, self, i);
 }
 
+/* Tells the observer what became of call record r (a measured call) at `end`. */
+static void observe(const client_state *s, const client_callrec *r, int32_t cause, vs_time end)
+{
+    const client_params *p = s->p;
+    uint32_t down = 0;
+    if (cause == CLIENT_CALL_OK) down = p->flows->routes[p->alts[r->alt].route].resp_bytes;
+    client_call c = {.call = r->number,
+                     .start_ns = r->start,
+                     .end_ns = end,
+                     .cause = cause,
+                     .attempts = r->attempts,
+                     .alt = r->alt,
+                     .bytes_up = (uint64_t)r->sent * p->request_bytes,
+                     .bytes_down = down};
+    p->observer->call(p->observer->ctx, p->observer->workload, &c);
+}
+
+/* Without a record (out of memory), a call fails at once as dropped. */
+static void call_lost(client_state *s, vs_lp *self, uint32_t vclient)
+{
+    vs_time now = lp_now(self);
+    s->st->out_of_memory = true;
+    if (vclient != NONE) schedule_think(s, self, vclient);
+    if (!measured(s, now)) return;
+    s->st->failed[CLIENT_FAIL_DROPPED]++;
+    client_callrec r = {.number = s->created - 1, .start = now, .vclient = vclient};
+    if (s->p->observer) observe(s, &r, CLIENT_FAIL_DROPPED, now);
+}
+
+/* A call of a closed-loop client found no path under faults: it calls again after a timeout
+ * (and a think time), not at once, so that an instant failure cannot spin. */
+static void schedule_after_no_path(client_state *s, vs_lp *self, uint32_t c)
+{
+    vs_time wait =
+        s->p->timeout_ns + (vs_time)(exp_ns(s->p->arrivals, (double)s->p->think_ns) + 0.5);
+    if (lp_now(self) + wait >= s->p->horizon_ns) return;
+    lp_send(self, lp_id(self), wait, CLIENT_EV_CALL, (vs_payload){.u32 = {c}});
+}
+
+/* Call i is over (success, final failure by cause, or no path): the observer is told, and a
+ * closed-loop client thinks again (without a path and without faults, each client fails once
+ * and stops: its calls would all fail at the same instant). */
+static void call_over(client_state *s, vs_lp *self, uint32_t i, int32_t cause, bool no_path)
+{
+    client_callrec r = s->calls[i];
+    call_free(s, i);
+    if (s->p->observer && measured(s, r.start)) observe(s, &r, cause, lp_now(self));
+    if (r.vclient == NONE) return;
+    if (!no_path)
+        schedule_think(s, self, r.vclient);
+    else if (s->p->ways)
+        schedule_after_no_path(s, self, r.vclient);
+}
+
 static void new_call(client_state *s, vs_lp *self, uint32_t vclient)
 {
     vs_time now = lp_now(self);
-    client_slot c = {.call_start = now, .vclient = vclient, .attempt = 1};
+    s->created++;
     if (measured(s, now)) s->st->offered++;
-    if (s->p->nalts == 0) {
-        c.attempt = (uint8_t)s->p->max_attempts;
-        call_failed(s, self, c, s->p->no_path);
+    uint32_t i = call_alloc(s, now, vclient);
+    if (i == NONE) {
+        call_lost(s, self, vclient);
         return;
     }
-    c.alt = pick_alt(s->p, lp_rng(self));
+    client_slot c = {.call_start = now, .call = i, .attempt = 1};
+    const client_ways *w = ways_now(s, self);
+    if (w->n == 0) {
+        c.attempt = (uint8_t)s->p->max_attempts;
+        call_failed(s, self, c, w->no_path);
+        return;
+    }
+    c.alt = pick_alt(s->p, w, lp_rng(self));
     start_attempt(s, self, c);
 }
 
-/* A call is over (success or final failure): a closed-loop client thinks again (without a path,
- * each client fails once and stops: its calls would all fail at the same instant). */
-static void call_over(client_state *s, vs_lp *self, uint32_t vclient)
-{
-    if (vclient != NONE && s->p->nalts > 0) schedule_think(s, self, vclient);
-}
-
-/* Payload of a retry: u64[0] = call start, u32[2] = client, u32[3] = attempt | cost << 8. */
+/* Payload of a retry: u32[0] = call, u32[1] = attempt | cost << 8. */
 static vs_payload retry_pack(const client_slot *c, uint8_t attempt, uint8_t cost)
 {
-    vs_payload p;
-    p.i64[0] = c->call_start;
-    p.u32[2] = c->vclient;
-    p.u32[3] = (uint32_t)attempt | (uint32_t)cost << 8;
+    vs_payload p = {{0}};
+    p.u32[0] = c->call;
+    p.u32[1] = (uint32_t)attempt | (uint32_t)cost << 8;
     return p;
 }
 
@@ -296,16 +413,25 @@ static void call_failed(client_state *s, vs_lp *self, client_slot c, client_caus
         if (measured(s, c.call_start)) s->st->quota_refusals++;
     }
     if (measured(s, c.call_start)) s->st->failed[why]++;
-    call_over(s, self, c.vclient);
+    call_over(s, self, c.call, (int32_t)why,
+              s->calls[c.call].attempts == 0 &&
+                  (why == CLIENT_FAIL_DENIED || why == CLIENT_FAIL_UNREACHABLE));
 }
 
 static void on_retry(client_state *s, vs_lp *self, const vs_event *ev)
 {
-    client_slot c = {.call_start = ev->data.i64[0],
-                     .vclient = ev->data.u32[2],
-                     .attempt = (uint8_t)(ev->data.u32[3] & 255),
-                     .cost = (uint8_t)(ev->data.u32[3] >> 8)};
-    c.alt = pick_alt(s->p, lp_rng(self));
+    uint32_t i = ev->data.u32[0];
+    client_slot c = {.call_start = s->calls[i].start,
+                     .call = i,
+                     .attempt = (uint8_t)(ev->data.u32[1] & 255),
+                     .cost = (uint8_t)(ev->data.u32[1] >> 8)};
+    const client_ways *w = ways_now(s, self);
+    if (w->n == 0) { /* the way is gone: the call fails now, as a fresh one would */
+        c.attempt = (uint8_t)s->p->max_attempts;
+        call_failed(s, self, c, w->no_path);
+        return;
+    }
+    c.alt = pick_alt(s->p, w, lp_rng(self));
     start_attempt(s, self, c);
 }
 
@@ -326,7 +452,7 @@ static void call_succeeded(client_state *s, vs_lp *self, uint32_t i)
     /* botocore: a success gives back what its retry took, else 1 token */
     s->tokens += c.cost ? c.cost : 1;
     if (s->tokens > s->p->retry_quota) s->tokens = s->p->retry_quota;
-    call_over(s, self, c.vclient);
+    call_over(s, self, c.call, CLIENT_CALL_OK, false);
 }
 
 static uint32_t slot_of(client_state *s, vs_lp *self, const vs_event *ev)
@@ -395,6 +521,8 @@ static void client_init(void *state, vs_lp *self, const void *arg)
     s->p = arg;
     s->st = s->p->out;
     s->free_head = NONE;
+    s->call_free = NONE;
+    s->base = (client_ways){0, s->p->nalts, s->p->no_path};
     s->tokens = s->p->retry_quota;
     if (s->p->arrival == ARRIVAL_CLOSED) {
         for (uint32_t c = 0; c < s->p->clients; c++) schedule_think(s, self, c);
@@ -433,6 +561,9 @@ static void client_handle(void *state, vs_lp *self, const vs_event *ev)
     case FLOW_EV_NO_PORT:
         on_refused(s, self, ev, CLIENT_FAIL_PORT_ALLOCATION);
         return;
+    case FLOW_EV_ERROR:
+        on_refused(s, self, ev, CLIENT_FAIL_ERROR);
+        return;
     default:
         client_bug(self, "unexpected event type", ev->type);
     }
@@ -440,16 +571,19 @@ static void client_handle(void *state, vs_lp *self, const vs_event *ev)
 
 static void client_finish(void *state, vs_lp *self)
 {
-    (void)self;
     client_state *s = state;
     client_stats *st = s->st;
     uint64_t over = st->succeeded;
     for (int c = 0; c < CLIENT_FAIL_COUNT; c++) over += st->failed[c];
     st->unfinished = st->offered - over;
+    for (uint32_t i = 0; s->p->observer && i < s->ncalls; i++)
+        if (s->calls[i].open && measured(s, s->calls[i].start))
+            observe(s, &s->calls[i], CLIENT_CALL_UNFINISHED, lp_now(self));
     free(s->slots);
     free(s->dl);
-    s->slots = NULL, s->dl = NULL;
-    s->nslots = s->cap = s->dl_cap = s->dl_len = 0;
+    free(s->calls);
+    s->slots = NULL, s->dl = NULL, s->calls = NULL;
+    s->nslots = s->cap = s->dl_cap = s->dl_len = s->ncalls = s->call_cap = 0;
 }
 
 const lp_kind client_kind = {
@@ -460,19 +594,43 @@ const lp_kind client_kind = {
     .finish = client_finish,
 };
 
+/* One set of ways: alts inside the table, weights increasing, a no-path cause that fits. */
+static int check_ways(const client_params *p, const client_ways *w, vs_error *err)
+{
+    if (w->first > p->nalts || w->n > p->nalts - w->first)
+        return error_set(err, "client: a set of ways reaches past the alternatives");
+    for (uint32_t a = w->first; a < w->first + w->n; a++) {
+        const client_alt *x = &p->alts[a];
+        if (x->route >= p->flows->count || (p->handshakes && x->hs_route >= p->flows->count))
+            return error_set(err, "client: alternative %u names a route not in the table", a);
+        if (!(x->cum_weight > 0) || (a > w->first && x->cum_weight < p->alts[a - 1].cum_weight))
+            return error_set(err, "client: cumulative weights must increase");
+    }
+    if (w->n == 0 && w->no_path != CLIENT_FAIL_DENIED && w->no_path != CLIENT_FAIL_UNREACHABLE)
+        return error_set(err, "client: without a path, calls fail as denied or unreachable");
+    return 0;
+}
+
+static int check_times(const vs_time *at, uint32_t n, vs_error *err)
+{
+    if (n > 0 && !at) return error_set(err, "client: change times missing");
+    for (uint32_t i = 0; i < n; i++)
+        if (at[i] < 0 || (i > 0 && at[i] < at[i - 1]))
+            return error_set(err, "client: change times must be >= 0 and increasing");
+    return 0;
+}
+
 static int check_alts(const client_params *p, vs_error *err)
 {
     if (p->nalts > 0 && (!p->alts || !p->flows))
         return error_set(err, "client: alternatives without routes");
-    for (uint32_t a = 0; a < p->nalts; a++) {
-        const client_alt *x = &p->alts[a];
-        if (x->route >= p->flows->count || (p->handshakes && x->hs_route >= p->flows->count))
-            return error_set(err, "client: alternative %u names a route not in the table", a);
-        if (!(x->cum_weight > 0) || (a > 0 && x->cum_weight < p->alts[a - 1].cum_weight))
-            return error_set(err, "client: cumulative weights must increase");
-    }
-    if (p->nalts == 0 && p->no_path != CLIENT_FAIL_DENIED && p->no_path != CLIENT_FAIL_UNREACHABLE)
-        return error_set(err, "client: without a path, calls fail as denied or unreachable");
+    if (p->nalts > UINT16_MAX) return error_set(err, "client: at most 65535 alternatives");
+    if (!p->ways) return check_ways(p, &(client_ways){0, p->nalts, p->no_path}, err);
+    if (p->ndns >= UINT16_MAX || p->nroute >= UINT16_MAX || p->dns_ttl_ns < 0 ||
+        check_times(p->dns_at, p->ndns, err) || check_times(p->route_at, p->nroute, err))
+        return error_set(err, "client: bad change times or DNS TTL");
+    for (size_t i = 0; i < (size_t)(p->ndns + 1) * (p->nroute + 1); i++)
+        if (check_ways(p, &p->ways[i], err)) return -1;
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #define DEFS(a) a, sizeof(a) / sizeof(a[0])
 #define QUEUE_MEANING                                                                              \
     "requests that may wait beyond those in service (-1: no limit); more are dropped"
+#define SERVERS_MEANING "requests served at once, FIFO, service time its latency (-1: no limit)"
 
 static const param_def link_defs[] = {{"latency", PARAM_DIST, "one-way latency of the link", 0}};
 static const param_def intra_az_defs[] = {
@@ -46,6 +47,8 @@ static const param_def gwe_defs[] = {
 static const param_def nlb_defs[] = {
     {"added_latency", PARAM_DIST, "latency the load balancer adds", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
+    {"servers", PARAM_INT,
+     "requests (either way) handled at once, FIFO, each for its added_latency (-1: no limit)", -1},
 };
 static const param_def tgw_defs[] = {
     {"added_latency", PARAM_DIST, "latency the Transit Gateway adds", 0},
@@ -67,13 +70,24 @@ static const param_def s3_defs[] = {
     {"latency", PARAM_DIST, "service time of a small GET", 0},
     {"get_per_prefix", PARAM_RATE, "GET/HEAD per second per prefix before 503 SlowDown", 0},
     {"put_per_prefix", PARAM_RATE, "PUT/COPY/POST/DELETE per second per prefix before 503", 0},
+    {"servers", PARAM_INT, SERVERS_MEANING, -1},
 };
 static const param_def ddb_defs[] = {
     {"latency", PARAM_DIST, "service time of GetItem", 0},
     {"read_units_per_partition", PARAM_RATE, "read capacity units per partition", 0},
     {"write_units_per_partition", PARAM_RATE, "write capacity units per partition", 0},
+    {"servers", PARAM_INT, SERVERS_MEANING, -1},
 };
-static const param_def service_defs[] = {{"latency", PARAM_DIST, "service time of one request", 0}};
+static const param_def service_defs[] = {
+    {"latency", PARAM_DIST, "service time of one request", 0},
+    {"servers", PARAM_INT, SERVERS_MEANING, -1},
+};
+/* Private services and internet hosts: the customer's own servers, with a waiting room. */
+static const param_def host_defs[] = {
+    {"latency", PARAM_DIST, "service time of one request", 0},
+    {"servers", PARAM_INT, SERVERS_MEANING, -1},
+    {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
+};
 static const param_def client_defs[] = {
     {"tcp_handshake_rtts", PARAM_INT, "round trips of a TCP handshake", 0},
     {"tls_handshake_rtts", PARAM_INT, "round trips of a TLS handshake (1 for TLS 1.3)", 0},
@@ -114,8 +128,8 @@ static const param_kind kinds[] = {
     {"service_sns", DEFS(service_defs)},
     {"service_logs", DEFS(service_defs)},
     {"service_ec2", DEFS(service_defs)},
-    {"private_service", DEFS(service_defs)},
-    {"internet_host", DEFS(service_defs)},
+    {"private_service", DEFS(host_defs)},
+    {"internet_host", DEFS(host_defs)},
     {"client", DEFS(client_defs)},
 };
 enum { NKINDS = sizeof kinds / sizeof kinds[0], MAX_DEFS = 16 };

@@ -16,7 +16,9 @@
  *   (response), counted once per exchange however many stations it crosses. NAT and interface
  *   endpoints are taken at their scaled-up capacity (bandwidth_max): runs model the steady state
  *   after AWS's scale-up;
- * - services, NLBs and internet hosts are many-server stations (no capacity limit modelled yet);
+ * - services, NLBs and internet hosts are FIFO stations with `servers` (-1, the default: many
+ *   servers, no capacity limit), their latency as service time; private services, internet
+ *   hosts and NLBs also have a `queue_capacity`;
  * - limits: `queue_capacity` bounds the waiting room of NAT, endpoint, TGW, DX, VPN and NLB
  *   stations (more are dropped); the S3 station keeps a token bucket per (prefix, GET or PUT
  *   class) at get_per_prefix / put_per_prefix and throttles beyond it; a NAT station counts the
@@ -25,14 +27,16 @@
  *   connections_per_destination x its IPs (cause `port allocation`). */
 #include "vpcsim/run.h"
 
+#include "run_faults.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum {
-    MANY_SERVERS = 1 << 30,  /* "no limit": station.c's largest c */
-    HS_REQUEST_BYTES = 256,  /* A: a TCP or TLS handshake message from the client */
+    MANY_SERVERS = RUN_MANY_SERVERS, /* "no limit": station.c's largest c */
+    HS_REQUEST_BYTES = 256,          /* A: a TCP or TLS handshake message from the client */
     HS_RESPONSE_BYTES = 4096 /* A: the server's reply (a TLS certificate chain is a few KiB) */
 };
 
@@ -44,6 +48,7 @@ typedef struct rm_station {
     uint32_t group;   /* locality group */
     station_params p; /* its configuration (drop_notice_ns set when routes are known) */
     bool notice_set;  /* drop_notice_ns holds a route's value */
+    bool front;       /* a service's front end (handshakes) */
 } rm_station;
 
 /* A key of an admission limit: an S3 prefix and request class, or a destination IP and port. */
@@ -77,7 +82,8 @@ typedef struct rm {
     size_t nlinks, linkcap;
     flow_table table;
     client_params *cp;      /* per workload */
-    client_alt *alts;       /* per workload, PATH_MAX_ALTS each */
+    client_alt *alts;       /* per workload, walts each */
+    run_alt *ralts;         /* per workload, walts each: the stations of each of its alts */
     client_step **steps;    /* per workload: its schedule, or NULL */
     rng_stream **arrivals;  /* per workload */
     uint32_t *client_group; /* per workload */
@@ -94,6 +100,14 @@ typedef struct rm {
     uint32_t ndests;
     vs_engine *eng;
     run_result *out;
+    /* faults */
+    rf_plan plan;           /* when DNS answers and routes change */
+    size_t nstates;         /* states of them (1: none) */
+    size_t walts;           /* alternatives per workload: nstates x PATH_MAX_ALTS */
+    size_t extra_ways;      /* ways of the states beyond those of the fault-free one */
+    client_ways **ways;     /* per workload: its ways in each state, or NULL */
+    station_fault *windows; /* [nst x nfaults] the stations' fault windows */
+    const dist **extra;     /* [nfaults] latency faults' added latency, read once */
 } rm;
 
 /* ---- parameters ------------------------------------------------------------------------------ */
@@ -114,34 +128,7 @@ static const dist *param_dist(rm *m, const char *kind, const char *inst, const c
 /* The parameter kind of an AWS service's latency ("service_s3"). */
 static const char *service_kind(aws_service s)
 {
-    switch (s) {
-    case SVC_S3:
-        return "service_s3";
-    case SVC_DYNAMODB:
-        return "service_dynamodb";
-    case SVC_SQS:
-        return "service_sqs";
-    case SVC_SECRETSMANAGER:
-        return "service_secretsmanager";
-    case SVC_KMS:
-        return "service_kms";
-    case SVC_STS:
-        return "service_sts";
-    case SVC_LAMBDA:
-        return "service_lambda";
-    case SVC_ECR_API:
-    case SVC_ECR_DKR:
-        return "service_ecr";
-    case SVC_SNS:
-        return "service_sns";
-    case SVC_CLOUDWATCH_LOGS:
-        return "service_logs";
-    case SVC_EC2:
-        return "service_ec2";
-    case SVC_COUNT:
-        break;
-    }
-    return "service_s3";
+    return aws_service_param_kind(s);
 }
 
 /* ---- groups ---------------------------------------------------------------------------------- */
@@ -287,6 +274,21 @@ static void many_servers(rm_station *s, const dist *service)
     s->c.servers = MANY_SERVERS;
 }
 
+/* A service-like station (NLB, AWS or private service, internet host): FIFO with the `servers`
+ * of its kind (-1: many), each request served for a sample of `service`. Returns 0 or -1. */
+static int server_station(rm *m, rm_station *s, const char *kind, const char *inst,
+                          const dist *service)
+{
+    const param_value *v = param(m, kind, inst, "servers");
+    if (!v || !service) return -1;
+    if (v->i == 0 || v->i > MANY_SERVERS)
+        return error_set(m->err, "%s: %s.servers must be -1 (no limit) or 1 to %d, got %lld (%s)",
+                         s->c.name, kind, MANY_SERVERS, (long long)v->i, v->basis);
+    many_servers(s, service);
+    if (v->i > 0) s->p.servers = s->c.servers = (uint32_t)v->i;
+    return 0;
+}
+
 static double param_bitrate(rm *m, const char *kind, const char *inst, const char *name)
 {
     const param_value *v = param(m, kind, inst, name);
@@ -318,6 +320,10 @@ static const char *queue_kind(hop_kind k)
         return "direct_connect";
     case HOP_NLB:
         return "nlb";
+    case HOP_PRIVATE_SERVICE:
+        return "private_service";
+    case HOP_INTERNET_HOST:
+        return "internet_host";
     default:
         return NULL;
     }
@@ -349,21 +355,21 @@ static int station_configure(rm *m, rm_station *s, const char *inst)
         cap = m->t->sites[s->c.index].dx.port_bps;
         break;
     case HOP_NLB:
-        many_servers(s, param_dist(m, "nlb", inst, "added_latency"));
-        break;
-    case HOP_AWS_SERVICE:
-        many_servers(s, param_dist(m, service_kind((aws_service)s->c.index), NULL, "latency"));
-        break;
+        return server_station(m, s, "nlb", inst, param_dist(m, "nlb", inst, "added_latency"));
+    case HOP_AWS_SERVICE: {
+        const char *k = service_kind((aws_service)s->c.index);
+        return server_station(m, s, k, NULL, param_dist(m, k, NULL, "latency"));
+    }
     case HOP_PRIVATE_SERVICE:
-        many_servers(s, param_dist(m, "private_service", inst, "latency"));
-        break;
+        return server_station(m, s, "private_service", inst,
+                              param_dist(m, "private_service", inst, "latency"));
     case HOP_INTERNET_HOST:
-        many_servers(s, param_dist(m, "internet_host", NULL, "latency"));
-        break;
+        return server_station(m, s, "internet_host", NULL,
+                              param_dist(m, "internet_host", NULL, "latency"));
     default:
         return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
     }
-    if (isnan(cap)) return s->p.service ? 0 : -1; /* many servers (or a missing parameter) */
+    if (isnan(cap)) return -1; /* a missing parameter */
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->c.name, cap);
     bandwidth_station(s, cap);
@@ -568,6 +574,7 @@ static int64_t front_end(rm *m, uint32_t i)
     *s = m->st[i];
     memcpy(s->c.name, name, sizeof name);
     s->notice_set = false;
+    s->front = true;
     s->p.drop_notice_ns = 0;
     many_servers(s, zero);
     s->p.delay = NULL;
@@ -655,27 +662,36 @@ static int workload_sizes(rm *m, const topo_workload *w)
     return 0;
 }
 
+/* The routes, billed bytes and timing of way pa of workload wi into *ca (all but its weight)
+ * and its stations into *ra. Returns 0 or -1. */
+static int make_alt(rm *m, size_t wi, const path_alt *pa, client_alt *ca, run_alt *ra)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    rm_way y;
+    if (build_way(m, w, pa, &y)) return -1;
+    int64_t r = add_route(m, &y, (uint32_t)w->bytes_up, (uint32_t)w->bytes_down);
+    int64_t hs = m->cp[wi].handshakes ? handshake_route(m, &y, m->client_group[wi]) : r;
+    if (r < 0 || hs < 0) return -1;
+    m->route_group[r] = m->route_group[hs] = m->client_group[wi];
+    *ca = (client_alt){.route = (uint16_t)r, .hs_route = (uint16_t)hs};
+    way_bytes(&y, (uint64_t)w->bytes_up, (uint64_t)w->bytes_down, ca->bytes);
+    way_bytes(&y, HS_REQUEST_BYTES, HS_RESPONSE_BYTES, ca->hs_bytes);
+    way_timing(m, &y, m->client_group[wi]);
+    ra->nstations = (uint32_t)y.k;
+    memcpy(ra->stations, y.stations, y.k * sizeof *y.stations);
+    return 0;
+}
+
 /* Routes and alternatives of workload wi's reachable path. */
 static int workload_routes(rm *m, size_t wi)
 {
-    const topo_workload *w = &m->t->workloads[wi];
     const path_result *pr = &m->paths[wi];
-    client_alt *alts = m->alts + wi * PATH_MAX_ALTS;
+    client_alt *alts = m->alts + wi * m->walts;
     double cum = 0;
     for (size_t a = 0; a < pr->nalts; a++) {
-        rm_way y;
-        if (build_way(m, w, &pr->alts[a], &y)) return -1;
-        int64_t r = add_route(m, &y, (uint32_t)w->bytes_up, (uint32_t)w->bytes_down);
-        int64_t hs = m->cp[wi].handshakes ? handshake_route(m, &y, m->client_group[wi]) : r;
-        if (r < 0 || hs < 0) return -1;
-        m->route_group[r] = m->route_group[hs] = m->client_group[wi];
+        if (make_alt(m, wi, &pr->alts[a], &alts[a], &m->ralts[wi * m->walts + a])) return -1;
         cum += pr->alts[a].weight;
-        alts[a] = (client_alt){.cum_weight = a + 1 == pr->nalts ? 1.0 : cum,
-                               .route = (uint16_t)r,
-                               .hs_route = (uint16_t)hs};
-        way_bytes(&y, (uint64_t)w->bytes_up, (uint64_t)w->bytes_down, alts[a].bytes);
-        way_bytes(&y, HS_REQUEST_BYTES, HS_RESPONSE_BYTES, alts[a].hs_bytes);
-        way_timing(m, &y, m->client_group[wi]);
+        alts[a].cum_weight = a + 1 == pr->nalts ? 1.0 : cum;
     }
     m->cp[wi].nalts = (uint32_t)pr->nalts;
     return 0;
@@ -761,7 +777,7 @@ static int workload_client(rm *m, size_t wi)
     if (workload_sizes(m, w)) return -1;
     if (!(m->arrivals[wi] = rng_new(m->cfg->seed, name))) return error_set(m->err, "out of memory");
     *p = (client_params){.flows = &m->table,
-                         .alts = m->alts + wi * PATH_MAX_ALTS,
+                         .alts = m->alts + wi * m->walts,
                          .request_bytes = (uint32_t)w->bytes_up,
                          .warmup_ns = m->cfg->warmup_ns,
                          .horizon_ns = m->horizon,
@@ -773,6 +789,167 @@ static int workload_client(rm *m, size_t wi)
     p->no_path = v == VERDICT_DENIED ? CLIENT_FAIL_DENIED : CLIENT_FAIL_UNREACHABLE;
     if (workload_arrivals(m, wi, p) || workload_retries(m, w, p)) return -1;
     return v == VERDICT_REACHABLE ? workload_routes(m, wi) : 0;
+}
+
+/* ---- faults: the ways of each state of DNS answers and routes -------------------------------- */
+
+static bool same_alt(const path_alt *a, const path_alt *b)
+{
+    return a->nhops == b->nhops && memcmp(a->hops, b->hops, a->nhops * sizeof *a->hops) == 0;
+}
+
+/* The index of a way with a's hops in seen[0 .. n), or n. */
+static uint32_t find_alt(const path_alt *seen, uint32_t n, const path_alt *a)
+{
+    uint32_t k = 0;
+    while (k < n && !same_alt(&seen[k], a)) k++;
+    return k;
+}
+
+/* Resolves workload wi in fault state s into *pr. Returns 0 or -1. */
+static int resolve_state(rm *m, size_t wi, size_t s, path_result *pr)
+{
+    rf_view v;
+    path_faults pf;
+    rf_state_faults(&m->plan, s, &v, &pf);
+    return paths_resolve(m->t, wi, &pf, pr, m->err);
+}
+
+/* The ways of one state (path pr) of workload wi as alternatives from *n on (seen[] holds the
+ * paths of those before): a way seen before reuses its routes. Returns 0 or -1. */
+static int state_ways(rm *m, size_t wi, const path_result *pr, client_ways *cw, path_alt *seen,
+                      uint32_t *n)
+{
+    client_alt *alts = m->alts + wi * m->walts;
+    run_alt *ralts = m->ralts + wi * m->walts;
+    double cum = 0;
+    *cw = (client_ways){
+        *n, 0, pr->verdict == VERDICT_DENIED ? CLIENT_FAIL_DENIED : CLIENT_FAIL_UNREACHABLE};
+    if (pr->verdict != VERDICT_REACHABLE) return 0;
+    for (size_t a = 0; a < pr->nalts; a++, cw->n++, (*n)++) {
+        uint32_t k = find_alt(seen, *n, &pr->alts[a]);
+        if (k < *n) {
+            alts[*n] = alts[k];
+            ralts[*n] = ralts[k];
+        } else if (make_alt(m, wi, &pr->alts[a], &alts[*n], &ralts[*n])) {
+            return -1;
+        }
+        seen[*n] = pr->alts[a];
+        cum += pr->alts[a].weight;
+        alts[*n].cum_weight = a + 1 == pr->nalts ? 1.0 : cum;
+    }
+    return 0;
+}
+
+/* Whether two sets of ways of workload wi send calls the same way. */
+static bool same_ways(const rm *m, size_t wi, const client_ways *a, const client_ways *b)
+{
+    const client_alt *alts = m->alts + wi * m->walts;
+    if (a->n != b->n || (a->n == 0 && a->no_path != b->no_path)) return false;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (alts[a->first + i].route != alts[b->first + i].route ||
+            alts[a->first + i].cum_weight != alts[b->first + i].cum_weight)
+            return false;
+    return true;
+}
+
+/* Hands workload wi's table of states to its client, with the times they change. */
+static int give_states(rm *m, size_t wi, client_ways *ways, uint32_t nalts)
+{
+    int rc = 0;
+    client_params *p = &m->cp[wi];
+    p->dns_ttl_ns = client_int(m, m->t->workloads[wi].name, "dns_ttl", &rc);
+    if (rc || p->dns_ttl_ns < 0) return rc ? -1 : error_set(m->err, "client.dns_ttl must be >= 0");
+    m->ways[wi] = ways;
+    p->ways = ways;
+    p->nalts = nalts;
+    p->dns_at = m->plan.dns_at;
+    p->ndns = m->plan.ndns;
+    p->route_at = m->plan.route_at;
+    p->nroute = m->plan.nroute;
+    return 0;
+}
+
+/* Under faults that change DNS answers or routes, the ways of workload wi (reachable without
+ * faults) in every state; a workload they do not change keeps its fault-free ways. */
+static int workload_states(rm *m, size_t wi)
+{
+    client_params *p = &m->cp[wi];
+    client_ways *ways = calloc(m->nstates, sizeof *ways);
+    path_alt *seen = malloc(m->walts * sizeof *seen);
+    path_result *pr = malloc(sizeof *pr);
+    uint32_t n = p->nalts;
+    bool differs = false;
+    int rc = -1;
+    if (!ways || !seen || !pr) {
+        error_set(m->err, "out of memory");
+        goto out;
+    }
+    memcpy(seen, m->paths[wi].alts, n * sizeof *seen);
+    ways[0] = (client_ways){0, n, p->no_path};
+    for (size_t s = 1; s < m->nstates; s++) {
+        if (resolve_state(m, wi, s, pr) || state_ways(m, wi, pr, &ways[s], seen, &n)) goto out;
+        differs |= !same_ways(m, wi, &ways[s], &ways[0]);
+    }
+    rc = 0;
+    if (differs && (rc = give_states(m, wi, ways, n)) == 0) ways = NULL;
+out:
+    free(ways), free(seen), free(pr);
+    return rc;
+}
+
+/* The ways the states add beyond the fault-free ones, over all workloads (to size the tables
+ * before routes are built). Returns 0 or -1. */
+static int count_state_ways(rm *m)
+{
+    path_alt *seen = malloc(m->walts * sizeof *seen);
+    path_result *pr = malloc(sizeof *pr);
+    int rc = seen && pr ? 0 : error_set(m->err, "out of memory");
+    for (size_t wi = 0; rc == 0 && wi < m->t->nworkloads; wi++) {
+        uint32_t n = 0;
+        for (size_t s = 0; rc == 0 && m->t->workloads[wi].traffic && s < m->nstates; s++) {
+            if ((rc = resolve_state(m, wi, s, pr)) || pr->verdict != VERDICT_REACHABLE) {
+                if (s == 0) break; /* unreachable without faults: no ways at all */
+                continue;
+            }
+            for (size_t a = 0; a < pr->nalts; a++)
+                if (find_alt(seen, n, &pr->alts[a]) == n) {
+                    seen[n++] = pr->alts[a];
+                    m->extra_ways += s > 0;
+                }
+        }
+    }
+    free(seen), free(pr);
+    return rc;
+}
+
+/* The plan of the faults (before allocation): states, and the ways they add. */
+static int faults_prepare(rm *m)
+{
+    if (rf_plan_make(m->t, m->pt, &m->plan, m->err)) return -1;
+    m->nstates = rf_states(&m->plan);
+    m->walts = m->nstates * PATH_MAX_ALTS;
+    return m->nstates > 1 ? count_state_ways(m) : 0;
+}
+
+/* Every station's fault windows. Returns 0 or -1. */
+static int station_faults(rm *m)
+{
+    size_t nf = m->t->nfaults;
+    if (nf == 0) return 0;
+    m->windows = calloc(m->nst * nf + 1, sizeof *m->windows);
+    m->extra = calloc(nf, sizeof *m->extra);
+    if (!m->windows || !m->extra) return error_set(m->err, "out of memory");
+    for (size_t i = 0; i < m->nst; i++) {
+        rm_station *s = &m->st[i];
+        station_fault *w = m->windows + i * nf;
+        int n = rf_station_windows(m->t, s->c.kind, s->c.index, s->c.az, s->front, m->dists,
+                                   m->extra, w, m->err);
+        if (n < 0) return -1;
+        s->p.faults = n ? w : NULL;
+        s->p.nfaults = (uint32_t)n;
+    }
+    return 0;
 }
 
 /* ---- admission limits ------------------------------------------------------------------------ */
@@ -888,8 +1065,9 @@ static int rm_alloc(rm *m)
 {
     const topology *t = m->t;
     size_t nw = t->nworkloads ? t->nworkloads : 1;
-    size_t maxroutes = nw * PATH_MAX_ALTS * 2, maxhops = maxroutes * 2 * PATH_MAX_HOPS;
-    m->stcap = nw * PATH_MAX_ALTS * PATH_MAX_HOPS;
+    size_t maxroutes = nw * PATH_MAX_ALTS * 2 + m->extra_ways * 2;
+    size_t maxhops = maxroutes * 2 * PATH_MAX_HOPS;
+    m->stcap = nw * PATH_MAX_ALTS * PATH_MAX_HOPS + m->extra_ways * (PATH_MAX_HOPS + 1);
     m->routecap = maxroutes;
     m->hopcap = maxhops;
     m->linkcap = maxhops + maxroutes;
@@ -899,7 +1077,9 @@ static int rm_alloc(rm *m)
     m->hops = calloc(maxhops, sizeof *m->hops);
     m->links = calloc(m->linkcap, sizeof *m->links);
     m->cp = calloc(nw, sizeof *m->cp);
-    m->alts = calloc(nw * PATH_MAX_ALTS, sizeof *m->alts);
+    m->alts = calloc(nw * m->walts, sizeof *m->alts);
+    m->ralts = calloc(nw * m->walts, sizeof *m->ralts);
+    m->ways = calloc(nw, sizeof *m->ways);
     m->steps = calloc(nw, sizeof *m->steps);
     m->arrivals = calloc(nw, sizeof *m->arrivals);
     m->client_group = calloc(nw, sizeof *m->client_group);
@@ -916,7 +1096,7 @@ static int rm_alloc(rm *m)
     if (!m->st || !m->routes || !m->hops || !m->links || !m->cp || !m->alts || !m->steps ||
         !m->arrivals || !m->client_group || !m->route_group || !m->paths || !m->la || !m->dists ||
         !m->out->workloads || !m->route_bucket || !m->route_conn || !m->buckets ||
-        !m->bucket_rate || !m->dests)
+        !m->bucket_rate || !m->dests || !m->ralts || !m->ways)
         return error_set(m->err, "out of memory");
     if (m->ngroups > 1024)
         return error_set(m->err, "too many AZs, Regions and sites (%u groups, at most 1024)",
@@ -929,6 +1109,7 @@ static void rm_free(rm *m)
 {
     size_t nw = m->t->nworkloads ? m->t->nworkloads : 1;
     engine_free(m->eng);
+    for (size_t i = 0; m->st && i < m->nst; i++) free(m->st[i].c.series), free(m->st[i].c.spans.v);
     for (size_t i = 0; m->arrivals && i < nw; i++) rng_free(m->arrivals[i]);
     for (size_t i = 0; m->steps && i < nw; i++) free(m->steps[i]);
     free(m->st), free(m->routes), free(m->hops), free(m->links), free(m->cp), free(m->alts);
@@ -936,6 +1117,9 @@ static void rm_free(rm *m)
         free(m->la);
     free(m->route_bucket), free(m->route_conn), free(m->buckets), free(m->bucket_rate),
         free(m->dests);
+    for (size_t i = 0; m->ways && i < nw; i++) free(m->ways[i]);
+    free(m->ways), free(m->ralts), free(m->windows), free(m->extra);
+    rf_plan_free(&m->plan);
     dist_set_free(m->dists);
 }
 
@@ -952,16 +1136,50 @@ static int build_workloads(rm *m)
         rw->active = w->traffic != NULL;
         if (!rw->active) continue;
         if (workload_client(m, wi)) return -1;
+        if (m->nstates > 1 && rw->verdict == VERDICT_REACHABLE && workload_states(m, wi)) return -1;
         rw->nalts = m->cp[wi].nalts;
     }
     if (m->nroutes > UINT16_MAX) return error_set(m->err, "more than 65535 routes");
     m->table.count = (uint16_t)m->nroutes;
     drop_timing(m);
-    return build_limits(m);
+    return build_limits(m) || station_faults(m) ? -1 : 0;
+}
+
+/* ---- observation ----------------------------------------------------------------------------- */
+
+/* Time series and span buffers of every station, and each client's observer (cfg). Returns 0 or
+ * -1. The buffers belong to m->st[i].c until collect() hands them to the result. */
+static int observation_setup(rm *m)
+{
+    const run_config *cfg = m->cfg;
+    for (size_t wi = 0; cfg->observers && wi < m->t->nworkloads; wi++)
+        m->cp[wi].observer = &cfg->observers[wi];
+    if (cfg->series_bin_ns < 0 || !(cfg->span_rate >= 0 && cfg->span_rate <= 1))
+        return error_set(m->err, "run: series bin must be >= 0 and span rate in [0, 1]");
+    vs_time bins =
+        cfg->series_bin_ns > 0 ? (m->end + cfg->series_bin_ns - 1) / cfg->series_bin_ns : 0;
+    if (bins > UINT32_MAX) return error_set(m->err, "run: more than 2^32 time series bins");
+    for (size_t i = 0; i < m->nst; i++) {
+        rm_station *s = &m->st[i];
+        if (bins > 0) {
+            if (!(s->c.series = calloc((size_t)bins, sizeof *s->c.series)))
+                return error_set(m->err, "out of memory");
+            s->c.nbins = (uint32_t)bins;
+            s->p.series_bin_ns = cfg->series_bin_ns;
+            s->p.series = s->c.series;
+            s->p.nbins = s->c.nbins;
+        }
+        if (cfg->span_rate > 0) {
+            s->p.span_rate = cfg->span_rate;
+            s->p.spans = &s->c.spans;
+        }
+    }
+    return 0;
 }
 
 static int add_lps(rm *m)
 {
+    if (observation_setup(m)) return -1;
     engine_opts o = {.threads = m->cfg->threads, .queue = m->cfg->queue, .seed = m->cfg->seed};
     if (!(m->eng = engine_new(&o, m->err))) return -1;
     for (size_t i = 0; i < m->nst; i++)
@@ -992,6 +1210,8 @@ static void collect(rm *m)
         *c = m->st[i].c;
         const station_stats *st = station_stats_of(m->eng, (uint32_t)i);
         if (st) c->st = *st;
+        m->st[i].c.series = NULL; /* now the result's */
+        m->st[i].c.spans = (station_spans){0};
         int item = c->kind == HOP_NAT                  ? COST_GB_NAT
                    : c->kind == HOP_INTERFACE_ENDPOINT ? COST_GB_INTERFACE_ENDPOINT
                    : c->kind == HOP_TGW                ? COST_GB_TGW
@@ -1000,6 +1220,9 @@ static void collect(rm *m)
     }
     out->ncomponents = out->components ? m->nst : 0;
     for (size_t wi = 0; wi < out->nworkloads; wi++) {
+        run_workload *w = &out->workloads[wi];
+        if (w->nalts && (w->alts = malloc(w->nalts * sizeof *w->alts)))
+            memcpy(w->alts, m->ralts + wi * m->walts, w->nalts * sizeof *w->alts);
         const uint64_t *b = out->workloads[wi].st.bytes;
         out->gb_bytes[COST_GB_CROSS_AZ] += b[CLIENT_BYTES_CROSS_AZ];
         out->gb_bytes[COST_GB_INTER_REGION] += b[CLIENT_BYTES_INTER_REGION];
@@ -1042,7 +1265,7 @@ static int build_and_run(const topology *t, const param_table *params, const run
     rm m = {.t = t, .pt = params, .cfg = cfg, .err = err, .out = out};
     m.horizon = cfg->warmup_ns + cfg->duration_ns;
     m.end = m.horizon + run_model_drain_ns(t, params, cfg);
-    int rc = rm_alloc(&m) || build_workloads(&m) || add_lps(&m) ||
+    int rc = faults_prepare(&m) || rm_alloc(&m) || build_workloads(&m) || add_lps(&m) ||
              (run && engine_run(m.eng, m.end, err));
     if (rc == 0 && run) {
         collect(&m);
@@ -1069,6 +1292,9 @@ int run_model_check(const topology *t, const param_table *params, const run_conf
 
 void run_result_free(run_result *r)
 {
+    for (size_t i = 0; r->components && i < r->ncomponents; i++)
+        free(r->components[i].series), free(r->components[i].spans.v);
+    for (size_t i = 0; r->workloads && i < r->nworkloads; i++) free(r->workloads[i].alts);
     free(r->workloads);
     free(r->components);
     memset(r, 0, sizeof *r);

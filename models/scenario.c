@@ -560,6 +560,23 @@ static int check_run(const config_node *run, vs_error *err)
     return sc_get_int(run, SEC_RUN, "seed", 0, INT64_MAX, &v, err);
 }
 
+/* The `output:` block: its keys and value types (sim/run_out.c reads the values). */
+static int check_output(const config_node *root, vs_error *err)
+{
+    const config_node *o = config_find(root, "output");
+    double p;
+    int64_t bin;
+    if (!o) return 0;
+    if (config_kind_of(o) != CONFIG_KIND_MAP)
+        return config_error_at(o, err, "output: expected a map of records, spans, series_bin");
+    if (sc_check_keys(o, SEC_OUTPUT, err)) return -1;
+    if (config_find(o, "records") && config_get_probability(o, "records", NULL, &p, err)) return -1;
+    if (config_find(o, "spans") && config_get_probability(o, "spans", NULL, &p, err)) return -1;
+    if (config_find(o, "series_bin") && config_get_duration(o, "series_bin", NULL, &bin, err))
+        return -1;
+    return 0;
+}
+
 /* ---- the top level --------------------------------------------------------------------------- */
 
 static int check_version(const config_node *root, int *version, vs_error *err)
@@ -605,7 +622,7 @@ static int load_header(sc_loader *ld, scenario *s)
 
 static int load_top(sc_loader *ld, scenario *s)
 {
-    const config_node *shared;
+    const config_node *shared, *faults;
     int *order;
     if (load_header(ld, s) || load_regions(ld) ||
         sc_get_seq(ld->root, SEC_TOP, "workloads", &shared, ld->err))
@@ -616,7 +633,10 @@ static int load_top(sc_loader *ld, scenario *s)
         return config_error_at(ld->root, ld->err, "out of memory");
     for (size_t i = 0; i < ld->narchs; i++)
         if (build_arch(ld, order[i])) return -1;
-    if (check_overrides(ld, s->overrides) || check_run(s->run, ld->err)) return -1;
+    if (check_overrides(ld, s->overrides) || check_run(s->run, ld->err) ||
+        check_output(ld->root, ld->err) ||
+        sc_get_seq(ld->root, SEC_TOP, "faults", &faults, ld->err) || sc_load_faults(ld, faults))
+        return -1;
     s->archs = ld->topos;
     s->narchs = ld->narchs;
     return 0;

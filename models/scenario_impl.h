@@ -48,6 +48,8 @@ typedef enum sc_section {
     SEC_RETRY,
     SEC_SCHEDULE,
     SEC_RUN,
+    SEC_FAULT,
+    SEC_OUTPUT,
     SEC_COUNT
 } sc_section;
 
@@ -250,5 +252,8 @@ int sc_build_network(sc_build *b);
 int sc_build_services(sc_build *b);
 /* scenario_wl.c: workloads (shared ones and the architecture's own). */
 int sc_build_workloads(sc_build *b);
+/* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every
+ * architecture once all are built, into every topology's faults. Returns 0 or -1. */
+int sc_load_faults(sc_loader *ld, const config_node *seq);
 
 #endif

@@ -37,6 +37,8 @@ static const config_keydef top_keys[] = {
     {"workloads", T_SEQ, NULL, "[]", "workloads of every architecture (workloads[])"},
     {"overrides", T_MAP, "kind or kind/instance", "{}", "parameter overrides (overrides)"},
     {"run", T_MAP, NULL, "{}", "how `vpcsim run` runs the scenario (run)"},
+    {"faults", T_SEQ, NULL, "[]", "scheduled faults, the same in every architecture (faults[])"},
+    {"output", T_MAP, NULL, "{}", "what `vpcsim run -o` keeps besides the summary (output)"},
     END};
 
 static const config_keydef region_keys[] = {
@@ -302,6 +304,30 @@ static const config_keydef run_keys[] = {
     {"seed", T_INT, "0..2^63-1", "", "seed of runs, instead of the top-level one"},
     END};
 
+static const config_keydef output_keys[] = {
+    {"records", CONFIG_TYPE_PROBABILITY, "0..1", "1",
+     "share of measured calls kept as request records (lowered to about 200,000 a run)"},
+    {"spans", CONFIG_TYPE_PROBABILITY, "0..1", "0.01",
+     "share of requests whose per-hop spans are kept (lowered to about 100,000 calls a run)"},
+    {"series_bin", T_DURATION, NULL, "", "time series bin (default: run length / 200)"},
+    END};
+
+static const config_keydef fault_keys[] = {
+    {"kind", T_ENUM, "az_impaired|down|latency|errors", NULL,
+     "az_impaired: every zonal component in `az` is down; down: `component` is down (its part "
+     "in `az` only, if given); latency: `component` adds `add`; errors: `component` answers "
+     "`rate` of requests with a 5xx"},
+    {"component", T_STRING, "kind or kind/instance", "",
+     "what fails, named as in `overrides` (\"nat_gateway/nat-a\", \"service_s3\"); not with "
+     "az_impaired"},
+    {"az", T_STRING, "AZ id", "",
+     "az_impaired: the AZ (required); else one AZ of a zonal component"},
+    {"start", T_DURATION, ">= 0", NULL, "run time (warm-up included) when the fault begins"},
+    {"end", T_DURATION, "> start", "", "when it ends; none: it never recovers"},
+    {"add", T_DURATION, "or a distribution map", "", "latency: added to each request served"},
+    {"rate", T_DOUBLE, "(0, 1]", "", "errors: share of requests answered with an error"},
+    END};
+
 const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_TOP] = {"top level", "A scenario file is one YAML map.", top_keys},
     [SEC_REGION] = {"regions[]", "Regions the architectures may use, with their AZ ids.",
@@ -355,6 +381,15 @@ const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_RETRY] = {"workloads[].traffic.retry", NULL, retry_keys},
     [SEC_SCHEDULE] = {"workloads[].traffic.schedule[]", NULL, schedule_keys},
     [SEC_RUN] = {"run", "Kept for `vpcsim run`; only these keys are accepted.", run_keys},
+    [SEC_FAULT] = {"faults[]",
+                   "Scheduled faults (docs/scenario.md, Faults), the same list in every "
+                   "architecture; a fault whose component an architecture lacks does nothing "
+                   "there.",
+                   fault_keys},
+    [SEC_OUTPUT] = {"output",
+                    "Read by `vpcsim run -o` (docs/output.md); --records, --spans and "
+                    "--series-bin override it.",
+                    output_keys},
 };
 
 const sc_kind_info sc_kinds[SK_COUNT] = {

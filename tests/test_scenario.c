@@ -1022,7 +1022,19 @@ static const char all_keys[] =
     "  warmup: 1s\n"
     "  replications: 2\n"
     "  sweep: {}\n"
-    "  seed: 5\n";
+    "  seed: 5\n"
+    "faults:\n"
+    "  - kind: latency #@faults[]\n"
+    "    component: interface_endpoint/i\n"
+    "    az: a1\n"
+    "    add: 1ms\n"
+    "    start: 1s\n"
+    "    end: 2s\n"
+    "  - {kind: errors, component: service_kms, rate: 0.1, start: 0s}\n"
+    "output:\n"
+    "  records: 0.5 #@output\n"
+    "  spans: 0.1\n"
+    "  series_bin: 1s\n";
 
 /* The text with "zz_unknown: 1" inserted after the line marked #@title. */
 static char *inject(const char *title, size_t *len)
@@ -1077,7 +1089,9 @@ static void keys_agree_with_loader(void **st)
                                          "workloads[].traffic",
                                          "workloads[].traffic.retry",
                                          "workloads[].traffic.schedule[]",
-                                         "run"};
+                                         "run",
+                                         "faults[]",
+                                         "output"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

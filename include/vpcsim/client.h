@@ -76,7 +76,8 @@ typedef struct client_call {
     vs_time start_ns, end_ns; /* creation; success, final failure, or the end of the run */
     int32_t cause;            /* CLIENT_CALL_OK, a client_cause, or CLIENT_CALL_UNFINISHED */
     uint32_t attempts;        /* attempts made */
-    uint16_t alt;             /* the way of its last attempt (index into client_params.alts) */
+    uint16_t alt;             /* the way of its last attempt (index into client_params.alts;
+                                 0 when it made none) */
     uint64_t bytes_up;        /* request bytes sent over all attempts (handshakes excluded) */
     uint64_t bytes_down;      /* response bytes received (0 unless it succeeded) */
 } client_call;
@@ -89,6 +90,13 @@ typedef struct client_observer {
     void *ctx;
     uint32_t workload; /* passed back as is */
 } client_observer;
+
+/* One set of ways in force (one DNS answer and routing state): alts[first .. first + n), their
+ * cum_weight increasing to 1; n = 0: no path (calls fail at once with no_path). */
+typedef struct client_ways {
+    uint32_t first, n;
+    client_cause no_path; /* CLIENT_FAIL_DENIED or CLIENT_FAIL_UNREACHABLE */
+} client_ways;
 
 /* A client's configuration: read-only during the run, outlives it. */
 typedef struct client_params {
@@ -122,6 +130,18 @@ typedef struct client_params {
     client_stats *out;          /* where it counts (the caller zeroes it and hist_inits latency) */
     vs_time retry_throttle_base_ns;  /* backoff base after a throttled attempt (0: retry_base) */
     const client_observer *observer; /* told of each measured call, or NULL */
+    /* Faults (NULL / 0: alts, nalts and no_path hold for the whole run). DNS answers changed at
+     * dns_at[0 .. ndns) and routes at route_at[0 .. nroute) (detection delays included; both
+     * increasing); then alts holds the ways of every state and an attempt at t takes its way
+     * from ways[d x (nroute + 1) + q]: q route changes are at or before t, and d DNS changes are
+     * at or before t - U x dns_ttl_ns (U uniform on [0, 1), drawn from the LP's stream when a
+     * change is less than a TTL old: the client's cached answer expired at a uniform time). */
+    const client_ways *ways; /* [(ndns + 1) x (nroute + 1)] */
+    const vs_time *dns_at;
+    uint32_t ndns;
+    vs_time dns_ttl_ns;
+    const vs_time *route_at;
+    uint32_t nroute;
 } client_params;
 
 extern const lp_kind client_kind;

@@ -19,6 +19,8 @@
 
 enum { RUN_NAME_MAX = 160 };
 
+#define RUN_MANY_SERVERS (1u << 30) /* run_component.servers of a station without a limit */
+
 typedef struct run_config {
     uint64_t seed;       /* the replication's seed: LP streams derive from (seed, LP name) */
     vs_time warmup_ns;   /* deleted from statistics (>= 0) */
@@ -51,12 +53,27 @@ typedef struct run_component {
     station_spans spans; /* its sampled spans (cfg.span_rate), in the order they ended */
 } run_component;
 
+/* One way a workload's calls may go (client_call.alt indexes them): the stations on the way
+ * there (the response comes back through the same ones). Under faults, every way of every state
+ * of DNS answers and routes. */
+typedef struct run_alt {
+    uint32_t stations[PATH_MAX_HOPS]; /* indexes into run_result.components, in order */
+    uint32_t nstations;
+} run_alt;
+
+/* Whether c has no capacity limit (many servers, no bandwidth): utilisation means nothing. */
+static inline bool run_component_unlimited(const run_component *c)
+{
+    return c->capacity_bps == 0 && c->servers >= RUN_MANY_SERVERS;
+}
+
 /* A workload and what its client measured. */
 typedef struct run_workload {
     const char *name; /* the workload's */
     bool active;      /* it has traffic (else it is for `check` only and did not run) */
-    verdict verdict;  /* of its path: unreachable or denied calls fail at once */
+    verdict verdict;  /* of its path (without faults): unreachable or denied calls fail at once */
     size_t nalts;     /* ways its calls went */
+    run_alt *alts;    /* [nalts] those ways */
     client_stats st;  /* calls created in the window and what became of them */
 } run_workload;
 

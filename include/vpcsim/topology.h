@@ -353,6 +353,10 @@ typedef struct topo_fault {
     double error_rate;      /* FAULT_ERRORS, in (0, 1] */
 } topo_fault;
 
+/* The parameter kind of an AWS service ("service_s3"; both ECR services are "service_ecr"): how
+ * overrides and faults name it. */
+const char *aws_service_param_kind(aws_service s);
+
 /* ---- the whole ------------------------------------------------------------------------------- */
 
 typedef struct topology {
