@@ -12,6 +12,7 @@ static void usage(FILE *f)
           "commands:\n"
           "  check FILE [--json]     validate a scenario: paths, verdicts, static cost\n"
           "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
+          "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o)\n"
           "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
           "  --version               print the version\n",
           f);
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "bench") == 0) return bench_main(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0) return check_main(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return run_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0) return report_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0) {
         puts("vpcsim " VPCSIM_VERSION);
         return 0;

@@ -1,19 +1,26 @@
 /* `vpcsim run FILE`: every sweep point x architecture x replication as an independent engine run
  * (side by side on OpenMP threads when there are enough runs, else one run split across threads),
- * then the text report (sim/run_report.c) and, with -o, an HDF5 file (sim/run_h5.c). --set and
- * sweep points patch the scenario's text before it is loaded (sim/run_patch.c). Output is a pure
- * function of the scenario, the seed and the options other than --threads. */
+ * then the text report (sim/run_report.c, from the summary rows of sim/run_sum.c) and, with -o, an
+ * HDF5 file (sim/run_h5.c) that each run adds its group to as it finishes. --set and sweep points
+ * patch the scenario's text before it is loaded (sim/run_patch.c). A watcher thread
+ * (sim/progress.c) draws the progress line and takes SIGINT. Output is a pure function of the
+ * scenario, the seed and the options other than --threads. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "engine_runs.h"
+#include "progress.h"
 #include "run_impl.h"
+#include "run_obs.h"
 #include "vpcsim/units.h"
 
 #ifndef VPCSIM_SOURCE_DIR
@@ -38,6 +45,7 @@ typedef struct run_opts {
     int64_t duration_ns, warmup_ns;
     run_patch sets[MAX_SETS]; /* --set, in order (label malloc'd, path and value inside it) */
     size_t nsets;
+    run_output_asked asked; /* --records, --spans, --series-bin */
 } run_opts;
 
 static void run_usage(FILE *f)
@@ -61,8 +69,15 @@ static void run_usage(FILE *f)
         "  --set KEY=VALUE     sets a scalar of the scenario by its dotted path, as if the file\n"
         "                      said so: run.duration=30s, workloads.NAME.traffic.rate=500/s\n"
         "                      (repeatable; sequence items by name or index)\n"
-        "  -o FILE             also write the results to the HDF5 file FILE (docs/output.md)\n"
-        "  --quiet             no progress or speed figures on stderr\n",
+        "  -o FILE             also write the results to the HDF5 file FILE (docs/output.md);\n"
+        "                      Ctrl-C keeps the runs done so far in it, marked incomplete\n"
+        "  --records F         with -o: share of measured calls kept as request records, 0 to 1\n"
+        "                      (default: output.records, else 1; lowered to ~200,000 a run)\n"
+        "  --spans F           with -o: share of requests whose per-hop spans are kept, 0 to 1\n"
+        "                      (default: output.spans, else 0.01)\n"
+        "  --series-bin D      with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
+        "                      else warm-up + duration / 200)\n"
+        "  --quiet             no progress line or speed figures on stderr\n",
         f);
 }
 
@@ -106,6 +121,26 @@ static void opts_free(run_opts *o)
     o->nsets = 0;
 }
 
+/* --records F, --spans F (0 to 1, or a percentage), --series-bin D (> 0). */
+static int parse_output_opt(run_output_asked *o, const char *opt, const char *v, vs_error *err)
+{
+    vs_error e = {""};
+    if (strcmp(opt, "--series-bin") == 0) {
+        if (units_parse_duration(v, &o->bin_ns, &e)) return error_set(err, "%s: %s", opt, e.msg);
+        if (o->bin_ns <= 0) return error_set(err, "--series-bin must be more than 0s, got '%s'", v);
+        o->has_bin = true;
+        return 0;
+    }
+    double f;
+    if (units_parse_probability(v, &f, &e))
+        return error_set(err, "%s expects a share from 0 to 1 (or 0%% to 100%%), got '%s'", opt, v);
+    if (strcmp(opt, "--records") == 0)
+        o->records = f, o->has_records = true;
+    else
+        o->spans = f, o->has_spans = true;
+    return 0;
+}
+
 static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
 {
     const char *a = argv[*i], *v;
@@ -119,9 +154,12 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
     }
     if (strcmp(a, "--threads") && strcmp(a, "--seed") && strcmp(a, "--replications") &&
         strcmp(a, "--duration") && strcmp(a, "--warmup") && strcmp(a, "--defaults") &&
-        strcmp(a, "--prices") && strcmp(a, "--queue") && strcmp(a, "--set") && strcmp(a, "-o"))
+        strcmp(a, "--prices") && strcmp(a, "--queue") && strcmp(a, "--set") && strcmp(a, "-o") &&
+        strcmp(a, "--records") && strcmp(a, "--spans") && strcmp(a, "--series-bin"))
         return error_set(err, "unknown option '%s'", a);
     if (!(v = opt_value(argc, argv, i, err))) return -1;
+    if (strcmp(a, "--records") == 0 || strcmp(a, "--spans") == 0 || strcmp(a, "--series-bin") == 0)
+        return parse_output_opt(&o->asked, a, v, err);
     if (strcmp(a, "--threads") == 0) {
         if (cli_parse_u64(a, v, 1, 256, &n, err)) return -1;
         o->threads = (int)n;
@@ -162,6 +200,11 @@ static int parse_args(run_opts *o, int argc, char **argv, vs_error *err)
     for (int i = 0; i < argc; i++)
         if (parse_one(o, argc, argv, &i, err)) return -1;
     if (!o->file) return error_set(err, "missing the scenario FILE");
+    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin))
+        return error_set(err, "%s only matters with -o FILE",
+                         o->asked.has_records ? "--records"
+                         : o->asked.has_spans ? "--spans"
+                                              : "--series-bin");
     return 0;
 }
 
@@ -330,8 +373,19 @@ typedef struct run_ctx {
     const run_inputs *pts; /* [npoints] */
     size_t npoints;
     job *jobs; /* [point x arch x rep], point-major then arch-major */
+    size_t njobs;
     int engine_threads;
+    int side_by_side;  /* runs at once (1: one run split across the threads) */
     const char *queue; /* event list, NULL: the engine's default */
+    run_h5 *h5;        /* -o: the file being written, or NULL */
+    run_output out;    /* -o: what the runs keep */
+    bool observe;      /* -o: collect records and series */
+    bool progress;     /* the progress line: collectors that only track the simulated time */
+    atomic_bool stop;  /* SIGINT: start no more runs */
+    /* shared with the watcher's thread, under lock */
+    pthread_mutex_t lock;
+    run_obs **live; /* [njobs] collectors of the runs in progress */
+    size_t running, done;
 } run_ctx;
 
 /* Replication r's seed: the same in every architecture (common random numbers). SplitMix64 of
@@ -368,7 +422,7 @@ static void summarise_component(const run_component *c, double window_s, comp_su
 {
     snprintf(s->name, sizeof s->name, "%s", c->name);
     s->kind = c->kind;
-    s->many = c->capacity_bps == 0;
+    s->many = run_component_unlimited(c);
     s->util = c->st.utilisation;
     s->in_station = c->st.mean_in_station;
     s->bytes_s = (double)c->st.bytes / window_s;
@@ -391,30 +445,114 @@ static int summarise(job *j, const run_result *r)
     j->ncomp = r->ncomponents;
     for (int k = 0; k < COST_GB_COUNT; k++) j->gb_bytes_s[k] = (double)r->gb_bytes[k] / r->window_s;
     j->core_s = r->engine.wall_s * (r->engine.partitions > 0 ? r->engine.partitions : 1);
+    j->wall_s = r->engine.wall_s;
     j->events = r->engine.events;
+    j->end_ns = r->end_ns;
     return 0;
+}
+
+/* Runs execute replication-major (every architecture of replication 0, then of 1, ...) so
+ * that an interrupted run keeps whole replications; jobs[] stays arch-major. */
+static size_t job_index(const run_ctx *ctx, size_t i)
+{
+    size_t narchs = ctx->pts[0].s->narchs, reps = ctx->pts[0].reps, per = narchs * reps;
+    size_t k = i % per;
+    return (i / per) * per + (k % narchs) * reps + k / narchs;
+}
+
+/* The collector of job j (NULL with err set: out of memory); sets j->end_ns, the run's end. */
+static run_obs *job_obs(const run_ctx *ctx, job *j, const run_config *cfg)
+{
+    const run_inputs *in = &ctx->pts[j->pt];
+    const topology *t = &in->s->archs[j->arch];
+    obs_cfg oc = {.records = ctx->out.records,
+                  .records_cap = ctx->out.records_cap,
+                  .bin_ns = ctx->observe ? ctx->out.series_bin_ns : 0,
+                  .end_ns =
+                      cfg->warmup_ns + cfg->duration_ns + run_model_drain_ns(t, in->params, cfg),
+                  .progress_only = !ctx->observe};
+    j->end_ns = oc.end_ns;
+    return run_obs_new(t, &oc, &j->err);
+}
+
+/* The run in progress is (o) or is no longer (NULL) there for the watcher. */
+static void publish(run_ctx *ctx, size_t idx, run_obs *o, bool ok)
+{
+    pthread_mutex_lock(&ctx->lock);
+    if (ctx->live) ctx->live[idx] = o;
+    if (o) {
+        ctx->running++;
+    } else {
+        ctx->running--;
+        ctx->done += ok;
+        ctx->jobs[idx].done = ok;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+/* The ways of every workload of r into j (for the file's /topology). Returns 0 or -1. */
+static int keep_ways(job *j, const run_result *r)
+{
+    size_t n = 0;
+    for (size_t w = 0; w < r->nworkloads; w++)
+        n += r->workloads[w].alts ? r->workloads[w].nalts : 0;
+    if (!(j->ways = calloc(n ? n : 1, sizeof *j->ways))) return error_set(&j->err, "out of memory");
+    for (size_t w = 0; w < r->nworkloads; w++)
+        for (size_t a = 0; r->workloads[w].alts && a < r->workloads[w].nalts; a++) {
+            const run_alt *x = &r->workloads[w].alts[a];
+            job_way *y = &j->ways[j->nways++];
+            y->workload = (uint32_t)w, y->alt = (uint32_t)a;
+            y->nstations = x->nstations < PATH_MAX_HOPS ? x->nstations : PATH_MAX_HOPS;
+            memcpy(y->stations, x->stations, y->nstations * sizeof *y->stations);
+        }
+    return 0;
+}
+
+/* One run: model, engine, summary and (with -o) its group of the file. */
+static int run_one(run_ctx *ctx, job *j, run_config *cfg, run_obs *o)
+{
+    const run_inputs *in = &ctx->pts[j->pt];
+    const topology *t = &in->s->archs[j->arch];
+    run_result r;
+    if (o) cfg->observers = run_obs_observers(o);
+    if (ctx->observe) cfg->series_bin_ns = ctx->out.series_bin_ns, cfg->span_rate = ctx->out.spans;
+    int rc = run_model_run(t, in->params, cfg, &r, &j->err);
+    if (rc == 0 && ctx->observe) rc = run_obs_finish(o, &j->err);
+    if (rc == 0) rc = summarise(j, &r);
+    if (rc == 0) j->records_fraction = ctx->observe ? run_obs_fraction(o) : 0;
+    if (rc == 0 && ctx->observe) rc = keep_ways(j, &r);
+    if (rc == 0 && ctx->h5) rc = run_h5_run(ctx->h5, j, t, &r, o, &j->err);
+    run_result_free(&r);
+    return rc ? -1 : 0;
 }
 
 static int run_job(void *ctxp, size_t i)
 {
     run_ctx *ctx = ctxp;
-    job *j = &ctx->jobs[i];
+    size_t idx = job_index(ctx, i);
+    job *j = &ctx->jobs[idx];
+    if (atomic_load(&ctx->stop)) return 0; /* interrupted: j stays not done */
     const run_inputs *in = &ctx->pts[j->pt];
     run_config cfg = {.seed = j->seed,
                       .warmup_ns = in->warmup_ns,
                       .duration_ns = in->duration_ns,
                       .threads = ctx->engine_threads,
                       .queue = ctx->queue};
-    run_result r;
-    if (run_model_run(&in->s->archs[j->arch], in->params, &cfg, &r, &j->err)) return j->failed = 1;
-    if (summarise(j, &r)) j->failed = 1;
-    run_result_free(&r);
+    run_obs *o = NULL;
+    if ((ctx->observe || ctx->progress) && !(o = job_obs(ctx, j, &cfg))) return j->failed = 1;
+    if (o) publish(ctx, idx, o, false);
+    j->failed = run_one(ctx, j, &cfg, o) != 0;
+    if (o)
+        publish(ctx, idx, NULL, !j->failed);
+    else
+        j->done = !j->failed;
+    run_obs_free(o);
     return j->failed;
 }
 
 static void jobs_free(job *jobs, size_t n)
 {
-    for (size_t i = 0; jobs && i < n; i++) free(jobs[i].wl), free(jobs[i].comp);
+    for (size_t i = 0; jobs && i < n; i++) free(jobs[i].wl), free(jobs[i].comp), free(jobs[i].ways);
     free(jobs);
 }
 
@@ -479,11 +617,49 @@ static void job_failure(const run_ctx *ctx, job *j)
     fprintf(stderr, ": %s\n", j->err.msg);
 }
 
+/* ---- the watcher's view ---------------------------------------------------------------------- */
+
+static void watch_status_of(void *p, watch_status *s)
+{
+    run_ctx *ctx = p;
+    double fraction = 0, events = 0, wall = 0;
+    pthread_mutex_lock(&ctx->lock);
+    *s = (watch_status){.done = ctx->done, .running = ctx->running, .total = ctx->njobs};
+    for (size_t i = 0; i < ctx->njobs; i++) {
+        const job *j = &ctx->jobs[i];
+        if (j->done) {
+            fraction += 1, events += (double)j->events, wall += j->wall_s;
+        } else if (ctx->live[i]) {
+            const run_inputs *in = &ctx->pts[j->pt];
+            double now = (double)run_obs_now(ctx->live[i]) / 1e9,
+                   end = (double)(in->warmup_ns + in->duration_ns) / 1e9;
+            s->sim_s += now, s->sim_end_s += end;
+            fraction += now < end ? now / end : 1;
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    if (s->running) s->sim_s /= (double)s->running, s->sim_end_s /= (double)s->running;
+    s->events_per_s = wall > 0 ? events / wall * ctx->side_by_side : 0;
+    s->fraction = ctx->njobs ? fraction / (double)ctx->njobs : 1;
+}
+
+static void watch_interrupt(void *p)
+{
+    atomic_store(&((run_ctx *)p)->stop, true);
+}
+
+/* The second SIGINT: nothing is left under any name (the process exits next). */
+static void watch_quit(void *p)
+{
+    run_ctx *ctx = p;
+    if (ctx->h5) unlink(run_h5_temp_path(ctx->h5));
+}
+
 /* Runs every job: side by side when there are at least as many as threads, else one after the
  * other, each split across the threads. Returns 0, or 1 after printing the first failure. */
-static int run_all(run_ctx *ctx, size_t njobs, const run_opts *o)
+static int run_all(run_ctx *ctx, const run_opts *o)
 {
-    size_t reps = ctx->pts[0].reps, narchs = ctx->pts[0].s->narchs;
+    size_t njobs = ctx->njobs, reps = ctx->pts[0].reps, narchs = ctx->pts[0].s->narchs;
     for (size_t i = 0; i < njobs; i++) {
         ctx->jobs[i].pt = i / (narchs * reps);
         ctx->jobs[i].arch = (i / reps) % narchs;
@@ -492,14 +668,23 @@ static int run_all(run_ctx *ctx, size_t njobs, const run_opts *o)
     }
     bool side_by_side = njobs >= (size_t)o->threads;
     ctx->engine_threads = side_by_side ? 1 : o->threads;
+    ctx->side_by_side = side_by_side ? o->threads : 1;
+    watch_cfg wc = {.progress = ctx->progress,
+                    .catch_sigint = ctx->h5 != NULL,
+                    .status = watch_status_of,
+                    .interrupt = watch_interrupt,
+                    .quit = watch_quit,
+                    .ctx = ctx};
+    watch *w = wc.progress || wc.catch_sigint ? watch_start(&wc) : NULL;
     double t0 = wall_now();
     size_t failed = engine_runs(njobs, side_by_side ? o->threads : 1, run_job, ctx);
+    watch_stop(w);
     for (size_t i = 0; failed && i < njobs; i++)
         if (ctx->jobs[i].failed) {
             job_failure(ctx, &ctx->jobs[i]);
             return 1;
         }
-    if (!o->quiet) print_speed(ctx, njobs, o->threads, wall_now() - t0);
+    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, njobs, o->threads, wall_now() - t0);
     return 0;
 }
 
@@ -509,6 +694,7 @@ typedef struct outputs {
     report *rps;     /* [npoints] */
     double **hourly; /* [npoints][narchs] */
     size_t n;
+    sum_rows rows; /* the summary */
 } outputs;
 
 static void outputs_free(outputs *out)
@@ -518,6 +704,18 @@ static void outputs_free(outputs *out)
         if (out->hourly) free(out->hourly[p]);
     }
     free(out->rps), free(out->hourly);
+    run_sum_free(&out->rows);
+}
+
+/* Replications of point p that finished in every architecture, from the first on. */
+static size_t whole_reps(const run_ctx *ctx, size_t p)
+{
+    size_t narchs = ctx->pts[p].s->narchs, reps = ctx->pts[p].reps;
+    const job *jobs = ctx->jobs + p * narchs * reps;
+    for (size_t r = 0; r < reps; r++)
+        for (size_t a = 0; a < narchs; a++)
+            if (!jobs[a * reps + r].done) return r;
+    return reps;
 }
 
 static int outputs_make(const run_ctx *ctx, outputs *out, vs_error *err)
@@ -531,7 +729,8 @@ static int outputs_make(const run_ctx *ctx, outputs *out, vs_error *err)
         const run_inputs *in = &ctx->pts[p];
         out->rps[p] = (report){.in = in,
                                .jobs = ctx->jobs + p * per,
-                               .reps = in->reps,
+                               .reps = whole_reps(ctx, p),
+                               .stride = in->reps,
                                .x = calloc(in->reps, sizeof(double)),
                                .y = calloc(in->reps, sizeof(double))};
         out->hourly[p] = calloc(in->s->narchs, sizeof(double));
@@ -539,24 +738,33 @@ static int outputs_make(const run_ctx *ctx, outputs *out, vs_error *err)
             return error_set(err, "out of memory");
         if (run_static_costs(in, out->hourly[p], err)) return -1;
     }
+    if (run_sum_build(&out->rows, out->rps, out->n, out->hourly))
+        return error_set(err, "out of memory");
     return 0;
 }
 
-static int print_all(FILE *f, const run_plan *pl, outputs *out)
+static int print_all(FILE *f, const run_plan *pl, const outputs *out)
 {
-    run_print_header(f, &pl->pts[0], pl->npoints);
-    for (size_t p = 0; p < pl->npoints; p++) {
-        if (pl->nkeys) {
-            fprintf(f, "\n=== sweep point %zu of %zu:", p + 1, pl->npoints);
-            for (size_t k = 0; k < pl->nkeys; k++)
-                fprintf(f, "%s %s = %s", k ? "," : "", pl->keys[k], pl->pts[p].value[k]);
-            fputs(" ===\n", f);
-        }
-        if (run_print_point(f, &out->rps[p], out->hourly[p])) return -1;
-    }
-    if (pl->nkeys && run_print_sweep(f, out->rps, pl->npoints, pl->keys, pl->nkeys, out->hourly))
-        return -1;
-    return 0;
+    size_t nv = pl->npoints * pl->nkeys;
+    const char **v = calloc(nv + 1, sizeof *v);
+    if (!v) return -1;
+    for (size_t i = 0; i < nv; i++) v[i] = pl->pts[i / pl->nkeys].value[i % pl->nkeys];
+    const run_inputs *in = &pl->pts[0];
+    run_text t = {.name = in->s->name,
+                  .file = in->s->file,
+                  .narchs = in->s->narchs,
+                  .reps = in->reps,
+                  .npoints = pl->npoints,
+                  .duration_ns = in->duration_ns,
+                  .warmup_ns = in->warmup_ns,
+                  .seed = in->seed,
+                  .hours_per_month = in->prices->hours_per_month,
+                  .keys = pl->keys,
+                  .nkeys = pl->nkeys,
+                  .values = v};
+    int rc = run_text_print(f, &t, out->rows.r, out->rows.n);
+    free(v);
+    return rc;
 }
 
 /* The command line as typed, for the HDF5 file. */
@@ -571,29 +779,94 @@ static char *command_line(int argc, char **argv)
     return s;
 }
 
-static int report_all(const run_ctx *ctx, const run_plan *pl, const run_opts *o, int argc,
-                      char **argv)
+/* How the file ends: complete, or what an interruption kept. */
+static run_h5_end file_end(const run_ctx *ctx)
+{
+    run_h5_end e = {.runs = ctx->njobs, .records_kept = ctx->out.records};
+    for (size_t i = 0; i < ctx->njobs; i++)
+        if (ctx->jobs[i].done) {
+            if (e.kept == 0 || ctx->jobs[i].records_fraction < e.records_kept)
+                e.records_kept = ctx->jobs[i].records_fraction;
+            e.kept++;
+        }
+    e.complete = e.kept == e.runs;
+    e.interrupted = !e.complete && atomic_load(&ctx->stop);
+    return e;
+}
+
+/* After SIGINT: the file keeps the runs done. Returns the exit code (130, or 1 on failure). */
+static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
+{
+    vs_error err = {""};
+    run_h5_end e = file_end(ctx);
+    size_t whole = 0;
+    for (size_t p = 0; p < out->n; p++) whole += out->rps[p].reps;
+    if (e.kept == 0) {
+        run_h5_abort(ctx->h5), ctx->h5 = NULL;
+        fputs("vpcsim run: interrupted before any run finished: nothing written\n", stderr);
+        return 130;
+    }
+    int rc = run_h5_close(ctx->h5, out->rps, out->n, &out->rows, &e, &err);
+    ctx->h5 = NULL;
+    if (rc) {
+        fprintf(stderr, "vpcsim run: %s\n", err.msg);
+        return 1;
+    }
+    fprintf(stderr,
+            "vpcsim run: interrupted: %s keeps %zu of %zu runs (marked incomplete); its summary "
+            "covers %zu replication%s whole in every architecture; `vpcsim report %s` prints it\n",
+            o->out, e.kept, e.runs, whole, whole == 1 ? "" : "s", o->out);
+    return 130;
+}
+
+static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
 {
     vs_error err = {""};
     outputs out = {0};
     int rc = outputs_make(ctx, &out, &err);
+    if (rc == 0 && ctx->h5 && file_end(ctx).interrupted) {
+        rc = keep_interrupted(ctx, &out, o);
+        outputs_free(&out);
+        return rc;
+    }
     if (rc == 0 && print_all(stdout, pl, &out)) rc = error_set(&err, "out of memory");
     if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
-    if (rc == 0 && o->out) {
-        char *cmd = command_line(argc, argv);
-        run_h5_meta meta = {.path = o->out,
-                            .command_line = cmd ? cmd : "",
-                            .file = o->file,
-                            .threads = o->threads,
-                            .keys = pl->keys,
-                            .nkeys = pl->nkeys};
-        rc = cmd ? run_h5_write(&meta, out.rps, out.n, out.hourly, &err)
-                 : error_set(&err, "out of memory");
-        free(cmd);
+    if (rc == 0 && ctx->h5) {
+        run_h5_end e = file_end(ctx);
+        rc = run_h5_close(ctx->h5, out.rps, out.n, &out.rows, &e, &err);
+        ctx->h5 = NULL;
     }
     if (rc) fprintf(stderr, "vpcsim run: %s\n", err.msg[0] ? err.msg : "out of memory");
     outputs_free(&out);
     return rc ? 1 : 0;
+}
+
+/* The HDF5 file, created before the runs (a folder that is not there fails now, not after an
+ * hour of simulation). Returns 0, or the exit code. */
+static int open_output(run_ctx *ctx, const run_plan *pl, const run_opts *o, int argc, char **argv)
+{
+    vs_error err = {""};
+    const config_node *block = config_find(config_root(pl->base->doc), "output");
+    if (run_output_plan(pl->pts, pl->npoints, block, &o->asked, &ctx->out, &err)) {
+        run_patch_translate(pl->base_map, &err);
+        fprintf(stderr, "vpcsim run: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (!o->out) return 0;
+    char *cmd = command_line(argc, argv);
+    run_h5_meta meta = {.path = o->out,
+                        .command_line = cmd ? cmd : "",
+                        .file = o->file,
+                        .threads = o->threads,
+                        .keys = pl->keys,
+                        .nkeys = pl->nkeys,
+                        .out = &ctx->out};
+    ctx->h5 = cmd ? run_h5_open(&meta, pl->pts, pl->npoints, &err) : NULL;
+    if (!cmd) error_set(&err, "out of memory");
+    free(cmd);
+    if (!ctx->h5) fprintf(stderr, "vpcsim run: %s\n", err.msg);
+    ctx->observe = ctx->h5 != NULL;
+    return ctx->h5 ? 0 : 1;
 }
 
 static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char **argv)
@@ -601,16 +874,22 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     size_t njobs = pl->npoints * pl->pts[0].s->narchs * pl->pts[0].reps;
     run_ctx ctx = {.pts = pl->pts,
                    .npoints = pl->npoints,
+                   .njobs = njobs,
                    .jobs = calloc(njobs ? njobs : 1, sizeof(job)),
-                   .queue = o->queue};
-    int rc;
-    if (!ctx.jobs) {
-        fputs("vpcsim run: out of memory\n", stderr);
-        return 1;
-    }
-    rc = run_all(&ctx, njobs, o);
-    if (rc == 0) rc = report_all(&ctx, pl, o, argc, argv);
+                   .live = calloc(njobs ? njobs : 1, sizeof(run_obs *)),
+                   .queue = o->queue,
+                   .progress = !o->quiet && isatty(STDERR_FILENO)};
+    atomic_init(&ctx.stop, false);
+    pthread_mutex_init(&ctx.lock, NULL);
+    int rc = !ctx.jobs || !ctx.live ? 1 : 0;
+    if (rc) fputs("vpcsim run: out of memory\n", stderr);
+    if (rc == 0) rc = open_output(&ctx, pl, o, argc, argv);
+    if (rc == 0) rc = run_all(&ctx, o);
+    if (rc == 0) rc = report_all(&ctx, pl, o);
+    run_h5_abort(ctx.h5); /* after a failure: the temporary file goes */
+    pthread_mutex_destroy(&ctx.lock);
     jobs_free(ctx.jobs, njobs);
+    free(ctx.live);
     return rc;
 }
 
@@ -629,6 +908,12 @@ int run_main(int argc, char **argv)
         run_usage(stderr);
         opts_free(&o);
         return EXIT_USAGE;
+    }
+    /* with -o, SIGINT goes to the watcher: block it before any other thread exists */
+    if (o.out && watch_block_sigint()) {
+        fputs("vpcsim run: cannot take SIGINT\n", stderr);
+        opts_free(&o);
+        return 1;
     }
     int rc = load_plan(&o, &pl);
     if (rc == 0) {

@@ -1,22 +1,21 @@
-/* `vpcsim run -o FILE`: the results as one HDF5 file (layout in docs/output.md): metadata as root
- * attributes, the sweep, a top-level summary of the means and 95% half-widths the text report
- * prints, and per architecture, sweep point and replication the workloads' and components'
- * counts. Written through sim/trace (temporary name, renamed when complete); nothing in it
- * depends on the thread count. */
+/* `vpcsim run -o FILE`: the results as one HDF5 file (layout in docs/output.md), written through
+ * sim/trace (temporary name, renamed when complete). The file is created before the runs; each
+ * run's group is written as soon as it finishes, from whichever thread ran it (one lock: HDF5
+ * calls are serialised), so request records never pile up in memory; the summary, the sweep and
+ * the topology follow at the end. Nothing in it depends on the thread count but the root
+ * attributes `threads` and `command_line`. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "run_impl.h"
-#include "trace.h"
+#include "run_h5_parts.h"
 #include "vpcsim/hist.h"
 
 #ifndef VPCSIM_VERSION
 #define VPCSIM_VERSION "unknown"
 #endif
-
-enum { H5_FORMAT = 1 };
 
 _Static_assert(CLIENT_BYTES_COUNT == 4, "name the new byte class here and in docs/output.md");
 static const char *const bytes_name[CLIENT_BYTES_COUNT] = {
@@ -24,6 +23,15 @@ static const char *const bytes_name[CLIENT_BYTES_COUNT] = {
     [CLIENT_BYTES_INTER_REGION] = "bytes_inter_region",
     [CLIENT_BYTES_INTERNET_OUT] = "bytes_internet_out",
     [CLIENT_BYTES_DX_OUT] = "bytes_dx_out",
+};
+
+struct run_h5 {
+    trace_file *f;
+    pthread_mutex_t lock; /* serialises every HDF5 call */
+    run_h5_meta meta;
+    run_output out;
+    const run_inputs *pts;
+    size_t npoints;
 };
 
 /* ---- rows ------------------------------------------------------------------------------------ */
@@ -50,55 +58,33 @@ typedef struct comp_row {
     uint64_t arrivals, completions, bytes, drops;
 } comp_row;
 
-typedef struct sum_row {
-    uint32_t point;
-    char architecture[160], subject[160];
-    char metric[32], unit[32];
-    double mean, half_width;
-    uint32_t n;
-} sum_row;
-
-typedef struct sweep_row {
-    uint32_t point;
-    char parameter[160], value[160];
-} sweep_row;
-
 /* Column names that the tables build at run time (failure causes). */
 typedef struct names {
     char failed[CLIENT_FAIL_COUNT][48];
 } names;
 
-#define COL(row, type, field, unit)                                                                \
-    {                                                                                              \
-#field, type, offsetof(row, field), unit                                                   \
-    }
-
 static size_t wl_cols(trace_col *c, names *nm)
 {
     size_t n = 0;
     c[n++] = (trace_col){"workload", TRACE_STR160, offsetof(wl_row, workload), NULL};
-    c[n++] = (trace_col)COL(wl_row, TRACE_U8, active, NULL);
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, offered, "calls");
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, completed, "calls");
-    c[n++] = (trace_col)COL(wl_row, TRACE_F64, success_ratio, "1");
-    c[n++] = (trace_col)COL(wl_row, TRACE_I64, p50_ns, "ns");
-    c[n++] = (trace_col)COL(wl_row, TRACE_I64, p90_ns, "ns");
-    c[n++] = (trace_col)COL(wl_row, TRACE_I64, p99_ns, "ns");
-    c[n++] = (trace_col)COL(wl_row, TRACE_I64, p999_ns, "ns");
-    c[n++] = (trace_col)COL(wl_row, TRACE_F64, mean_ns, "ns");
-    for (int k = 0; k < CLIENT_FAIL_COUNT; k++) {
-        snprintf(nm->failed[k], sizeof nm->failed[k], "failed_%s",
-                 client_cause_name((client_cause)k));
-        for (char *s = nm->failed[k]; *s; s++)
-            if (*s == ' ') *s = '_';
-        c[n++] = (trace_col){nm->failed[k], TRACE_U64,
-                             offsetof(wl_row, failed) + (size_t)k * sizeof(uint64_t), "calls"};
-    }
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, no_retry_quota, "retries");
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, late, "responses");
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, unfinished, "calls");
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, attempts, "attempts");
-    c[n++] = (trace_col)COL(wl_row, TRACE_U64, retries, "attempts");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U8, active, NULL);
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, offered, "calls");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, completed, "calls");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_F64, success_ratio, "1");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_I64, p50_ns, "ns");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_I64, p90_ns, "ns");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_I64, p99_ns, "ns");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_I64, p999_ns, "ns");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_F64, mean_ns, "ns");
+    for (int k = 0; k < CLIENT_FAIL_COUNT; k++)
+        c[n++] = (trace_col){run_cause_metric((client_cause)k, nm->failed[k], sizeof nm->failed[k]),
+                             TRACE_U64, offsetof(wl_row, failed) + (size_t)k * sizeof(uint64_t),
+                             "calls"};
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, no_retry_quota, "retries");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, late, "responses");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, unfinished, "calls");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, attempts, "attempts");
+    c[n++] = (trace_col)H5_COL(wl_row, TRACE_U64, retries, "attempts");
     for (int k = 0; k < CLIENT_BYTES_COUNT; k++)
         c[n++] = (trace_col){bytes_name[k], TRACE_U64,
                              offsetof(wl_row, bytes) + (size_t)k * sizeof(uint64_t), "B"};
@@ -106,40 +92,87 @@ static size_t wl_cols(trace_col *c, names *nm)
 }
 
 static const trace_col comp_cols[] = {
-    COL(comp_row, TRACE_STR160, component, NULL),
-    COL(comp_row, TRACE_STR32, kind, NULL),
-    COL(comp_row, TRACE_I32, az, NULL),
-    COL(comp_row, TRACE_U32, servers, NULL),
-    COL(comp_row, TRACE_F64, capacity_bps, "bit/s"),
-    COL(comp_row, TRACE_F64, utilisation, "1"),
-    COL(comp_row, TRACE_F64, mean_in_station, "requests"),
-    COL(comp_row, TRACE_U32, peak, "requests"),
-    COL(comp_row, TRACE_U64, arrivals, "requests"),
-    COL(comp_row, TRACE_U64, completions, "requests"),
-    COL(comp_row, TRACE_U64, bytes, "B"),
-    COL(comp_row, TRACE_U64, drops, "requests"),
+    H5_COL(comp_row, TRACE_STR160, component, NULL),
+    H5_COL(comp_row, TRACE_STR32, kind, NULL),
+    H5_COL(comp_row, TRACE_I32, az, NULL),
+    H5_COL(comp_row, TRACE_U32, servers, NULL),
+    H5_COL(comp_row, TRACE_F64, capacity_bps, "bit/s"),
+    H5_COL(comp_row, TRACE_F64, utilisation, "1"),
+    H5_COL(comp_row, TRACE_F64, mean_in_station, "requests"),
+    H5_COL(comp_row, TRACE_U32, peak, "requests"),
+    H5_COL(comp_row, TRACE_U64, arrivals, "requests"),
+    H5_COL(comp_row, TRACE_U64, completions, "requests"),
+    H5_COL(comp_row, TRACE_U64, bytes, "B"),
+    H5_COL(comp_row, TRACE_U64, drops, "requests"),
 };
 
-static const trace_col sum_cols[] = {
-    COL(sum_row, TRACE_U32, point, NULL),
-    COL(sum_row, TRACE_STR160, architecture, NULL),
-    COL(sum_row, TRACE_STR160, subject, NULL),
-    COL(sum_row, TRACE_STR32, metric, NULL),
-    COL(sum_row, TRACE_STR32, unit, NULL),
-    COL(sum_row, TRACE_F64, mean, "see unit"),
-    COL(sum_row, TRACE_F64, half_width, "see unit"),
-    COL(sum_row, TRACE_U32, n, "replications"),
+const trace_col h5_sum_cols[] = {
+    H5_COL(sum_row, TRACE_U32, point, NULL),
+    H5_COL(sum_row, TRACE_STR160, architecture, NULL),
+    H5_COL(sum_row, TRACE_STR160, subject, NULL),
+    H5_COL(sum_row, TRACE_STR32, metric, NULL),
+    H5_COL(sum_row, TRACE_STR32, unit, NULL),
+    H5_COL(sum_row, TRACE_F64, mean, "see unit"),
+    H5_COL(sum_row, TRACE_F64, half_width, "see unit"),
+    H5_COL(sum_row, TRACE_U32, n, "replications"),
 };
+const size_t h5_sum_ncols = H5_NCOLS(h5_sum_cols);
 
-static const trace_col sweep_cols[] = {
-    COL(sweep_row, TRACE_U32, point, NULL),
-    COL(sweep_row, TRACE_STR160, parameter, NULL),
-    COL(sweep_row, TRACE_STR160, value, NULL),
+const trace_col h5_sweep_cols[] = {
+    H5_COL(h5_sweep_row, TRACE_U32, point, NULL),
+    H5_COL(h5_sweep_row, TRACE_STR160, parameter, NULL),
+    H5_COL(h5_sweep_row, TRACE_STR160, value, NULL),
 };
+const size_t h5_sweep_ncols = H5_NCOLS(h5_sweep_cols);
 
-#define NCOLS(a) (sizeof(a) / sizeof(a)[0])
+/* ---- tables ---------------------------------------------------------------------------------- */
 
-/* ---- per replication ------------------------------------------------------------------------- */
+int h5_write_table(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
+                   size_t row_size, const void *rows, size_t n, vs_error *err)
+{
+    size_t chunk = n < 1 ? 1 : n > 4096 ? 4096 : n; /* small tables: a chunk of their size */
+    trace_table *t = trace_table_new_chunked(f, path, cols, ncols, row_size, chunk, err);
+    if (!t || trace_table_append(t, rows, n, err)) return -1;
+    trace_table_close(t);
+    return 0;
+}
+
+enum { H5_BLOCK = 4096 };
+
+int h5_rows_begin(h5_rows *w, trace_file *f, const char *path, const trace_col *cols, size_t ncols,
+                  size_t row_size, size_t expected, vs_error *err)
+{
+    size_t chunk = expected < 1 ? 1 : expected > 16384 ? 16384 : expected;
+    *w = (h5_rows){.row_size = row_size, .err = err};
+    w->buf = calloc(H5_BLOCK, row_size);
+    if (!w->buf) return w->rc = error_set(err, "out of memory");
+    w->t = trace_table_new_chunked(f, path, cols, ncols, row_size, chunk, err);
+    if (!w->t) w->rc = -1;
+    return w->rc;
+}
+
+void *h5_rows_next(h5_rows *w)
+{
+    if (w->rc) return NULL;
+    if (w->n == H5_BLOCK) {
+        if (trace_table_append(w->t, w->buf, w->n, w->err)) return w->rc = -1, NULL;
+        w->n = 0;
+    }
+    void *row = w->buf + w->n++ * w->row_size;
+    memset(row, 0, w->row_size);
+    return row;
+}
+
+int h5_rows_end(h5_rows *w)
+{
+    if (w->rc == 0 && w->n && trace_table_append(w->t, w->buf, w->n, w->err)) w->rc = -1;
+    if (w->t) trace_table_close(w->t);
+    free(w->buf);
+    w->buf = NULL;
+    return w->rc;
+}
+
+/* ---- per run --------------------------------------------------------------------------------- */
 
 static void fill_wl(const topology *t, const job *j, size_t w, wl_row *r)
 {
@@ -172,18 +205,9 @@ static void fill_comp(const comp_sum *s, comp_row *r)
     r->bytes = s->raw.bytes, r->drops = s->raw.drops;
 }
 
-static int write_table(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
-                       size_t row_size, const void *rows, size_t n, vs_error *err)
-{
-    size_t chunk = n < 1 ? 1 : n > 4096 ? 4096 : n; /* small tables: a chunk of their size */
-    trace_table *t = trace_table_new_chunked(f, path, cols, ncols, row_size, chunk, err);
-    if (!t || trace_table_append(t, rows, n, err)) return -1;
-    trace_table_close(t);
-    return 0;
-}
-
-static int write_job(trace_file *f, const char *group, const topology *t, const job *j,
-                     vs_error *err)
+/* The run's summary and components tables. */
+static int write_counts(trace_file *f, const char *group, const topology *t, const job *j,
+                        vs_error *err)
 {
     char path[640];
     trace_col cols[64];
@@ -191,173 +215,31 @@ static int write_job(trace_file *f, const char *group, const topology *t, const 
     size_t nw = t->nworkloads, ncols = wl_cols(cols, &nm);
     wl_row *wl = calloc(nw ? nw : 1, sizeof *wl);
     comp_row *cr = calloc(j->ncomp ? j->ncomp : 1, sizeof *cr);
-    int rc = !wl || !cr ? error_set(err, "out of memory") : trace_group(f, group, err);
-    if (rc == 0) rc = trace_attr_u64(f, group, "seed", j->seed, err);
+    int rc = !wl || !cr ? error_set(err, "out of memory") : 0;
     for (size_t w = 0; rc == 0 && w < nw; w++) fill_wl(t, j, w, &wl[w]);
     for (size_t c = 0; rc == 0 && c < j->ncomp; c++) fill_comp(&j->comp[c], &cr[c]);
     snprintf(path, sizeof path, "%s/summary", group);
-    if (rc == 0) rc = write_table(f, path, cols, ncols, sizeof *wl, wl, nw, err);
+    if (rc == 0) rc = h5_write_table(f, path, cols, ncols, sizeof *wl, wl, nw, err);
     snprintf(path, sizeof path, "%s/components", group);
     if (rc == 0)
-        rc = write_table(f, path, comp_cols, NCOLS(comp_cols), sizeof *cr, cr, j->ncomp, err);
+        rc = h5_write_table(f, path, comp_cols, H5_NCOLS(comp_cols), sizeof *cr, cr, j->ncomp, err);
     free(wl), free(cr);
     return rc;
 }
 
-static int write_jobs(trace_file *f, report *rps, size_t npoints, vs_error *err)
+int run_h5_run(run_h5 *h, const job *j, const topology *t, const run_result *r, const run_obs *o,
+               vs_error *err)
 {
     char group[512];
-    for (size_t p = 0; p < npoints; p++) {
-        const scenario *s = rps[p].in->s;
-        for (size_t a = 0; a < s->narchs; a++)
-            for (size_t r = 0; r < rps[p].reps; r++) {
-                snprintf(group, sizeof group, "/architectures/%s/point%zu/rep%zu", s->archs[a].name,
-                         p, r);
-                if (write_job(f, group, &s->archs[a], run_job_at(&rps[p], a, r), err)) return -1;
-            }
-    }
-    return 0;
-}
-
-/* ---- the summary ----------------------------------------------------------------------------- */
-
-typedef struct rows {
-    sum_row *r;
-    size_t n, cap;
-    size_t point;
-    const char *arch;
-} rows;
-
-static int add(rows *rs, const char *subject, const char *metric, const char *unit,
-               stats_interval s)
-{
-    if (rs->n == rs->cap) {
-        size_t cap = rs->cap ? 2 * rs->cap : 256;
-        sum_row *r = realloc(rs->r, cap * sizeof *r);
-        if (!r) return -1;
-        rs->r = r, rs->cap = cap;
-    }
-    sum_row *r = &rs->r[rs->n++];
-    memset(r, 0, sizeof *r);
-    r->point = (uint32_t)rs->point;
-    snprintf(r->architecture, sizeof r->architecture, "%s", rs->arch);
-    snprintf(r->subject, sizeof r->subject, "%s", subject);
-    snprintf(r->metric, sizeof r->metric, "%s", metric);
-    snprintf(r->unit, sizeof r->unit, "%s", unit);
-    r->mean = s.mean, r->half_width = s.n > 1 ? s.half : NAN, r->n = (uint32_t)s.n;
-    return 0;
-}
-
-static const struct {
-    const char *metric, *unit;
-    size_t off;
-} wl_metrics[] = {
-    {"offered", "1/s", WL(offered)},
-    {"completed", "1/s", WL(completed)},
-    {"success_ratio", "1", WL(success)},
-    {"p50", "ms", WL(lat_ms) + Q_P50 * sizeof(double)},
-    {"p90", "ms", WL(lat_ms) + Q_P90 * sizeof(double)},
-    {"p99", "ms", WL(lat_ms) + Q_P99 * sizeof(double)},
-    {"p99.9", "ms", WL(lat_ms) + Q_P999 * sizeof(double)},
-    {"mean", "ms", WL(lat_ms) + Q_MEAN * sizeof(double)},
-    {"retries", "1/s", WL(retries)},
-    {"no_retry_quota", "1/s", WL(quota)},
-    {"late", "1/s", WL(late)},
-    {"unfinished", "calls", WL(unfinished)},
-};
-
-static int workload_rows(rows *rs, report *rp, size_t a)
-{
-    const topology *t = &rp->in->s->archs[a];
-    names nm;
-    trace_col cols[64];
-    wl_cols(cols, &nm);
-    for (size_t w = 0; w < t->nworkloads; w++) {
-        if (!run_job_at(rp, a, 0)->wl[w].active) continue;
-        const char *name = t->workloads[w].name;
-        for (size_t m = 0; m < NCOLS(wl_metrics); m++)
-            if (add(rs, name, wl_metrics[m].metric, wl_metrics[m].unit,
-                    run_wl_interval(rp, a, w, wl_metrics[m].off)))
-                return -1;
-        for (int k = 0; k < CLIENT_FAIL_COUNT; k++)
-            if (add(rs, name, nm.failed[k], "1/s",
-                    run_wl_interval(rp, a, w, WL(failed) + (size_t)k * sizeof(double))))
-                return -1;
-    }
-    return 0;
-}
-
-static int component_rows(rows *rs, report *rp, size_t a)
-{
-    const job *j0 = run_job_at(rp, a, 0);
-    for (size_t c = 0; c < j0->ncomp; c++) {
-        const char *name = j0->comp[c].name;
-        if ((!j0->comp[c].many &&
-             add(rs, name, "utilisation", "1", run_comp_interval(rp, a, c, COMP(util)))) ||
-            add(rs, name, "mean_in_station", "requests",
-                run_comp_interval(rp, a, c, COMP(in_station))) ||
-            add(rs, name, "peak", "requests", run_comp_interval(rp, a, c, COMP(peak))) ||
-            add(rs, name, "bytes", "B/s", run_comp_interval(rp, a, c, COMP(bytes_s))) ||
-            add(rs, name, "drops", "1/s", run_comp_interval(rp, a, c, COMP(drops_s))))
-            return -1;
-    }
-    return 0;
-}
-
-static int cost_rows(rows *rs, report *rp, size_t a, const double *hourly)
-{
-    if (add(rs, "", "monthly_hourly_items", "USD", run_bill_interval(rp, a, hourly[a], 0)) ||
-        add(rs, "", "monthly_total", "USD", run_bill_interval(rp, a, hourly[a], COST_LINES - 1)) ||
-        add(rs, "", "per_million_completed", "USD", run_bill_interval(rp, a, hourly[a], -1)))
-        return -1;
-    if (a == 0) return 0;
-    if (add(rs, "", "delta_monthly_total", "USD", run_paired_bill(rp, a, hourly))) return -1;
-    for (size_t w = 0; w < rp->in->s->archs[a].nworkloads; w++) {
-        const char *name = rp->in->s->archs[a].workloads[w].name;
-        if (!run_comparable(rp, a, w)) continue;
-        if (add(rs, name, "delta_mean", "ms",
-                run_paired_wl(rp, a, w, WL(lat_ms) + Q_MEAN * sizeof(double))) ||
-            add(rs, name, "delta_p50", "ms",
-                run_paired_wl(rp, a, w, WL(lat_ms) + Q_P50 * sizeof(double))) ||
-            add(rs, name, "delta_p99", "ms",
-                run_paired_wl(rp, a, w, WL(lat_ms) + Q_P99 * sizeof(double))))
-            return -1;
-    }
-    return 0;
-}
-
-static int write_summary(trace_file *f, report *rps, size_t npoints, double *const *hourly,
-                         vs_error *err)
-{
-    rows rs = {0};
-    int rc = 0;
-    for (size_t p = 0; rc == 0 && p < npoints; p++)
-        for (size_t a = 0; rc == 0 && a < rps[p].in->s->narchs; a++) {
-            rs.point = p, rs.arch = rps[p].in->s->archs[a].name;
-            rc = workload_rows(&rs, &rps[p], a) || component_rows(&rs, &rps[p], a) ||
-                 cost_rows(&rs, &rps[p], a, hourly[p]);
-        }
-    if (rc) rc = error_set(err, "out of memory");
-    if (rc == 0)
-        rc = write_table(f, "/summary", sum_cols, NCOLS(sum_cols), sizeof *rs.r, rs.r, rs.n, err);
-    free(rs.r);
-    return rc;
-}
-
-static int write_sweep(trace_file *f, const run_h5_meta *m, report *rps, size_t npoints,
-                       vs_error *err)
-{
-    size_t n = m->nkeys ? npoints * m->nkeys : 0;
-    sweep_row *r = calloc(n ? n : 1, sizeof *r);
-    if (!r) return error_set(err, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        r[i].point = (uint32_t)(i / m->nkeys);
-        snprintf(r[i].parameter, sizeof r[i].parameter, "%s", m->keys[i % m->nkeys]);
-        snprintf(r[i].value, sizeof r[i].value, "%s", rps[i / m->nkeys].in->value[i % m->nkeys]);
-    }
-    int rc = write_table(f, "/sweep", sweep_cols, NCOLS(sweep_cols), sizeof *r, r, n, err);
-    free(r);
-    return rc;
+    snprintf(group, sizeof group, "/architectures/%s/point%zu/rep%zu", t->name, j->pt, j->rep);
+    pthread_mutex_lock(&h->lock);
+    int rc = trace_group(h->f, group, err) || trace_attr_u64(h->f, group, "seed", j->seed, err) ||
+             trace_attr_i64(h->f, group, "end_ns", j->end_ns, err) ||
+             trace_attr_f64(h->f, group, "records_fraction", j->records_fraction, err) ||
+             write_counts(h->f, group, t, j, err) ||
+             h5_write_observed(h->f, group, j, t, r, o, &h->out, err);
+    pthread_mutex_unlock(&h->lock);
+    return rc ? -1 : 0;
 }
 
 /* ---- the file -------------------------------------------------------------------------------- */
@@ -380,15 +262,25 @@ static char *read_text(const char *path, vs_error *err)
     return buf;
 }
 
+static int write_names(trace_file *f, const scenario *s, vs_error *err)
+{
+    const char **v = calloc(s->narchs ? s->narchs : 1, sizeof *v);
+    if (!v) return error_set(err, "out of memory");
+    for (size_t a = 0; a < s->narchs; a++) v[a] = s->archs[a].name;
+    int rc = trace_attr_strs(f, "/", "architecture_names", v, s->narchs, err);
+    free(v);
+    return rc;
+}
+
 static int write_meta(trace_file *f, const run_h5_meta *m, const run_inputs *in, size_t npoints,
                       vs_error *err)
 {
     char *text = read_text(m->file, err);
     if (!text) return -1;
     int rc = trace_attr_str(f, "/", "tool", "vpcsim " VPCSIM_VERSION, err) ||
-             trace_attr_i64(f, "/", "format", H5_FORMAT, err) ||
+             trace_attr_i64(f, "/", "format", RUN_H5_FORMAT, err) ||
              trace_attr_str(f, "/", "command_line", m->command_line, err) ||
-             trace_attr_str(f, "/", "scenario_file", m->file, err) ||
+             trace_attr_str(f, "/", "scenario_file", in->s->file, err) ||
              trace_attr_str(f, "/", "scenario_name", in->s->name, err) ||
              trace_attr_str(f, "/", "scenario", text, err) ||
              trace_attr_u64(f, "/", "seed", in->seed, err) ||
@@ -397,20 +289,86 @@ static int write_meta(trace_file *f, const run_h5_meta *m, const run_inputs *in,
              trace_attr_i64(f, "/", "duration_ns", in->duration_ns, err) ||
              trace_attr_i64(f, "/", "warmup_ns", in->warmup_ns, err) ||
              trace_attr_i64(f, "/", "sweep_points", (int64_t)npoints, err) ||
-             trace_attr_f64(f, "/", "confidence", RUN_LEVEL, err);
+             trace_attr_f64(f, "/", "confidence", RUN_LEVEL, err) ||
+             trace_attr_f64(f, "/", "hours_per_month", in->prices->hours_per_month, err) ||
+             write_names(f, in->s, err) ||
+             trace_attr_f64(f, "/", "records_fraction", m->out->records, err) ||
+             trace_attr_f64(f, "/", "span_fraction", m->out->spans, err) ||
+             trace_attr_i64(f, "/", "series_bin_ns", m->out->series_bin_ns, err) ||
+             trace_attr_i64(f, "/", "run_length_ns", m->out->run_length_ns, err) ||
+             trace_attr_i64(f, "/", "interrupted", 0, err) || trace_group(f, "/architectures", err);
     free(text);
     return rc ? -1 : 0;
 }
 
-int run_h5_write(const run_h5_meta *m, report *rps, size_t npoints, double *const *hourly,
-                 vs_error *err)
+run_h5 *run_h5_open(const run_h5_meta *meta, const run_inputs *pts, size_t npoints, vs_error *err)
 {
-    trace_file *f = trace_create(m->path, err);
-    if (!f) return -1;
-    if (write_meta(f, m, rps[0].in, npoints, err) || write_sweep(f, m, rps, npoints, err) ||
-        write_summary(f, rps, npoints, hourly, err) || write_jobs(f, rps, npoints, err)) {
-        trace_abort(f);
+    run_h5 *h = calloc(1, sizeof *h);
+    if (!h) return error_set(err, "out of memory"), NULL;
+    h->meta = *meta;
+    h->out = *meta->out;
+    h->meta.out = &h->out;
+    h->pts = pts, h->npoints = npoints;
+    pthread_mutex_init(&h->lock, NULL);
+    if (!(h->f = trace_create(meta->path, err)) || write_meta(h->f, meta, &pts[0], npoints, err) ||
+        h5_write_faults(h->f, &pts[0].s->archs[0], err)) {
+        run_h5_abort(h);
+        return NULL;
+    }
+    return h;
+}
+
+static int write_sweep(trace_file *f, const run_h5_meta *m, const run_inputs *pts, size_t npoints,
+                       vs_error *err)
+{
+    size_t n = m->nkeys ? npoints * m->nkeys : 0;
+    h5_sweep_row *r = calloc(n ? n : 1, sizeof *r);
+    if (!r) return error_set(err, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        r[i].point = (uint32_t)(i / m->nkeys);
+        snprintf(r[i].parameter, sizeof r[i].parameter, "%s", m->keys[i % m->nkeys]);
+        snprintf(r[i].value, sizeof r[i].value, "%s", pts[i / m->nkeys].value[i % m->nkeys]);
+    }
+    int rc = h5_write_table(f, "/sweep", h5_sweep_cols, h5_sweep_ncols, sizeof *r, r, n, err);
+    free(r);
+    return rc;
+}
+
+int run_h5_close(run_h5 *h, report *rps, size_t npoints, const sum_rows *rows,
+                 const run_h5_end *end, vs_error *err)
+{
+    trace_file *f = h->f;
+    size_t per = rps[0].in->s->narchs * rps[0].stride;
+    pthread_mutex_lock(&h->lock);
+    int rc = write_sweep(f, &h->meta, h->pts, h->npoints, err) ||
+             h5_write_table(f, "/summary", h5_sum_cols, h5_sum_ncols, sizeof *rows->r, rows->r,
+                            rows->n, err) ||
+             h5_write_topology(f, h->pts, h->npoints, rps[0].jobs, npoints * per, err) ||
+             trace_attr_f64(f, "/", "records_fraction", end->records_kept, err) ||
+             trace_attr_i64(f, "/", "interrupted", end->interrupted, err) ||
+             trace_attr_i64(f, "/", "runs_total", (int64_t)end->runs, err) ||
+             trace_attr_i64(f, "/", "runs_completed", (int64_t)end->kept, err);
+    pthread_mutex_unlock(&h->lock);
+    if (rc) {
+        run_h5_abort(h);
         return -1;
     }
-    return trace_close(f, true, err);
+    h->f = NULL;
+    rc = trace_close(f, end->complete, err);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+    return rc;
+}
+
+void run_h5_abort(run_h5 *h)
+{
+    if (!h) return;
+    trace_abort(h->f);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
+}
+
+const char *run_h5_temp_path(const run_h5 *h)
+{
+    return trace_temp_path(h->f);
 }

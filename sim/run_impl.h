@@ -1,6 +1,7 @@
 /* What the pieces of `vpcsim run` share (sim/run.c: options, inputs, sweep points and jobs;
- * sim/run_report.c: statistics over replications and the text tables; sim/run_h5.c: the HDF5
- * file): one job's summary, the inputs of one sweep point, and a point's view of the jobs. */
+ * sim/run_sum.c: statistics over replications and the summary rows; sim/run_report.c: the text
+ * tables from those rows; sim/run_h5.c: the HDF5 file; sim/report.c: `vpcsim report`): one
+ * job's summary, the inputs of one sweep point, a point's view of the jobs, the summary rows. */
 #ifndef VPCSIM_RUN_IMPL_H
 #define VPCSIM_RUN_IMPL_H
 
@@ -60,6 +61,13 @@ typedef struct comp_sum {
     station_stats raw;   /* the counts */
 } comp_sum;
 
+/* One way a workload's calls went in a run (run_workload.alts): the stations it crosses. */
+typedef struct job_way {
+    uint32_t workload, alt;           /* topology order; client_call.alt */
+    uint32_t stations[PATH_MAX_HOPS]; /* into the job's comp[] */
+    uint32_t nstations;
+} job_way;
+
 typedef struct job {
     size_t pt, arch, rep;
     uint64_t seed;
@@ -68,17 +76,24 @@ typedef struct job {
     size_t ncomp;
     double gb_bytes_s[COST_GB_COUNT]; /* billed bytes per second by item */
     double core_s;                    /* engine wall time x partitions */
+    double wall_s;                    /* engine wall time */
     uint64_t events;
+    vs_time end_ns;          /* the run's end */
+    double records_fraction; /* of calls its request records hold (-o) */
+    job_way *ways;           /* -o: every workload's ways, for /topology */
+    size_t nways;
     int failed;
+    bool done; /* it ran and its summary is filled (and written, with -o); not after SIGINT */
     vs_error err;
 } job;
 
 /* One point's jobs, arch-major, and scratch space for statistics. */
 typedef struct report {
     const run_inputs *in;
-    const job *jobs; /* [narchs x reps] */
-    size_t reps;
-    double *x, *y; /* scratch [reps] */
+    const job *jobs; /* [narchs x stride] */
+    size_t reps;     /* replications to summarise (the first `reps` of each architecture) */
+    size_t stride;   /* replications run (in->reps) */
+    double *x, *y;   /* scratch [reps] */
 } report;
 
 #define WL(field)   offsetof(wl_sum, field)
@@ -93,22 +108,82 @@ stats_interval run_comp_interval(const report *rp, size_t a, size_t c, size_t of
 /* Bill line `line` of architecture a (0 hourly, 1 + k per-GB item k, COST_LINES - 1 total; < 0:
  * the cost per million completed requests). */
 stats_interval run_bill_interval(report *rp, size_t a, double hourly, int line);
+/* GB a month of per-GB item k of architecture a, over replications. */
+stats_interval run_gb_interval(report *rp, size_t a, int k);
 /* Paired interval (architecture a minus the first) of a workload field or the total bill. */
 stats_interval run_paired_wl(report *rp, size_t a, size_t w, size_t off);
 stats_interval run_paired_bill(report *rp, size_t a, const double *hourly);
 bool run_comparable(const report *rp, size_t a, size_t w);
 /* The static monthly cost of every architecture of in into hourly[narchs]. */
 int run_static_costs(const run_inputs *in, double *hourly, vs_error *err);
+/* "failed_port_allocation": the summary's name of a failure cause. */
+char *run_cause_metric(client_cause k, char *buf, size_t n);
 
-/* The report header, and one point's architectures and paired differences. */
-void run_print_header(FILE *f, const run_inputs *in, size_t npoints);
-int run_print_point(FILE *f, report *rp, const double *hourly);
-/* The sweep summary: p99 and monthly cost per point x architecture x workload. keys: the swept
- * paths; rps[npoints], hourly[npoints][narchs]. */
-int run_print_sweep(FILE *f, report *rps, size_t npoints, const char *const *keys, size_t nkeys,
-                    double *const *hourly);
+/* ---- the summary: every figure of the text report, as /summary rows -------------------------- */
 
-/* What run_h5_write needs besides the points. */
+/* One figure (a /summary row). Rows come in blocks of one point and architecture, in the order
+ * the text report prints them (sim/run_sum.c says which). */
+typedef struct sum_row {
+    uint32_t point;
+    char architecture[160], subject[160];
+    char metric[32], unit[32];
+    double mean, half_width; /* half_width: NaN with fewer than 2 values */
+    uint32_t n;              /* replications with a value */
+} sum_row;
+
+typedef struct sum_rows {
+    sum_row *r;
+    size_t n, cap;
+} sum_rows;
+
+/* The rows of every point (a point whose report has reps 0 has none). Returns 0, or -1 (out of
+ * memory) with out empty. */
+int run_sum_build(sum_rows *out, report *rps, size_t npoints, double *const *hourly);
+void run_sum_free(sum_rows *s);
+
+/* What the text report prints besides the rows: the header and the sweep. */
+typedef struct run_text {
+    const char *name, *file; /* the scenario's */
+    size_t narchs, reps, npoints;
+    vs_time duration_ns, warmup_ns;
+    uint64_t seed;
+    double hours_per_month;
+    const char *const *keys; /* swept paths [nkeys] */
+    size_t nkeys;
+    const char *const *values; /* [npoints x nkeys] */
+} run_text;
+
+/* The text report from the rows alone (so `vpcsim report` prints the same bytes from a file).
+ * Returns 0, or -1 (out of memory). */
+int run_text_print(FILE *f, const run_text *t, const sum_row *rows, size_t n);
+
+/* ---- the HDF5 file --------------------------------------------------------------------------- */
+
+/* Output settings of `vpcsim run -o` (scenario `output:`, then --records, --spans,
+ * --series-bin). */
+typedef struct run_output {
+    double records;        /* fraction of measured calls kept as records (the cap applied) */
+    double spans;          /* fraction of requests whose per-hop spans are kept (0: none) */
+    vs_time series_bin_ns; /* time series bin (> 0) */
+    vs_time run_length_ns; /* the longest run's end */
+    size_t records_cap;    /* records per run at most */
+} run_output;
+
+/* What the scenario and the options ask for (has_*: given on the command line, which wins). */
+typedef struct run_output_asked {
+    bool has_records, has_spans, has_bin;
+    double records, spans;
+    vs_time bin_ns;
+} run_output_asked;
+
+/* The settings of every point's runs from the scenario's `output:` block (block, or NULL) and
+ * the options. Returns 0, or -1 with err set (`file:line:col: ...` for the block). */
+int run_output_plan(const run_inputs *pts, size_t npoints, const config_node *block,
+                    const run_output_asked *asked, run_output *out, vs_error *err);
+/* The keys the `output:` block accepts (for the key reference). */
+const config_keydef *run_output_keys(void);
+
+/* What the file says besides the runs. */
 typedef struct run_h5_meta {
     const char *path;         /* -o */
     const char *command_line; /* as typed, arguments joined by spaces */
@@ -116,11 +191,37 @@ typedef struct run_h5_meta {
     int threads;
     const char *const *keys; /* swept paths */
     size_t nkeys;
+    const run_output *out;
+    const char *prices; /* the price table's file */
 } run_h5_meta;
 
-/* Writes the HDF5 file (docs/output.md). Returns 0, or -1 with err set and nothing left under
- * meta->path that was not there before. */
-int run_h5_write(const run_h5_meta *meta, report *rps, size_t npoints, double *const *hourly,
-                 vs_error *err);
+typedef struct run_h5 run_h5;
+struct run_obs;
+
+/* Creates the temporary file (docs/output.md) and writes the root attributes known before the
+ * runs and /faults. Returns the writer, or NULL with err set and nothing left behind. */
+run_h5 *run_h5_open(const run_h5_meta *meta, const run_inputs *pts, size_t npoints, vs_error *err);
+/* Writes the group of job j, which just ran r on topology t with collector o (NULL: none): its
+ * tables, records, spans and series. Any thread may call it; calls are serialised inside.
+ * Returns 0, or -1 with err set. */
+int run_h5_run(run_h5 *h, const job *j, const topology *t, const run_result *r,
+               const struct run_obs *o, vs_error *err);
+
+/* How the file ends. */
+typedef struct run_h5_end {
+    bool complete;       /* every run is in it */
+    bool interrupted;    /* SIGINT stopped the run */
+    size_t runs, kept;   /* runs asked for, runs in the file */
+    double records_kept; /* the smallest fraction of records any run kept */
+} run_h5_end;
+
+/* Writes /sweep, /summary (rows), /topology and the last attributes, closes and renames.
+ * Returns 0, or -1 with err set and the temporary file removed. */
+int run_h5_close(run_h5 *h, report *rps, size_t npoints, const sum_rows *rows,
+                 const run_h5_end *end, vs_error *err);
+/* Closes and removes the temporary file. NULL is a no-op. */
+void run_h5_abort(run_h5 *h);
+/* The temporary path (for the signal watcher's last-moment unlink). */
+const char *run_h5_temp_path(const run_h5 *h);
 
 #endif

@@ -9,21 +9,7 @@
 #include "vpcsim/units.h"
 
 static const char *const quantile_head[NQ] = {"mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms"};
-/* ---- statistics over replications ------------------------------------------------------------ */
-
-/* Mean and half-width of field values x[0..n) (NaNs skipped; n_ok < n marks missing ones). */
-stats_interval run_interval(const double *x, size_t n)
-{
-    double *v = malloc((n ? n : 1) * sizeof *v);
-    size_t k = 0;
-    stats_interval s = {NAN, NAN, NAN, 0};
-    if (!v) return s;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) v[k++] = x[i];
-    if (k > 0) stats_mean_ci(v, k, RUN_LEVEL, &s);
-    free(v);
-    return s;
-}
+/* ---- numbers ------------------------------------------------------------------------------- */
 
 /* Decimals that show x to about 4 significant digits without an exponent. */
 static int decimals(double x)
@@ -110,86 +96,89 @@ static void table_print(FILE *f, table *t)
     t->nrows = t->cap = 0;
 }
 
-/* ---- the report ------------------------------------------------------------------------------ */
+/* ---- reading the rows ------------------------------------------------------------------------ */
 
-const job *run_job_at(const report *rp, size_t arch, size_t rep)
+/* The rows of one point and architecture (contiguous: see sim/run_sum.c). */
+typedef struct block {
+    const sum_row *r;
+    size_t n;
+} block;
+
+static const sum_row *find(const block *b, const char *subject, const char *metric)
 {
-    return &rp->jobs[arch * rp->reps + rep];
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->r[i].metric, metric) == 0 && strcmp(b->r[i].subject, subject) == 0)
+            return &b->r[i];
+    return NULL;
 }
 
-/* Interval over replications of the double at byte offset off of workload w's summary. */
-stats_interval run_wl_interval(const report *rp, size_t a, size_t w, size_t off)
+static stats_interval iv(const sum_row *r)
 {
-    for (size_t r = 0; r < rp->reps; r++) {
-        const char *base = (const char *)&run_job_at(rp, a, r)->wl[w];
-        memcpy(&rp->x[r], base + off, sizeof(double));
-    }
-    return run_interval(rp->x, rp->reps);
+    if (!r) return (stats_interval){NAN, NAN, NAN, 0};
+    return (stats_interval){r->mean, r->n > 1 ? r->half_width : 0, NAN, r->n};
 }
 
-/* The same for component c's summary. */
-stats_interval run_comp_interval(const report *rp, size_t a, size_t c, size_t off)
+static stats_interval get(const block *b, const char *subject, const char *metric)
 {
-    for (size_t r = 0; r < rp->reps; r++) {
-        const char *base = (const char *)&run_job_at(rp, a, r)->comp[c];
-        memcpy(&rp->x[r], base + off, sizeof(double));
-    }
-    return run_interval(rp->x, rp->reps);
+    return iv(find(b, subject, metric));
+}
+
+static bool is_active(const sum_row *r)
+{
+    return strcmp(r->metric, "active") == 0 && r->mean != 0;
 }
 
 /* ---- workloads ------------------------------------------------------------------------------- */
 
-static int print_workloads(FILE *f, report *rp, size_t a)
+static int print_workloads(FILE *f, const block *b)
 {
-    const topology *t = &rp->in->s->archs[a];
     table tb = {.ncols = 10,
                 .head = {"workload", "offered/s", "completed/s", "success %", quantile_head[Q_P50],
                          quantile_head[Q_P90], quantile_head[Q_P99], quantile_head[Q_P999],
                          quantile_head[Q_MEAN], "retries/s"}};
-    static const int order[NQ] = {Q_P50, Q_P90, Q_P99, Q_P999, Q_MEAN};
-    for (size_t w = 0; w < t->nworkloads; w++) {
+    static const char *const lat[] = {"p50", "p90", "p99", "p99.9", "mean"};
+    for (size_t i = 0; i < b->n; i++) {
+        const char *w = b->r[i].subject;
+        if (strcmp(b->r[i].metric, "active") != 0) continue;
         if (table_row(&tb)) return -1;
-        snprintf(cell(&tb, 0), CELL, "%s", t->workloads[w].name);
-        if (!run_job_at(rp, a, 0)->wl[w].active) {
+        snprintf(cell(&tb, 0), CELL, "%s", w);
+        if (!is_active(&b->r[i])) {
             snprintf(cell(&tb, 1), CELL, "no traffic");
             continue;
         }
-        fmt_ci(run_wl_interval(rp, a, w, WL(offered)), 1, cell(&tb, 1), CELL);
-        fmt_ci(run_wl_interval(rp, a, w, WL(completed)), 1, cell(&tb, 2), CELL);
-        fmt_ci(run_wl_interval(rp, a, w, WL(success)), 100, cell(&tb, 3), CELL);
-        for (int q = 0; q < NQ; q++)
-            fmt_ci(run_wl_interval(rp, a, w, WL(lat_ms) + (size_t)order[q] * sizeof(double)), 1,
-                   cell(&tb, 4 + (size_t)q), CELL);
-        fmt_ci(run_wl_interval(rp, a, w, WL(retries)), 1, cell(&tb, 9), CELL);
+        fmt_ci(get(b, w, "offered"), 1, cell(&tb, 1), CELL);
+        fmt_ci(get(b, w, "completed"), 1, cell(&tb, 2), CELL);
+        fmt_ci(get(b, w, "success_ratio"), 100, cell(&tb, 3), CELL);
+        for (size_t q = 0; q < NQ; q++) fmt_ci(get(b, w, lat[q]), 1, cell(&tb, 4 + q), CELL);
+        fmt_ci(get(b, w, "retries"), 1, cell(&tb, 9), CELL);
     }
     fputs("  workloads (calls created after the warm-up; latency of the successful ones)\n", f);
     table_print(f, &tb);
     return 0;
 }
 
-static int print_failures(FILE *f, report *rp, size_t a)
+static int print_failures(FILE *f, const block *b)
 {
-    const topology *t = &rp->in->s->archs[a];
-    char head[CLIENT_FAIL_COUNT][40];
+    char head[CLIENT_FAIL_COUNT][40], metric[CLIENT_FAIL_COUNT][48];
     table tb = {.ncols = CLIENT_FAIL_COUNT + 4, .head = {"workload"}};
     for (int k = 0; k < CLIENT_FAIL_COUNT; k++) {
         snprintf(head[k], sizeof head[k], "%s/s", client_cause_name((client_cause)k));
+        run_cause_metric((client_cause)k, metric[k], sizeof metric[k]);
         tb.head[1 + k] = head[k];
     }
     tb.head[CLIENT_FAIL_COUNT + 1] = "no retry quota/s";
     tb.head[CLIENT_FAIL_COUNT + 2] = "late replies/s";
     tb.head[CLIENT_FAIL_COUNT + 3] = "unfinished";
-    for (size_t w = 0; w < t->nworkloads; w++) {
-        if (!run_job_at(rp, a, 0)->wl[w].active) continue;
+    for (size_t i = 0; i < b->n; i++) {
+        const char *w = b->r[i].subject;
+        if (!is_active(&b->r[i])) continue;
         if (table_row(&tb)) return -1;
-        snprintf(cell(&tb, 0), CELL, "%s", t->workloads[w].name);
-        for (int k = 0; k < CLIENT_FAIL_COUNT; k++)
-            fmt_ci(run_wl_interval(rp, a, w, WL(failed) + (size_t)k * sizeof(double)), 1,
-                   cell(&tb, 1 + (size_t)k), CELL);
-        fmt_ci(run_wl_interval(rp, a, w, WL(quota)), 1, cell(&tb, CLIENT_FAIL_COUNT + 1), CELL);
-        fmt_ci(run_wl_interval(rp, a, w, WL(late)), 1, cell(&tb, CLIENT_FAIL_COUNT + 2), CELL);
-        fmt_ci(run_wl_interval(rp, a, w, WL(unfinished)), 1, cell(&tb, CLIENT_FAIL_COUNT + 3),
-               CELL);
+        snprintf(cell(&tb, 0), CELL, "%s", w);
+        for (size_t k = 0; k < CLIENT_FAIL_COUNT; k++)
+            fmt_ci(get(b, w, metric[k]), 1, cell(&tb, 1 + k), CELL);
+        fmt_ci(get(b, w, "no_retry_quota"), 1, cell(&tb, CLIENT_FAIL_COUNT + 1), CELL);
+        fmt_ci(get(b, w, "late"), 1, cell(&tb, CLIENT_FAIL_COUNT + 2), CELL);
+        fmt_ci(get(b, w, "unfinished"), 1, cell(&tb, CLIENT_FAIL_COUNT + 3), CELL);
     }
     if (tb.nrows == 0) return 0;
     fputs("  failures after the last attempt, by cause (per second of the window)\n", f);
@@ -197,27 +186,35 @@ static int print_failures(FILE *f, report *rp, size_t a)
     return 0;
 }
 
-static int print_components(FILE *f, report *rp, size_t a)
+/* A component's kind: its name up to the first '/' (names are kind/instance[/AZ or Region]). */
+static void kind_of(const char *name, char *buf, size_t n)
 {
-    const job *j0 = run_job_at(rp, a, 0);
+    snprintf(buf, n, "%.*s", (int)strcspn(name, "/"), name);
+}
+
+static int print_components(FILE *f, const block *b)
+{
     table tb = {.ncols = 7,
                 .head = {"component", "kind", "utilisation %", "mean in station", "peak", "MB/s",
                          "drops/s"}};
-    for (size_t c = 0; c < j0->ncomp; c++) {
+    for (size_t i = 0; i < b->n; i++) {
+        const char *c = b->r[i].subject;
+        if (strcmp(b->r[i].metric, "mean_in_station") != 0) continue;
         if (table_row(&tb)) return -1;
-        snprintf(cell(&tb, 0), CELL, "%s", j0->comp[c].name);
-        snprintf(cell(&tb, 1), CELL, "%s", hop_kind_name(j0->comp[c].kind));
-        if (j0->comp[c].many)
-            snprintf(cell(&tb, 2), CELL, "-");
+        snprintf(cell(&tb, 0), CELL, "%s", c);
+        kind_of(c, cell(&tb, 1), CELL);
+        const sum_row *u = find(b, c, "utilisation");
+        if (u)
+            fmt_ci(iv(u), 100, cell(&tb, 2), CELL);
         else
-            fmt_ci(run_comp_interval(rp, a, c, COMP(util)), 100, cell(&tb, 2), CELL);
-        fmt_ci(run_comp_interval(rp, a, c, COMP(in_station)), 1, cell(&tb, 3), CELL);
-        fmt_ci(run_comp_interval(rp, a, c, COMP(peak)), 1, cell(&tb, 4), CELL);
-        fmt_ci(run_comp_interval(rp, a, c, COMP(bytes_s)), 1e-6, cell(&tb, 5), CELL);
-        fmt_ci(run_comp_interval(rp, a, c, COMP(drops_s)), 1, cell(&tb, 6), CELL);
+            snprintf(cell(&tb, 2), CELL, "-");
+        fmt_ci(iv(&b->r[i]), 1, cell(&tb, 3), CELL);
+        fmt_ci(get(b, c, "peak"), 1, cell(&tb, 4), CELL);
+        fmt_ci(get(b, c, "bytes"), 1e-6, cell(&tb, 5), CELL);
+        fmt_ci(get(b, c, "drops"), 1, cell(&tb, 6), CELL);
     }
     if (tb.nrows == 0) return 0;
-    fputs("  components (utilisation of bandwidth stations; '-': no capacity limit modelled)\n", f);
+    fputs("  components (utilisation: busy servers or bandwidth; '-': no capacity limit)\n", f);
     table_print(f, &tb);
     return 0;
 }
@@ -233,47 +230,6 @@ static const char *const gb_label[COST_GB_COUNT] = {
     [COST_GB_INTERNET_OUT] = "internet (and VPN) transfer out",
     [COST_GB_INTER_REGION] = "inter-Region transfer",
 };
-
-/* GB a month of item k at job j's byte rate (cross-AZ bytes are billed on both sides). */
-static double monthly_gb(const cost_prices *p, const job *j, int k)
-{
-    double gb = j->gb_bytes_s[k] * RUN_SECONDS_A_MONTH(p) / RUN_GB;
-    return k == COST_GB_CROSS_AZ ? 2 * gb : gb;
-}
-
-/* The monthly bill of job j: [0] hourly, [1 + k] per-GB item k, [COST_LINES - 1] total. */
-static void job_bill(const cost_prices *p, double hourly, const job *j, double *usd)
-{
-    usd[0] = hourly;
-    usd[COST_LINES - 1] = hourly;
-    for (int k = 0; k < COST_GB_COUNT; k++) {
-        usd[1 + k] = cost_tiered(p, (cost_gb_item)k, monthly_gb(p, j, k));
-        usd[COST_LINES - 1] += usd[1 + k];
-    }
-}
-
-static double job_completed_s(const job *j, size_t nw)
-{
-    double c = 0;
-    for (size_t w = 0; w < nw; w++) c += j->wl[w].active ? j->wl[w].completed : 0;
-    return c;
-}
-
-/* Interval over replications of bill line `line` (or, line < 0, of the cost per million
- * completed requests). */
-stats_interval run_bill_interval(report *rp, size_t a, double hourly, int line)
-{
-    const cost_prices *p = rp->in->prices;
-    size_t nw = rp->in->s->archs[a].nworkloads;
-    double usd[COST_LINES];
-    for (size_t r = 0; r < rp->reps; r++) {
-        const job *j = run_job_at(rp, a, r);
-        job_bill(p, hourly, j, usd);
-        double per_m = job_completed_s(j, nw) * RUN_SECONDS_A_MONTH(p) / 1e6;
-        rp->x[r] = line >= 0 ? usd[line] : per_m > 0 ? usd[COST_LINES - 1] / per_m : NAN;
-    }
-    return run_interval(rp->x, rp->reps);
-}
 
 static void money_ci(stats_interval s, char *buf, size_t n)
 {
@@ -298,174 +254,157 @@ static int cost_row(table *tb, const char *item, const char *volume, stats_inter
     return 0;
 }
 
-static int print_cost(FILE *f, report *rp, size_t a, double hourly)
+static int print_cost(FILE *f, const block *b, double hours_per_month)
 {
-    const cost_prices *p = rp->in->prices;
     table tb = {.ncols = 3, .head = {"item", "GB a month", "monthly"}};
     char vol[CELL];
     if (cost_row(&tb, "provisioned resources (hourly; see vpcsim check)", "",
-                 run_bill_interval(rp, a, hourly, 0)))
+                 get(b, "", "monthly_hourly_items")))
         return -1;
     for (int k = 0; k < COST_GB_COUNT; k++) {
-        for (size_t r = 0; r < rp->reps; r++) rp->x[r] = monthly_gb(p, run_job_at(rp, a, r), k);
-        stats_interval g = run_interval(rp->x, rp->reps);
+        const char *item = cost_gb_item_name((cost_gb_item)k);
+        stats_interval g = get(b, item, "monthly_gb");
         if (!(g.mean > 0)) continue;
         fmt_ci(g, 1, vol, sizeof vol);
-        if (cost_row(&tb, gb_label[k], vol, run_bill_interval(rp, a, hourly, 1 + k))) return -1;
+        if (cost_row(&tb, gb_label[k], vol, get(b, item, "monthly"))) return -1;
     }
-    if (cost_row(&tb, "total", "", run_bill_interval(rp, a, hourly, COST_LINES - 1)) ||
-        cost_row(&tb, "per million completed requests", "", run_bill_interval(rp, a, hourly, -1)))
+    if (cost_row(&tb, "total", "", get(b, "", "monthly_total")) ||
+        cost_row(&tb, "per million completed requests", "", get(b, "", "per_million_completed")))
         return -1;
     fprintf(f, "  monthly cost (%g h; the window's byte rates projected to a month)\n",
-            p->hours_per_month);
+            hours_per_month);
     table_print(f, &tb);
     return 0;
 }
 
 /* ---- paired differences ---------------------------------------------------------------------- */
 
-/* Paired interval, architecture a minus 0, of the values at x[r] (a) and y[r] (0); none when a
- * replication has no value. */
-static stats_interval paired_of(double *x, double *y, size_t n)
+/* bs[0 .. n): one point's architectures, the first the baseline. */
+static int print_paired(FILE *f, const block *bs, size_t n)
 {
-    stats_interval s = {NAN, NAN, NAN, 0};
-    for (size_t r = 0; r < n; r++)
-        if (isnan(x[r]) || isnan(y[r])) return s;
-    if (n > 0) stats_paired_ci(x, y, n, RUN_LEVEL, &s);
-    return s;
-}
-
-/* Paired interval of the double at offset off of workload w's summary. */
-stats_interval run_paired_wl(report *rp, size_t a, size_t w, size_t off)
-{
-    for (size_t r = 0; r < rp->reps; r++) {
-        memcpy(&rp->x[r], (const char *)&run_job_at(rp, a, r)->wl[w] + off, sizeof(double));
-        memcpy(&rp->y[r], (const char *)&run_job_at(rp, 0, r)->wl[w] + off, sizeof(double));
-    }
-    return paired_of(rp->x, rp->y, rp->reps);
-}
-
-stats_interval run_paired_bill(report *rp, size_t a, const double *hourly)
-{
-    double usd[COST_LINES];
-    for (size_t r = 0; r < rp->reps; r++) {
-        job_bill(rp->in->prices, hourly[a], run_job_at(rp, a, r), usd);
-        rp->x[r] = usd[COST_LINES - 1];
-        job_bill(rp->in->prices, hourly[0], run_job_at(rp, 0, r), usd);
-        rp->y[r] = usd[COST_LINES - 1];
-    }
-    return paired_of(rp->x, rp->y, rp->reps);
-}
-
-/* Whether workload w of architecture a is also workload w of the first, and ran in both. */
-bool run_comparable(const report *rp, size_t a, size_t w)
-{
-    const scenario *s = rp->in->s;
-    return w < s->archs[0].nworkloads && run_job_at(rp, a, 0)->wl[w].active &&
-           run_job_at(rp, 0, 0)->wl[w].active &&
-           strcmp(s->archs[a].workloads[w].name, s->archs[0].workloads[w].name) == 0;
-}
-
-static int print_paired(FILE *f, report *rp, const double *hourly)
-{
-    const scenario *s = rp->in->s;
     table tb = {
         .ncols = 6,
         .head = {"architecture", "workload", "Δ mean ms", "Δ p50 ms", "Δ p99 ms", "Δ monthly"}};
-    for (size_t a = 1; a < s->narchs; a++)
-        for (size_t w = 0; w < s->archs[a].nworkloads; w++) {
-            if (!run_comparable(rp, a, w)) continue;
+    for (size_t a = 1; a < n; a++) {
+        const block *b = &bs[a];
+        for (size_t i = 0; i < b->n; i++) {
+            const char *w = b->r[i].subject;
+            if (strcmp(b->r[i].metric, "delta_mean") != 0) continue;
             if (table_row(&tb)) return -1;
-            snprintf(cell(&tb, 0), CELL, "%s", s->archs[a].name);
-            snprintf(cell(&tb, 1), CELL, "%s", s->archs[a].workloads[w].name);
-            fmt_ci(run_paired_wl(rp, a, w, WL(lat_ms) + Q_MEAN * sizeof(double)), 1, cell(&tb, 2),
-                   CELL);
-            fmt_ci(run_paired_wl(rp, a, w, WL(lat_ms) + Q_P50 * sizeof(double)), 1, cell(&tb, 3),
-                   CELL);
-            fmt_ci(run_paired_wl(rp, a, w, WL(lat_ms) + Q_P99 * sizeof(double)), 1, cell(&tb, 4),
-                   CELL);
-            money_ci(run_paired_bill(rp, a, hourly), cell(&tb, 5), CELL);
+            snprintf(cell(&tb, 0), CELL, "%s", b->r[i].architecture);
+            snprintf(cell(&tb, 1), CELL, "%s", w);
+            fmt_ci(iv(&b->r[i]), 1, cell(&tb, 2), CELL);
+            fmt_ci(get(b, w, "delta_p50"), 1, cell(&tb, 3), CELL);
+            fmt_ci(get(b, w, "delta_p99"), 1, cell(&tb, 4), CELL);
+            money_ci(get(b, "", "delta_monthly_total"), cell(&tb, 5), CELL);
         }
+    }
     if (tb.nrows == 0) return 0;
     fprintf(f, "\n=== paired differences against %s (same seeds: architecture minus %s) ===\n",
-            s->archs[0].name, s->archs[0].name);
+            bs[0].r[0].architecture, bs[0].r[0].architecture);
+    table_print(f, &tb);
+    return 0;
+}
+
+/* ---- the sweep summary ----------------------------------------------------------------------- */
+
+static int sweep_rows(table *tb, const run_text *t, const block *b)
+{
+    char monthly[CELL];
+    size_t p = b->r[0].point;
+    money_ci(get(b, "", "monthly_total"), monthly, sizeof monthly);
+    for (size_t i = 0; i < b->n; i++) {
+        const char *w = b->r[i].subject;
+        if (!is_active(&b->r[i])) continue;
+        if (table_row(tb)) return -1;
+        for (size_t k = 0; k < t->nkeys; k++)
+            snprintf(cell(tb, k), CELL, "%s", t->values[p * t->nkeys + k]);
+        snprintf(cell(tb, t->nkeys), CELL, "%s", b->r[i].architecture);
+        snprintf(cell(tb, t->nkeys + 1), CELL, "%s", w);
+        fmt_ci(get(b, w, "p99"), 1, cell(tb, t->nkeys + 2), CELL);
+        snprintf(cell(tb, t->nkeys + 3), CELL, "%s", monthly);
+    }
+    return 0;
+}
+
+static int print_sweep(FILE *f, const run_text *t, const block *bs, size_t nb)
+{
+    size_t nkeys = t->nkeys < COLS - 4 ? t->nkeys : COLS - 4;
+    table tb = {.ncols = nkeys + 4};
+    for (size_t k = 0; k < nkeys; k++) tb.head[k] = t->keys[k];
+    tb.head[nkeys] = "architecture";
+    tb.head[nkeys + 1] = "workload";
+    tb.head[nkeys + 2] = quantile_head[Q_P99];
+    tb.head[nkeys + 3] = "monthly (architecture)";
+    for (size_t i = 0; i < nb; i++)
+        if (sweep_rows(&tb, t, &bs[i])) return free(tb.cells), -1;
+    fputs("\n=== sweep summary (p99 latency and monthly cost against the swept values) ===\n", f);
     table_print(f, &tb);
     return 0;
 }
 
 /* ---- the whole ------------------------------------------------------------------------------- */
 
-/* The static monthly cost of every architecture. Returns 0, or -1 with err set. */
-int run_static_costs(const run_inputs *in, double *hourly, vs_error *err)
-{
-    for (size_t a = 0; a < in->s->narchs; a++) {
-        cost_lines l = {0};
-        if (cost_static(&in->s->archs[a], in->prices, &l, err)) return -1;
-        hourly[a] = l.total_usd;
-        cost_lines_free(&l);
-    }
-    return 0;
-}
-
-void run_print_header(FILE *f, const run_inputs *in, size_t npoints)
+static void print_header(FILE *f, const run_text *t)
 {
     char d[32], w[32];
     fprintf(f,
             "scenario %s (%s): %zu architecture%s x %zu replication%s of %s after %s of "
             "warm-up, seed %llu",
-            in->s->name, in->s->file, in->s->narchs, in->s->narchs == 1 ? "" : "s", in->reps,
-            in->reps == 1 ? "" : "s", units_format_duration(in->duration_ns, d, sizeof d),
-            units_format_duration(in->warmup_ns, w, sizeof w), (unsigned long long)in->seed);
-    if (npoints > 1) fprintf(f, ", %zu sweep points", npoints);
+            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", t->reps,
+            t->reps == 1 ? "" : "s", units_format_duration(t->duration_ns, d, sizeof d),
+            units_format_duration(t->warmup_ns, w, sizeof w), (unsigned long long)t->seed);
+    if (t->npoints > 1) fprintf(f, ", %zu sweep points", t->npoints);
     fputs("\nmean over replications ± 95% Student-t half-width\n", f);
 }
 
-int run_print_point(FILE *f, report *rp, const double *hourly)
+/* Splits rows into blocks of one point and architecture. Returns the count, or -1. */
+static ptrdiff_t split_blocks(const sum_row *rows, size_t n, block **out)
 {
-    const run_inputs *in = rp->in;
-    for (size_t a = 0; a < in->s->narchs; a++) {
-        fprintf(f, "\n=== architecture %s ===\n", in->s->archs[a].name);
-        if (print_workloads(f, rp, a) || print_failures(f, rp, a) || print_components(f, rp, a) ||
-            print_cost(f, rp, a, hourly[a]))
+    size_t nb = 0;
+    block *bs = malloc((n ? n : 1) * sizeof *bs);
+    if (!bs) return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || rows[i].point != rows[i - 1].point ||
+            strcmp(rows[i].architecture, rows[i - 1].architecture) != 0)
+            bs[nb++] = (block){&rows[i], 0};
+        bs[nb - 1].n++;
+    }
+    *out = bs;
+    return (ptrdiff_t)nb;
+}
+
+static int print_point(FILE *f, const run_text *t, const block *bs, size_t nb)
+{
+    for (size_t a = 0; a < nb; a++) {
+        fprintf(f, "\n=== architecture %s ===\n", bs[a].r[0].architecture);
+        if (print_workloads(f, &bs[a]) || print_failures(f, &bs[a]) ||
+            print_components(f, &bs[a]) || print_cost(f, &bs[a], t->hours_per_month))
             return -1;
     }
-    return print_paired(f, rp, hourly);
+    return nb ? print_paired(f, bs, nb) : 0;
 }
 
-/* ---- the sweep summary ----------------------------------------------------------------------- */
-
-static int sweep_rows(table *tb, report *rp, size_t nkeys, const double *hourly)
+int run_text_print(FILE *f, const run_text *t, const sum_row *rows, size_t n)
 {
-    const scenario *s = rp->in->s;
-    for (size_t a = 0; a < s->narchs; a++) {
-        char monthly[CELL];
-        money_ci(run_bill_interval(rp, a, hourly[a], COST_LINES - 1), monthly, sizeof monthly);
-        for (size_t w = 0; w < s->archs[a].nworkloads; w++) {
-            if (!run_job_at(rp, a, 0)->wl[w].active) continue;
-            if (table_row(tb)) return -1;
-            for (size_t k = 0; k < nkeys; k++) snprintf(cell(tb, k), CELL, "%s", rp->in->value[k]);
-            snprintf(cell(tb, nkeys), CELL, "%s", s->archs[a].name);
-            snprintf(cell(tb, nkeys + 1), CELL, "%s", s->archs[a].workloads[w].name);
-            fmt_ci(run_wl_interval(rp, a, w, WL(lat_ms) + Q_P99 * sizeof(double)), 1,
-                   cell(tb, nkeys + 2), CELL);
-            snprintf(cell(tb, nkeys + 3), CELL, "%s", monthly);
+    block *bs;
+    ptrdiff_t nb = split_blocks(rows, n, &bs);
+    if (nb < 0) return -1;
+    int rc = 0;
+    size_t i = 0;
+    print_header(f, t);
+    for (size_t p = 0; rc == 0 && p < t->npoints; p++) {
+        size_t first = i;
+        while (i < (size_t)nb && bs[i].r[0].point == p) i++;
+        if (t->nkeys) {
+            fprintf(f, "\n=== sweep point %zu of %zu:", p + 1, t->npoints);
+            for (size_t k = 0; k < t->nkeys; k++)
+                fprintf(f, "%s %s = %s", k ? "," : "", t->keys[k], t->values[p * t->nkeys + k]);
+            fputs(" ===\n", f);
         }
+        rc = print_point(f, t, bs + first, i - first);
     }
-    return 0;
-}
-
-int run_print_sweep(FILE *f, report *rps, size_t npoints, const char *const *keys, size_t nkeys,
-                    double *const *hourly)
-{
-    table tb = {.ncols = nkeys + 4};
-    for (size_t k = 0; k < nkeys; k++) tb.head[k] = keys[k];
-    tb.head[nkeys] = "architecture";
-    tb.head[nkeys + 1] = "workload";
-    tb.head[nkeys + 2] = quantile_head[Q_P99];
-    tb.head[nkeys + 3] = "monthly (architecture)";
-    for (size_t p = 0; p < npoints; p++)
-        if (sweep_rows(&tb, &rps[p], nkeys, hourly[p])) return -1;
-    fputs("\n=== sweep summary (p99 latency and monthly cost against the swept values) ===\n", f);
-    table_print(f, &tb);
-    return 0;
+    if (rc == 0 && t->nkeys) rc = print_sweep(f, t, bs, (size_t)nb);
+    free(bs);
+    return rc;
 }

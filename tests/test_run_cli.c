@@ -2,7 +2,9 @@
  * itself when the path or value is bad); run.sweep runs every point x architecture x replication
  * with the same seeds and prints a summary (exact values from tests/scenarios/sweep/latency.yaml,
  * whose latencies are constant); -o writes an HDF5 file whose datasets are those docs/output.md
- * lists, the same for 1 and 2 threads, and that never replaces a file unless it is complete. */
+ * lists, the same (every dataset and attribute but threads and command_line) for 1 and 2
+ * threads, and that never replaces a file unless it is complete; --records, --spans and
+ * --series-bin say what is wrong with a bad value. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,6 +253,96 @@ static unsigned char *read_raw(hid_t f, const char *name, size_t *n)
     return buf;
 }
 
+/* Every attribute of every object as "path:name=value" (values as text; strings verbatim). */
+typedef struct attrs {
+    char text[512][256];
+    size_t n;
+    const char *obj;
+} attrs;
+
+static herr_t attr_text(hid_t o, const char *name, const H5A_info_t *info, void *op)
+{
+    (void)info;
+    attrs *as = op;
+    hid_t a = H5Aopen(o, name, H5P_DEFAULT), t = H5Aget_type(a), sp = H5Aget_space(a);
+    char val[160] = "";
+    hssize_t k = H5Sget_simple_extent_npoints(sp);
+    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        char **v = calloc((size_t)k, sizeof *v);
+        H5Aread(a, t, v);
+        for (hssize_t i = 0; i < k; i++) {
+            snprintf(val + strlen(val), sizeof val - strlen(val), "%s%.60s", i ? "|" : "", v[i]);
+            H5free_memory(v[i]);
+        }
+        free(v);
+    } else {
+        double d = 0;
+        int64_t x = 0;
+        if (H5Tget_class(t) == H5T_FLOAT)
+            H5Aread(a, H5T_NATIVE_DOUBLE, &d);
+        else
+            H5Aread(a, H5T_NATIVE_INT64, &x);
+        snprintf(val, sizeof val, "%.17g/%lld", d, (long long)x);
+    }
+    if (as->n < 512)
+        snprintf(as->text[as->n++], sizeof as->text[0], "%s:%s=%s", as->obj, name, val);
+    H5Sclose(sp), H5Tclose(t), H5Aclose(a);
+    return 0;
+}
+
+static herr_t object_attrs(hid_t g, const char *name, const H5O_info_t *info, void *op)
+{
+    (void)info;
+    attrs *as = op;
+    char path[256];
+    snprintf(path, sizeof path, "/%s", strcmp(name, ".") == 0 ? "" : name);
+    hid_t o = H5Oopen(g, name, H5P_DEFAULT);
+    as->obj = path;
+    H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_INC, NULL, attr_text, as);
+    H5Oclose(o);
+    return 0;
+}
+
+static void list_attrs(hid_t f, attrs *as)
+{
+    as->n = 0;
+    assert_true(H5Ovisit(f, H5_INDEX_NAME, H5_ITER_INC, object_attrs, as) >= 0);
+}
+
+/* Files one and two hold the same n datasets, byte for byte, and the same attributes but the
+ * root's threads and command_line. */
+static void same_contents(const char *one, const char *two, size_t n)
+{
+    hid_t a = H5Fopen(one, H5F_ACC_RDONLY, H5P_DEFAULT),
+          b = H5Fopen(two, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(a >= 0 && b >= 0);
+    dsets *da = calloc(1, sizeof *da), *db = calloc(1, sizeof *db);
+    list_datasets(a, da);
+    list_datasets(b, db);
+    assert_int_equal(da->n, n);
+    assert_int_equal(db->n, da->n);
+    for (size_t i = 0; i < da->n; i++) {
+        size_t na, nb;
+        assert_string_equal(da->names[i], db->names[i]);
+        unsigned char *x = read_raw(a, da->names[i], &na), *y = read_raw(b, db->names[i], &nb);
+        assert_int_equal(na, nb);
+        if (memcmp(x, y, na) != 0) fail_msg("%s differs between thread counts", da->names[i]);
+        free(x), free(y);
+    }
+    attrs *aa = calloc(1, sizeof *aa), *ab = calloc(1, sizeof *ab);
+    list_attrs(a, aa);
+    list_attrs(b, ab);
+    assert_true(aa->n > 30);
+    assert_int_equal(aa->n, ab->n);
+    for (size_t i = 0; i < aa->n; i++)
+        if (strcmp(aa->text[i], ab->text[i]) != 0 && strncmp(aa->text[i], "/:threads=", 10) != 0 &&
+            strncmp(aa->text[i], "/:command_line=", 15) != 0)
+            fail_msg("attribute differs between thread counts:\n  %s\n  %s", aa->text[i],
+                     ab->text[i]);
+    free(aa), free(ab), free(da), free(db);
+    H5Fclose(a), H5Fclose(b);
+}
+
 static void same_datasets_for_any_thread_count(void **state)
 {
     (void)state;
@@ -260,26 +352,13 @@ static void same_datasets_for_any_thread_count(void **state)
     temp_h5(two, sizeof two, "t2");
     assert_int_equal(write_h5(f, one, "1"), 0);
     assert_int_equal(write_h5(f, two, "2"), 0);
-    hid_t a = H5Fopen(one, H5F_ACC_RDONLY, H5P_DEFAULT),
-          b = H5Fopen(two, H5F_ACC_RDONLY, H5P_DEFAULT);
-    assert_true(a >= 0 && b >= 0);
-    dsets *da = calloc(1, sizeof *da), *db = calloc(1, sizeof *db);
-    list_datasets(a, da);
-    list_datasets(b, db);
-    /* 3 points x 2 architectures x 2 replications x 2 tables, plus /summary and /sweep */
-    assert_int_equal(da->n, 26);
-    assert_int_equal(db->n, da->n);
-    for (size_t i = 0; i < da->n; i++) {
-        size_t na, nb;
-        assert_string_equal(da->names[i], db->names[i]);
-        unsigned char *x = read_raw(a, da->names[i], &na), *y = read_raw(b, db->names[i], &nb);
-        assert_int_equal(na, nb);
-        if (memcmp(x, y, na) != 0) fail_msg("%s differs between 1 and 2 threads", da->names[i]);
-        free(x), free(y);
-    }
+    /* 3 points x 2 architectures x 2 replications x 6 tables, plus /summary, /sweep, /faults and
+     * 2 architectures x 2 topology tables; runs side by side */
+    same_contents(one, two, 79);
+    hid_t b = H5Fopen(two, H5F_ACC_RDONLY, H5P_DEFAULT);
     int64_t complete = 0, threads = 0, points = 0;
-    assert_true(H5Aexists(a, "scenario") > 0 && H5Aexists(a, "command_line") > 0 &&
-                H5Aexists(a, "tool") > 0 && H5Aexists(a, "seed") > 0);
+    assert_true(H5Aexists(b, "scenario") > 0 && H5Aexists(b, "command_line") > 0 &&
+                H5Aexists(b, "tool") > 0 && H5Aexists(b, "seed") > 0);
     hid_t at = H5Aopen(b, "complete", H5P_DEFAULT);
     H5Aread(at, H5T_NATIVE_INT64, &complete), H5Aclose(at);
     at = H5Aopen(b, "threads", H5P_DEFAULT);
@@ -289,17 +368,29 @@ static void same_datasets_for_any_thread_count(void **state)
     assert_int_equal(complete, 1);
     assert_int_equal(threads, 2);
     assert_int_equal(points, 3);
-    free(da), free(db);
-    H5Fclose(a), H5Fclose(b);
+    H5Fclose(b);
+    /* one run on two threads: split across them (spans of every request) */
+    cli_source_path("tests/scenarios/run/arrivals.yaml", f, sizeof f);
+    for (int k = 0; k < 2; k++) {
+        char *text, err[4096];
+        int code = cli_run_report((char *const[]){"vpcsim", "run", f, "--duration", "300ms",
+                                                  "--replications", "1", "--spans", "1", "-o",
+                                                  k ? two : one, "--threads", k ? "2" : "1",
+                                                  "--quiet", NULL},
+                                  &text, err, sizeof err);
+        free(text);
+        if (code) fail_msg("exit %d: %s", code, err);
+    }
+    same_contents(one, two, 6 + 3 + 2);
     unlink(one), unlink(two);
 }
 
 /* docs/output.md's machine-readable list: "    PATTERN: field field ...". */
 typedef struct doc_list {
-    char pattern[8][160];
-    char fields[8][1024];
+    char pattern[16][160];
+    char fields[16][1024];
     size_t n;
-    bool seen[8];
+    bool seen[16];
 } doc_list;
 
 static void read_doc(doc_list *dl)
@@ -313,7 +404,7 @@ static void read_doc(doc_list *dl)
         if (strncmp(line, "<!-- datasets -->", 17) == 0) on = true;
         if (strncmp(line, "<!-- end datasets -->", 21) == 0) on = false;
         char *colon = strstr(line, ": ");
-        if (!on || strncmp(line, "    /", 5) != 0 || !colon || dl->n == 8) continue;
+        if (!on || strncmp(line, "    /", 5) != 0 || !colon || dl->n == 16) continue;
         snprintf(dl->pattern[dl->n], sizeof dl->pattern[0], "%.*s", (int)(colon - line - 4),
                  line + 4);
         snprintf(dl->fields[dl->n], sizeof dl->fields[0], "%s", colon + 2);
@@ -321,7 +412,7 @@ static void read_doc(doc_list *dl)
         dl->n++;
     }
     fclose(in);
-    assert_int_equal(dl->n, 4);
+    assert_int_equal(dl->n, 11);
 }
 
 /* Whether name matches pattern: ARCH is one path component, P and R are digits. */
@@ -422,6 +513,41 @@ static void failed_runs_leave_the_file_alone(void **state)
     unlink(out);
 }
 
+/* --records, --spans, --series-bin: exit 2 with what is wrong; and only with -o. */
+static void output_option_errors_say_what_is_wrong(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *opt, *value, *msg;
+    } cases[] = {
+        {"--records", "1.5", "--records expects a share from 0 to 1 (or 0% to 100%), got '1.5'"},
+        {"--records", "lots", "--records expects a share from 0 to 1"},
+        {"--spans", "-0.1", "--spans expects a share from 0 to 1 (or 0% to 100%), got '-0.1'"},
+        {"--series-bin", "0s", "--series-bin must be more than 0s, got '0s'"},
+        {"--series-bin", "fast", "--series-bin: "},
+        {"--series-bin", "1ns", "series bin 1ns: "},
+    };
+    char f[512], out[256];
+    cli_source_path("tests/scenarios/run/nat-cost.yaml", f, sizeof f);
+    temp_h5(out, sizeof out, "opts");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cli_result r;
+        assert_int_equal(
+            cli_run((char *const[]){"vpcsim", "run", f, "-o", out, (char *)cases[i].opt,
+                                    (char *)cases[i].value, NULL},
+                    &r),
+            0);
+        if (r.code != 2 || !strstr(r.err, cases[i].msg))
+            fail_msg("%s %s: exit %d, stderr:\n%s\nwanted: %s", cases[i].opt, cases[i].value,
+                     r.code, r.err, cases[i].msg);
+        assert_true(access(out, F_OK) != 0);
+    }
+    cli_result r;
+    assert_int_equal(cli_run((char *const[]){"vpcsim", "run", f, "--records", "0.5", NULL}, &r), 0);
+    assert_int_equal(r.code, 2);
+    assert_non_null(strstr(r.err, "--records only matters with -o FILE"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +558,7 @@ int main(void)
         cmocka_unit_test(same_datasets_for_any_thread_count),
         cmocka_unit_test(datasets_are_those_documented),
         cmocka_unit_test(failed_runs_leave_the_file_alone),
+        cmocka_unit_test(output_option_errors_say_what_is_wrong),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

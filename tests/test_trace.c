@@ -1,5 +1,7 @@
 /* HDF5 output: a table round-trips through the HDF5 C API and through h5py; the final path only
- * appears at close; an abort leaves what the user had untouched; attributes and units. */
+ * appears at close; an abort leaves what the user had untouched; attributes and units; reading
+ * back (attributes of every kind, tables by field name, strings of every width) and the errors
+ * a reader meets (not HDF5, missing table or attribute, a field the file lacks). */
 #include <hdf5.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -157,9 +159,159 @@ static void incomplete_is_marked_and_errors_are_messages(void **st)
     assert_non_null(strstr(err.msg, "cannot create"));
 }
 
+/* ---- reading back ---------------------------------------------------------------------------- */
+
+typedef struct wide {
+    char s16[16], s64[64], s512[512], s1024[1024];
+    int32_t k;
+} wide;
+
+static const trace_col wide_cols[] = {
+    {"s16", TRACE_STR16, offsetof(wide, s16), NULL},
+    {"s64", TRACE_STR64, offsetof(wide, s64), NULL},
+    {"s512", TRACE_STR512, offsetof(wide, s512), NULL},
+    {"s1024", TRACE_STR1024, offsetof(wide, s1024), NULL},
+    {"k", TRACE_I32, offsetof(wide, k), "1"},
+};
+
+/* A reader's row: two of the fields, in another order. */
+typedef struct narrow {
+    int32_t k;
+    char s64[64];
+} narrow;
+
+static const trace_col narrow_cols[] = {
+    {"k", TRACE_I32, offsetof(narrow, k), NULL},
+    {"s64", TRACE_STR64, offsetof(narrow, s64), NULL},
+};
+
+static void write_wide(const char *path)
+{
+    vs_error err = {{0}};
+    const char *names[] = {"nat", "gateway-endpoint", "ünïcode"};
+    wide rows[3];
+    memset(rows, 0, sizeof rows);
+    for (int i = 0; i < 3; i++) {
+        snprintf(rows[i].s16, sizeof rows[i].s16, "port allocation");
+        memset(rows[i].s64, 'a' + i, 63);
+        memset(rows[i].s512, 'b', 511);
+        memset(rows[i].s1024, 'c', 1023);
+        rows[i].k = 10 * i - 7;
+    }
+    trace_file *f = trace_create(path, &err);
+    assert_non_null(f);
+    assert_int_equal(trace_attr_strs(f, "/", "names", names, 3, &err), 0);
+    assert_int_equal(trace_attr_u64(f, "/", "seed", UINT64_MAX - 5, &err), 0);
+    assert_int_equal(trace_attr_i64(f, "/", "format", -2, &err), 0);
+    assert_int_equal(trace_attr_f64(f, "/", "share", 0.125, &err), 0);
+    assert_int_equal(trace_attr_str(f, "/", "text", "a, \"b\"\nc", &err), 0);
+    assert_int_equal(trace_group(f, "/g/h", &err), 0);
+    trace_table *t = trace_table_new(f, "/g/h/wide", wide_cols, 5, sizeof(wide), &err);
+    assert_non_null(t);
+    assert_int_equal(trace_table_append(t, rows, 3, &err), 0);
+    assert_int_equal(trace_close(f, true, &err), 0);
+}
+
+static void reads_back_what_it_wrote(void **st)
+{
+    (void)st;
+    char path[256], text[64];
+    temp_path(path, sizeof path, "read");
+    write_wide(path);
+    vs_error err = {{0}};
+    trace_file *f = trace_open(path, &err);
+    assert_non_null(f);
+    char **v;
+    size_t n;
+    assert_int_equal(trace_get_strs(f, "/", "names", &v, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0], "nat");
+    assert_string_equal(v[2], "ünïcode");
+    free(v);
+    uint64_t seed;
+    int64_t format, complete;
+    double share;
+    assert_int_equal(trace_get_u64(f, "/", "seed", &seed, &err), 0);
+    assert_true(seed == UINT64_MAX - 5);
+    assert_int_equal(trace_get_i64(f, "/", "format", &format, &err), 0);
+    assert_int_equal(format, -2);
+    assert_int_equal(trace_get_i64(f, "/", "complete", &complete, &err), 0);
+    assert_int_equal(complete, 1);
+    assert_int_equal(trace_get_f64(f, "/", "share", &share, &err), 0);
+    assert_true(share == 0.125);
+    assert_int_equal(trace_get_str(f, "/", "text", text, sizeof text, &err), 0);
+    assert_string_equal(text, "a, \"b\"\nc");
+    assert_int_equal(trace_get_str(f, "/", "text", text, 3, &err), 0); /* cut, NUL-terminated */
+    assert_string_equal(text, "a,");
+    /* strings of every width keep all their characters; a subset of fields, by name */
+    void *rows;
+    assert_int_equal(trace_table_read(f, "/g/h/wide", wide_cols, 5, sizeof(wide), &rows, &n, &err),
+                     0);
+    assert_int_equal(n, 3);
+    wide *w = rows;
+    assert_string_equal(w[1].s16, "port allocation");
+    assert_int_equal(strlen(w[2].s64), 63);
+    assert_int_equal(w[2].s64[62], 'c');
+    assert_int_equal(strlen(w[0].s512), 511);
+    assert_int_equal(strlen(w[0].s1024), 1023);
+    free(rows);
+    assert_int_equal(
+        trace_table_read(f, "/g/h/wide", narrow_cols, 2, sizeof(narrow), &rows, &n, &err), 0);
+    narrow *x = rows;
+    assert_int_equal(x[0].k, -7);
+    assert_int_equal(x[2].k, 13);
+    assert_int_equal(x[1].s64[0], 'b');
+    free(rows);
+    assert_true(trace_exists(f, "/g/h/wide"));
+    assert_true(trace_exists(f, "/g"));
+    assert_false(trace_exists(f, "/g/x/y/z"));
+    assert_false(trace_exists(f, "/nope/h"));
+    trace_free(f);
+    remove(path);
+}
+
+static void reading_errors_are_messages(void **st)
+{
+    (void)st;
+    char path[256], text[16];
+    vs_error err = {{0}};
+    temp_path(path, sizeof path, "notes");
+    FILE *fp = fopen(path, "w");
+    fputs("not HDF5\n", fp);
+    fclose(fp);
+    assert_null(trace_open(path, &err));
+    assert_non_null(strstr(err.msg, "not an HDF5 file"));
+    write_wide(path);
+    trace_file *f = trace_open(path, &err);
+    assert_non_null(f);
+    assert_int_equal(trace_get_str(f, "/", "nope", text, sizeof text, &err), -1);
+    assert_non_null(strstr(err.msg, "no attribute nope on /"));
+    int64_t i;
+    assert_int_equal(trace_get_i64(f, "/", "text", &i, &err), -1);
+    assert_non_null(strstr(err.msg, "attribute text is not a number"));
+    assert_int_equal(trace_get_str(f, "/", "format", text, sizeof text, &err), -1);
+    assert_non_null(strstr(err.msg, "is not text"));
+    void *rows = NULL;
+    size_t n = 7;
+    assert_int_equal(
+        trace_table_read(f, "/g/nope", narrow_cols, 2, sizeof(narrow), &rows, &n, &err), -1);
+    assert_non_null(strstr(err.msg, "no table /g/nope"));
+    assert_null(rows);
+    assert_int_equal(n, 0);
+    /* a field the table lacks */
+    static const trace_col other[] = {{"k", TRACE_I32, 0, NULL}, {"missing", TRACE_I32, 4, NULL}};
+    assert_int_equal(trace_table_read(f, "/g/h/wide", other, 2, 8, &rows, &n, &err), -1);
+    assert_non_null(strstr(err.msg, "lacks fields"));
+    trace_free(f);
+    trace_free(NULL);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reads_back_what_it_wrote),
+        cmocka_unit_test(reading_errors_are_messages),
         cmocka_unit_test(table_round_trips),
         cmocka_unit_test(h5py_reads_it),
         cmocka_unit_test(abort_keeps_what_the_user_had),
