@@ -1,8 +1,8 @@
 /* libFuzzer target for the scenario loader: any bytes must either load into topologies whose
  * every index is in range, or fail with a `fuzz:line:col: message`.
  * build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim sim/error.c \
- *        sim/units.c sim/config.c models/topology.c models/scenario*.c tests/fuzz_scenario.c \
- *        -lyaml -lm
+ *        sim/arena.c sim/units.c sim/config.c sim/dist.c sim/rng.c models/topology.c \
+ *        models/scenario*.c tests/fuzz_scenario.c -lyaml -lgsl -lgslcblas -lm
  * run:   ./a.out -max_total_time=300 -dict=tests/fuzz_corpus/scenario.dict \
  *        tests/fuzz_corpus/scenario */
 #include <stddef.h>
