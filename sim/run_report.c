@@ -321,24 +321,31 @@ static int sweep_rows(table *tb, const run_text *t, const block *b)
             snprintf(cell(tb, k), CELL, "%s", t->values[p * t->nkeys + k]);
         snprintf(cell(tb, t->nkeys), CELL, "%s", b->r[i].architecture);
         snprintf(cell(tb, t->nkeys + 1), CELL, "%s", w);
-        fmt_ci(get(b, w, "p99"), 1, cell(tb, t->nkeys + 2), CELL);
-        snprintf(cell(tb, t->nkeys + 3), CELL, "%s", monthly);
+        fmt_ci(get(b, w, "completed"), 1, cell(tb, t->nkeys + 2), CELL);
+        fmt_ci(get(b, w, "success_ratio"), 100, cell(tb, t->nkeys + 3), CELL);
+        fmt_ci(get(b, w, "p99"), 1, cell(tb, t->nkeys + 4), CELL);
+        snprintf(cell(tb, t->nkeys + 5), CELL, "%s", monthly);
     }
     return 0;
 }
 
 static int print_sweep(FILE *f, const run_text *t, const block *bs, size_t nb)
 {
-    size_t nkeys = t->nkeys < COLS - 4 ? t->nkeys : COLS - 4;
-    table tb = {.ncols = nkeys + 4};
+    size_t nkeys = t->nkeys < COLS - 6 ? t->nkeys : COLS - 6;
+    table tb = {.ncols = nkeys + 6};
     for (size_t k = 0; k < nkeys; k++) tb.head[k] = t->keys[k];
     tb.head[nkeys] = "architecture";
     tb.head[nkeys + 1] = "workload";
-    tb.head[nkeys + 2] = quantile_head[Q_P99];
-    tb.head[nkeys + 3] = "monthly (architecture)";
+    tb.head[nkeys + 2] = "completed/s";
+    tb.head[nkeys + 3] = "success %";
+    tb.head[nkeys + 4] = quantile_head[Q_P99];
+    tb.head[nkeys + 5] = "monthly (architecture)";
     for (size_t i = 0; i < nb; i++)
         if (sweep_rows(&tb, t, &bs[i])) return free(tb.cells), -1;
-    fputs("\n=== sweep summary (p99 latency and monthly cost against the swept values) ===\n", f);
+    fputs(
+        "\n=== sweep summary (throughput, success, p99 latency and monthly cost against the swept "
+        "values) ===\n",
+        f);
     table_print(f, &tb);
     return 0;
 }

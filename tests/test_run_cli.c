@@ -139,17 +139,20 @@ static void sweep_runs_every_point_with_the_same_seeds(void **state)
     /* the summary: points in order, first key slowest; monthly as nat-cost.yaml's hand sums */
     const char *sum = strstr(out, "=== sweep summary");
     assert_non_null(sum);
-    assert_int_equal(row_after(sum, "=== sweep summary", "1ms", c, 12), 6);
+    assert_int_equal(row_after(sum, "=== sweep summary", "1ms", c, 12), 8);
     assert_string_equal(c[1], "100/s");
     assert_string_equal(c[2], "same-az");
-    assert_string_equal(c[4], "3.178");
-    assert_string_equal(c[5], "$11,585.33");
+    assert_string_equal(c[4], "100.0"); /* completed/s: every call of 100/s */
+    assert_string_equal(c[5], "100.0"); /* success % */
+    assert_string_equal(c[6], "3.178");
+    assert_string_equal(c[7], "$11,585.33");
     row_after(sum, "cross-az", "1ms", c, 12);
-    assert_string_equal(c[5], "$5,810.91"); /* 1ms, 50/s, same-az follows 1ms, 100/s, cross-az */
+    assert_string_equal(c[4], "50.00");
+    assert_string_equal(c[7], "$5,810.91"); /* 1ms, 50/s, same-az follows 1ms, 100/s, cross-az */
     row_after(sum, "5.178", "3ms", c, 12);  /* 3ms, 100/s, cross-az */
     assert_string_equal(c[2], "cross-az");
-    assert_string_equal(c[4], "5.578");
-    assert_string_equal(c[5], "$16,718.14");
+    assert_string_equal(c[6], "5.578");
+    assert_string_equal(c[7], "$16,718.14");
     free(out);
 }
 
