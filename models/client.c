@@ -66,6 +66,7 @@ typedef struct client_state {
     double phase_end_ns;    /* onoff: end of the present burst or pause */
     bool on;                /* onoff: in a burst */
     uint32_t step;          /* schedule: the step in force */
+    uint64_t replayed;      /* replay: times used */
     client_slot *slots;     /* attempts in flight */
     uint32_t nslots, cap;   /* slots made, allocated */
     uint32_t free_head;     /* first free slot, or NONE */
@@ -157,6 +158,8 @@ static double next_arrival(client_state *s, double t)
         return onoff_next(s, t);
     case ARRIVAL_SCHEDULE:
         return schedule_next(s, t);
+    case ARRIVAL_REPLAY:
+        return s->replayed < p->nreplay ? (double)p->replay[s->replayed++] : INFINITY;
     default:
         return t + rng_exponential(p->arrivals, 1e9 / p->rate_per_s);
     }
@@ -652,6 +655,12 @@ static int check_arrivals(const client_params *p, vs_error *err)
             if (!(p->steps[i].rate_per_s >= 0) ||
                 (i > 0 && p->steps[i].at_ns <= p->steps[i - 1].at_ns))
                 return error_set(err, "client: schedule steps must increase, rates >= 0");
+        return 0;
+    case ARRIVAL_REPLAY:
+        if (p->nreplay > 0 && !p->replay) return error_set(err, "client: replay times missing");
+        for (uint64_t i = 0; i < p->nreplay; i++)
+            if (p->replay[i] < 0 || (i > 0 && p->replay[i] < p->replay[i - 1]))
+                return error_set(err, "client: replay times must be >= 0 and non-decreasing");
         return 0;
     case ARRIVAL_CLOSED:
         if (p->clients < 1 || p->think_ns < 0)

@@ -28,7 +28,10 @@
 #include "vpcsim/run.h"
 
 #include "run_faults.h"
+#include "vpcsim/grow.h"
+#include "vpcsim/units.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +88,7 @@ typedef struct rm {
     client_alt *alts;       /* per workload, walts each */
     run_alt *ralts;         /* per workload, walts each: the stations of each of its alts */
     client_step **steps;    /* per workload: its schedule, or NULL */
+    vs_time **replay;       /* per workload: its replayed call times, or NULL */
     rng_stream **arrivals;  /* per workload */
     uint32_t *client_group; /* per workload */
     uint32_t *route_group;  /* per route: its client's group */
@@ -697,6 +701,78 @@ static int workload_routes(rm *m, size_t wi)
     return 0;
 }
 
+/* ---- replayed arrivals ------------------------------------------------------------------------
+ */
+
+/* The replay file's path: as written if absolute, else beside the scenario file. */
+static void replay_path(const char *scenario, const char *file, char *buf, size_t n)
+{
+    const char *slash = scenario ? strrchr(scenario, '/') : NULL;
+    if (file[0] == '/' || !slash)
+        snprintf(buf, n, "%s", file);
+    else
+        snprintf(buf, n, "%.*s%s", (int)(slash - scenario + 1), scenario, file);
+}
+
+/* One line of a replay file: a time (a number of seconds or a duration with its unit), or
+ * nothing (blank or a # comment). Returns 1 with *t, 0 for nothing, -1 with err set. */
+static int replay_line(char *line, const char *path, size_t lineno, vs_time *t, vs_error *err)
+{
+    char *hash = strchr(line, '#'), *a = line, *e;
+    if (hash) *hash = '\0';
+    while (*a == ' ' || *a == '\t') a++;
+    e = a + strlen(a);
+    while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) *--e = '\0';
+    if (!*a) return 0;
+    vs_error why = {{0}};
+    if (units_parse_duration_default(a, "s", t, &why))
+        return error_set(err,
+                         "%s:%zu:%d: expected a time from the start of the run (seconds, or "
+                         "a duration such as 250ms): %s",
+                         path, lineno, (int)(a - line) + 1, why.msg);
+    return 1;
+}
+
+/* The call times of workload wi (traffic.file: one time per line, non-decreasing), into
+ * m->replay[wi]. Times at or after the horizon make no call. */
+static int workload_replay(rm *m, size_t wi, client_params *p)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    const config_node *f = config_find(w->traffic, "file");
+    char path[4096], line[512];
+    size_t lineno = 0;
+    uint32_t n = 0, cap = 0;
+    if (!f || !config_scalar(f))
+        return error_set(m->err, "%s:%d:%d: workload %s: arrival: replay needs traffic.file",
+                         w->pos.file, w->pos.line, w->pos.col, w->name);
+    replay_path(w->pos.file, config_scalar(f), path, sizeof path);
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return config_error_at(f, m->err, "cannot read replay file %s: %s", path, strerror(errno));
+    int rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, in)) {
+        vs_time t;
+        lineno++;
+        int got = replay_line(line, path, lineno, &t, m->err);
+        if (got < 0) rc = -1;
+        if (got <= 0) continue;
+        if (n > 0 && t < m->replay[wi][n - 1])
+            rc = error_set(m->err,
+                           "%s:%zu:1: times must not decrease (this one is before the "
+                           "line above)",
+                           path, lineno);
+        else if (n == cap && grow_double((void **)&m->replay[wi], &cap, sizeof(vs_time), 1024))
+            rc = error_set(m->err, "out of memory");
+        else
+            m->replay[wi][n++] = t;
+    }
+    if (rc == 0 && ferror(in)) rc = error_set(m->err, "%s: read error", path);
+    fclose(in);
+    p->replay = m->replay[wi];
+    p->nreplay = n;
+    return rc;
+}
+
 /* The schedule of workload w (traffic.schedule), into m->steps[wi]. */
 static int workload_schedule(rm *m, size_t wi, client_params *p)
 {
@@ -728,9 +804,7 @@ static int workload_arrivals(rm *m, size_t wi, client_params *p)
          config_get_duration(w->traffic, "off", NULL, &p->off_ns, m->err)))
         return -1;
     if (w->arrival == ARRIVAL_SCHEDULE) return workload_schedule(m, wi, p);
-    if (w->arrival == ARRIVAL_REPLAY)
-        return error_set(m->err, "%s:%d:%d: workload %s: arrival: replay is not supported yet",
-                         w->pos.file, w->pos.line, w->pos.col, w->name);
+    if (w->arrival == ARRIVAL_REPLAY) return workload_replay(m, wi, p);
     return 0;
 }
 
@@ -1081,6 +1155,7 @@ static int rm_alloc(rm *m)
     m->ralts = calloc(nw * m->walts, sizeof *m->ralts);
     m->ways = calloc(nw, sizeof *m->ways);
     m->steps = calloc(nw, sizeof *m->steps);
+    m->replay = calloc(nw, sizeof *m->replay);
     m->arrivals = calloc(nw, sizeof *m->arrivals);
     m->client_group = calloc(nw, sizeof *m->client_group);
     m->route_group = calloc(maxroutes, sizeof *m->route_group);
@@ -1094,8 +1169,8 @@ static int rm_alloc(rm *m)
     m->dists = dist_set_new();
     m->out->workloads = calloc(nw, sizeof *m->out->workloads);
     if (!m->st || !m->routes || !m->hops || !m->links || !m->cp || !m->alts || !m->steps ||
-        !m->arrivals || !m->client_group || !m->route_group || !m->paths || !m->la || !m->dists ||
-        !m->out->workloads || !m->route_bucket || !m->route_conn || !m->buckets ||
+        !m->replay || !m->arrivals || !m->client_group || !m->route_group || !m->paths || !m->la ||
+        !m->dists || !m->out->workloads || !m->route_bucket || !m->route_conn || !m->buckets ||
         !m->bucket_rate || !m->dests || !m->ralts || !m->ways)
         return error_set(m->err, "out of memory");
     if (m->ngroups > 1024)
@@ -1112,6 +1187,8 @@ static void rm_free(rm *m)
     for (size_t i = 0; m->st && i < m->nst; i++) free(m->st[i].c.series), free(m->st[i].c.spans.v);
     for (size_t i = 0; m->arrivals && i < nw; i++) rng_free(m->arrivals[i]);
     for (size_t i = 0; m->steps && i < nw; i++) free(m->steps[i]);
+    for (size_t i = 0; m->replay && i < nw; i++) free(m->replay[i]);
+    free(m->replay);
     free(m->st), free(m->routes), free(m->hops), free(m->links), free(m->cp), free(m->alts);
     free(m->steps), free(m->arrivals), free(m->client_group), free(m->route_group), free(m->paths),
         free(m->la);

@@ -445,6 +445,58 @@ static void dns_fails_open_when_no_eni_is_left(void **state)
     unload(&f);
 }
 
+/* ---- replayed arrivals ------------------------------------------------------------------------
+ */
+
+/* replay/replay.yaml: calls exactly at the times of times.txt that fall in the measured window
+ * [1 s, 4 s) (seconds, durations with units, comments, a blank line and a repeated time), none
+ * at or after the horizon; the run is the same for 1 and 2 threads. */
+static void replay_creates_calls_at_the_file_times(void **state)
+{
+    (void)state;
+    static const vs_time want[] = {S(1), S(1.25), S(1.5), S(2), S(2), 3999999999};
+    fixture f = load("replay", "replay.yaml");
+    for (int threads = 1; threads <= 2; threads++) {
+        observed o = run_observed(&f, 0, 1, 3, 1, threads);
+        const calls *l = &o.obs[0];
+        assert_int_equal(l->n, 6);
+        for (size_t i = 0; i < l->n; i++) { /* told in end order: find call i + 1 */
+            size_t k = 0;
+            while (k < l->n && l->v[k].call != i + 1) k++; /* call 0: the warm-up one at 0.5 s */
+            assert_true(k < l->n);
+            assert_int_equal(l->v[k].start_ns, want[i]);
+            assert_int_equal(l->v[k].cause, CLIENT_CALL_OK);
+        }
+        assert_int_equal(o.r.workloads[0].st.offered, 6);
+        observed_free(&o);
+    }
+    unload(&f);
+}
+
+/* Bad replay files: exit 2 with the file, line and column and what was expected. */
+static void replay_errors_name_the_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *file, *want;
+    } cases[] = {
+        {"decreasing.yaml", "replay/decreasing.txt:3:1: times must not decrease"},
+        {"bad-time.yaml", "replay/bad-time.txt:2:3: expected a time from the start "
+                          "of the run (seconds, or a duration such as 250ms)"},
+        {"missing.yaml", "tests/scenarios/replay/missing.yaml:22:38: cannot read replay file "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[512], *argv[] = {"vpcsim", "run", path, "--quiet", NULL};
+        static cli_result r;
+        char dir[400];
+        cli_source_path("tests/scenarios/replay", dir, sizeof dir);
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].file);
+        assert_int_equal(cli_run(argv, &r), 0);
+        assert_int_equal(r.code, 2);
+        if (!strstr(r.err, cases[i].want)) fail_msg("%s: got %s", cases[i].file, r.err);
+    }
+}
+
 /* ---- Direct Connect down: failover to the VPN ------------------------------------------------ */
 
 /* The mean one-way delay (ns) of parameter kind.name (a distribution) of instance inst. */
@@ -666,6 +718,8 @@ int main(void)
         cmocka_unit_test(az_impaired_dns_ttl_and_retries),
         cmocka_unit_test(dns_fails_open_when_no_eni_is_left),
         cmocka_unit_test(dx_down_fails_over_to_vpn),
+        cmocka_unit_test(replay_creates_calls_at_the_file_times),
+        cmocka_unit_test(replay_errors_name_the_line),
         cmocka_unit_test(error_rate_with_and_without_retries),
         cmocka_unit_test(latency_fault_shifts_the_mean),
         cmocka_unit_test(faulted_runs_same_for_any_thread_count),

@@ -321,8 +321,8 @@ static void bad_options_exit_2(void **state)
     USAGE("no-such-defaults.yaml", f, "--defaults", "no-such-defaults.yaml");
 }
 
-/* A scenario the loader accepts but the run cannot: positioned, exit 2, nothing run. */
-static void unsupported_arrival_exit_2(void **state)
+/* A replay file that is not there: positioned at its key, exit 2, nothing run. */
+static void replay_file_missing_exit_2(void **state)
 {
     (void)state;
     char dir[] = "/tmp/vpcsim-run-replay-XXXXXX", path[64];
@@ -341,8 +341,10 @@ static void unsupported_arrival_exit_2(void **state)
         "    traffic: {arrival: replay, file: arrivals.txt}\n";
     assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
     close(fd);
-    char want[600];
-    snprintf(want, sizeof want, "%s:14:5: workload w: arrival: replay is not supported yet", path);
+    char want[600]; /* the file is looked for beside the scenario */
+    snprintf(want, sizeof want,
+             "%s:17:38: cannot read replay file %s/arrivals.txt: No such file or directory", path,
+             dir);
     USAGE(want, path);
     unlink(path);
     rmdir(dir);
@@ -362,7 +364,7 @@ int main(void)
         cmocka_unit_test(handshakes_before_requests),
         cmocka_unit_test(unreachable_calls_fail_at_once),
         cmocka_unit_test(bad_options_exit_2),
-        cmocka_unit_test(unsupported_arrival_exit_2),
+        cmocka_unit_test(replay_file_missing_exit_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -130,6 +130,8 @@ typedef struct client_params {
     client_stats *out;          /* where it counts (the caller zeroes it and hist_inits latency) */
     vs_time retry_throttle_base_ns;  /* backoff base after a throttled attempt (0: retry_base) */
     const client_observer *observer; /* told of each measured call, or NULL */
+    const vs_time *replay;           /* replay: call creation times, non-decreasing, >= 0 */
+    uint64_t nreplay;
     /* Faults (NULL / 0: alts, nalts and no_path hold for the whole run). DNS answers changed at
      * dns_at[0 .. ndns) and routes at route_at[0 .. nroute) (detection delays included; both
      * increasing); then alts holds the ways of every state and an attempt at t takes its way
