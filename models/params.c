@@ -99,6 +99,10 @@ static const param_def client_defs[] = {
     {"retry_cost", PARAM_INT, "tokens a retry takes", 0},
     {"timeout_retry_cost", PARAM_INT, "tokens a retry after a timeout takes", 0},
     {"dns_ttl", PARAM_DURATION, "TTL of endpoint DNS answers: re-resolution after a fault", 0},
+    {"mss", PARAM_SIZE,
+     "TCP payload per packet: a message of n bytes is ceil(n / mss) packets "
+     "at packet-rate limits",
+     0},
 };
 
 static const param_kind kinds[] = {

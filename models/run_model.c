@@ -270,6 +270,20 @@ static void bandwidth_station(rm_station *s, double capacity_bps)
     s->c.capacity_bps = capacity_bps;
 }
 
+/* The packet rate of a bandwidth station (0: none), its packets of client.mss bytes. */
+static int packet_limit(rm *m, rm_station *s, double pps)
+{
+    if (pps == 0) return 0;
+    const param_value *mss = param(m, "client", NULL, "mss");
+    if (!mss) return -1;
+    if (!(pps > 0) || !isfinite(pps) || mss->i < 1 || mss->i > 65535)
+        return error_set(m->err, "%s: packets_per_s must be > 0 and client.mss 1 B to 64 KiB",
+                         s->c.name);
+    s->p.packets_per_s = pps;
+    s->p.packet_bytes = (uint32_t)mss->i;
+    return 0;
+}
+
 static void many_servers(rm_station *s, const dist *service)
 {
     s->p.discipline = STATION_FIFO;
@@ -336,12 +350,13 @@ static const char *queue_kind(hop_kind k)
 /* Fills s->p from the parameters of its kind. Returns 0 or -1. */
 static int station_configure(rm *m, rm_station *s, const char *inst)
 {
-    double cap = NAN;
+    double cap = NAN, pps = 0;
     const char *qk = queue_kind(s->c.kind);
     if (qk && station_queue(m, s, qk, inst)) return -1;
     switch (s->c.kind) {
     case HOP_NAT:
         cap = param_bitrate(m, "nat_gateway", inst, "bandwidth_max");
+        pps = param_bitrate(m, "nat_gateway", inst, "packets_per_s_max");
         s->p.delay = param_dist(m, "nat_gateway", inst, "added_latency");
         break;
     case HOP_INTERFACE_ENDPOINT:
@@ -350,10 +365,12 @@ static int station_configure(rm *m, rm_station *s, const char *inst)
         break;
     case HOP_TGW:
         cap = param_bitrate(m, "transit_gateway", inst, "bandwidth");
+        pps = param_bitrate(m, "transit_gateway", inst, "packets_per_s");
         s->p.delay = param_dist(m, "transit_gateway", inst, "added_latency");
         break;
     case HOP_VPN:
         cap = param_bitrate(m, "vpn_tunnel", inst, "bandwidth");
+        pps = param_bitrate(m, "vpn_tunnel", inst, "packets_per_s");
         break;
     case HOP_DX:
         cap = m->t->sites[s->c.index].dx.port_bps;
@@ -373,11 +390,11 @@ static int station_configure(rm *m, rm_station *s, const char *inst)
     default:
         return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
     }
-    if (isnan(cap)) return -1; /* a missing parameter */
+    if (isnan(cap) || isnan(pps)) return -1; /* a missing parameter */
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->c.name, cap);
     bandwidth_station(s, cap);
-    return 0;
+    return packet_limit(m, s, pps);
 }
 
 /* The LP name of the station serving a hop: kind, component, and AZ (or Region for services). */

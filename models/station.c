@@ -57,6 +57,7 @@ typedef struct station_state {
     const lp_kind *tag;         /* &station_kind once initialised */
     const station_params *p;    /* shared, read-only */
     double ns_per_byte;         /* 8e9 / bandwidth_bps, or 0 */
+    double ns_per_packet;       /* 1e9 / packets_per_s, or 0 */
     vs_time from, until;        /* statistics window */
     uint32_t n;                 /* jobs present (waiting and in service) */
     uint32_t busy;              /* FIFO: servers busy */
@@ -192,7 +193,14 @@ static void station_drop(station_state *s, vs_lp *self, const vs_event *ev)
 static vs_time station_service_ns(station_state *s, vs_lp *self, vs_payload req)
 {
     vs_time ns = s->p->service ? dist_sample_ns(s->p->service, lp_rng(self)) : 0;
-    if (s->ns_per_byte > 0) ns += (vs_time)((double)flow_unpack(req).bytes * s->ns_per_byte + 0.5);
+    if (s->ns_per_byte > 0 || s->ns_per_packet > 0) {
+        uint32_t b = flow_unpack(req).bytes, pb = s->p->packet_bytes;
+        double bw = (double)b * s->ns_per_byte;
+        double pk = s->ns_per_packet > 0
+                        ? (double)(b / pb + (b % pb != 0 || b == 0)) * s->ns_per_packet
+                        : 0;
+        ns += (vs_time)((bw > pk ? bw : pk) + 0.5);
+    }
     return ns;
 }
 
@@ -711,6 +719,7 @@ static void station_init(void *state, vs_lp *self, const void *arg)
     s->tag = &station_kind;
     s->p = arg;
     s->ns_per_byte = s->p->bandwidth_bps > 0 ? 8e9 / s->p->bandwidth_bps : 0;
+    s->ns_per_packet = s->p->packets_per_s > 0 ? 1e9 / s->p->packets_per_s : 0;
     s->from = s->p->stats_from_ns;
     s->until = s->p->stats_until_ns > 0 ? s->p->stats_until_ns : VS_TIME_LIMIT;
     limits_init(s);
@@ -839,6 +848,11 @@ int station_params_check(const station_params *p, vs_error *err)
         return error_set(err, "station: unknown discipline %d", (int)p->discipline);
     if (p->servers < 1 || p->servers > STATION_MAX_CAPACITY)
         return error_set(err, "station: servers must be in [1, 2^30], got %u", p->servers);
+    if (!(p->packets_per_s >= 0) || !isfinite(p->packets_per_s) ||
+        (p->packets_per_s > 0 && p->packet_bytes == 0))
+        return error_set(err,
+                         "station: packets_per_s must be >= 0 (with packet_bytes >= 1), got %g",
+                         p->packets_per_s);
     if (!(p->bandwidth_bps >= 0) || !isfinite(p->bandwidth_bps))
         return error_set(err, "station: bandwidth must be >= 0, got %g", p->bandwidth_bps);
     if (!p->service && p->bandwidth_bps == 0)

@@ -196,6 +196,44 @@ static void nat_port_allocation(void **state)
     unload(&f);
 }
 
+/* ---- VPN tunnel packet rate ------------------------------------------------------------------ */
+
+/* vpn.yaml with 100-byte requests and responses (one packet each, both through the tunnel): at
+ * 100,000 calls a second the tunnel is offered 200,000 packets a second, over the 140,000 it
+ * passes (D23; 140,000 x 100 B = 112 Mbps, far under 1.25 Gbps), so it completes 140,000
+ * messages a second (within 2%) and its 16-message queue drops the rest; at 20,000 calls a second
+ * (40,000 packets a second, utilisation 0.29: a loss probability of 4e-10 with room for 17) nothing
+ * is dropped and every message passes. */
+static void vpn_tunnel_saturates_at_its_packet_rate(void **state)
+{
+    (void)state;
+    fixture f = load("vpn.yaml");
+    topo_workload *w = &f.s->archs[0].workloads[0];
+    run_result r;
+    w->bytes_up = w->bytes_down = 100;
+    w->rate_per_s = 100000;
+    run(&f, 1, 2, &r);
+    const run_component *vpn = component(&r, "vpn/dc1");
+    double per_s = (double)vpn->st.completions / r.window_s;
+    if (fabs(per_s - 140000) > 0.02 * 140000)
+        fail_msg("the tunnel passed %g messages/s, expected 140,000", per_s);
+    assert_true(vpn->st.drops > 0);
+    assert_true(r.workloads[0].st.failed[CLIENT_FAIL_DROPPED] > 0);
+    run_result_free(&r);
+
+    w->rate_per_s = 20000;
+    run(&f, 1, 2, &r);
+    vpn = component(&r, "vpn/dc1");
+    assert_int_equal(vpn->st.drops, 0);
+    assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_DROPPED], 0);
+    per_s = (double)vpn->st.completions / r.window_s;
+    if (fabs(per_s - 40000) > 0.02 * 40000)
+        fail_msg("the tunnel passed %g messages/s, expected 40,000", per_s);
+    assert_true(fabs(vpn->st.utilisation - 40000.0 / 140000) < 0.01);
+    run_result_free(&r);
+    unload(&f);
+}
+
 /* ---- VPN tunnel saturation ------------------------------------------------------------------- */
 
 /* Bits a second through the VPN tunnel station over the window (responses and requests). */
@@ -235,6 +273,7 @@ int main(void)
         cmocka_unit_test(s3_put_and_get_buckets_are_separate),
         cmocka_unit_test(nat_port_allocation),
         cmocka_unit_test(vpn_tunnel_saturates_at_its_bandwidth),
+        cmocka_unit_test(vpn_tunnel_saturates_at_its_packet_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -404,8 +404,9 @@ static void check_series(trace_file *f, const char *arch, int64_t lat)
     free(s);
 }
 
-/* The NAT gateway sees each call twice (request, then the 1 MiB response: 83,886 ns at 100 Gbps):
- * 200 arrivals a second and 100 x 83,886 ns busy a second; the bins of the window add up to the
+/* The NAT gateway sees each call twice (the empty request: one packet, 100 ns at 10 Mpps; then the
+ * 1 MiB response: 83,886 ns at 100 Gbps, its 725 packets taking less): 200 arrivals a second and
+ * 100 x 83,986 ns busy a second; the bins of the window add up to the
  * station's own count over the window. */
 static void check_component_series(trace_file *f, const char *arch)
 {
@@ -422,7 +423,7 @@ static void check_component_series(trace_file *f, const char *arch)
         if (strcmp(s[i].component, NAT) != 0 || s[i].t_ns < 1000 * MS || s[i].t_ns >= 2000 * MS)
             continue;
         assert_true(s[i].arrivals == 200.0);
-        assert_true(fabs(s[i].utilisation - 10 * 83886.08 / 1e8) < 1e-6);
+        assert_true(fabs(s[i].utilisation - 10 * (83886.08 + 100) / 1e8) < 1e-6);
         sum += s[i].arrivals * 0.1;
     }
     assert_true(fabs(sum - (double)c[0].arrivals) < 1e-9);
@@ -430,8 +431,8 @@ static void check_component_series(trace_file *f, const char *arch)
     free(s), free(c);
 }
 
-/* S3 serves each request for its 1 ms latency; the NAT gateway forwards the empty request in no
- * time and serves the response for 83,886 ns; nobody waits at 100 calls/s. */
+/* S3 serves each request for its 1 ms latency; the NAT gateway forwards the empty request as one
+ * packet (100 ns at 10 Mpps) and serves the response for 83,886 ns; nobody waits at 100 calls/s. */
 static void check_spans(trace_file *f, const char *arch)
 {
     char path[256];
@@ -452,7 +453,7 @@ static void check_spans(trace_file *f, const char *arch)
             assert_string_equal(s[i].component, NAT);
             nat++;
             assert_true(s[i].hop == 0 || s[i].hop == 2);
-            assert_int_equal(s[i].service_ns, s[i].hop == 0 ? 0 : 83886);
+            assert_int_equal(s[i].service_ns, s[i].hop == 0 ? 100 : 83886);
         }
     }
     assert_true(s3 >= 100 && nat == 2 * s3); /* every call (spans: 1), warm-up included */
