@@ -8,8 +8,7 @@
 
 /* ---- which station a fault hits -------------------------------------------------------------- */
 
-/* The parameter kind of a station's component (as faults and overrides name it), or NULL. */
-static const char *station_param_kind(hop_kind kind, int32_t index)
+const char *rf_param_kind(hop_kind kind, int32_t index)
 {
     switch (kind) {
     case HOP_NAT:
@@ -66,7 +65,7 @@ static bool zonal(hop_kind k)
 bool rf_applies(const topology *t, const topo_fault *f, hop_kind kind, int32_t index, int32_t az)
 {
     if (f->kind == FAULT_AZ_IMPAIRED) return zonal(kind) && az >= 0 && az == f->az;
-    const char *pk = station_param_kind(kind, index);
+    const char *pk = rf_param_kind(kind, index);
     if (!pk || !f->param_kind || strcmp(pk, f->param_kind) != 0) return false;
     if (f->instance) {
         const char *name = component_name(t, kind, index);

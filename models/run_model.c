@@ -322,29 +322,10 @@ static int station_queue(rm *m, rm_station *s, const char *kind, const char *ins
     return 0;
 }
 
-/* The parameter kind of a station hop that has a queue capacity, or NULL. */
+/* The parameter kind of a station hop that has a queue capacity, or NULL (AWS services). */
 static const char *queue_kind(hop_kind k)
 {
-    switch (k) {
-    case HOP_NAT:
-        return "nat_gateway";
-    case HOP_INTERFACE_ENDPOINT:
-        return "interface_endpoint";
-    case HOP_TGW:
-        return "transit_gateway";
-    case HOP_VPN:
-        return "vpn_tunnel";
-    case HOP_DX:
-        return "direct_connect";
-    case HOP_NLB:
-        return "nlb";
-    case HOP_PRIVATE_SERVICE:
-        return "private_service";
-    case HOP_INTERNET_HOST:
-        return "internet_host";
-    default:
-        return NULL;
-    }
+    return k == HOP_AWS_SERVICE ? NULL : rf_param_kind(k, 0);
 }
 
 /* Fills s->p from the parameters of its kind. Returns 0 or -1. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run_impl.h"
+#include "vpcsim/scenario.h"
 #include "vpcsim/units.h"
 
 enum {
@@ -16,17 +17,10 @@ enum {
     DEFAULT_BINS = 2000      /* at most, by default */
 };
 
-static const config_keydef output_keys[] = {
-    {"records", CONFIG_TYPE_PROBABILITY, "0..1", "1",
-     "share of measured calls kept as request records (lowered to about 200,000 a run)"},
-    {"spans", CONFIG_TYPE_PROBABILITY, "0..1", "0.01",
-     "share of requests whose per-hop spans are kept (lowered to about 100,000 calls a run)"},
-    {"series_bin", CONFIG_TYPE_DURATION, NULL, "", "time series bin (default: run length / 200)"},
-    {NULL, CONFIG_TYPE_STRING, NULL, NULL, NULL}};
-
+/* The keys of the `output:` block are the scenario loader's (docs/scenario-keys.md). */
 const config_keydef *run_output_keys(void)
 {
-    return output_keys;
+    return scenario_keydefs("output");
 }
 
 /* The scenario's `output:` block (if any) into o. Returns 0 or -1 with err set. */
@@ -35,7 +29,7 @@ static int read_block(const config_node *block, run_output_asked *o, vs_error *e
     if (!block) return 0;
     if (config_kind_of(block) != CONFIG_KIND_MAP)
         return config_error_at(block, err, "output: expected a map of records, spans, series_bin");
-    if (config_check_keydefs(block, output_keys, err)) return -1;
+    if (config_check_keydefs(block, run_output_keys(), err)) return -1;
     if (!o->has_records && config_find(block, "records") &&
         config_get_probability(block, "records", NULL, &o->records, err))
         return -1;
