@@ -751,13 +751,18 @@ static int workload_replay(rm *m, size_t wi, client_params *p)
     while (rc == 0 && fgets(line, sizeof line, in)) {
         vs_time t;
         lineno++;
+        if (!strchr(line, '\n') && !feof(in)) {
+            rc = error_set(m->err, "%s:%zu:1: line longer than %zu characters", path, lineno,
+                           sizeof line - 2);
+            break;
+        }
         int got = replay_line(line, path, lineno, &t, m->err);
         if (got < 0) rc = -1;
         if (got <= 0) continue;
         if (n > 0 && t < m->replay[wi][n - 1])
             rc = error_set(m->err,
-                           "%s:%zu:1: times must not decrease (this one is before the "
-                           "line above)",
+                           "%s:%zu:1: times must not decrease (this one is earlier than the "
+                           "time before it)",
                            path, lineno);
         else if (n == cap && grow_double((void **)&m->replay[wi], &cap, sizeof(vs_time), 1024))
             rc = error_set(m->err, "out of memory");
