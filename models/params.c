@@ -24,6 +24,10 @@ static const param_def dx_defs[] = {
     {"bgp_hold", PARAM_DURATION, "failure detection by the BGP hold timer (no BFD)", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
+#define SCALE_MEANING                                                                              \
+    "0: at the scaled-up capacity from the start; else the run starts at bandwidth and doubles "   \
+    "the capacity (bandwidth and packet rate) after each such period busy 80% of the time, up to " \
+    "the _max values"
 static const param_def nat_defs[] = {
     {"added_latency", PARAM_DIST, "latency the gateway adds", 0},
     {"bandwidth", PARAM_BITRATE, "capacity before automatic scale-up", 0},
@@ -34,6 +38,7 @@ static const param_def nat_defs[] = {
      0},
     {"idle_timeout", PARAM_DURATION, "idle connection timeout", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
+    {"scale_up_period", PARAM_DURATION, SCALE_MEANING, 0},
 };
 static const param_def ie_defs[] = {
     {"added_latency", PARAM_DIST, "latency an endpoint ENI adds", 0},
@@ -41,6 +46,7 @@ static const param_def ie_defs[] = {
     {"bandwidth_max", PARAM_BITRATE, "capacity per AZ after scale-up", 0},
     {"mtu", PARAM_SIZE, "largest packet; larger are dropped", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
+    {"scale_up_period", PARAM_DURATION, SCALE_MEANING, 0},
 };
 static const param_def gwe_defs[] = {
     {"added_latency", PARAM_DIST, "latency added (a route entry)", 0}};

@@ -284,6 +284,30 @@ static int packet_limit(rm *m, rm_station *s, double pps)
     return 0;
 }
 
+static double param_bitrate(rm *m, const char *kind, const char *inst, const char *name);
+
+/* Automatic scale-up of NAT gateways and interface endpoints (scale_up_period > 0): the station
+ * starts at bandwidth / bandwidth_max of its capacity. Returns 0 or -1. */
+static int scale_up(rm *m, rm_station *s, const char *inst)
+{
+    const char *kind = s->c.kind == HOP_NAT                  ? "nat_gateway"
+                       : s->c.kind == HOP_INTERFACE_ENDPOINT ? "interface_endpoint"
+                                                             : NULL;
+    if (!kind) return 0;
+    const param_value *period = param(m, kind, inst, "scale_up_period");
+    double base = param_bitrate(m, kind, inst, "bandwidth");
+    if (!period || isnan(base)) return -1;
+    if (period->i == 0) return 0;
+    if (period->i < 0 || !(base > 0) || base > s->c.capacity_bps)
+        return error_set(m->err,
+                         "%s: %s.scale_up_period must be >= 0 and bandwidth in (0, "
+                         "bandwidth_max]",
+                         s->c.name, kind);
+    s->p.start_fraction = base / s->c.capacity_bps;
+    s->p.scale_period_ns = period->i;
+    return 0;
+}
+
 static void many_servers(rm_station *s, const dist *service)
 {
     s->p.discipline = STATION_FIFO;
@@ -375,7 +399,7 @@ static int station_configure(rm *m, rm_station *s, const char *inst)
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->c.name, cap);
     bandwidth_station(s, cap);
-    return packet_limit(m, s, pps);
+    return packet_limit(m, s, pps) || scale_up(m, s, inst);
 }
 
 /* The LP name of the station serving a hop: kind, component, and AZ (or Region for services). */

@@ -18,6 +18,7 @@
 
 enum {
     STATION_EV_PS = FLOW_EV_PRIVATE, /* PS: next completion; payload u32[0] = generation */
+    STATION_EV_SCALE,                /* PS scaling up: the end of a period of scale_period_ns */
     STATION_EV_DEPART,               /* FIFO: service done; payload = the request; the type is
                                         STATION_EV_DEPART + the epoch the service began in */
     STATION_ARRAY_START = 16         /* first size of a job array */
@@ -28,6 +29,15 @@ enum {
 /* Limits fault windows so that STATION_EV_DEPART + epoch fits in an event type. */
 #define STATION_MAX_FAULTS ((uint32_t)1 << 24)
 #define STATION_NEVER      INT64_MAX
+/* A: the busy share of a scale-up period that makes a station double its capacity (AWS publishes
+ * no scaling rule; "scales with traffic"). */
+#define SCALE_BUSY 0.8
+
+/* Whether a station scales up (start_fraction in (0, 1); 0 and 1 mean at full capacity). */
+static bool scales(const station_params *p)
+{
+    return p->start_fraction > 0 && p->start_fraction < 1;
+}
 
 typedef struct fifo_job {
     vs_payload req;  /* the request */
@@ -73,22 +83,25 @@ typedef struct station_state {
     vs_time pending_at;         /* PS: its time */
     vs_time last;               /* time of the last state change */
     double busy_area, wait_area, in_area; /* ns x jobs over the window so far */
-    double *tokens;                       /* [nbuckets] tokens left, or NULL */
-    vs_time *refilled;                    /* [nbuckets] when tokens were last brought up */
-    uint32_t *conns;                      /* [nconns] connections held, or NULL */
-    station_stats st;                     /* results (counters live, averages filled at finish) */
-    uint32_t fnext;                       /* faults: windows opened so far */
-    uint32_t *active;                     /* faults: open windows, or NULL */
-    uint32_t nactive;                     /* faults: open windows */
-    uint32_t ndown;                       /* faults: open DOWN windows */
-    uint32_t nacting;                     /* faults: open SLOW or ERRORS windows */
-    uint32_t epoch;                       /* faults: DOWN windows opened so far */
-    vs_time fchange;                      /* faults: next opening or closing */
-    size_t span_base;                     /* spans: the list's length when the run began */
-    bool spans_on;                        /* spans: still recording */
-    bool many;                            /* many servers, no faults: one event per request */
-    many_job *ends;                       /* many: ends of service of the n present, a min-heap */
-    uint32_t ecap;                        /* many: heap slots */
+    double speed;      /* PS: the capacity in force as a fraction of the full one (scale-up) */
+    double busy_run;   /* ns x busy servers since the start of the run (scale-up) */
+    double busy_mark;  /* busy_run at the start of the scale-up period */
+    double *tokens;    /* [nbuckets] tokens left, or NULL */
+    vs_time *refilled; /* [nbuckets] when tokens were last brought up */
+    uint32_t *conns;   /* [nconns] connections held, or NULL */
+    station_stats st;  /* results (counters live, averages filled at finish) */
+    uint32_t fnext;    /* faults: windows opened so far */
+    uint32_t *active;  /* faults: open windows, or NULL */
+    uint32_t nactive;  /* faults: open windows */
+    uint32_t ndown;    /* faults: open DOWN windows */
+    uint32_t nacting;  /* faults: open SLOW or ERRORS windows */
+    uint32_t epoch;    /* faults: DOWN windows opened so far */
+    vs_time fchange;   /* faults: next opening or closing */
+    size_t span_base;  /* spans: the list's length when the run began */
+    bool spans_on;     /* spans: still recording */
+    bool many;         /* many servers, no faults: one event per request */
+    many_job *ends;    /* many: ends of service of the n present, a min-heap */
+    uint32_t ecap;     /* many: heap slots */
 } station_state;
 
 /* ---- statistics ------------------------------------------------------------------------------ */
@@ -139,6 +152,10 @@ static void station_account(station_state *s, vs_time now)
         s->busy_area += (double)busy * dt;
         s->wait_area += (double)(s->n - busy) * dt;
         s->in_area += (double)s->n * dt;
+    }
+    if (now > s->last && scales(s->p)) {
+        uint32_t c = s->p->servers;
+        s->busy_run += (double)(s->n < c ? s->n : c) * (double)(now - s->last);
     }
     if (now > s->last) series_account(s, s->last, now);
     s->last = now;
@@ -413,7 +430,7 @@ static void ps_sift_down(ps_job *h, uint32_t n, uint32_t i)
 /* Service rate each job gets with n present. */
 static double ps_rate(const station_state *s)
 {
-    return s->n <= s->p->servers ? 1.0 : (double)s->p->servers / (double)s->n;
+    return (s->n <= s->p->servers ? 1.0 : (double)s->p->servers / (double)s->n) * s->speed;
 }
 
 /* Brings virtual time up to now. Call before any change of n. */
@@ -444,6 +461,22 @@ static void ps_schedule(station_state *s, vs_lp *self)
 }
 
 /* Returns whether the request was admitted (else it was dropped). */
+/* The end of a scale-up period: a station busy SCALE_BUSY of it doubles its capacity (up to the
+ * full one), as AWS's NAT gateways and endpoints scale with their load; jobs in service speed up
+ * from now (their remaining work is in full-capacity ns, so only the rate changes). */
+static void ps_scale(station_state *s, vs_lp *self, vs_time now)
+{
+    double busy = (s->busy_run - s->busy_mark) / ((double)s->p->scale_period_ns * s->p->servers);
+    s->busy_mark = s->busy_run;
+    if (busy >= SCALE_BUSY) {
+        ps_advance(s, now);
+        s->speed = s->speed * 2 < 1 ? s->speed * 2 : 1;
+        ps_schedule(s, self);
+    }
+    if (s->speed < 1)
+        lp_send(self, lp_id(self), s->p->scale_period_ns, STATION_EV_SCALE, (vs_payload){0});
+}
+
 static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
 {
     int64_t cap = s->p->queue_capacity;
@@ -714,7 +747,6 @@ static void spans_finish(station_state *s, vs_time end)
 
 static void station_init(void *state, vs_lp *self, const void *arg)
 {
-    (void)self;
     station_state *s = state;
     s->tag = &station_kind;
     s->p = arg;
@@ -728,6 +760,9 @@ static void station_init(void *state, vs_lp *self, const void *arg)
               s->p->nfaults == 0;
     s->spans_on = s->p->span_rate > 0 && s->p->spans;
     s->span_base = s->p->spans ? s->p->spans->n : 0;
+    s->speed = scales(s->p) ? s->p->start_fraction : 1;
+    if (s->speed < 1)
+        lp_send(self, lp_id(self), s->p->scale_period_ns, STATION_EV_SCALE, (vs_payload){0});
 }
 
 static void station_bug(vs_lp *self, const vs_event *ev, const char *what)
@@ -763,6 +798,9 @@ static void station_handle(void *state, vs_lp *self, const vs_event *ev)
     } else if (ev->type == STATION_EV_PS && !fifo) {
         station_account(s, ev->time);
         ps_tick(s, self, ev);
+    } else if (ev->type == STATION_EV_SCALE && !fifo) {
+        station_account(s, ev->time);
+        ps_scale(s, self, ev->time);
     } else {
         station_bug(self, ev, "unexpected event");
     }
@@ -848,6 +886,10 @@ int station_params_check(const station_params *p, vs_error *err)
         return error_set(err, "station: unknown discipline %d", (int)p->discipline);
     if (p->servers < 1 || p->servers > STATION_MAX_CAPACITY)
         return error_set(err, "station: servers must be in [1, 2^30], got %u", p->servers);
+    if (!(p->start_fraction >= 0) ||
+        (scales(p) && (p->discipline != STATION_PS || p->scale_period_ns <= 0)))
+        return error_set(err, "station: scaling up needs a PS station, start_fraction in (0, 1] "
+                              "and scale_period_ns > 0");
     if (!(p->packets_per_s >= 0) || !isfinite(p->packets_per_s) ||
         (p->packets_per_s > 0 && p->packet_bytes == 0))
         return error_set(err,

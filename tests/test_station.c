@@ -229,6 +229,52 @@ static void bandwidth_service_is_bytes_over_rate(void **st)
     bench_fini(&b);
 }
 
+/* Scale-up: a PS station of 8 Mbps (a byte is 1 us at full capacity) starting at a quarter of it
+ * and checking every 1 ms. A 2000-byte job alone from 0 keeps it busy: 250 us of its work done by
+ * 1 ms, when the capacity doubles; 500 us more by 2 ms, when it doubles again to the full; the last
+ * 1250 us end at 3.25 ms (2 ms without scale-up). A 100-byte job at 2.5 ms keeps it busy 400 us of
+ * the period [2 ms, 3 ms): under 80%, no scale-up, done at 2.9 ms. A FIFO station cannot scale. */
+static void scale_up_doubles_capacity_while_busy(void **st)
+{
+    (void)st;
+    static const struct {
+        vs_time at;
+        uint32_t bytes;
+        double start;
+        vs_time done;
+    } cases[] = {{0, 2000, 0.25, 3250 * US},
+                 {0, 2000, 1, 2 * MS},
+                 {0, 2000, 0, 2 * MS},
+                 {2500 * US, 100, 0.25, 2900 * US}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        inject inj[] = {{cases[i].at, 1, cases[i].bytes}};
+        bench b;
+        bench_init(&b, 1, inj, 1);
+        b.st[0].discipline = STATION_PS;
+        b.st[0].bandwidth_bps = 8e6;
+        b.st[0].start_fraction = cases[i].start;
+        b.st[0].scale_period_ns = MS;
+        bench_run(&b, 1, 100 * MS);
+        record want[] = {{DONE, 1, 0, cases[i].done}};
+        expect_log(&b, want, 1);
+        bench_fini(&b);
+    }
+    vs_error err = {{0}};
+    flow_table t = {0};
+    station_params p = {.flows = &t,
+                        .servers = 1,
+                        .bandwidth_bps = 8e6,
+                        .queue_capacity = -1,
+                        .start_fraction = 0.5,
+                        .scale_period_ns = MS};
+    assert_int_equal(station_params_check(&p, &err), -1);
+    assert_non_null(strstr(err.msg, "scaling up needs a PS station"));
+    p.discipline = STATION_PS;
+    assert_int_equal(station_params_check(&p, &err), 0);
+    p.scale_period_ns = 0;
+    assert_int_equal(station_params_check(&p, &err), -1);
+}
+
 /* Waiting room of 1 behind one server: the third of three simultaneous arrivals is dropped and
  * its origin told after drop_notice_ns; with no waiting room the second is. */
 static void fifo_drops_when_full(void **st)
@@ -1468,6 +1514,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(fifo_serves_in_arrival_order),
         cmocka_unit_test(fifo_servers_work_in_parallel),
         cmocka_unit_test(bandwidth_service_is_bytes_over_rate),
+        cmocka_unit_test(scale_up_doubles_capacity_while_busy),
         cmocka_unit_test(fifo_drops_when_full),
         cmocka_unit_test(ps_two_jobs_finish_at_4_and_6_ms),
         cmocka_unit_test(ps_reschedules_on_arrival),

@@ -109,6 +109,12 @@ typedef struct station_params {
      * bandwidth stations of AWS: NAT 10 Mpps, VPN tunnel 140 kpps, TGW attachment). */
     double packets_per_s;
     uint32_t packet_bytes;
+    /* Automatic scale-up (PS stations; start_fraction 1 or more, or 0 with the zeroed params that
+     * callers start from: none). The station starts at start_fraction of its capacity (bandwidth
+     * and packet rate alike) and doubles it, up to the full capacity, at the end of each period
+     * of scale_period_ns in which it was busy at least 80% of the time. */
+    double start_fraction;
+    vs_time scale_period_ns;
 } station_params;
 
 #define STATION_NO_KEY UINT32_MAX
