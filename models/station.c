@@ -526,7 +526,7 @@ static bool station_ok(const station_state *s)
     if (s->p->discipline == STATION_FIFO)
         return s->busy == (s->n < c ? s->n : c) && s->qlen == s->n - s->busy &&
                s->qlen <= s->qcap && (s->qcap & (s->qcap - 1)) == 0;
-    if (s->n > s->hcap || s->gen == 0 || (s->n == 0 && s->v != 0) || (s->n > 0 && !s->pending))
+    if (s->n > s->hcap || (s->n > 0 && (s->gen == 0 || !s->pending)) || (s->n == 0 && s->v != 0))
         return false;
     for (uint32_t i = 1; i < s->n; i++)
         if (ps_before(&s->heap[i], &s->heap[(i - 1) / 2])) return false;
