@@ -153,11 +153,11 @@ static void station_account(station_state *s, vs_time now)
         s->wait_area += (double)(s->n - busy) * dt;
         s->in_area += (double)s->n * dt;
     }
-    if (now > s->last && scales(s->p)) {
+    if (now > s->last) {
         uint32_t c = s->p->servers;
         s->busy_run += (double)(s->n < c ? s->n : c) * (double)(now - s->last);
+        series_account(s, s->last, now);
     }
-    if (now > s->last) series_account(s, s->last, now);
     s->last = now;
 }
 
@@ -211,11 +211,10 @@ static vs_time station_service_ns(station_state *s, vs_lp *self, vs_payload req)
 {
     vs_time ns = s->p->service ? dist_sample_ns(s->p->service, lp_rng(self)) : 0;
     if (s->ns_per_byte > 0 || s->ns_per_packet > 0) {
-        uint32_t b = flow_unpack(req).bytes, pb = s->p->packet_bytes;
+        uint64_t b = flow_unpack(req).bytes, pb = s->p->packet_bytes;
         double bw = (double)b * s->ns_per_byte;
-        double pk = s->ns_per_packet > 0
-                        ? (double)(b / pb + (b % pb != 0 || b == 0)) * s->ns_per_packet
-                        : 0;
+        double pk =
+            s->ns_per_packet > 0 ? (double)(b ? (b + pb - 1) / pb : 1) * s->ns_per_packet : 0;
         ns += (vs_time)((bw > pk ? bw : pk) + 0.5);
     }
     return ns;
