@@ -614,12 +614,13 @@ static int check_ways(const client_params *p, const client_ways *w, vs_error *er
     return 0;
 }
 
-static int check_times(const vs_time *at, uint32_t n, vs_error *err)
+/* Times what[0 .. n): present, >= 0 and non-decreasing. */
+static int check_times(const vs_time *at, uint64_t n, const char *what, vs_error *err)
 {
-    if (n > 0 && !at) return error_set(err, "client: change times missing");
-    for (uint32_t i = 0; i < n; i++)
+    if (n > 0 && !at) return error_set(err, "client: %s times missing", what);
+    for (uint64_t i = 0; i < n; i++)
         if (at[i] < 0 || (i > 0 && at[i] < at[i - 1]))
-            return error_set(err, "client: change times must be >= 0 and increasing");
+            return error_set(err, "client: %s times must be >= 0 and non-decreasing", what);
     return 0;
 }
 
@@ -629,9 +630,11 @@ static int check_alts(const client_params *p, vs_error *err)
         return error_set(err, "client: alternatives without routes");
     if (p->nalts > UINT16_MAX) return error_set(err, "client: at most 65535 alternatives");
     if (!p->ways) return check_ways(p, &(client_ways){0, p->nalts, p->no_path}, err);
-    if (p->ndns >= UINT16_MAX || p->nroute >= UINT16_MAX || p->dns_ttl_ns < 0 ||
-        check_times(p->dns_at, p->ndns, err) || check_times(p->route_at, p->nroute, err))
-        return error_set(err, "client: bad change times or DNS TTL");
+    if (p->ndns >= UINT16_MAX || p->nroute >= UINT16_MAX || p->dns_ttl_ns < 0)
+        return error_set(err, "client: too many DNS or route changes, or a DNS TTL < 0");
+    if (check_times(p->dns_at, p->ndns, "DNS change", err) ||
+        check_times(p->route_at, p->nroute, "route change", err))
+        return -1;
     for (size_t i = 0; i < (size_t)(p->ndns + 1) * (p->nroute + 1); i++)
         if (check_ways(p, &p->ways[i], err)) return -1;
     return 0;
@@ -657,11 +660,7 @@ static int check_arrivals(const client_params *p, vs_error *err)
                 return error_set(err, "client: schedule steps must increase, rates >= 0");
         return 0;
     case ARRIVAL_REPLAY:
-        if (p->nreplay > 0 && !p->replay) return error_set(err, "client: replay times missing");
-        for (uint64_t i = 0; i < p->nreplay; i++)
-            if (p->replay[i] < 0 || (i > 0 && p->replay[i] < p->replay[i - 1]))
-                return error_set(err, "client: replay times must be >= 0 and non-decreasing");
-        return 0;
+        return check_times(p->replay, p->nreplay, "replay", err);
     case ARRIVAL_CLOSED:
         if (p->clients < 1 || p->think_ns < 0)
             return error_set(err, "client: a closed loop needs clients >= 1 and think >= 0");
