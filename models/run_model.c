@@ -129,12 +129,6 @@ static const dist *param_dist(rm *m, const char *kind, const char *inst, const c
     return v ? v->dist : NULL;
 }
 
-/* The parameter kind of an AWS service's latency ("service_s3"). */
-static const char *service_kind(aws_service s)
-{
-    return aws_service_param_kind(s);
-}
-
 /* ---- groups ---------------------------------------------------------------------------------- */
 
 static uint32_t group_az(const rm *m, int32_t az)
@@ -288,12 +282,9 @@ static double param_bitrate(rm *m, const char *kind, const char *inst, const cha
 
 /* Automatic scale-up of NAT gateways and interface endpoints (scale_up_period > 0): the station
  * starts at bandwidth / bandwidth_max of its capacity. Returns 0 or -1. */
-static int scale_up(rm *m, rm_station *s, const char *inst)
+static int scale_up(rm *m, rm_station *s, const char *kind, const char *inst)
 {
-    const char *kind = s->c.kind == HOP_NAT                  ? "nat_gateway"
-                       : s->c.kind == HOP_INTERFACE_ENDPOINT ? "interface_endpoint"
-                                                             : NULL;
-    if (!kind) return 0;
+    if (s->c.kind != HOP_NAT && s->c.kind != HOP_INTERFACE_ENDPOINT) return 0;
     const param_value *period = param(m, kind, inst, "scale_up_period");
     double base = param_bitrate(m, kind, inst, "bandwidth");
     if (!period || isnan(base)) return -1;
@@ -356,50 +347,45 @@ static const char *queue_kind(hop_kind k)
 static int station_configure(rm *m, rm_station *s, const char *inst)
 {
     double cap = NAN, pps = 0;
+    const char *pk = rf_param_kind(s->c.kind, s->c.index); /* "nat_gateway", "service_s3" */
+    if (!pk) return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
     const char *qk = queue_kind(s->c.kind);
     if (qk && station_queue(m, s, qk, inst)) return -1;
     switch (s->c.kind) {
     case HOP_NAT:
-        cap = param_bitrate(m, "nat_gateway", inst, "bandwidth_max");
-        pps = param_bitrate(m, "nat_gateway", inst, "packets_per_s_max");
-        s->p.delay = param_dist(m, "nat_gateway", inst, "added_latency");
+        cap = param_bitrate(m, pk, inst, "bandwidth_max");
+        pps = param_bitrate(m, pk, inst, "packets_per_s_max");
+        s->p.delay = param_dist(m, pk, inst, "added_latency");
         break;
     case HOP_INTERFACE_ENDPOINT:
-        cap = param_bitrate(m, "interface_endpoint", inst, "bandwidth_max");
-        s->p.delay = param_dist(m, "interface_endpoint", inst, "added_latency");
+        cap = param_bitrate(m, pk, inst, "bandwidth_max");
+        s->p.delay = param_dist(m, pk, inst, "added_latency");
         break;
     case HOP_TGW:
-        cap = param_bitrate(m, "transit_gateway", inst, "bandwidth");
-        pps = param_bitrate(m, "transit_gateway", inst, "packets_per_s");
-        s->p.delay = param_dist(m, "transit_gateway", inst, "added_latency");
+        cap = param_bitrate(m, pk, inst, "bandwidth");
+        pps = param_bitrate(m, pk, inst, "packets_per_s");
+        s->p.delay = param_dist(m, pk, inst, "added_latency");
         break;
     case HOP_VPN:
-        cap = param_bitrate(m, "vpn_tunnel", inst, "bandwidth");
-        pps = param_bitrate(m, "vpn_tunnel", inst, "packets_per_s");
+        cap = param_bitrate(m, pk, inst, "bandwidth");
+        pps = param_bitrate(m, pk, inst, "packets_per_s");
         break;
     case HOP_DX:
         cap = m->t->sites[s->c.index].dx.port_bps;
         break;
     case HOP_NLB:
-        return server_station(m, s, "nlb", inst, param_dist(m, "nlb", inst, "added_latency"));
-    case HOP_AWS_SERVICE: {
-        const char *k = service_kind((aws_service)s->c.index);
-        return server_station(m, s, k, NULL, param_dist(m, k, NULL, "latency"));
-    }
-    case HOP_PRIVATE_SERVICE:
-        return server_station(m, s, "private_service", inst,
-                              param_dist(m, "private_service", inst, "latency"));
+        return server_station(m, s, pk, inst, param_dist(m, pk, inst, "added_latency"));
+    case HOP_AWS_SERVICE:
     case HOP_INTERNET_HOST:
-        return server_station(m, s, "internet_host", NULL,
-                              param_dist(m, "internet_host", NULL, "latency"));
-    default:
-        return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
+        return server_station(m, s, pk, NULL, param_dist(m, pk, NULL, "latency"));
+    default: /* HOP_PRIVATE_SERVICE */
+        return server_station(m, s, pk, inst, param_dist(m, pk, inst, "latency"));
     }
     if (isnan(cap) || isnan(pps)) return -1; /* a missing parameter */
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->c.name, cap);
     bandwidth_station(s, cap);
-    return packet_limit(m, s, pps) || scale_up(m, s, inst);
+    return packet_limit(m, s, pps) || scale_up(m, s, pk, inst);
 }
 
 /* The LP name of the station serving a hop: kind, component, and AZ (or Region for services). */
