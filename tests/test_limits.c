@@ -196,6 +196,59 @@ static void nat_port_allocation(void **state)
     unload(&f);
 }
 
+/* ---- NAT gateway scale-up ------------------------------------------------------------------- */
+
+/* Mean utilisation of the NAT over series bins [from, to) of 1 s. */
+static double nat_utilisation(const run_result *r, uint32_t from, uint32_t to)
+{
+    const run_component *nat = component(r, "nat-gateway/nat-a");
+    assert_non_null(nat->series);
+    assert_true(nat->nbins >= to);
+    double busy = 0;
+    for (uint32_t b = from; b < to; b++) busy += nat->series[b].busy_ns;
+    return busy / (1e9 * (to - from));
+}
+
+/* nat-scale.yaml: 2.52 Gbps offered to a NAT gateway at 1 Gbps that may double each busy second
+ * up to 4 Gbps: saturated over [0, 2 s) (1 then 2 Gbps), at 4 Gbps from 2 s; once the backlog is
+ * gone (about 3.4 s) it is busy 2.52 / 4 = 0.63 of the time, as the same gateway at 4 Gbps from
+ * the start (scale_up_period 0) is throughout. A bandwidth above bandwidth_max is an error. */
+static void nat_gateway_scales_up_under_load(void **state)
+{
+    (void)state;
+    fixture f = load("nat-scale.yaml");
+    run_config cfg = {
+        .seed = 1, .duration_ns = 10 * (vs_time)1e9, .threads = 1, .series_bin_ns = (vs_time)1e9};
+    run_result r;
+    vs_error err = {0};
+    if (run_model_run(&f.s->archs[0], f.params, &cfg, &r, &err)) fail_msg("%s", err.msg);
+    double rho = 300.0 * 1048576 * 8 / 4e9;
+    assert_true(nat_utilisation(&r, 0, 2) > 0.99);
+    if (fabs(nat_utilisation(&r, 5, 10) - rho) > 0.05)
+        fail_msg("utilisation %g after scaling up, expected %g", nat_utilisation(&r, 5, 10), rho);
+    assert_true(component(&r, "nat-gateway/nat-a")->capacity_bps == 4e9);
+    run_result_free(&r);
+
+    static const char off[] = "nat_gateway: {scale_up_period: 0s}\n";
+    config_doc *d = config_load_buffer(off, strlen(off), "t", &err);
+    assert_non_null(d);
+    assert_int_equal(params_apply_overrides(f.params, config_root(d), &err), 0);
+    if (run_model_run(&f.s->archs[0], f.params, &cfg, &r, &err)) fail_msg("%s", err.msg);
+    if (fabs(nat_utilisation(&r, 0, 10) - rho) > 0.05)
+        fail_msg("utilisation %g without scale-up, expected %g", nat_utilisation(&r, 0, 10), rho);
+    run_result_free(&r);
+    config_free(d);
+
+    static const char bad[] = "nat_gateway: {scale_up_period: 1s, bandwidth: 8Gbps}\n";
+    d = config_load_buffer(bad, strlen(bad), "t", &err);
+    assert_non_null(d);
+    assert_int_equal(params_apply_overrides(f.params, config_root(d), &err), 0);
+    assert_int_equal(run_model_run(&f.s->archs[0], f.params, &cfg, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "nat_gateway.scale_up_period must be >= 0 and bandwidth in"));
+    config_free(d);
+    unload(&f);
+}
+
 /* ---- VPN tunnel packet rate ------------------------------------------------------------------ */
 
 /* vpn.yaml with 100-byte requests and responses (one packet each, both through the tunnel): at
@@ -274,6 +327,7 @@ int main(void)
         cmocka_unit_test(nat_port_allocation),
         cmocka_unit_test(vpn_tunnel_saturates_at_its_bandwidth),
         cmocka_unit_test(vpn_tunnel_saturates_at_its_packet_rate),
+        cmocka_unit_test(nat_gateway_scales_up_under_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
