@@ -271,8 +271,10 @@ static int packet_limit(rm *m, rm_station *s, double pps)
     const param_value *mss = param(m, "client", NULL, "mss");
     if (!mss) return -1;
     if (!(pps > 0) || !isfinite(pps) || mss->i < 1 || mss->i > 65535)
-        return error_set(m->err, "%s: packets_per_s must be > 0 and client.mss 1 B to 64 KiB",
-                         s->c.name);
+        return error_set(m->err,
+                         "%s: packets_per_s must be > 0 and client.mss 1 B to 64 KiB, got "
+                         "%g and %lld B (%s)",
+                         s->c.name, pps, (long long)mss->i, mss->basis);
     s->p.packets_per_s = pps;
     s->p.packet_bytes = (uint32_t)mss->i;
     return 0;
@@ -292,8 +294,9 @@ static int scale_up(rm *m, rm_station *s, const char *kind, const char *inst)
     if (period->i < 0 || !(base > 0) || base > s->c.capacity_bps)
         return error_set(m->err,
                          "%s: %s.scale_up_period must be >= 0 and bandwidth in (0, "
-                         "bandwidth_max]",
-                         s->c.name, kind);
+                         "bandwidth_max], got %lld ns and %g of %g bps (%s)",
+                         s->c.name, kind, (long long)period->i, base, s->c.capacity_bps,
+                         period->basis);
     s->p.start_fraction = base / s->c.capacity_bps;
     s->p.scale_period_ns = period->i;
     return 0;
