@@ -3,7 +3,7 @@
  * on docs/scenario-keys.md, which test_scenario checks. */
 #include <stdio.h>
 
-#include "vpcsim/scenario.h"
+#include "vpcsim/aws/scenario.h"
 
 int main(int argc, char **argv)
 {

@@ -1,4 +1,4 @@
-/* Tests for sim/config.c: the tree and its positions, typed getters with their exact messages,
+/* Tests for sim/io/config.c: the tree and its positions, typed getters with their exact messages,
  * strict keys, YAML errors, limits (depth, alias bombs) and thousands of mangled documents. */
 #include <stdarg.h>
 #include <stddef.h>

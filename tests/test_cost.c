@@ -1,6 +1,7 @@
-/* Tests for models/cost.c: the shipped price table, the worked checks of aws-facts.md (computed
- * there, by hand, not by this code), PrivateLink tiers across the 1 PB and 5 PB bounds, the static
- * cost of hand-built topologies, money formatting, and bad price files with their positions. */
+/* Tests for models/cost/cost.c: the shipped price table, the worked checks of aws-facts.md
+ * (computed there, by hand, not by this code), PrivateLink tiers across the 1 PB and 5 PB bounds,
+ * the static cost of hand-built topologies, money formatting, and bad price files with their
+ * positions. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vpcsim/cost.h"
+#include "vpcsim/aws/cost.h"
 
 /* A small valid table; the error tests below know its line and column numbers. */
 static const char table[] =

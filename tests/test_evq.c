@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "evq.h"
-#include "rng_impl.h"
+#include "engine/evq.h"
+#include "engine/rng_impl.h"
 
 /* The oracle: an array kept sorted descending, least last. Obviously right, O(n) per push. */
 typedef struct oracle {

@@ -14,9 +14,9 @@
 #include <stdbool.h>
 
 #include "cli_run.h"
-#include "vpcsim/cost.h"
-#include "vpcsim/paths.h"
-#include "vpcsim/scenario.h"
+#include "vpcsim/aws/cost.h"
+#include "vpcsim/aws/paths.h"
+#include "vpcsim/aws/scenario.h"
 
 enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 

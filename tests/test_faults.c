@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "cli_run.h"
-#include "vpcsim/run.h"
-#include "vpcsim/scenario.h"
+#include "vpcsim/aws/netmodel.h"
+#include "vpcsim/aws/scenario.h"
 
 #define S(x) ((vs_time)((x)*1e9))
 
@@ -77,7 +77,7 @@ static void on_call(void *ctx, uint32_t workload, const client_call *c)
 /* A run of architecture arch with an observer per workload (obs[nworkloads], freed by
  * observed_free). */
 typedef struct observed {
-    run_result r;
+    netmodel_result r;
     calls *obs;
     size_t n;
 } observed;
@@ -94,13 +94,13 @@ static observed run_observed(const fixture *f, size_t arch, double warmup_s, dou
         o.obs[w].workload = (uint32_t)(100 + w);
         ob[w] = (client_observer){on_call, &o.obs[w], (uint32_t)(100 + w)};
     }
-    run_config cfg = {.seed = seed,
-                      .warmup_ns = (vs_time)(warmup_s * 1e9),
-                      .duration_ns = (vs_time)(duration_s * 1e9),
-                      .threads = threads,
-                      .observers = ob};
+    netmodel_config cfg = {.seed = seed,
+                           .warmup_ns = (vs_time)(warmup_s * 1e9),
+                           .duration_ns = (vs_time)(duration_s * 1e9),
+                           .threads = threads,
+                           .observers = ob};
     vs_error err = {0};
-    if (run_model_run(t, f->params, &cfg, &o.r, &err)) fail_msg("%s", err.msg);
+    if (netmodel_run(t, f->params, &cfg, &o.r, &err)) fail_msg("%s", err.msg);
     free(ob);
     return o;
 }
@@ -109,7 +109,7 @@ static void observed_free(observed *o)
 {
     for (size_t w = 0; w < o->n; w++) free(o->obs[w].v);
     free(o->obs);
-    run_result_free(&o->r);
+    netmodel_result_free(&o->r);
 }
 
 static size_t workload_index(const observed *o, const char *name)
@@ -218,16 +218,16 @@ static void observer_unfinished_calls(void **state)
     const topology *t = &f.s->archs[0];
     calls obs[2] = {{.workload = 0}, {.workload = 1}};
     client_observer ob[2] = {{on_call, &obs[0], 0}, {on_call, &obs[1], 1}};
-    run_config cfg = {.seed = 2,
-                      .warmup_ns = S(0.1),
-                      .duration_ns = S(0.5),
-                      .drain_ns = S(0.001),
-                      .threads = 1,
-                      .observers = ob};
+    netmodel_config cfg = {.seed = 2,
+                           .warmup_ns = S(0.1),
+                           .duration_ns = S(0.5),
+                           .drain_ns = S(0.001),
+                           .threads = 1,
+                           .observers = ob};
     observed o = {.n = 2, .obs = obs};
     vs_error err = {0};
     assert_int_equal(t->nworkloads, 2);
-    if (run_model_run(t, f.params, &cfg, &o.r, &err)) fail_msg("%s", err.msg);
+    if (netmodel_run(t, f.params, &cfg, &o.r, &err)) fail_msg("%s", err.msg);
     uint64_t unfinished = 0;
     for (size_t w = 0; w < 2; w++) {
         check_observed_counts(&o, w);
@@ -240,7 +240,7 @@ static void observer_unfinished_calls(void **state)
     }
     assert_true(unfinished > 2); /* calls take over 10 ms: a few are open at 601 ms */
     for (size_t w = 0; w < 2; w++) free(obs[w].v);
-    run_result_free(&o.r);
+    netmodel_result_free(&o.r);
     unload(&f);
 }
 
@@ -249,7 +249,7 @@ static void observer_unfinished_calls(void **state)
 /* The name of the first station of the way of call c of workload w. */
 static const char *first_station(const observed *o, size_t w, const client_call *c)
 {
-    const run_workload *rw = &o->r.workloads[w];
+    const netmodel_workload *rw = &o->r.workloads[w];
     assert_true(c->alt < rw->nalts);
     assert_true(rw->alts[c->alt].nstations > 0);
     return o->r.components[rw->alts[c->alt].stations[0]].name;

@@ -1,4 +1,4 @@
-/* What `vpcsim run -o` observes: the call collector (sim/run_obs.c) against oracles (the hash's
+/* What `vpcsim run -o` observes: the call collector (sim/cli/observe.c) against oracles (the hash's
  * uniformity, exact nearest-rank quantiles, counts by start and end time, the record cap keeping
  * exactly the calls below the halved fraction), and the file's new tables against the analytic
  * values of tests/scenarios/run/nat-cost.yaml (constant arrivals and latencies): 100 calls a
@@ -15,8 +15,8 @@
 #include <cmocka.h>
 
 #include "cli_run.h"
-#include "run_obs.h"
-#include "trace.h"
+#include "cli/observe.h"
+#include "io/h5file.h"
 #include "vpcsim/hist.h"
 
 /* ---- the collector --------------------------------------------------------------------------- */
@@ -30,7 +30,7 @@ static void hash_is_uniform_and_stable(void **st)
     const double qs[] = {0.01, 0.25, 0.5, 0.9};
     size_t below[4] = {0};
     for (uint64_t c = 0; c < N; c++) {
-        double h = run_obs_hash("orders", c);
+        double h = observe_hash("orders", c);
         assert_true(h >= 0 && h < 1);
         for (int k = 0; k < 4; k++) below[k] += h < qs[k];
     }
@@ -39,9 +39,9 @@ static void hash_is_uniform_and_stable(void **st)
         if (fabs((double)below[k] - N * qs[k]) > 5 * sd)
             fail_msg("%zu of %d below %g", below[k], N, qs[k]);
     }
-    assert_true(run_obs_hash("orders", 12345) == run_obs_hash("orders", 12345));
-    assert_true(run_obs_hash("orders", 12345) != run_obs_hash("billing", 12345));
-    assert_true(run_obs_hash("orders", 12345) != run_obs_hash("orders", 12346));
+    assert_true(observe_hash("orders", 12345) == observe_hash("orders", 12345));
+    assert_true(observe_hash("orders", 12345) != observe_hash("billing", 12345));
+    assert_true(observe_hash("orders", 12345) != observe_hash("orders", 12346));
 }
 
 static void quantiles_rank_as_the_histogram(void **st)
@@ -49,19 +49,19 @@ static void quantiles_rank_as_the_histogram(void **st)
     (void)st;
     int64_t v[100];
     for (int i = 0; i < 100; i++) v[i] = i + 1;
-    assert_int_equal(run_obs_quantile(v, 100, 0.5), 50);
-    assert_int_equal(run_obs_quantile(v, 100, 0.9), 90);
-    assert_int_equal(run_obs_quantile(v, 100, 0.99), 99);
-    assert_int_equal(run_obs_quantile(v, 100, 0.999), 100);
-    assert_int_equal(run_obs_quantile(v, 7, 0.5), 4); /* ceil(3.5) = 4th */
-    assert_int_equal(run_obs_quantile(v, 1, 0.99), 1);
-    assert_int_equal(run_obs_quantile(v, 0, 0.5), -1);
+    assert_int_equal(observe_quantile(v, 100, 0.5), 50);
+    assert_int_equal(observe_quantile(v, 100, 0.9), 90);
+    assert_int_equal(observe_quantile(v, 100, 0.99), 99);
+    assert_int_equal(observe_quantile(v, 100, 0.999), 100);
+    assert_int_equal(observe_quantile(v, 7, 0.5), 4); /* ceil(3.5) = 4th */
+    assert_int_equal(observe_quantile(v, 1, 0.99), 1);
+    assert_int_equal(observe_quantile(v, 0, 0.5), -1);
     /* the same rank as hist_quantile on values it holds exactly (below 256 ns) */
     hist h;
     hist_init(&h);
     for (int i = 0; i < 37; i++) hist_record(&h, v[i]);
     for (double q = 0.05; q < 1; q += 0.05)
-        assert_int_equal(run_obs_quantile(v, 37, q), hist_quantile(&h, q));
+        assert_int_equal(observe_quantile(v, 37, q), hist_quantile(&h, q));
 }
 
 static topology one_workload(topo_workload *w, const char *name)
@@ -87,9 +87,9 @@ static void bins_count_by_start_and_end(void **st)
     topology t = one_workload(&w, "wl");
     vs_error err = {""};
     obs_cfg cfg = {.records = 1, .records_cap = 1000, .bin_ns = 100, .end_ns = 450};
-    run_obs *o = run_obs_new(&t, &cfg, &err);
+    observation *o = observe_new(&t, &cfg, &err);
     assert_non_null(o);
-    const client_observer *ob = run_obs_observers(o);
+    const client_observer *ob = observe_observers(o);
     tell(ob, 3, 10, 20, CLIENT_CALL_OK);           /* bin 0: 10 ns */
     tell(ob, 1, 50, 120, CLIENT_CALL_OK);          /* offered 0, completed 1: 70 */
     tell(ob, 2, 60, 130, CLIENT_FAIL_TIMEOUT);     /* offered 0, failed 1 */
@@ -97,10 +97,10 @@ static void bins_count_by_start_and_end(void **st)
     tell(ob, 5, 120, 190, CLIENT_CALL_OK);         /* bin 1: 70 */
     tell(ob, 6, 300, 420, CLIENT_CALL_OK);         /* last bin (short) */
     tell(ob, 7, 350, 450, CLIENT_CALL_UNFINISHED); /* the end: offered 3 only */
-    assert_int_equal(run_obs_now(o), 450);
-    assert_int_equal(run_obs_finish(o, &err), 0);
+    assert_int_equal(observe_now(o), 450);
+    assert_int_equal(observe_finish(o, &err), 0);
     uint32_t nb;
-    const obs_bin *b = run_obs_bins(o, 0, &nb);
+    const obs_bin *b = observe_bins(o, 0, &nb);
     assert_int_equal(nb, 5);
     const uint64_t offered[] = {3, 2, 0, 2, 0}, completed[] = {1, 3, 0, 0, 1},
                    failed[] = {0, 1, 0, 0, 0};
@@ -114,11 +114,11 @@ static void bins_count_by_start_and_end(void **st)
     }
     assert_int_equal(b[1].p90_ns, 70); /* {40, 70, 70}: ceil(2.7) = 3rd */
     size_t n;
-    const client_call *r = run_obs_records(o, 0, &n);
+    const client_call *r = observe_records(o, 0, &n);
     assert_int_equal(n, 7);
     for (size_t i = 0; i < n; i++) assert_int_equal(r[i].call, i + 1);
-    assert_true(run_obs_fraction(o) == 1);
-    run_obs_free(o);
+    assert_true(observe_fraction(o) == 1);
+    observe_free(o);
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -137,9 +137,9 @@ static void busy_bins_stay_within_the_histogram_bound(void **st)
     topology t = one_workload(&w, "wl");
     vs_error err = {""};
     obs_cfg cfg = {.records = 0, .bin_ns = 1000000000, .end_ns = 2000000000};
-    run_obs *o = run_obs_new(&t, &cfg, &err);
+    observation *o = observe_new(&t, &cfg, &err);
     assert_non_null(o);
-    const client_observer *ob = run_obs_observers(o);
+    const client_observer *ob = observe_observers(o);
     int64_t *lat = malloc(N * sizeof *lat);
     uint64_t x = 88172645463325252ull;
     for (int i = 0; i < N; i++) {
@@ -148,30 +148,30 @@ static void busy_bins_stay_within_the_histogram_bound(void **st)
         tell(ob, (uint64_t)i, 1000, 1000 + lat[i], CLIENT_CALL_OK);
     }
     tell(ob, N, 1500000000, 1500000100, CLIENT_CALL_OK); /* opens bin 1: bin 0 closes */
-    assert_int_equal(run_obs_finish(o, &err), 0);
+    assert_int_equal(observe_finish(o, &err), 0);
     uint32_t nb;
-    const obs_bin *b = run_obs_bins(o, 0, &nb);
+    const obs_bin *b = observe_bins(o, 0, &nb);
     assert_int_equal(nb, 2);
     assert_int_equal(b[0].completed, N);
     qsort(lat, N, sizeof *lat, cmp_i64);
     const double q[] = {0.5, 0.9, 0.99};
     const int64_t got[] = {b[0].p50_ns, b[0].p90_ns, b[0].p99_ns};
     for (int k = 0; k < 3; k++) {
-        int64_t exact = run_obs_quantile(lat, N, q[k]);
+        int64_t exact = observe_quantile(lat, N, q[k]);
         if (llabs(got[k] - exact) > exact / 256 + 1)
             fail_msg("q %g: %lld, exact %lld", q[k], (long long)got[k], (long long)exact);
     }
     assert_int_equal(b[1].p50_ns, 100); /* and the next bin starts empty */
     assert_int_equal(b[1].completed, 1);
     free(lat);
-    run_obs_free(o);
+    observe_free(o);
 }
 
 /* How many calls of workload "a" (all of 0..n-1) or "b" (every 4th) hash below f. */
 static size_t below(const char *wl, size_t n, double f)
 {
     size_t k = 0;
-    for (uint64_t c = 0; c < n; c++) k += (wl[0] == 'a' || c % 4 == 0) && run_obs_hash(wl, c) < f;
+    for (uint64_t c = 0; c < n; c++) k += (wl[0] == 'a' || c % 4 == 0) && observe_hash(wl, c) < f;
     return k;
 }
 
@@ -198,34 +198,34 @@ static void the_cap_keeps_the_calls_below_a_halved_fraction(void **st)
     topology t = {.name = "arch", .workloads = w, .nworkloads = 2};
     vs_error err = {""};
     obs_cfg cfg = {.records = 0.5, .records_cap = CAP, .end_ns = 1};
-    run_obs *o = run_obs_new(&t, &cfg, &err);
+    observation *o = observe_new(&t, &cfg, &err);
     assert_non_null(o);
-    const client_observer *ob = run_obs_observers(o);
+    const client_observer *ob = observe_observers(o);
     for (uint64_t c = 0; c < N; c++) {
         tell(&ob[0], N - 1 - c, 0, 1, CLIENT_CALL_OK); /* in reverse: records come out sorted */
         if (c % 4 == 0) tell(&ob[1], c, 0, 1, CLIENT_CALL_OK);
     }
-    assert_int_equal(run_obs_finish(o, &err), 0);
-    double f = run_obs_fraction(o);
+    assert_int_equal(observe_finish(o, &err), 0);
+    double f = observe_fraction(o);
     size_t expect[2] = {0}, n[2];
     for (uint64_t c = 0; c < N; c++) {
-        expect[0] += run_obs_hash("a", c) < f;
-        expect[1] += c % 4 == 0 && run_obs_hash("b", c) < f;
+        expect[0] += observe_hash("a", c) < f;
+        expect[1] += c % 4 == 0 && observe_hash("b", c) < f;
     }
     assert_true(expect[0] + expect[1] <= CAP);
     /* the rule: each workload halves below cap / 2 on its own, then all take the smallest
      * fraction, halved again while the run holds more than the cap */
     assert_true(f == cap_oracle(N, CAP));
-    const client_call *r0 = run_obs_records(o, 0, &n[0]);
-    const client_call *r1 = run_obs_records(o, 1, &n[1]);
+    const client_call *r0 = observe_records(o, 0, &n[0]);
+    const client_call *r1 = observe_records(o, 1, &n[1]);
     assert_int_equal(n[0], expect[0]);
     assert_int_equal(n[1], expect[1]);
     for (size_t i = 0; i < n[0]; i++) {
-        assert_true(run_obs_hash("a", r0[i].call) < f);
+        assert_true(observe_hash("a", r0[i].call) < f);
         if (i) assert_true(r0[i].call > r0[i - 1].call);
     }
-    for (size_t i = 0; i < n[1]; i++) assert_true(run_obs_hash("b", r1[i].call) < f);
-    run_obs_free(o);
+    for (size_t i = 0; i < n[1]; i++) assert_true(observe_hash("b", r1[i].call) < f);
+    observe_free(o);
 }
 
 /* ---- the file: tests/scenarios/run/nat-cost.yaml ----------------------------------------------
@@ -248,12 +248,12 @@ static void run_ok(char *const argv[])
 }
 
 /* Every row of table path (fields by name into the caller's rows); fails the test if absent. */
-static void *table(trace_file *f, const char *path, const trace_col *cols, size_t ncols,
-                   size_t size, size_t *n)
+static void *table(h5file *f, const char *path, const h5file_col *cols, size_t ncols, size_t size,
+                   size_t *n)
 {
     vs_error err = {""};
     void *rows;
-    if (trace_table_read(f, path, cols, ncols, size, &rows, n, &err)) fail_msg("%s", err.msg);
+    if (h5file_table_read(f, path, cols, ncols, size, &rows, n, &err)) fail_msg("%s", err.msg);
     return rows;
 }
 
@@ -264,7 +264,7 @@ typedef struct req {
     int32_t path;
 } req;
 
-static const trace_col req_cols[] = {
+static const h5file_col req_cols[] = {
     {"call", TRACE_U64, offsetof(req, call), NULL},
     {"workload", TRACE_STR64, offsetof(req, workload), NULL},
     {"status", TRACE_STR16, offsetof(req, status), NULL},
@@ -280,7 +280,7 @@ typedef struct ser {
     double offered, completed, failed;
 } ser;
 
-static const trace_col ser_cols[] = {
+static const h5file_col ser_cols[] = {
     {"t_ns", TRACE_I64, offsetof(ser, t_ns), NULL},
     {"bin_ns", TRACE_I64, offsetof(ser, bin_ns), NULL},
     {"p50_ns", TRACE_I64, offsetof(ser, p50_ns), NULL},
@@ -297,7 +297,7 @@ typedef struct cser {
     double utilisation, arrivals;
 } cser;
 
-static const trace_col cser_cols[] = {
+static const h5file_col cser_cols[] = {
     {"component", TRACE_STR160, offsetof(cser, component), NULL},
     {"t_ns", TRACE_I64, offsetof(cser, t_ns), NULL},
     {"utilisation", TRACE_F64, offsetof(cser, utilisation), NULL},
@@ -310,7 +310,7 @@ typedef struct span {
     int64_t arrive_ns, start_ns, depart_ns, wait_ns, service_ns;
 } span;
 
-static const trace_col span_cols[] = {
+static const h5file_col span_cols[] = {
     {"component", TRACE_STR160, offsetof(span, component), NULL},
     {"workload", TRACE_STR64, offsetof(span, workload), NULL},
     {"hop", TRACE_I32, offsetof(span, hop), NULL},
@@ -327,12 +327,12 @@ typedef struct comp {
     double hourly_usd;
 } comp;
 
-static const trace_col comp_cols[] = {
+static const h5file_col comp_cols[] = {
     {"component", TRACE_STR160, offsetof(comp, component), NULL},
     {"arrivals", TRACE_U64, offsetof(comp, arrivals), NULL},
 };
 
-static const trace_col tcomp_cols[] = {
+static const h5file_col tcomp_cols[] = {
     {"component", TRACE_STR160, offsetof(comp, component), NULL},
     {"hourly_usd", TRACE_F64, offsetof(comp, hourly_usd), NULL},
 };
@@ -343,7 +343,7 @@ typedef struct way {
     char verdict[16], az[64], hops[1024];
 } way;
 
-static const trace_col way_cols[] = {
+static const h5file_col way_cols[] = {
     {"path", TRACE_I32, offsetof(way, path), NULL},
     {"weight", TRACE_F64, offsetof(way, weight), NULL},
     {"verdict", TRACE_STR16, offsetof(way, verdict), NULL},
@@ -355,7 +355,7 @@ static const char NAT[] = "nat-gateway/nat-a/use1-az1", S3[] = "aws-service/s3/u
 
 /* The records of one architecture: 100 calls (100/s for 1 s), created every 10 ms (call k at
  * (k + 1) x 10 ms), all ok with one latency; returns it. */
-static int64_t check_records(trace_file *f, const char *arch)
+static int64_t check_records(h5file *f, const char *arch)
 {
     char path[256];
     size_t n;
@@ -379,7 +379,7 @@ static int64_t check_records(trace_file *f, const char *arch)
 
 /* Bins of 100 ms: in the window [1 s, 2 s) 100 calls/s offered, all completed in some bin, every
  * quantile the one latency; nothing offered outside. */
-static void check_series(trace_file *f, const char *arch, int64_t lat)
+static void check_series(h5file *f, const char *arch, int64_t lat)
 {
     char path[256];
     size_t n;
@@ -408,7 +408,7 @@ static void check_series(trace_file *f, const char *arch, int64_t lat)
  * 1 MiB response: 83,886 ns at 100 Gbps, its 725 packets taking less): 200 arrivals a second and
  * 100 x 83,986 ns busy a second; the bins of the window add up to the
  * station's own count over the window. */
-static void check_component_series(trace_file *f, const char *arch)
+static void check_component_series(h5file *f, const char *arch)
 {
     char path[256];
     size_t n, nc;
@@ -433,7 +433,7 @@ static void check_component_series(trace_file *f, const char *arch)
 
 /* S3 serves each request for its 1 ms latency; the NAT gateway forwards the empty request as one
  * packet (100 ns at 10 Mpps) and serves the response for 83,886 ns; nobody waits at 100 calls/s. */
-static void check_spans(trace_file *f, const char *arch)
+static void check_spans(h5file *f, const char *arch)
 {
     char path[256];
     size_t n, s3 = 0, nat = 0;
@@ -460,7 +460,7 @@ static void check_spans(trace_file *f, const char *arch)
     free(s);
 }
 
-static void check_topology(trace_file *f, const char *arch)
+static void check_topology(h5file *f, const char *arch)
 {
     char path[256], hops[512];
     size_t n;
@@ -493,7 +493,7 @@ static void records_series_and_spans_match_the_scenario(void **st)
     temp_h5(out, sizeof out, "nat");
     run_ok((char *const[]){"vpcsim", "run", f, "--duration", "1s", "--warmup", "1s", "--series-bin",
                            "100ms", "--spans", "1", "-o", out, "--quiet", NULL});
-    trace_file *h = trace_open(out, &err);
+    h5file *h = h5file_open(out, &err);
     assert_non_null(h);
     int64_t same = check_records(h, "same-az"), cross = check_records(h, "cross-az");
     assert_int_equal(cross - same, 400000); /* two crossings at 300 us instead of 100 us */
@@ -506,16 +506,16 @@ static void records_series_and_spans_match_the_scenario(void **st)
     }
     int64_t bin, end, length;
     double records, spans;
-    assert_int_equal(trace_get_i64(h, "/", "series_bin_ns", &bin, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "series_bin_ns", &bin, &err), 0);
     assert_int_equal(bin, 100 * MS);
-    assert_int_equal(trace_get_i64(h, "/architectures/same-az/point0/rep0", "end_ns", &end, &err),
+    assert_int_equal(h5file_get_i64(h, "/architectures/same-az/point0/rep0", "end_ns", &end, &err),
                      0);
-    assert_int_equal(trace_get_i64(h, "/", "run_length_ns", &length, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "run_length_ns", &length, &err), 0);
     assert_true(length == end && end > 2000 * MS);
-    assert_int_equal(trace_get_f64(h, "/", "records_fraction", &records, &err), 0);
-    assert_int_equal(trace_get_f64(h, "/", "span_fraction", &spans, &err), 0);
+    assert_int_equal(h5file_get_f64(h, "/", "records_fraction", &records, &err), 0);
+    assert_int_equal(h5file_get_f64(h, "/", "span_fraction", &spans, &err), 0);
     assert_true(records == 1 && spans == 1);
-    trace_free(h);
+    h5file_free(h);
     unlink(out);
 }
 
@@ -530,28 +530,28 @@ static void records_are_the_same_hash_subset_everywhere(void **st)
     temp_h5(out, sizeof out, "subset");
     run_ok((char *const[]){"vpcsim", "run", f, "--duration", "10s", "--warmup", "1s", "--records",
                            "30%", "-o", out, "--quiet", NULL});
-    trace_file *h = trace_open(out, &err);
+    h5file *h = h5file_open(out, &err);
     assert_non_null(h);
     size_t n[2], want = 0;
     req *r[2];
     r[0] = table(h, "/architectures/same-az/point0/rep0/requests", req_cols, 8, sizeof(req), &n[0]);
     r[1] =
         table(h, "/architectures/cross-az/point0/rep0/requests", req_cols, 8, sizeof(req), &n[1]);
-    for (uint64_t k = 99; k <= 1098; k++) want += run_obs_hash("download", k) < 0.3;
+    for (uint64_t k = 99; k <= 1098; k++) want += observe_hash("download", k) < 0.3;
     assert_true(fabs((double)want - 300) < 5 * sqrt(1000 * 0.3 * 0.7)); /* the oracle itself */
     for (int a = 0; a < 2; a++) {
         assert_int_equal(n[a], want);
         for (size_t i = 0; i < n[a]; i++) {
             assert_true(r[a][i].call >= 99 && r[a][i].call <= 1098);
-            assert_true(run_obs_hash("download", r[a][i].call) < 0.3);
+            assert_true(observe_hash("download", r[a][i].call) < 0.3);
             assert_int_equal(r[a][i].call, r[0][i].call);
         }
     }
     double records;
-    assert_int_equal(trace_get_f64(h, "/", "records_fraction", &records, &err), 0);
+    assert_int_equal(h5file_get_f64(h, "/", "records_fraction", &records, &err), 0);
     assert_true(records == 0.3);
     free(r[0]), free(r[1]);
-    trace_free(h);
+    h5file_free(h);
     unlink(out);
 }
 
@@ -563,7 +563,7 @@ typedef struct fault {
     double error_rate;
 } fault;
 
-static const trace_col fault_cols[] = {
+static const h5file_col fault_cols[] = {
     {"kind", TRACE_STR16, offsetof(fault, kind), NULL},
     {"target", TRACE_STR160, offsetof(fault, target), NULL},
     {"az", TRACE_STR64, offsetof(fault, az), NULL},
@@ -605,7 +605,7 @@ static void faults_are_written_as_given_and_show_in_the_series(void **st)
     run_ok((char *const[]){"vpcsim", "run", f, "--duration", "1s", "--warmup", "1s",
                            "--replications", "1", "--series-bin", "100ms", "-o", out, "--quiet",
                            NULL});
-    trace_file *h = trace_open(out, &err);
+    h5file *h = h5file_open(out, &err);
     assert_non_null(h);
     size_t n;
     fault *x = table(h, "/faults", fault_cols, 7, sizeof(fault), &n);
@@ -641,7 +641,7 @@ static void faults_are_written_as_given_and_show_in_the_series(void **st)
         assert_int_equal(s[b].p99_ns, base + 5 * MS);
     }
     free(s);
-    trace_free(h);
+    h5file_free(h);
     unlink(out), unlink(f);
 }
 
@@ -673,32 +673,33 @@ static void output_block_then_options(void **st)
     assert_int_equal(cli_run((char *const[]){"vpcsim", "run", f, "-o", out, "--quiet", NULL}, &r),
                      0);
     if (r.code == 2 && strstr(r.err, "unknown key 'output'")) {
-        print_message("the scenario loader does not accept `output:` yet (models/scenario_keys.c "
-                      "needs the key): %s",
-                      r.err);
+        print_message(
+            "the scenario loader does not accept `output:` yet (models/scenario/scenario_keys.c "
+            "needs the key): %s",
+            r.err);
         unlink(f);
         skip();
     }
     if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err);
-    trace_file *h = trace_open(out, &err);
+    h5file *h = h5file_open(out, &err);
     double records, spans;
     int64_t bin;
-    assert_int_equal(trace_get_f64(h, "/", "records_fraction", &records, &err), 0);
-    assert_int_equal(trace_get_f64(h, "/", "span_fraction", &spans, &err), 0);
-    assert_int_equal(trace_get_i64(h, "/", "series_bin_ns", &bin, &err), 0);
+    assert_int_equal(h5file_get_f64(h, "/", "records_fraction", &records, &err), 0);
+    assert_int_equal(h5file_get_f64(h, "/", "span_fraction", &spans, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "series_bin_ns", &bin, &err), 0);
     assert_true(records == 0.5 && spans == 0);
     assert_int_equal(bin, 250 * MS);
-    assert_false(trace_exists(h, "/architectures/same-az/point0/rep0/spans"));
-    trace_free(h);
+    assert_false(h5file_exists(h, "/architectures/same-az/point0/rep0/spans"));
+    h5file_free(h);
     /* the options win */
     run_ok((char *const[]){"vpcsim", "run", f, "-o", out, "--records", "1", "--series-bin", "500ms",
                            "--quiet", NULL});
-    h = trace_open(out, &err);
-    assert_int_equal(trace_get_f64(h, "/", "records_fraction", &records, &err), 0);
-    assert_int_equal(trace_get_i64(h, "/", "series_bin_ns", &bin, &err), 0);
+    h = h5file_open(out, &err);
+    assert_int_equal(h5file_get_f64(h, "/", "records_fraction", &records, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "series_bin_ns", &bin, &err), 0);
     assert_true(records == 1);
     assert_int_equal(bin, 500 * MS);
-    trace_free(h);
+    h5file_free(h);
     unlink(out);
     /* what is wrong, where */
     static const struct {

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "vpcsim/params.h"
+#include "vpcsim/aws/params.h"
 
 static param_table *load_shipped(void)
 {
@@ -126,7 +126,7 @@ static void reference_is_current(void **st)
     snprintf(path, sizeof path, "%s/docs/parameters.md", getenv("VPCSIM_SOURCE_DIR"));
     FILE *mem = open_memstream(&want, &wlen);
     fputs("# Model parameters and their defaults\n\n"
-          "Generated from the registry in models/params.c and experiments/defaults/"
+          "Generated from the registry in models/components/params.c and experiments/defaults/"
           "aws-us-east-1.yaml\n(regenerate: `VPCSIM_REGENERATE=1 ctest -R test_params`). "
           "Override any of them in a scenario:\n`overrides: {nat_gateway: {bandwidth: 10Gbps}, "
           "nat_gateway/nat-a: {...}}`.\n\n",

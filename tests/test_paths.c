@@ -1,6 +1,6 @@
-/* Tests for models/paths*.c and models/policy.c: path resolution, DNS then routing, table-driven
- * (each AWS rule shown allowed and refused, with the exact hops, AZs and link classes, and the
- * reason's words), plus the policy matcher, names, broken topologies and determinism.
+/* Tests for models/paths*.c and models/paths/policy.c: path resolution, DNS then routing,
+ * table-driven (each AWS rule shown allowed and refused, with the exact hops, AZs and link classes,
+ * and the reason's words), plus the policy matcher, names, broken topologies and determinism.
  * Topologies are built with tests/topo_builder.h, not the YAML loader. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/policy.h"
+#include "../models/paths/policy.h"
 #include "topo_builder.h"
-#include "vpcsim/paths.h"
+#include "vpcsim/aws/paths.h"
 
 /* ---- rendering a path: "kind:name@az/link" per hop --------------------------------------------
  */

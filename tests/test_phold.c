@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "evq.h"
+#include "engine/evq.h"
 #include "vpcsim/phold.h"
 
 typedef struct result {

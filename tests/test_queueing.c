@@ -16,7 +16,7 @@
 
 #include "vpcsim/rng.h"
 #include "vpcsim/stats.h"
-#include "vpcsim/station.h"
+#include "vpcsim/aws/station.h"
 
 /* Run lengths. Release builds (NDEBUG) run the full length. Debug and sanitizer builds run 1/8 of
  * it, and there the tightness bound widens by sqrt(8) (the half-width shrinks as 1/sqrt(length));

@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "cli_run.h"
-#include "run_h5_parts.h"
-#include "trace.h"
+#include "cli/h5_results_impl.h"
+#include "io/h5file.h"
 
 static void temp_path(char *buf, size_t n, const char *name)
 {
@@ -99,13 +99,13 @@ static void csv_is_the_summary(void **st)
     free(cli_report_ok((char *const[]){"vpcsim", "run", f, "--duration", "1s", "--replications",
                                        "1", "-o", out, "--quiet", NULL}));
     char *csv = cli_report_ok((char *const[]){"vpcsim", "report", out, "--csv", NULL});
-    trace_file *h = trace_open(out, &err);
+    h5file *h = h5file_open(out, &err);
     void *rows;
     size_t n, lines = 0;
-    assert_int_equal(trace_table_read(h, "/summary", h5_sum_cols, h5_sum_ncols, sizeof(sum_row),
-                                      &rows, &n, &err),
+    assert_int_equal(h5file_table_read(h, "/summary", h5_sum_cols, h5_sum_ncols,
+                                       sizeof(summary_row), &rows, &n, &err),
                      0);
-    const sum_row *r = rows;
+    const summary_row *r = rows;
     char *line = csv;
     for (char *next; line && *line; line = next, lines++) {
         next = strstr(line, "\r\n");
@@ -118,7 +118,7 @@ static void csv_is_the_summary(void **st)
             for (int k = 0; k < 8; k++) assert_string_equal(fields[k], head[k]);
             continue;
         }
-        const sum_row *x = &r[lines - 1];
+        const summary_row *x = &r[lines - 1];
         assert_int_equal(atoi(fields[0]), x->point);
         assert_string_equal(fields[1], x->architecture);
         assert_string_equal(fields[2], x->subject);
@@ -134,7 +134,7 @@ static void csv_is_the_summary(void **st)
     assert_non_null(
         strstr(csv, "0,same-az,nat_gateway_processing,monthly_gb,GB,256640.625,,1\r\n"));
     free(rows), free(csv);
-    trace_free(h);
+    h5file_free(h);
     unlink(out);
 }
 
@@ -145,47 +145,47 @@ static void write_crafted(const char *path, const char *tool, int64_t format, in
 {
     vs_error err = {""};
     const char *names[] = {"a"};
-    sum_row rows[2] = {{.point = 0,
-                        .architecture = "a",
-                        .subject = "x,\"y\"",
-                        .metric = "m",
-                        .unit = "1",
-                        .mean = 0.1,
-                        .half_width = NAN,
-                        .n = 1},
-                       {.point = 0,
-                        .architecture = "a",
-                        .subject = "",
-                        .metric = "monthly_total",
-                        .unit = "USD",
-                        .mean = NAN,
-                        .half_width = NAN,
-                        .n = 0}};
-    trace_file *f = trace_create(path, &err);
+    summary_row rows[2] = {{.point = 0,
+                            .architecture = "a",
+                            .subject = "x,\"y\"",
+                            .metric = "m",
+                            .unit = "1",
+                            .mean = 0.1,
+                            .half_width = NAN,
+                            .n = 1},
+                           {.point = 0,
+                            .architecture = "a",
+                            .subject = "",
+                            .metric = "monthly_total",
+                            .unit = "USD",
+                            .mean = NAN,
+                            .half_width = NAN,
+                            .n = 0}};
+    h5file *f = h5file_create(path, &err);
     assert_non_null(f);
-    int rc = trace_attr_str(f, "/", "tool", tool, &err) ||
-             trace_attr_i64(f, "/", "format", format, &err) ||
-             trace_attr_str(f, "/", "scenario_name", "crafted", &err) ||
-             trace_attr_str(f, "/", "scenario_file", "crafted.yaml", &err) ||
-             trace_attr_i64(f, "/", "replications", 1, &err) ||
-             trace_attr_i64(f, "/", "sweep_points", 1, &err) ||
-             trace_attr_i64(f, "/", "duration_ns", 1000000000, &err) ||
-             trace_attr_i64(f, "/", "warmup_ns", 0, &err) ||
-             trace_attr_u64(f, "/", "seed", 3, &err) ||
-             trace_attr_f64(f, "/", "hours_per_month", 730, &err) ||
-             trace_attr_i64(f, "/", "runs_total", 4, &err) ||
-             trace_attr_i64(f, "/", "runs_completed", 1, &err) ||
-             trace_attr_strs(f, "/", "architecture_names", names, 1, &err);
+    int rc = h5file_attr_str(f, "/", "tool", tool, &err) ||
+             h5file_attr_i64(f, "/", "format", format, &err) ||
+             h5file_attr_str(f, "/", "scenario_name", "crafted", &err) ||
+             h5file_attr_str(f, "/", "scenario_file", "crafted.yaml", &err) ||
+             h5file_attr_i64(f, "/", "replications", 1, &err) ||
+             h5file_attr_i64(f, "/", "sweep_points", 1, &err) ||
+             h5file_attr_i64(f, "/", "duration_ns", 1000000000, &err) ||
+             h5file_attr_i64(f, "/", "warmup_ns", 0, &err) ||
+             h5file_attr_u64(f, "/", "seed", 3, &err) ||
+             h5file_attr_f64(f, "/", "hours_per_month", 730, &err) ||
+             h5file_attr_i64(f, "/", "runs_total", 4, &err) ||
+             h5file_attr_i64(f, "/", "runs_completed", 1, &err) ||
+             h5file_attr_strs(f, "/", "architecture_names", names, 1, &err);
     if (rc) fail_msg("%s", err.msg);
     if (summary) {
-        trace_table *t =
-            trace_table_new(f, "/summary", h5_sum_cols, h5_sum_ncols, sizeof(sum_row), &err);
-        assert_int_equal(trace_table_append(t, rows, 2, &err), 0);
-        trace_table *s =
-            trace_table_new(f, "/sweep", h5_sweep_cols, h5_sweep_ncols, sizeof(h5_sweep_row), &err);
+        h5file_table *t =
+            h5file_table_new(f, "/summary", h5_sum_cols, h5_sum_ncols, sizeof(summary_row), &err);
+        assert_int_equal(h5file_table_append(t, rows, 2, &err), 0);
+        h5file_table *s = h5file_table_new(f, "/sweep", h5_sweep_cols, h5_sweep_ncols,
+                                           sizeof(h5_sweep_row), &err);
         assert_non_null(s);
     }
-    assert_int_equal(trace_close(f, complete, &err), 0);
+    assert_int_equal(h5file_close(f, complete, &err), 0);
 }
 
 static void csv_quotes_and_incomplete_files(void **st)
@@ -194,7 +194,7 @@ static void csv_quotes_and_incomplete_files(void **st)
     char out[256];
     cli_result r;
     temp_path(out, sizeof out, "crafted.h5");
-    write_crafted(out, "vpcsim 0.1.0", RUN_H5_FORMAT, 1, true);
+    write_crafted(out, "vpcsim 0.1.0", H5_RESULTS_FORMAT, 1, true);
     assert_int_equal(cli_run((char *const[]){"vpcsim", "report", "--csv", out, NULL}, &r), 0);
     assert_int_equal(r.code, 0);
     assert_string_equal(r.out, "point,architecture,subject,metric,unit,mean,half_width,n\r\n"
@@ -202,7 +202,7 @@ static void csv_quotes_and_incomplete_files(void **st)
                                "0,a,,monthly_total,USD,,,0\r\n");
     assert_string_equal(r.err, "");
     /* incomplete, with a summary: a warning, and the tables */
-    write_crafted(out, "vpcsim 0.1.0", RUN_H5_FORMAT, 0, true);
+    write_crafted(out, "vpcsim 0.1.0", H5_RESULTS_FORMAT, 0, true);
     assert_int_equal(cli_run((char *const[]){"vpcsim", "report", out, NULL}, &r), 0);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.err, "warning: "));
@@ -210,7 +210,7 @@ static void csv_quotes_and_incomplete_files(void **st)
     assert_non_null(strstr(r.out, "scenario crafted (crafted.yaml): 1 architecture x 1 "
                                   "replication of 1s after 0s of warm-up, seed 3\n"));
     /* without one: nothing to report */
-    write_crafted(out, "vpcsim 0.1.0", RUN_H5_FORMAT, 0, false);
+    write_crafted(out, "vpcsim 0.1.0", H5_RESULTS_FORMAT, 0, false);
     assert_int_equal(cli_run((char *const[]){"vpcsim", "report", out, NULL}, &r), 0);
     assert_int_equal(r.code, 2);
     assert_non_null(strstr(r.err, "the file is incomplete and has no summary"));
@@ -239,7 +239,7 @@ static void bad_files_are_errors(void **st)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *path = cases[i].kind == 1 ? text : out;
         unlink(out);
-        if (cases[i].kind == 2) write_crafted(out, "h5py", RUN_H5_FORMAT, 1, true);
+        if (cases[i].kind == 2) write_crafted(out, "h5py", H5_RESULTS_FORMAT, 1, true);
         if (cases[i].kind == 3) write_crafted(out, "vpcsim 0.0.9", 1, 1, true);
         assert_int_equal(cli_run((char *const[]){"vpcsim", "report", (char *)path, NULL}, &r), 0);
         if (r.code != 2 || !strstr(r.err, cases[i].msg) || strncmp(r.err, "vpcsim report: ", 15))
@@ -331,13 +331,13 @@ static void sigint_keeps_the_finished_runs(void **st)
     assert_null(strstr(text, "=== architecture")); /* no tables: `vpcsim report` prints them */
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
     assert_true(access(tmp, F_OK) != 0);
-    trace_file *h = trace_open(out, &err);
+    h5file *h = h5file_open(out, &err);
     if (!h) fail_msg("%s\n%s", err.msg, text);
     int64_t complete, interrupted, total, kept;
-    assert_int_equal(trace_get_i64(h, "/", "complete", &complete, &err), 0);
-    assert_int_equal(trace_get_i64(h, "/", "interrupted", &interrupted, &err), 0);
-    assert_int_equal(trace_get_i64(h, "/", "runs_total", &total, &err), 0);
-    assert_int_equal(trace_get_i64(h, "/", "runs_completed", &kept, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "complete", &complete, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "interrupted", &interrupted, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "runs_total", &total, &err), 0);
+    assert_int_equal(h5file_get_i64(h, "/", "runs_completed", &kept, &err), 0);
     assert_int_equal(complete, 0);
     assert_int_equal(interrupted, 1);
     assert_int_equal(total, 200);
@@ -349,16 +349,16 @@ static void sigint_keeps_the_finished_runs(void **st)
         for (int r = 0; r < 100; r++) {
             snprintf(group, sizeof group, "/architectures/%s/point0/rep%d/requests",
                      a ? "cross-az" : "same-az", r);
-            groups += trace_exists(h, group);
+            groups += h5file_exists(h, group);
         }
     assert_int_equal(groups, kept);
     /* replication-major: both architectures of a replication, then the next */
     snprintf(group, sizeof group, "/architectures/same-az/point0/rep%lld",
              (long long)(kept + 1) / 2);
-    assert_false(trace_exists(h, group));
+    assert_false(h5file_exists(h, group));
     snprintf(group, sizeof group, "/architectures/cross-az/point0/rep%lld", (long long)kept / 2);
-    assert_false(trace_exists(h, group));
-    trace_free(h);
+    assert_false(h5file_exists(h, group));
+    h5file_free(h);
     /* and it reports, with a warning */
     cli_result r;
     assert_int_equal(cli_run((char *const[]){"vpcsim", "report", out, NULL}, &r), 0);

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "rng_impl.h"
+#include "engine/rng_impl.h"
 
 static void xoshiro_reference_values(void **st)
 {

@@ -18,7 +18,7 @@
 #include <math.h>
 
 #include "cli_run.h"
-#include "vpcsim/client.h"
+#include "vpcsim/aws/client.h"
 
 #define REPORT(...) cli_report_ok((char *const[]){"vpcsim", "run", __VA_ARGS__, "--quiet", NULL})
 

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vpcsim/params.h"
-#include "vpcsim/scenario.h"
+#include "vpcsim/aws/params.h"
+#include "vpcsim/aws/scenario.h"
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
@@ -836,7 +836,7 @@ static void key_reference_is_current(void **st)
     snprintf(path, sizeof path, "%s/docs/scenario-keys.md", source_dir());
     want = read_text(path, NULL);
     if (!want || strcmp(want, got) != 0)
-        fail_msg("docs/scenario-keys.md is out of date with models/scenario_keys.c: run "
+        fail_msg("docs/scenario-keys.md is out of date with models/scenario/scenario_keys.c: run "
                  "`cmake --build <build dir> --target scenario-keys` and commit the result");
     assert_non_null(strstr(got, "| `cidr` | string | IPv4 CIDR /16../28 | required |"));
     assert_non_null(strstr(got, "| `ips` | integer | 1..8 | `1` |"));
@@ -1133,7 +1133,8 @@ static void keys_agree_with_loader(void **st)
     }
 }
 
-/* The kinds `overrides:` accepts are exactly the parameter registry's (models/params.c). */
+/* The kinds `overrides:` accepts are exactly the parameter registry's (models/components/params.c).
+ */
 static void override_kinds_match_registry(void **st)
 {
     size_t nkinds, listed = 0;

@@ -20,7 +20,7 @@
 #include "cli_run.h"
 
 #include "vpcsim/rng.h"
-#include "vpcsim/station.h"
+#include "vpcsim/aws/station.h"
 
 /* cmocka 1.1 has no double comparison: this one prints both values. */
 #define assert_near(got, want, tol)                                                                \

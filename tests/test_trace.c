@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "trace.h"
+#include "io/h5file.h"
 
 typedef struct row {
     int64_t id;
@@ -23,7 +23,7 @@ typedef struct row {
     uint8_t az;
 } row;
 
-static const trace_col cols[] = {
+static const h5file_col cols[] = {
     {"id", TRACE_I64, offsetof(row, id), NULL},
     {"latency", TRACE_F64, offsetof(row, latency_s), "s"},
     {"status", TRACE_U32, offsetof(row, status), NULL},
@@ -41,12 +41,12 @@ enum { ROWS = 50000 };
 static void write_file(const char *path)
 {
     vs_error err = {{0}};
-    trace_file *f = trace_create(path, &err);
+    h5file *f = h5file_create(path, &err);
     assert_non_null(f);
-    assert_int_equal(trace_group(f, "/nat/rep0", &err), 0);
-    assert_int_equal(trace_attr_str(f, "/", "tool", "vpcsim test", &err), 0);
-    assert_int_equal(trace_attr_i64(f, "/nat", "seed", 42, &err), 0);
-    trace_table *t = trace_table_new(f, "/nat/rep0/requests", cols, 4, sizeof(row), &err);
+    assert_int_equal(h5file_group(f, "/nat/rep0", &err), 0);
+    assert_int_equal(h5file_attr_str(f, "/", "tool", "vpcsim test", &err), 0);
+    assert_int_equal(h5file_attr_i64(f, "/nat", "seed", 42, &err), 0);
+    h5file_table *t = h5file_table_new(f, "/nat/rep0/requests", cols, 4, sizeof(row), &err);
     assert_non_null(t);
     row *buf = calloc(1000, sizeof *buf);
     for (int block = 0; block < ROWS / 1000; block++) {
@@ -54,12 +54,12 @@ static void write_file(const char *path)
             int64_t id = block * 1000 + i;
             buf[i] = (row){id, (double)id * 1e-6, (uint32_t)(id % 7), (uint8_t)(id % 3)};
         }
-        assert_int_equal(trace_table_append(t, buf, 1000, &err), 0);
+        assert_int_equal(h5file_table_append(t, buf, 1000, &err), 0);
         assert_true(access(path, F_OK) != 0); /* nothing under the final name yet */
     }
     free(buf);
-    assert_int_equal(trace_table_rows(t), ROWS);
-    assert_int_equal(trace_close(f, true, &err), 0);
+    assert_int_equal(h5file_table_rows(t), ROWS);
+    assert_int_equal(h5file_close(f, true, &err), 0);
 }
 
 static void table_round_trips(void **st)
@@ -123,10 +123,10 @@ static void abort_keeps_what_the_user_had(void **st)
     fputs("precious", fp);
     fclose(fp);
     vs_error err;
-    trace_file *f = trace_create(path, &err);
+    h5file *f = h5file_create(path, &err);
     assert_non_null(f);
-    trace_group(f, "/x", &err);
-    trace_abort(f);
+    h5file_group(f, "/x", &err);
+    h5file_abort(f);
     char buf[16] = {0};
     fp = fopen(path, "r");
     assert_non_null(fgets(buf, sizeof buf, fp));
@@ -136,7 +136,7 @@ static void abort_keeps_what_the_user_had(void **st)
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     assert_true(access(tmp, F_OK) != 0);
     remove(path);
-    trace_abort(NULL);
+    h5file_abort(NULL);
 }
 
 static void incomplete_is_marked_and_errors_are_messages(void **st)
@@ -145,8 +145,8 @@ static void incomplete_is_marked_and_errors_are_messages(void **st)
     char path[256];
     temp_path(path, sizeof path, "inc");
     vs_error err = {{0}};
-    trace_file *f = trace_create(path, &err);
-    assert_int_equal(trace_close(f, false, &err), 0);
+    h5file *f = h5file_create(path, &err);
+    assert_int_equal(h5file_close(f, false, &err), 0);
     hid_t h5 = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     int64_t complete = -1;
     hid_t a = H5Aopen(h5, "complete", H5P_DEFAULT);
@@ -154,7 +154,7 @@ static void incomplete_is_marked_and_errors_are_messages(void **st)
     assert_int_equal(complete, 0);
     H5Aclose(a), H5Fclose(h5);
     remove(path);
-    assert_null(trace_create("/nonexistent-dir/x.h5", &err));
+    assert_null(h5file_create("/nonexistent-dir/x.h5", &err));
     assert_non_null(strstr(err.msg, "/nonexistent-dir/x.h5.tmp."));
     assert_non_null(strstr(err.msg, "cannot create"));
 }
@@ -166,7 +166,7 @@ typedef struct wide {
     int32_t k;
 } wide;
 
-static const trace_col wide_cols[] = {
+static const h5file_col wide_cols[] = {
     {"s16", TRACE_STR16, offsetof(wide, s16), NULL},
     {"s64", TRACE_STR64, offsetof(wide, s64), NULL},
     {"s512", TRACE_STR512, offsetof(wide, s512), NULL},
@@ -180,7 +180,7 @@ typedef struct narrow {
     char s64[64];
 } narrow;
 
-static const trace_col narrow_cols[] = {
+static const h5file_col narrow_cols[] = {
     {"k", TRACE_I32, offsetof(narrow, k), NULL},
     {"s64", TRACE_STR64, offsetof(narrow, s64), NULL},
 };
@@ -198,18 +198,18 @@ static void write_wide(const char *path)
         memset(rows[i].s1024, 'c', 1023);
         rows[i].k = 10 * i - 7;
     }
-    trace_file *f = trace_create(path, &err);
+    h5file *f = h5file_create(path, &err);
     assert_non_null(f);
-    assert_int_equal(trace_attr_strs(f, "/", "names", names, 3, &err), 0);
-    assert_int_equal(trace_attr_u64(f, "/", "seed", UINT64_MAX - 5, &err), 0);
-    assert_int_equal(trace_attr_i64(f, "/", "format", -2, &err), 0);
-    assert_int_equal(trace_attr_f64(f, "/", "share", 0.125, &err), 0);
-    assert_int_equal(trace_attr_str(f, "/", "text", "a, \"b\"\nc", &err), 0);
-    assert_int_equal(trace_group(f, "/g/h", &err), 0);
-    trace_table *t = trace_table_new(f, "/g/h/wide", wide_cols, 5, sizeof(wide), &err);
+    assert_int_equal(h5file_attr_strs(f, "/", "names", names, 3, &err), 0);
+    assert_int_equal(h5file_attr_u64(f, "/", "seed", UINT64_MAX - 5, &err), 0);
+    assert_int_equal(h5file_attr_i64(f, "/", "format", -2, &err), 0);
+    assert_int_equal(h5file_attr_f64(f, "/", "share", 0.125, &err), 0);
+    assert_int_equal(h5file_attr_str(f, "/", "text", "a, \"b\"\nc", &err), 0);
+    assert_int_equal(h5file_group(f, "/g/h", &err), 0);
+    h5file_table *t = h5file_table_new(f, "/g/h/wide", wide_cols, 5, sizeof(wide), &err);
     assert_non_null(t);
-    assert_int_equal(trace_table_append(t, rows, 3, &err), 0);
-    assert_int_equal(trace_close(f, true, &err), 0);
+    assert_int_equal(h5file_table_append(t, rows, 3, &err), 0);
+    assert_int_equal(h5file_close(f, true, &err), 0);
 }
 
 static void reads_back_what_it_wrote(void **st)
@@ -219,11 +219,11 @@ static void reads_back_what_it_wrote(void **st)
     temp_path(path, sizeof path, "read");
     write_wide(path);
     vs_error err = {{0}};
-    trace_file *f = trace_open(path, &err);
+    h5file *f = h5file_open(path, &err);
     assert_non_null(f);
     char **v;
     size_t n;
-    assert_int_equal(trace_get_strs(f, "/", "names", &v, &n, &err), 0);
+    assert_int_equal(h5file_get_strs(f, "/", "names", &v, &n, &err), 0);
     assert_int_equal(n, 3);
     assert_string_equal(v[0], "nat");
     assert_string_equal(v[2], "ünïcode");
@@ -231,21 +231,21 @@ static void reads_back_what_it_wrote(void **st)
     uint64_t seed;
     int64_t format, complete;
     double share;
-    assert_int_equal(trace_get_u64(f, "/", "seed", &seed, &err), 0);
+    assert_int_equal(h5file_get_u64(f, "/", "seed", &seed, &err), 0);
     assert_true(seed == UINT64_MAX - 5);
-    assert_int_equal(trace_get_i64(f, "/", "format", &format, &err), 0);
+    assert_int_equal(h5file_get_i64(f, "/", "format", &format, &err), 0);
     assert_int_equal(format, -2);
-    assert_int_equal(trace_get_i64(f, "/", "complete", &complete, &err), 0);
+    assert_int_equal(h5file_get_i64(f, "/", "complete", &complete, &err), 0);
     assert_int_equal(complete, 1);
-    assert_int_equal(trace_get_f64(f, "/", "share", &share, &err), 0);
+    assert_int_equal(h5file_get_f64(f, "/", "share", &share, &err), 0);
     assert_true(share == 0.125);
-    assert_int_equal(trace_get_str(f, "/", "text", text, sizeof text, &err), 0);
+    assert_int_equal(h5file_get_str(f, "/", "text", text, sizeof text, &err), 0);
     assert_string_equal(text, "a, \"b\"\nc");
-    assert_int_equal(trace_get_str(f, "/", "text", text, 3, &err), 0); /* cut, NUL-terminated */
+    assert_int_equal(h5file_get_str(f, "/", "text", text, 3, &err), 0); /* cut, NUL-terminated */
     assert_string_equal(text, "a,");
     /* strings of every width keep all their characters; a subset of fields, by name */
     void *rows;
-    assert_int_equal(trace_table_read(f, "/g/h/wide", wide_cols, 5, sizeof(wide), &rows, &n, &err),
+    assert_int_equal(h5file_table_read(f, "/g/h/wide", wide_cols, 5, sizeof(wide), &rows, &n, &err),
                      0);
     assert_int_equal(n, 3);
     wide *w = rows;
@@ -256,17 +256,17 @@ static void reads_back_what_it_wrote(void **st)
     assert_int_equal(strlen(w[0].s1024), 1023);
     free(rows);
     assert_int_equal(
-        trace_table_read(f, "/g/h/wide", narrow_cols, 2, sizeof(narrow), &rows, &n, &err), 0);
+        h5file_table_read(f, "/g/h/wide", narrow_cols, 2, sizeof(narrow), &rows, &n, &err), 0);
     narrow *x = rows;
     assert_int_equal(x[0].k, -7);
     assert_int_equal(x[2].k, 13);
     assert_int_equal(x[1].s64[0], 'b');
     free(rows);
-    assert_true(trace_exists(f, "/g/h/wide"));
-    assert_true(trace_exists(f, "/g"));
-    assert_false(trace_exists(f, "/g/x/y/z"));
-    assert_false(trace_exists(f, "/nope/h"));
-    trace_free(f);
+    assert_true(h5file_exists(f, "/g/h/wide"));
+    assert_true(h5file_exists(f, "/g"));
+    assert_false(h5file_exists(f, "/g/x/y/z"));
+    assert_false(h5file_exists(f, "/nope/h"));
+    h5file_free(f);
     remove(path);
 }
 
@@ -279,31 +279,31 @@ static void reading_errors_are_messages(void **st)
     FILE *fp = fopen(path, "w");
     fputs("not HDF5\n", fp);
     fclose(fp);
-    assert_null(trace_open(path, &err));
+    assert_null(h5file_open(path, &err));
     assert_non_null(strstr(err.msg, "not an HDF5 file"));
     write_wide(path);
-    trace_file *f = trace_open(path, &err);
+    h5file *f = h5file_open(path, &err);
     assert_non_null(f);
-    assert_int_equal(trace_get_str(f, "/", "nope", text, sizeof text, &err), -1);
+    assert_int_equal(h5file_get_str(f, "/", "nope", text, sizeof text, &err), -1);
     assert_non_null(strstr(err.msg, "no attribute nope on /"));
     int64_t i;
-    assert_int_equal(trace_get_i64(f, "/", "text", &i, &err), -1);
+    assert_int_equal(h5file_get_i64(f, "/", "text", &i, &err), -1);
     assert_non_null(strstr(err.msg, "attribute text is not a number"));
-    assert_int_equal(trace_get_str(f, "/", "format", text, sizeof text, &err), -1);
+    assert_int_equal(h5file_get_str(f, "/", "format", text, sizeof text, &err), -1);
     assert_non_null(strstr(err.msg, "is not text"));
     void *rows = NULL;
     size_t n = 7;
     assert_int_equal(
-        trace_table_read(f, "/g/nope", narrow_cols, 2, sizeof(narrow), &rows, &n, &err), -1);
+        h5file_table_read(f, "/g/nope", narrow_cols, 2, sizeof(narrow), &rows, &n, &err), -1);
     assert_non_null(strstr(err.msg, "no table /g/nope"));
     assert_null(rows);
     assert_int_equal(n, 0);
     /* a field the table lacks */
-    static const trace_col other[] = {{"k", TRACE_I32, 0, NULL}, {"missing", TRACE_I32, 4, NULL}};
-    assert_int_equal(trace_table_read(f, "/g/h/wide", other, 2, 8, &rows, &n, &err), -1);
+    static const h5file_col other[] = {{"k", TRACE_I32, 0, NULL}, {"missing", TRACE_I32, 4, NULL}};
+    assert_int_equal(h5file_table_read(f, "/g/h/wide", other, 2, 8, &rows, &n, &err), -1);
     assert_non_null(strstr(err.msg, "lacks fields"));
-    trace_free(f);
-    trace_free(NULL);
+    h5file_free(f);
+    h5file_free(NULL);
     remove(path);
 }
 

@@ -1,4 +1,4 @@
-/* Tests for sim/units.c: known values for every quantity, every error class with its exact
+/* Tests for sim/io/units.c: known values for every quantity, every error class with its exact
  * message, and printing checked against parsing (format then parse must give the value back). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Test helper: builds `topology` structs (include/vpcsim/topology.h) directly, without the YAML
+/* Test helper: builds `topology` structs (include/vpcsim/aws/topology.h) directly, without the YAML
  * loader, filled the way the loader fills them: every route table starts with its implicit local
  * route, gateway endpoints add their prefix-list routes, subnets use their VPC's main table until
  * associated. Components refer to each other by name; the builder owns all memory (tb_free) and
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vpcsim/topology.h"
+#include "vpcsim/aws/topology.h"
 
 typedef struct tb {
     topology t;      /* what is built */

@@ -1,0 +1,95 @@
+/* Addresses and the AWS service table shared by the scenario loader, path resolution and the
+ * cost model. Small and pure. */
+#include "vpcsim/aws/topology.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const service_names[SVC_COUNT] = {
+    [SVC_S3] = "s3",
+    [SVC_DYNAMODB] = "dynamodb",
+    [SVC_SQS] = "sqs",
+    [SVC_SECRETSMANAGER] = "secretsmanager",
+    [SVC_KMS] = "kms",
+    [SVC_STS] = "sts",
+    [SVC_LAMBDA] = "lambda",
+    [SVC_ECR_API] = "ecr.api",
+    [SVC_ECR_DKR] = "ecr.dkr",
+    [SVC_SNS] = "sns",
+    [SVC_CLOUDWATCH_LOGS] = "logs",
+    [SVC_EC2] = "ec2",
+};
+
+const char *aws_service_name(aws_service s)
+{
+    return (unsigned)s < SVC_COUNT ? service_names[s] : "?";
+}
+
+int aws_service_find(const char *name)
+{
+    for (int i = 0; i < SVC_COUNT; i++)
+        if (strcmp(service_names[i], name) == 0) return i;
+    return -1;
+}
+
+/* Gateway endpoints exist for S3 and DynamoDB only (AWS PrivateLink guide, gateway endpoints). */
+bool aws_service_has_gateway_endpoint(aws_service s)
+{
+    return s == SVC_S3 || s == SVC_DYNAMODB;
+}
+
+static int parse_octet(const char **p, uint32_t *out)
+{
+    const char *s = *p;
+    uint32_t v = 0;
+    int digits = 0;
+    while (*s >= '0' && *s <= '9' && digits < 4) v = v * 10 + (uint32_t)(*s++ - '0'), digits++;
+    if (digits == 0 || digits > 3 || v > 255 || (digits > 1 && **p == '0')) return -1;
+    *p = s;
+    *out = v;
+    return 0;
+}
+
+int cidr_parse(const char *s, ipv4_cidr *out, vs_error *err)
+{
+    const char *p = s;
+    uint32_t addr = 0, o, len = 0;
+    for (int i = 0; i < 4; i++) {
+        if (parse_octet(&p, &o) || (i < 3 && *p++ != '.'))
+            return error_set(err, "expected an IPv4 CIDR such as 10.0.0.0/16, got \"%s\"", s);
+        addr = addr << 8 | o;
+    }
+    if (*p != '/' || parse_octet(&(const char *){++p}, &len) || len > 32)
+        return error_set(err, "expected an IPv4 CIDR such as 10.0.0.0/16, got \"%s\"", s);
+    while (*p >= '0' && *p <= '9') p++;
+    if (*p) return error_set(err, "expected an IPv4 CIDR such as 10.0.0.0/16, got \"%s\"", s);
+    uint32_t mask = len ? ~0u << (32 - len) : 0;
+    if (addr & ~mask)
+        return error_set(err, "CIDR \"%s\" has host bits set (did you mean %u.%u.%u.%u/%u?)", s,
+                         (addr & mask) >> 24, (addr & mask) >> 16 & 255, (addr & mask) >> 8 & 255,
+                         addr & mask & 255, len);
+    *out = (ipv4_cidr){addr, (uint8_t)len};
+    return 0;
+}
+
+static uint32_t cidr_mask(uint8_t len)
+{
+    return len ? ~0u << (32 - len) : 0;
+}
+
+bool cidr_contains(ipv4_cidr net, uint32_t addr)
+{
+    return (addr & cidr_mask(net.len)) == net.addr;
+}
+
+bool cidr_overlaps(ipv4_cidr a, ipv4_cidr b)
+{
+    return a.len <= b.len ? cidr_contains(a, b.addr) : cidr_contains(b, a.addr);
+}
+
+char *cidr_format(ipv4_cidr c, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u.%u.%u.%u/%u", c.addr >> 24, c.addr >> 16 & 255, c.addr >> 8 & 255,
+             c.addr & 255, c.len);
+    return buf;
+}

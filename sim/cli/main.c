@@ -1,0 +1,44 @@
+/* vpcsim's command line: the one place that knows both the engine and the model registry.
+ * Dispatches subcommands; exit 0 on success, 2 on bad input or usage, 1 on other failures. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: vpcsim <command> [options]\n"
+          "commands:\n"
+          "  check FILE [--json]     validate a scenario: paths, verdicts, static cost\n"
+          "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
+          "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o)\n"
+          "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
+          "  --version               print the version\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off(); /* GSL errors are checked as return codes, never abort */
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "bench") == 0) return bench_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0) return check_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "run") == 0) return run_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0) return report_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "--version") == 0) {
+        puts("vpcsim " VPCSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "vpcsim: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

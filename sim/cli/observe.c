@@ -1,0 +1,316 @@
+/* The call collector of one run (see observe.h). Expected load: one call per observer call, up
+ * to millions a second per thread, so the work per call is a hash, a few counters and at most one
+ * append. Latency quantiles per bin: calls end in time order on their client's thread, so one bin
+ * is open at a time; its latencies go to a small buffer (exact quantiles) and past LAT_BUF values
+ * to one full histogram (hist.h, within 0.4%), reset only when it was used. */
+#include "cli/observe.h"
+
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vpcsim/hist.h"
+
+enum { LAT_BUF = 4096 };
+
+typedef struct obs_wl {
+    _Atomic int64_t now_ns; /* latest end time told (read by the progress line) */
+    const char *name;       /* the workload's */
+    uint64_t name_hash;     /* FNV-1a of name */
+    double keep;            /* records: hash below this */
+    size_t limit;           /* records this workload may hold before keep halves */
+    client_call *rec;       /* kept calls, in end order until finish */
+    size_t nrec, caprec;
+    obs_bin *bins; /* [nbins], or NULL: no series */
+    uint32_t nbins;
+    int64_t bin_ns;
+    uint32_t cur; /* the open bin (latency) */
+    int64_t *lat; /* [LAT_BUF] latencies of the open bin */
+    size_t nlat;  /* in lat, or all recorded in h */
+    hist *h;      /* past LAT_BUF, or NULL */
+    bool h_used;  /* the open bin's latencies are in h */
+    bool oom;     /* an allocation failed: records are missing */
+} obs_wl;
+
+struct observation {
+    obs_cfg cfg;
+    obs_wl *wl; /* [nwl] */
+    size_t nwl;
+    client_observer *observers; /* [nwl] */
+    double fraction;            /* after finish */
+};
+
+/* ---- hashing --------------------------------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001B3ull;
+    return h;
+}
+
+static double hash_unit(uint64_t name_hash, uint64_t call)
+{
+    return (double)(mix64(name_hash + 0x9E3779B97F4A7C15ull * (call + 1)) >> 11) * 0x1p-53;
+}
+
+double observe_hash(const char *workload, uint64_t call)
+{
+    return hash_unit(fnv1a(workload), call);
+}
+
+int64_t observe_quantile(const int64_t *sorted, size_t n, double q)
+{
+    if (n == 0) return -1;
+    uint64_t rank = (uint64_t)(q * (double)n);
+    if ((double)rank < q * (double)n) rank++; /* ceil, as hist_quantile */
+    if (rank == 0) rank = 1;
+    if (rank > n) rank = n;
+    return sorted[rank - 1];
+}
+
+/* ---- records --------------------------------------------------------------------------------- */
+
+/* Drops the records whose hash is not below keep. */
+static void filter(obs_wl *w)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < w->nrec; i++)
+        if (hash_unit(w->name_hash, w->rec[i].call) < w->keep) w->rec[k++] = w->rec[i];
+    w->nrec = k;
+}
+
+static void keep_call(obs_wl *w, const client_call *c)
+{
+    if (!(hash_unit(w->name_hash, c->call) < w->keep)) return;
+    if (w->nrec == w->caprec) {
+        size_t cap = w->caprec ? 2 * w->caprec : 1024;
+        client_call *r = realloc(w->rec, cap * sizeof *r);
+        if (!r) {
+            w->oom = true;
+            return;
+        }
+        w->rec = r, w->caprec = cap;
+    }
+    w->rec[w->nrec++] = *c;
+    while (w->nrec > w->limit) { /* over the cap: halve the fraction (a subset of the same calls) */
+        w->keep /= 2;
+        filter(w);
+    }
+}
+
+/* ---- series ---------------------------------------------------------------------------------- */
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Quantiles of the open bin into its row; then it is empty. */
+static void close_bin(obs_wl *w)
+{
+    obs_bin *b = &w->bins[w->cur];
+    if (w->h_used) {
+        b->p50_ns = hist_quantile(w->h, 0.5);
+        b->p90_ns = hist_quantile(w->h, 0.9);
+        b->p99_ns = hist_quantile(w->h, 0.99);
+        hist_init(w->h);
+        w->h_used = false;
+    } else if (w->nlat > 0) {
+        qsort(w->lat, w->nlat, sizeof *w->lat, cmp_i64);
+        b->p50_ns = observe_quantile(w->lat, w->nlat, 0.5);
+        b->p90_ns = observe_quantile(w->lat, w->nlat, 0.9);
+        b->p99_ns = observe_quantile(w->lat, w->nlat, 0.99);
+    }
+    w->nlat = 0;
+}
+
+static void add_latency(obs_wl *w, int64_t ns)
+{
+    if (!w->h_used && w->nlat == LAT_BUF) {
+        if (!w->h && !(w->h = hist_new())) {
+            w->oom = true;
+            return;
+        }
+        for (size_t i = 0; i < w->nlat; i++) hist_record(w->h, w->lat[i]);
+        w->h_used = true;
+    }
+    if (w->h_used)
+        hist_record(w->h, ns);
+    else
+        w->lat[w->nlat] = ns;
+    w->nlat++;
+}
+
+static uint32_t bin_of(const obs_wl *w, int64_t t)
+{
+    int64_t b = t < 0 ? 0 : t / w->bin_ns;
+    return b >= (int64_t)w->nbins ? w->nbins - 1 : (uint32_t)b;
+}
+
+static void bin_call(obs_wl *w, const client_call *c)
+{
+    w->bins[bin_of(w, c->start_ns)].offered++;
+    if (c->cause == CLIENT_CALL_UNFINISHED) return;
+    uint32_t e = bin_of(w, c->end_ns);
+    if (c->cause != CLIENT_CALL_OK) {
+        w->bins[e].failed++;
+        return;
+    }
+    w->bins[e].completed++;
+    if (e > w->cur) {
+        close_bin(w);
+        w->cur = e;
+    }
+    if (e == w->cur) add_latency(w, c->end_ns - c->start_ns); /* (an earlier bin is closed) */
+}
+
+/* ---- the observer ---------------------------------------------------------------------------- */
+
+static void on_call(void *ctx, uint32_t workload, const client_call *c)
+{
+    obs_wl *w = ctx;
+    (void)workload;
+    atomic_store_explicit(&w->now_ns, c->end_ns, memory_order_relaxed);
+    if (w->keep > 0) keep_call(w, c);
+    if (w->bins) bin_call(w, c);
+}
+
+static int wl_init(obs_wl *w, const topo_workload *tw, const obs_cfg *cfg, size_t limit)
+{
+    atomic_init(&w->now_ns, 0);
+    w->name = tw->name;
+    w->name_hash = fnv1a(tw->name);
+    if (cfg->progress_only) return 0;
+    w->keep = cfg->records;
+    w->limit = limit;
+    if (cfg->bin_ns <= 0) return 0;
+    int64_t n = (cfg->end_ns + cfg->bin_ns - 1) / cfg->bin_ns;
+    w->nbins = (uint32_t)(n < 1 ? 1 : n);
+    w->bin_ns = cfg->bin_ns;
+    w->bins = calloc(w->nbins, sizeof *w->bins);
+    w->lat = malloc(LAT_BUF * sizeof *w->lat);
+    if (!w->bins || !w->lat) return -1;
+    for (uint32_t b = 0; b < w->nbins; b++)
+        w->bins[b].p50_ns = w->bins[b].p90_ns = w->bins[b].p99_ns = -1;
+    return 0;
+}
+
+observation *observe_new(const topology *t, const obs_cfg *cfg, vs_error *err)
+{
+    observation *o = calloc(1, sizeof *o);
+    size_t nw = t->nworkloads, active = 0;
+    if (o) {
+        o->cfg = *cfg;
+        o->nwl = nw;
+        o->wl = calloc(nw ? nw : 1, sizeof *o->wl);
+        o->observers = calloc(nw ? nw : 1, sizeof *o->observers);
+    }
+    if (!o || !o->wl || !o->observers) goto oom;
+    for (size_t w = 0; w < nw; w++) active += t->workloads[w].traffic != NULL;
+    size_t limit = cfg->records_cap / (active ? active : 1);
+    for (size_t w = 0; w < nw; w++) {
+        if (wl_init(&o->wl[w], &t->workloads[w], cfg, limit ? limit : 1)) goto oom;
+        o->observers[w] =
+            (client_observer){.call = on_call, .ctx = &o->wl[w], .workload = (uint32_t)w};
+    }
+    return o;
+oom:
+    observe_free(o);
+    error_set(err, "out of memory");
+    return NULL;
+}
+
+void observe_free(observation *o)
+{
+    if (!o) return;
+    for (size_t w = 0; o->wl && w < o->nwl; w++) {
+        free(o->wl[w].rec), free(o->wl[w].bins), free(o->wl[w].lat);
+        hist_free(o->wl[w].h);
+    }
+    free(o->wl), free(o->observers), free(o);
+}
+
+const client_observer *observe_observers(const observation *o)
+{
+    return o->observers;
+}
+
+int64_t observe_now(const observation *o)
+{
+    int64_t now = 0;
+    for (size_t w = 0; w < o->nwl; w++) {
+        int64_t t = atomic_load_explicit(&o->wl[w].now_ns, memory_order_relaxed);
+        if (t > now) now = t;
+    }
+    return now;
+}
+
+static int cmp_call(const void *a, const void *b)
+{
+    uint64_t x = ((const client_call *)a)->call, y = ((const client_call *)b)->call;
+    return (x > y) - (x < y);
+}
+
+/* One fraction for the whole run: the smallest any workload halved to, then halved again
+ * while the run holds more than the cap. */
+static void common_fraction(observation *o)
+{
+    double keep = o->cfg.records;
+    size_t total;
+    for (size_t w = 0; w < o->nwl; w++)
+        if (o->wl[w].keep < keep) keep = o->wl[w].keep;
+    for (;;) {
+        total = 0;
+        for (size_t w = 0; w < o->nwl; w++) {
+            o->wl[w].keep = keep;
+            filter(&o->wl[w]);
+            total += o->wl[w].nrec;
+        }
+        if (total <= o->cfg.records_cap || keep == 0) break;
+        keep /= 2;
+    }
+    o->fraction = keep;
+}
+
+int observe_finish(observation *o, vs_error *err)
+{
+    bool oom = false;
+    if (o->cfg.progress_only) return 0;
+    for (size_t w = 0; w < o->nwl; w++) {
+        obs_wl *x = &o->wl[w];
+        if (x->bins) close_bin(x);
+        oom |= x->oom;
+    }
+    if (oom) return error_set(err, "out of memory while keeping request records");
+    common_fraction(o);
+    for (size_t w = 0; w < o->nwl; w++)
+        if (o->wl[w].nrec) qsort(o->wl[w].rec, o->wl[w].nrec, sizeof *o->wl[w].rec, cmp_call);
+    return 0;
+}
+
+double observe_fraction(const observation *o)
+{
+    return o->fraction;
+}
+
+const client_call *observe_records(const observation *o, size_t w, size_t *n)
+{
+    *n = o->wl[w].nrec;
+    return o->wl[w].rec;
+}
+
+const obs_bin *observe_bins(const observation *o, size_t w, uint32_t *nbins)
+{
+    *nbins = o->wl[w].bins ? o->wl[w].nbins : 0;
+    return o->wl[w].bins;
+}

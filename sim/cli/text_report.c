@@ -1,0 +1,417 @@
+/* The text report of `vpcsim run`: per sweep point and architecture, tables of what each workload
+ * saw, failures by cause, components, the monthly cost, paired differences against the first
+ * architecture (mean over replications +- 95% Student-t half-width), and the sweep summary. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/results.h"
+#include "vpcsim/units.h"
+
+static const char *const quantile_head[NQ] = {"mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms"};
+/* ---- numbers ------------------------------------------------------------------------------- */
+
+/* Decimals that show x to about 4 significant digits without an exponent. */
+static int decimals(double x)
+{
+    double a = fabs(x);
+    return a >= 1000 ? 0 : a >= 100 ? 1 : a >= 10 ? 2 : a >= 1 ? 3 : a >= 0.1 ? 4 : 5;
+}
+
+/* "12.34 ± 0.56", "12.34" (one replication), "-" (no value). */
+static char *fmt_ci(stats_interval s, double scale, char *buf, size_t n)
+{
+    if (isnan(s.mean) || s.n == 0) return snprintf(buf, n, "-"), buf;
+    double m = s.mean * scale, h = s.half * scale;
+    int d = m == 0 ? (h > 0 ? decimals(h) : 0) : decimals(m);
+    if (s.n < 2)
+        snprintf(buf, n, "%.*f", d, m);
+    else
+        snprintf(buf, n, "%.*f ± %.*f", d, m, d, h);
+    return buf;
+}
+
+/* ---- tables ---------------------------------------------------------------------------------- */
+
+enum { COLS = 16, CELL = NETMODEL_NAME_MAX + 8 };
+
+typedef struct table {
+    size_t ncols;
+    const char *head[COLS];
+    char (*cells)[CELL];
+    size_t nrows, cap;
+} table;
+
+static int table_row(table *t)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        void *p = realloc(t->cells, cap * t->ncols * sizeof *t->cells);
+        if (!p) return -1;
+        t->cells = p;
+        t->cap = cap;
+    }
+    memset(t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof *t->cells);
+    t->nrows++;
+    return 0;
+}
+
+static char *cell(table *t, size_t col)
+{
+    return t->cells[(t->nrows - 1) * t->ncols + col];
+}
+
+static size_t width_of(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* First column left-aligned, the others right-aligned. */
+static void table_print(FILE *f, table *t)
+{
+    size_t w[COLS];
+    for (size_t c = 0; c < t->ncols; c++) {
+        w[c] = width_of(t->head[c]);
+        for (size_t r = 0; r < t->nrows; r++) {
+            size_t x = width_of(t->cells[r * t->ncols + c]);
+            if (x > w[c]) w[c] = x;
+        }
+    }
+    for (size_t r = 0; r <= t->nrows; r++) {
+        fputs("    ", f);
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *s = r ? t->cells[(r - 1) * t->ncols + c] : t->head[c];
+            size_t pad = w[c] - width_of(s);
+            if (c == 0)
+                fprintf(f, "%s%*s", s, c + 1 < t->ncols ? (int)pad : 0, "");
+            else
+                fprintf(f, "  %*s%s", (int)pad, "", s);
+        }
+        fputc('\n', f);
+    }
+    free(t->cells);
+    t->cells = NULL;
+    t->nrows = t->cap = 0;
+}
+
+/* ---- reading the rows ------------------------------------------------------------------------ */
+
+/* The rows of one point and architecture (contiguous: see sim/cli/summary.c). */
+typedef struct block {
+    const summary_row *r;
+    size_t n;
+} block;
+
+static const summary_row *find(const block *b, const char *subject, const char *metric)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (strcmp(b->r[i].metric, metric) == 0 && strcmp(b->r[i].subject, subject) == 0)
+            return &b->r[i];
+    return NULL;
+}
+
+static stats_interval iv(const summary_row *r)
+{
+    if (!r) return (stats_interval){NAN, NAN, NAN, 0};
+    return (stats_interval){r->mean, r->n > 1 ? r->half_width : 0, NAN, r->n};
+}
+
+static stats_interval get(const block *b, const char *subject, const char *metric)
+{
+    return iv(find(b, subject, metric));
+}
+
+static bool is_active(const summary_row *r)
+{
+    return strcmp(r->metric, "active") == 0 && r->mean != 0;
+}
+
+/* ---- workloads ------------------------------------------------------------------------------- */
+
+static int print_workloads(FILE *f, const block *b)
+{
+    table tb = {.ncols = 10,
+                .head = {"workload", "offered/s", "completed/s", "success %", quantile_head[Q_P50],
+                         quantile_head[Q_P90], quantile_head[Q_P99], quantile_head[Q_P999],
+                         quantile_head[Q_MEAN], "retries/s"}};
+    static const char *const lat[] = {"p50", "p90", "p99", "p99.9", "mean"};
+    for (size_t i = 0; i < b->n; i++) {
+        const char *w = b->r[i].subject;
+        if (strcmp(b->r[i].metric, "active") != 0) continue;
+        if (table_row(&tb)) return -1;
+        snprintf(cell(&tb, 0), CELL, "%s", w);
+        if (!is_active(&b->r[i])) {
+            snprintf(cell(&tb, 1), CELL, "no traffic");
+            continue;
+        }
+        fmt_ci(get(b, w, "offered"), 1, cell(&tb, 1), CELL);
+        fmt_ci(get(b, w, "completed"), 1, cell(&tb, 2), CELL);
+        fmt_ci(get(b, w, "success_ratio"), 100, cell(&tb, 3), CELL);
+        for (size_t q = 0; q < NQ; q++) fmt_ci(get(b, w, lat[q]), 1, cell(&tb, 4 + q), CELL);
+        fmt_ci(get(b, w, "retries"), 1, cell(&tb, 9), CELL);
+    }
+    fputs("  workloads (calls created after the warm-up; latency of the successful ones)\n", f);
+    table_print(f, &tb);
+    return 0;
+}
+
+static int print_failures(FILE *f, const block *b)
+{
+    char head[CLIENT_FAIL_COUNT][40], metric[CLIENT_FAIL_COUNT][48];
+    table tb = {.ncols = CLIENT_FAIL_COUNT + 4, .head = {"workload"}};
+    for (int k = 0; k < CLIENT_FAIL_COUNT; k++) {
+        snprintf(head[k], sizeof head[k], "%s/s", client_cause_name((client_cause)k));
+        summary_cause_metric((client_cause)k, metric[k], sizeof metric[k]);
+        tb.head[1 + k] = head[k];
+    }
+    tb.head[CLIENT_FAIL_COUNT + 1] = "no retry quota/s";
+    tb.head[CLIENT_FAIL_COUNT + 2] = "late replies/s";
+    tb.head[CLIENT_FAIL_COUNT + 3] = "unfinished";
+    for (size_t i = 0; i < b->n; i++) {
+        const char *w = b->r[i].subject;
+        if (!is_active(&b->r[i])) continue;
+        if (table_row(&tb)) return -1;
+        snprintf(cell(&tb, 0), CELL, "%s", w);
+        for (size_t k = 0; k < CLIENT_FAIL_COUNT; k++)
+            fmt_ci(get(b, w, metric[k]), 1, cell(&tb, 1 + k), CELL);
+        fmt_ci(get(b, w, "no_retry_quota"), 1, cell(&tb, CLIENT_FAIL_COUNT + 1), CELL);
+        fmt_ci(get(b, w, "late"), 1, cell(&tb, CLIENT_FAIL_COUNT + 2), CELL);
+        fmt_ci(get(b, w, "unfinished"), 1, cell(&tb, CLIENT_FAIL_COUNT + 3), CELL);
+    }
+    if (tb.nrows == 0) return 0;
+    fputs("  failures after the last attempt, by cause (per second of the window)\n", f);
+    table_print(f, &tb);
+    return 0;
+}
+
+/* A component's kind: its name up to the first '/' (names are kind/instance[/AZ or Region]). */
+static void kind_of(const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.*s", (int)strcspn(name, "/"), name);
+}
+
+static int print_components(FILE *f, const block *b)
+{
+    table tb = {.ncols = 7,
+                .head = {"component", "kind", "utilisation %", "mean in station", "peak", "MB/s",
+                         "drops/s"}};
+    for (size_t i = 0; i < b->n; i++) {
+        const char *c = b->r[i].subject;
+        if (strcmp(b->r[i].metric, "mean_in_station") != 0) continue;
+        if (table_row(&tb)) return -1;
+        snprintf(cell(&tb, 0), CELL, "%s", c);
+        kind_of(c, cell(&tb, 1), CELL);
+        const summary_row *u = find(b, c, "utilisation");
+        if (u)
+            fmt_ci(iv(u), 100, cell(&tb, 2), CELL);
+        else
+            snprintf(cell(&tb, 2), CELL, "-");
+        fmt_ci(iv(&b->r[i]), 1, cell(&tb, 3), CELL);
+        fmt_ci(get(b, c, "peak"), 1, cell(&tb, 4), CELL);
+        fmt_ci(get(b, c, "bytes"), 1e-6, cell(&tb, 5), CELL);
+        fmt_ci(get(b, c, "drops"), 1, cell(&tb, 6), CELL);
+    }
+    if (tb.nrows == 0) return 0;
+    fputs("  components (utilisation: busy servers or bandwidth; '-': no capacity limit)\n", f);
+    table_print(f, &tb);
+    return 0;
+}
+
+/* ---- cost ------------------------------------------------------------------------------------ */
+
+static const char *const gb_label[COST_GB_COUNT] = {
+    [COST_GB_NAT] = "NAT gateway processing",
+    [COST_GB_INTERFACE_ENDPOINT] = "interface endpoint processing",
+    [COST_GB_TGW] = "Transit Gateway processing",
+    [COST_GB_CROSS_AZ] = "cross-AZ transfer (out of one AZ and into the other)",
+    [COST_GB_DX_OUT] = "Direct Connect transfer out",
+    [COST_GB_INTERNET_OUT] = "internet (and VPN) transfer out",
+    [COST_GB_INTER_REGION] = "inter-Region transfer",
+};
+
+static void money_ci(stats_interval s, char *buf, size_t n)
+{
+    char m[48], h[48];
+    if (isnan(s.mean)) {
+        snprintf(buf, n, "-");
+        return;
+    }
+    cost_format_usd(s.mean, m, sizeof m);
+    if (s.n < 2 || s.half < 0.005)
+        snprintf(buf, n, "%s", m);
+    else
+        snprintf(buf, n, "%s ± %s", m, cost_format_usd(s.half, h, sizeof h));
+}
+
+static int cost_row(table *tb, const char *item, const char *volume, stats_interval s)
+{
+    if (table_row(tb)) return -1;
+    snprintf(cell(tb, 0), CELL, "%s", item);
+    snprintf(cell(tb, 1), CELL, "%s", volume);
+    money_ci(s, cell(tb, 2), CELL);
+    return 0;
+}
+
+static int print_cost(FILE *f, const block *b, double hours_per_month)
+{
+    table tb = {.ncols = 3, .head = {"item", "GB a month", "monthly"}};
+    char vol[CELL];
+    if (cost_row(&tb, "provisioned resources (hourly; see vpcsim check)", "",
+                 get(b, "", "monthly_hourly_items")))
+        return -1;
+    for (int k = 0; k < COST_GB_COUNT; k++) {
+        const char *item = cost_gb_item_name((cost_gb_item)k);
+        stats_interval g = get(b, item, "monthly_gb");
+        if (!(g.mean > 0)) continue;
+        fmt_ci(g, 1, vol, sizeof vol);
+        if (cost_row(&tb, gb_label[k], vol, get(b, item, "monthly"))) return -1;
+    }
+    if (cost_row(&tb, "total", "", get(b, "", "monthly_total")) ||
+        cost_row(&tb, "per million completed requests", "", get(b, "", "per_million_completed")))
+        return -1;
+    fprintf(f, "  monthly cost (%g h; the window's byte rates projected to a month)\n",
+            hours_per_month);
+    table_print(f, &tb);
+    return 0;
+}
+
+/* ---- paired differences ---------------------------------------------------------------------- */
+
+/* bs[0 .. n): one point's architectures, the first the baseline. */
+static int print_paired(FILE *f, const block *bs, size_t n)
+{
+    table tb = {
+        .ncols = 6,
+        .head = {"architecture", "workload", "Δ mean ms", "Δ p50 ms", "Δ p99 ms", "Δ monthly"}};
+    for (size_t a = 1; a < n; a++) {
+        const block *b = &bs[a];
+        for (size_t i = 0; i < b->n; i++) {
+            const char *w = b->r[i].subject;
+            if (strcmp(b->r[i].metric, "delta_mean") != 0) continue;
+            if (table_row(&tb)) return -1;
+            snprintf(cell(&tb, 0), CELL, "%s", b->r[i].architecture);
+            snprintf(cell(&tb, 1), CELL, "%s", w);
+            fmt_ci(iv(&b->r[i]), 1, cell(&tb, 2), CELL);
+            fmt_ci(get(b, w, "delta_p50"), 1, cell(&tb, 3), CELL);
+            fmt_ci(get(b, w, "delta_p99"), 1, cell(&tb, 4), CELL);
+            money_ci(get(b, "", "delta_monthly_total"), cell(&tb, 5), CELL);
+        }
+    }
+    if (tb.nrows == 0) return 0;
+    fprintf(f, "\n=== paired differences against %s (same seeds: architecture minus %s) ===\n",
+            bs[0].r[0].architecture, bs[0].r[0].architecture);
+    table_print(f, &tb);
+    return 0;
+}
+
+/* ---- the sweep summary ----------------------------------------------------------------------- */
+
+static int sweep_rows(table *tb, const text_report_head *t, const block *b)
+{
+    char monthly[CELL];
+    size_t p = b->r[0].point;
+    money_ci(get(b, "", "monthly_total"), monthly, sizeof monthly);
+    for (size_t i = 0; i < b->n; i++) {
+        const char *w = b->r[i].subject;
+        if (!is_active(&b->r[i])) continue;
+        if (table_row(tb)) return -1;
+        for (size_t k = 0; k < t->nkeys; k++)
+            snprintf(cell(tb, k), CELL, "%s", t->values[p * t->nkeys + k]);
+        snprintf(cell(tb, t->nkeys), CELL, "%s", b->r[i].architecture);
+        snprintf(cell(tb, t->nkeys + 1), CELL, "%s", w);
+        fmt_ci(get(b, w, "completed"), 1, cell(tb, t->nkeys + 2), CELL);
+        fmt_ci(get(b, w, "success_ratio"), 100, cell(tb, t->nkeys + 3), CELL);
+        fmt_ci(get(b, w, "p99"), 1, cell(tb, t->nkeys + 4), CELL);
+        snprintf(cell(tb, t->nkeys + 5), CELL, "%s", monthly);
+    }
+    return 0;
+}
+
+static int print_sweep(FILE *f, const text_report_head *t, const block *bs, size_t nb)
+{
+    size_t nkeys = t->nkeys < COLS - 6 ? t->nkeys : COLS - 6;
+    table tb = {.ncols = nkeys + 6};
+    for (size_t k = 0; k < nkeys; k++) tb.head[k] = t->keys[k];
+    tb.head[nkeys] = "architecture";
+    tb.head[nkeys + 1] = "workload";
+    tb.head[nkeys + 2] = "completed/s";
+    tb.head[nkeys + 3] = "success %";
+    tb.head[nkeys + 4] = quantile_head[Q_P99];
+    tb.head[nkeys + 5] = "monthly (architecture)";
+    for (size_t i = 0; i < nb; i++)
+        if (sweep_rows(&tb, t, &bs[i])) return free(tb.cells), -1;
+    fputs(
+        "\n=== sweep summary (throughput, success, p99 latency and monthly cost against the swept "
+        "values) ===\n",
+        f);
+    table_print(f, &tb);
+    return 0;
+}
+
+/* ---- the whole ------------------------------------------------------------------------------- */
+
+static void print_header(FILE *f, const text_report_head *t)
+{
+    char d[32], w[32];
+    fprintf(f,
+            "scenario %s (%s): %zu architecture%s x %zu replication%s of %s after %s of "
+            "warm-up, seed %llu",
+            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", t->reps,
+            t->reps == 1 ? "" : "s", units_format_duration(t->duration_ns, d, sizeof d),
+            units_format_duration(t->warmup_ns, w, sizeof w), (unsigned long long)t->seed);
+    if (t->npoints > 1) fprintf(f, ", %zu sweep points", t->npoints);
+    fputs("\nmean over replications ± 95% Student-t half-width\n", f);
+}
+
+/* Splits rows into blocks of one point and architecture. Returns the count, or -1. */
+static ptrdiff_t split_blocks(const summary_row *rows, size_t n, block **out)
+{
+    size_t nb = 0;
+    block *bs = malloc((n ? n : 1) * sizeof *bs);
+    if (!bs) return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || rows[i].point != rows[i - 1].point ||
+            strcmp(rows[i].architecture, rows[i - 1].architecture) != 0)
+            bs[nb++] = (block){&rows[i], 0};
+        bs[nb - 1].n++;
+    }
+    *out = bs;
+    return (ptrdiff_t)nb;
+}
+
+static int print_point(FILE *f, const text_report_head *t, const block *bs, size_t nb)
+{
+    for (size_t a = 0; a < nb; a++) {
+        fprintf(f, "\n=== architecture %s ===\n", bs[a].r[0].architecture);
+        if (print_workloads(f, &bs[a]) || print_failures(f, &bs[a]) ||
+            print_components(f, &bs[a]) || print_cost(f, &bs[a], t->hours_per_month))
+            return -1;
+    }
+    return nb ? print_paired(f, bs, nb) : 0;
+}
+
+int text_report_print(FILE *f, const text_report_head *t, const summary_row *rows, size_t n)
+{
+    block *bs;
+    ptrdiff_t nb = split_blocks(rows, n, &bs);
+    if (nb < 0) return -1;
+    int rc = 0;
+    size_t i = 0;
+    print_header(f, t);
+    for (size_t p = 0; rc == 0 && p < t->npoints; p++) {
+        size_t first = i;
+        while (i < (size_t)nb && bs[i].r[0].point == p) i++;
+        if (t->nkeys) {
+            fprintf(f, "\n=== sweep point %zu of %zu:", p + 1, t->npoints);
+            for (size_t k = 0; k < t->nkeys; k++)
+                fprintf(f, "%s %s = %s", k ? "," : "", t->keys[k], t->values[p * t->nkeys + k]);
+            fputs(" ===\n", f);
+        }
+        rc = print_point(f, t, bs + first, i - first);
+    }
+    if (rc == 0 && t->nkeys) rc = print_sweep(f, t, bs, (size_t)nb);
+    free(bs);
+    return rc;
+}

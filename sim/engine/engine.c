@@ -1,0 +1,553 @@
+/* The engine: LP registry, sends, and the scheduler (sequential, or OpenMP conservative
+ * synchronous windows). Hot path: one pop, one handler call and about one push per event; no
+ * allocation beyond amortised buffer growth, no locks, no clock reads inside a window.
+ *
+ * A run: LPs are laid out (fixed stride, state inline), groups are mapped to partitions (one
+ * event list each), every LP's init runs in id order, then windows [T, T+W) repeat until the end,
+ * W being the least lookahead between groups in different partitions. */
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/evq.h"
+#include "engine/rng_impl.h"
+
+enum {
+    MAX_GROUPS = 1024, /* lookahead matrix stays <= 8 MiB */
+    MAX_THREADS = 256,
+};
+#define MAX_LPS   ((uint32_t)1 << VS_LP_ID_BITS)
+#define SEQ_LIMIT ((uint64_t)1 << VS_SEND_SEQ_BITS)
+
+typedef void (*handle_fn)(void *state, vs_lp *self, const vs_event *ev);
+
+typedef struct partition partition;
+
+struct vs_lp {
+    handle_fn handle;    /* kind->handle, or a no-op */
+    void *state;         /* inline, right after this record */
+    partition *part;     /* where it runs */
+    uint64_t sends;      /* send counter: low bits of the tie key */
+    uint32_t id;         /* dense id */
+    uint32_t group;      /* locality group */
+    rng_stream rng;      /* its own stream */
+    const lp_kind *kind; /* the vtable */
+    const char *name;    /* stable, unique */
+};
+
+typedef struct evbuf {
+    vs_event *v; /* events sent to another partition in this window */
+    size_t n;    /* held */
+    size_t cap;  /* allocated */
+} evbuf;
+
+struct partition {
+    evq *q;               /* pending events of this partition's LPs */
+    vs_time now;          /* time of the event being handled */
+    vs_time end;          /* run end: later events are never delivered */
+    uint32_t id;          /* index */
+    const vs_engine *eng; /* read-only during the run */
+    evbuf *out;           /* [partitions] outgoing, by destination */
+    uint64_t events;      /* handled */
+    uint64_t cross;       /* sent to other partitions */
+    vs_time next;         /* least pending time, published at the barrier */
+    char pad[64];         /* keeps neighbours' hot fields off this cache line */
+};
+
+typedef struct lp_desc {
+    const lp_kind *kind; /* vtable */
+    size_t name_off;     /* offset into names */
+    uint32_t group;      /* locality group */
+    const void *arg;     /* init argument */
+} lp_desc;
+
+typedef struct la_entry {
+    uint32_t a, b; /* groups */
+    vs_time ns;    /* least delay a -> b */
+} la_entry;
+
+struct vs_engine {
+    engine_opts opts;      /* as given (queue resolved) */
+    const evq_type *qtype; /* event list type */
+    lp_desc *desc;         /* LPs added, in id order */
+    uint32_t nlps, cap;    /* count and allocated descriptors */
+    char *names;           /* all names, NUL-separated */
+    size_t names_len, names_cap;
+    uint32_t ngroups;   /* max group + 1 */
+    vs_time default_la; /* lookahead for unset pairs (0 = none set) */
+    la_entry *la_set;   /* explicit pairs */
+    size_t nla, la_cap;
+    /* laid out by engine_run */
+    char *lp_mem; /* nlps records of `stride` bytes */
+    size_t stride;
+    uint32_t *lp_group;   /* [nlps] group of each LP */
+    vs_time *la;          /* [ngroups * ngroups] lookahead matrix */
+    uint32_t *group_part; /* [ngroups] partition of each group */
+    partition *parts;     /* [nparts] */
+    int nparts;
+    vs_time window; /* W */
+    bool ran;
+    engine_stats stats;
+};
+
+static inline vs_lp *lp_at(const vs_engine *e, uint32_t id)
+{
+    return (vs_lp *)(e->lp_mem + (size_t)id * e->stride);
+}
+
+/* ---- construction ------------------------------------------------------------------------ */
+
+vs_engine *engine_new(const engine_opts *opts, vs_error *err)
+{
+    const evq_type *qt = evq_type_find(opts->queue);
+    if (!qt) {
+        error_set(err, "unknown event list '%s' (expected ladder or heap)", opts->queue);
+        return NULL;
+    }
+    if (opts->threads < 1 || opts->threads > MAX_THREADS) {
+        error_set(err, "threads must be in [1, %d], got %d", MAX_THREADS, opts->threads);
+        return NULL;
+    }
+    vs_engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        error_set(err, "out of memory");
+        return NULL;
+    }
+    e->opts = *opts;
+    e->qtype = qt;
+    e->opts.queue = qt->name;
+    return e;
+}
+
+static void free_layout(vs_engine *e)
+{
+    for (int i = 0; e->parts && i < e->nparts; i++) {
+        partition *p = &e->parts[i];
+        evq_free(p->q);
+        for (int j = 0; p->out && j < e->nparts; j++) free(p->out[j].v);
+        free(p->out);
+    }
+    free(e->parts);
+    free(e->lp_mem);
+    free(e->lp_group);
+    free(e->la);
+    free(e->group_part);
+}
+
+void engine_free(vs_engine *e)
+{
+    if (!e) return;
+    free_layout(e);
+    free(e->desc);
+    free(e->names);
+    free(e->la_set);
+    free(e);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return 0;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) c *= 2;
+    void *q = realloc(*p, c * elem);
+    if (!q) return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+int64_t engine_add_lp(vs_engine *e, const lp_kind *kind, const char *name, uint32_t group,
+                      const void *arg, vs_error *err)
+{
+    if (e->ran) return error_set(err, "engine_add_lp after engine_run");
+    if (!kind || !name || !*name) return error_set(err, "an LP needs a kind and a name");
+    if (e->nlps >= MAX_LPS) return error_set(err, "too many LPs (at most %u)", MAX_LPS);
+    if (group >= MAX_GROUPS)
+        return error_set(err, "LP '%s': group %u out of range (at most %d groups)", name, group,
+                         MAX_GROUPS);
+    size_t len = strlen(name) + 1, cap = e->cap;
+    if (grow((void **)&e->desc, &cap, e->nlps + 1, sizeof *e->desc) ||
+        grow((void **)&e->names, &e->names_cap, e->names_len + len, 1))
+        return error_set(err, "out of memory adding LP '%s'", name);
+    e->cap = (uint32_t)cap;
+    memcpy(e->names + e->names_len, name, len);
+    e->desc[e->nlps] = (lp_desc){kind, e->names_len, group, arg};
+    e->names_len += len;
+    if (group + 1 > e->ngroups) e->ngroups = group + 1;
+    return e->nlps++;
+}
+
+int engine_set_lookahead(vs_engine *e, uint32_t a, uint32_t b, vs_time ns, vs_error *err)
+{
+    if (ns <= 0) return error_set(err, "lookahead must be > 0 ns, got %lld", (long long)ns);
+    if (a >= MAX_GROUPS || b >= MAX_GROUPS || a == b)
+        return error_set(err, "lookahead needs two distinct groups below %d", MAX_GROUPS);
+    if (grow((void **)&e->la_set, &e->la_cap, e->nla + 1, sizeof *e->la_set))
+        return error_set(err, "out of memory");
+    e->la_set[e->nla++] = (la_entry){a, b, ns};
+    return 0;
+}
+
+int engine_set_default_lookahead(vs_engine *e, vs_time ns, vs_error *err)
+{
+    if (ns <= 0) return error_set(err, "lookahead must be > 0 ns, got %lld", (long long)ns);
+    e->default_la = ns;
+    return 0;
+}
+
+/* ---- queries ----------------------------------------------------------------------------- */
+
+const engine_stats *engine_get_stats(const vs_engine *e)
+{
+    return &e->stats;
+}
+uint32_t engine_lp_count(const vs_engine *e)
+{
+    return e->nlps;
+}
+const char *engine_lp_name(const vs_engine *e, uint32_t id)
+{
+    return e->names + e->desc[id].name_off;
+}
+const char *engine_queue_name(const vs_engine *e)
+{
+    return e->qtype->name;
+}
+const lp_kind *engine_lp_kind(const vs_engine *e, uint32_t id)
+{
+    return id < e->nlps ? e->desc[id].kind : NULL;
+}
+
+void *engine_lp_state(vs_engine *e, uint32_t id)
+{
+    return e->lp_mem && id < e->nlps ? lp_at(e, id)->state : NULL;
+}
+
+vs_time lp_now(const vs_lp *self)
+{
+    return self->part->now;
+}
+uint32_t lp_id(const vs_lp *self)
+{
+    return self->id;
+}
+const char *lp_name(const vs_lp *self)
+{
+    return self->name;
+}
+rng_stream *lp_rng(vs_lp *self)
+{
+    return &self->rng;
+}
+
+/* ---- sends ------------------------------------------------------------------------------- */
+
+static void send_fault(const vs_lp *self, uint32_t dst, vs_time delay)
+{
+    const vs_engine *e = self->part->eng;
+    if (dst >= e->nlps)
+        fprintf(stderr, "vpcsim: model bug: LP '%s' at t=%lld ns sent to LP id %u (only %u LPs)\n",
+                self->name, (long long)self->part->now, dst, e->nlps);
+    else if (delay < 0)
+        fprintf(stderr,
+                "vpcsim: model bug: LP '%s' at t=%lld ns sent to LP '%s' into the past "
+                "(delay %lld ns)\n",
+                self->name, (long long)self->part->now, lp_at(e, dst)->name, (long long)delay);
+    else
+        fprintf(stderr, "vpcsim: model bug: LP '%s' sent more than 2^%d events\n", self->name,
+                VS_SEND_SEQ_BITS);
+    abort();
+}
+
+static void lookahead_fault(const vs_lp *self, uint32_t dst, vs_time delay, vs_time la)
+{
+    const vs_engine *e = self->part->eng;
+    const vs_lp *d = lp_at(e, dst);
+    fprintf(stderr,
+            "vpcsim: lookahead violation: LP '%s' (group %u) at t=%lld ns sent to LP '%s' "
+            "(group %u) for t=%lld ns: delay %lld ns < lookahead %lld ns between their groups\n",
+            self->name, self->group, (long long)self->part->now, d->name, d->group,
+            (long long)(self->part->now + delay), (long long)delay, (long long)la);
+    abort();
+}
+
+static void evbuf_push(evbuf *b, const vs_event *ev)
+{
+    if (b->n == b->cap && grow((void **)&b->v, &b->cap, b->n + 1, sizeof *ev)) abort();
+    b->v[b->n++] = *ev;
+}
+
+void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload data)
+{
+    partition *p = self->part;
+    const vs_engine *e = p->eng;
+    uint64_t seq = self->sends++;
+    if (dst >= e->nlps || delay < 0 || seq >= SEQ_LIMIT) send_fault(self, dst, delay);
+    uint32_t dg = e->lp_group[dst];
+    if (dg != self->group) {
+        vs_time la = e->la[(size_t)self->group * e->ngroups + dg];
+        if (delay < la) lookahead_fault(self, dst, delay, la);
+    }
+    if (delay >= p->end - p->now) return; /* at or past the end: never delivered */
+    vs_event ev = {p->now + delay, (uint64_t)self->id << VS_SEND_SEQ_BITS | seq, dst, type, data};
+    uint32_t dp = e->group_part[dg];
+    if (dp == p->id) {
+        evq_push(p->q, &ev);
+    } else {
+        evbuf_push(&p->out[dp], &ev);
+        p->cross++;
+    }
+}
+
+/* ---- layout ------------------------------------------------------------------------------ */
+
+static void noop_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    (void)state, (void)self, (void)ev;
+}
+
+typedef struct name_key {
+    uint64_t hash;
+    uint32_t id;
+} name_key;
+
+static int cmp_name_key(const void *a, const void *b)
+{
+    const name_key *x = a, *y = b;
+    if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* LP names seed the streams, so they must be unique. */
+static int check_names(const vs_engine *e, vs_error *err)
+{
+    name_key *k = malloc((e->nlps ? e->nlps : 1) * sizeof *k);
+    if (!k) return error_set(err, "out of memory");
+    for (uint32_t i = 0; i < e->nlps; i++)
+        k[i] = (name_key){rng_name_hash(engine_lp_name(e, i)), i};
+    qsort(k, e->nlps, sizeof *k, cmp_name_key);
+    int rc = 0;
+    for (uint32_t i = 1; i < e->nlps && rc == 0; i++)
+        for (uint32_t j = i; j-- > 0 && k[j].hash == k[i].hash && rc == 0;)
+            if (strcmp(engine_lp_name(e, k[j].id), engine_lp_name(e, k[i].id)) == 0)
+                rc = error_set(err, "two LPs are named '%s' (ids %u and %u)",
+                               engine_lp_name(e, k[i].id), k[j].id, k[i].id);
+    free(k);
+    return rc;
+}
+
+static size_t round_up(size_t x, size_t a)
+{
+    return (x + a - 1) / a * a;
+}
+
+static int layout_lps(vs_engine *e, vs_error *err)
+{
+    size_t max_state = 0;
+    for (uint32_t i = 0; i < e->nlps; i++)
+        if (e->desc[i].kind->state_size > max_state) max_state = e->desc[i].kind->state_size;
+    e->stride = round_up(sizeof(vs_lp), 16) + round_up(max_state, 16);
+    e->lp_mem = aligned_alloc(64, round_up(e->stride * (e->nlps ? e->nlps : 1), 64));
+    e->lp_group = malloc((e->nlps ? e->nlps : 1) * sizeof *e->lp_group);
+    if (!e->lp_mem || !e->lp_group)
+        return error_set(err, "out of memory laying out %u LPs", e->nlps);
+    memset(e->lp_mem, 0, e->stride * e->nlps);
+    for (uint32_t i = 0; i < e->nlps; i++) {
+        const lp_desc *d = &e->desc[i];
+        vs_lp *lp = lp_at(e, i);
+        lp->handle = d->kind->handle ? d->kind->handle : noop_handle;
+        lp->state = (char *)lp + round_up(sizeof(vs_lp), 16);
+        lp->id = i;
+        lp->group = d->group;
+        lp->kind = d->kind;
+        lp->name = e->names + d->name_off;
+        rng_init(&lp->rng, e->opts.seed, lp->name);
+        e->lp_group[i] = d->group;
+    }
+    return 0;
+}
+
+/* Groups go to partitions in contiguous runs balanced by LP count. */
+static void map_groups(vs_engine *e)
+{
+    uint32_t ng = e->ngroups ? e->ngroups : 1;
+    uint64_t *count = calloc(ng, sizeof *count);
+    uint32_t used = 0;
+    for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
+    for (uint32_t g = 0; g < ng; g++) used += count[g] > 0;
+    e->nparts =
+        (int)(used < (uint32_t)e->opts.threads ? (used ? used : 1) : (uint32_t)e->opts.threads);
+    uint64_t before = 0;
+    for (uint32_t g = 0; g < ng; g++) {
+        e->group_part[g] = (uint32_t)(before * (uint64_t)e->nparts / (e->nlps ? e->nlps : 1));
+        before += count[g];
+    }
+    free(count);
+}
+
+static int build_lookahead(vs_engine *e, vs_error *err)
+{
+    uint32_t ng = e->ngroups ? e->ngroups : 1;
+    e->la = malloc((size_t)ng * ng * sizeof *e->la);
+    e->group_part = calloc(ng, sizeof *e->group_part);
+    if (!e->la || !e->group_part) return error_set(err, "out of memory");
+    for (size_t i = 0; i < (size_t)ng * ng; i++) e->la[i] = e->default_la;
+    for (size_t i = 0; i < e->nla; i++) {
+        const la_entry *l = &e->la_set[i];
+        if (l->a < ng && l->b < ng) e->la[(size_t)l->a * ng + l->b] = l->ns;
+    }
+    map_groups(e);
+    e->window = VS_TIME_LIMIT;
+    for (uint32_t a = 0; a < ng; a++)
+        for (uint32_t b = 0; b < ng; b++) {
+            if (e->group_part[a] == e->group_part[b]) continue;
+            vs_time la = e->la[(size_t)a * ng + b];
+            if (la <= 0)
+                return error_set(err,
+                                 "groups %u and %u run in different partitions but no "
+                                 "lookahead is set between them",
+                                 a, b);
+            if (la < e->window) e->window = la;
+        }
+    return 0;
+}
+
+static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
+{
+    e->parts = calloc((size_t)e->nparts, sizeof *e->parts);
+    if (!e->parts) return error_set(err, "out of memory");
+    for (int i = 0; i < e->nparts; i++) {
+        partition *p = &e->parts[i];
+        p->id = (uint32_t)i;
+        p->eng = e;
+        p->end = end;
+        p->q = evq_new(e->qtype);
+        p->out = calloc((size_t)e->nparts, sizeof *p->out);
+        if (!p->q || !p->out) return error_set(err, "out of memory");
+    }
+    for (uint32_t i = 0; i < e->nlps; i++)
+        lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
+    return 0;
+}
+
+/* ---- the scheduler ----------------------------------------------------------------------- */
+
+/* Handles this partition's events with time < limit, in (time, tie) order. */
+static void process_until(partition *p, vs_time limit)
+{
+    const vs_engine *e = p->eng;
+    vs_event ev;
+    uint64_t n = 0;
+    uint32_t next;
+    while (evq_pop_before(p->q, limit, &ev, &next)) {
+        if (next != UINT32_MAX) { /* the next LP's record and state: hide the cache miss */
+            const char *rec = (const char *)lp_at(e, next);
+            __builtin_prefetch(rec);
+            __builtin_prefetch(rec + 64);
+        }
+        vs_lp *lp = lp_at(e, ev.dst);
+        p->now = ev.time;
+        lp->handle(lp->state, lp, &ev);
+        n++;
+    }
+    p->events += n;
+}
+
+/* Moves every event other partitions sent to p during the last window into p's list. */
+static void deliver_to(vs_engine *e, partition *p)
+{
+    for (int s = 0; s < e->nparts; s++) {
+        evbuf *b = &e->parts[s].out[p->id];
+        for (size_t i = 0; i < b->n; i++) evq_push(p->q, &b->v[i]);
+        b->n = 0;
+    }
+}
+
+static vs_time global_next(const vs_engine *e)
+{
+    vs_time t = VS_TIME_LIMIT;
+    for (int i = 0; i < e->nparts; i++)
+        if (e->parts[i].next < t) t = e->parts[i].next;
+    return t;
+}
+
+/* Conservative synchronous windows: phases deliver | publish next | barrier | process | barrier.
+ * Every thread computes the same T from the published minima, so all leave together. */
+static void run_windows(vs_engine *e, vs_time end)
+{
+    uint64_t windows = 0;
+#pragma omp parallel num_threads(e->nparts) reduction(+ : windows)
+    {
+        int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        for (;;) {
+            for (int i = tid; i < e->nparts; i += nth) {
+                deliver_to(e, &e->parts[i]);
+                e->parts[i].next = evq_min_time(e->parts[i].q);
+            }
+#pragma omp barrier
+            vs_time t = global_next(e);
+            if (t >= end) break;
+            vs_time wend = e->window >= end - t ? end : t + e->window;
+            for (int i = tid; i < e->nparts; i += nth) process_until(&e->parts[i], wend);
+            windows += tid == 0;
+#pragma omp barrier
+        }
+    }
+    e->stats.windows = windows;
+}
+
+static void init_lps(vs_engine *e)
+{
+    for (uint32_t i = 0; i < e->nlps; i++) {
+        vs_lp *lp = lp_at(e, i);
+        lp->part->now = 0;
+        if (lp->kind->init) lp->kind->init(lp->state, lp, e->desc[i].arg);
+    }
+}
+
+static void finish_lps(vs_engine *e, vs_time end)
+{
+    for (uint32_t i = 0; i < e->nlps; i++) {
+        vs_lp *lp = lp_at(e, i);
+        lp->part->now = end;
+        if (lp->kind->finish) lp->kind->finish(lp->state, lp);
+    }
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int engine_run(vs_engine *e, vs_time end, vs_error *err)
+{
+    if (e->ran) return error_set(err, "engine_run called twice");
+    if (end <= 0 || end > VS_TIME_LIMIT)
+        return error_set(err, "end time must be in (0, %lld] ns", (long long)VS_TIME_LIMIT);
+    if (check_names(e, err) || layout_lps(e, err) || build_lookahead(e, err) ||
+        make_partitions(e, end, err)) {
+        free_layout(e);
+        e->parts = NULL, e->lp_mem = NULL, e->lp_group = NULL, e->la = NULL, e->group_part = NULL;
+        e->nparts = 0;
+        return -1;
+    }
+    e->ran = true;
+    double t0 = wall_now();
+    init_lps(e);
+    if (e->nparts == 1)
+        process_until(&e->parts[0], end);
+    else
+        run_windows(e, end);
+    e->stats.wall_s = wall_now() - t0;
+    finish_lps(e, end);
+    e->stats.partitions = e->nparts;
+    for (int i = 0; i < e->nparts; i++) {
+        e->stats.events += e->parts[i].events;
+        e->stats.cross_events += e->parts[i].cross;
+    }
+    return 0;
+}

@@ -1,0 +1,486 @@
+/* The default event list: a ladder queue (Tang, Goh & Thng 2005). Far events sit unsorted in
+ * `top`; a rebuild spreads them over rung 0, a bounded number of equal-width buckets (power-of-two
+ * width). The next non-empty bucket of the deepest rung either spawns a finer rung (when it holds
+ * many events) or is copied into `bottom` and sorted. Pushes and pops are O(1) amortised; rung 0
+ * stays small enough (RUNG0_MAX buckets) for its bucket tails to stay in cache with millions of
+ * pending events. Expected load: PHOLD and request flows, events spread smoothly ahead of now.
+ *
+ * Invariant (ladder_check): bottom < bot_end <= deepest rung ... <= rung 0 < top_start <= top.
+ * Rung i holds events in [bound_i, end_i); rung i+1 covers the bucket of rung i just expanded,
+ * [start_{i+1}, bound_i); bucket k of a rung holds [start + k*w, start + (k+1)*w), w = 2^shift. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/evq.h"
+
+enum {
+    BUCKET_TARGET = 32, /* events per bucket a width aims at */
+    SPAWN_MIN = 64,     /* a bucket with more events spawns a finer rung instead of a sort */
+    BOTTOM_MAX = 128,   /* a bottom grown past this by pushes is spread over a new finer rung */
+    RUNG0_MAX = 4096,   /* buckets of rung 0 */
+    MAX_RUNGS = 8,      /* rung depth */
+    CHUNK_EVENTS = 15,  /* events per bucket chunk (a chunk is ~616 bytes) */
+    SLAB_CHUNKS = 64,   /* chunks allocated at a time */
+    SAMPLE_MAX = 64,    /* events sampled to choose rung 0's width */
+    INSERTION_MAX = 16, /* sorts this small use insertion sort */
+    MAX_SHIFT = 59,     /* start + nb * width stays below 2^63 for times < VS_TIME_LIMIT */
+};
+
+/* Buckets are lists of fixed-size chunks from a shared free list, so memory follows the events
+ * held rather than each bucket's peak. */
+typedef struct chunk {
+    struct chunk *next;        /* next chunk of the bucket, or of the free list */
+    uint32_t n;                /* events held */
+    vs_event ev[CHUNK_EVENTS]; /* unsorted */
+} chunk;
+
+typedef struct bucket {
+    chunk *head; /* first chunk, NULL when empty */
+    chunk *tail; /* chunk appended to */
+    size_t n;    /* events held */
+} bucket;
+
+typedef struct slab {
+    struct slab *next;         /* all slabs, for freeing */
+    chunk chunks[SLAB_CHUNKS]; /* carved into the free list */
+} slab;
+
+typedef struct rung {
+    bucket *bk;    /* buckets */
+    size_t nb;     /* buckets in use */
+    size_t alloc;  /* bucket headers allocated */
+    size_t cur;    /* next bucket to take; [0, cur) are empty */
+    vs_time start; /* start of bucket 0 */
+    vs_time bound; /* start + cur * width: what is below went to a finer rung or bottom */
+    int shift;     /* width = 1 << shift ns */
+    size_t n;      /* events held */
+} rung;
+
+typedef struct evvec {
+    vs_event *v; /* events */
+    size_t n;    /* held */
+    size_t cap;  /* allocated */
+} evvec;
+
+typedef struct ladder {
+    evq base;
+    evvec bot;             /* events < bot_end, sorted descending (least last) */
+    vs_time bot_end;       /* end of what bottom covers */
+    rung rungs[MAX_RUNGS]; /* [0, nr) active; 0 is the coarsest */
+    int nr;                /* active rungs */
+    vs_time top_start;     /* start of what top covers (= end of rung 0) */
+    evvec top;             /* events >= top_start, unsorted */
+    vs_time top_min;       /* least time in top (valid when top.n > 0) */
+    vs_time top_max;       /* greatest time in top (valid when top.n > 0) */
+    size_t n;              /* events held in all */
+    chunk *free;           /* free chunks */
+    slab *slabs;           /* every slab allocated */
+} ladder;
+
+static void evvec_reserve(evvec *b, size_t need)
+{
+    if (need <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) cap *= 2;
+    vs_event *v = realloc(b->v, cap * sizeof *v);
+    if (!v) abort(); /* out of memory mid-run: nothing sensible is left to do */
+    b->v = v;
+    b->cap = cap;
+}
+
+static inline void evvec_append(evvec *b, const vs_event *ev)
+{
+    if (b->n == b->cap) evvec_reserve(b, b->n + 1);
+    b->v[b->n++] = *ev;
+}
+
+static chunk *chunk_get(ladder *l)
+{
+    if (!l->free) {
+        slab *s = malloc(sizeof *s);
+        if (!s) abort();
+        s->next = l->slabs;
+        l->slabs = s;
+        for (size_t i = 0; i < SLAB_CHUNKS; i++) {
+            s->chunks[i].next = l->free;
+            l->free = &s->chunks[i];
+        }
+    }
+    chunk *c = l->free;
+    l->free = c->next;
+    c->next = NULL;
+    c->n = 0;
+    return c;
+}
+
+static inline void bucket_append(ladder *l, bucket *b, const vs_event *ev)
+{
+    if (!b->tail || b->tail->n == CHUNK_EVENTS) {
+        chunk *c = chunk_get(l);
+        if (b->tail)
+            b->tail->next = c;
+        else
+            b->head = c;
+        b->tail = c;
+    }
+    b->tail->ev[b->tail->n++] = *ev;
+    b->n++;
+}
+
+static inline void rung_append(ladder *l, rung *r, const vs_event *ev)
+{
+    bucket_append(l, &r->bk[(size_t)(ev->time - r->start) >> r->shift], ev);
+    r->n++;
+}
+
+static void chunk_release(ladder *l, chunk *c)
+{
+    c->next = l->free;
+    l->free = c;
+}
+
+/* Empties bucket b into bottom (which must be empty) and gives its chunks back. */
+static void bucket_to_bottom(ladder *l, bucket *b)
+{
+    evvec_reserve(&l->bot, b->n);
+    vs_event *dst = l->bot.v;
+    for (chunk *c = b->head, *next; c; c = next) {
+        next = c->next;
+        memcpy(dst, c->ev, c->n * sizeof *dst);
+        dst += c->n;
+        chunk_release(l, c);
+    }
+    l->bot.n = b->n;
+    *b = (bucket){NULL, NULL, 0};
+}
+
+static evq *ladder_create(void)
+{
+    ladder *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->base.type = &evq_ladder_type;
+    return &l->base;
+}
+
+static void ladder_destroy(evq *q)
+{
+    ladder *l = (ladder *)q;
+    while (l->slabs) {
+        slab *next = l->slabs->next;
+        free(l->slabs);
+        l->slabs = next;
+    }
+    for (int i = 0; i < MAX_RUNGS; i++) free(l->rungs[i].bk);
+    free(l->bot.v);
+    free(l->top.v);
+    free(l);
+}
+
+static void insertion_sort_desc(vs_event *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        vs_event e = v[i];
+        size_t j = i;
+        for (; j > 0 && ev_before(&v[j - 1], &e); j--) v[j] = v[j - 1];
+        v[j] = e;
+    }
+}
+
+static inline void ev_swap(vs_event *a, vs_event *b)
+{
+    vs_event t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Descending order, so the least event ends up last and a pop is a decrement. Quicksort with a
+ * median-of-three pivot; recursion on the smaller side keeps the stack O(log n). */
+static void sort_desc(vs_event *v, size_t n)
+{
+    while (n > INSERTION_MAX) {
+        size_t mid = n / 2;
+        if (ev_before(&v[0], &v[mid])) ev_swap(&v[0], &v[mid]);
+        if (ev_before(&v[mid], &v[n - 1])) ev_swap(&v[mid], &v[n - 1]);
+        if (ev_before(&v[0], &v[mid])) ev_swap(&v[0], &v[mid]);
+        vs_event pivot = v[mid];
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (ev_before(&pivot, &v[i])) i++;
+            while (ev_before(&v[j], &pivot)) j--;
+            if (i >= j) break;
+            ev_swap(&v[i++], &v[j--]);
+        }
+        size_t left = j + 1; /* v[0, left) >= pivot >= v[left, n) */
+        if (left < n - left) {
+            sort_desc(v, left);
+            v += left, n -= left;
+        } else {
+            sort_desc(v + left, n - left);
+            n = left;
+        }
+    }
+    insertion_sort_desc(v, n);
+}
+
+static void bottom_insert(ladder *l, const vs_event *ev)
+{
+    evvec *b = &l->bot;
+    if (b->n == b->cap) evvec_reserve(b, b->n + 1);
+    size_t i = b->n;
+    for (; i > 0 && ev_before(&b->v[i - 1], ev); i--) {
+    }
+    memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *ev);
+    b->v[i] = *ev;
+    b->n++;
+}
+
+static void respawn_bottom(ladder *l);
+
+static void ladder_push(evq *q, const vs_event *ev)
+{
+    ladder *l = (ladder *)q;
+    vs_time t = ev->time;
+    l->n++;
+    if (t >= l->top_start) {
+        if (l->top.n == 0 || t < l->top_min) l->top_min = t;
+        if (l->top.n == 0 || t > l->top_max) l->top_max = t;
+        evvec_append(&l->top, ev);
+        return;
+    }
+    for (int i = 0; i < l->nr; i++) {
+        if (t >= l->rungs[i].bound) {
+            rung_append(l, &l->rungs[i], ev);
+            return;
+        }
+    }
+    bottom_insert(l, ev);
+    if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+}
+
+static int floor_log2(uint64_t x)
+{
+    return x ? 63 - __builtin_clzll(x) : 0;
+}
+static int ceil_log2(uint64_t x)
+{
+    return x > 1 ? floor_log2(x - 1) + 1 : 0;
+}
+
+/* Gives rung r at least nb zeroed bucket headers. */
+static void rung_reserve(rung *r, size_t nb)
+{
+    if (nb <= r->alloc) return;
+    size_t alloc = r->alloc ? r->alloc : 64;
+    while (alloc < nb) alloc *= 2;
+    bucket *bk = realloc(r->bk, alloc * sizeof *bk);
+    if (!bk) abort();
+    memset(bk + r->alloc, 0, (alloc - r->alloc) * sizeof *bk);
+    r->bk = bk;
+    r->alloc = alloc;
+}
+
+static void rung_open(rung *r, vs_time start, int shift, size_t nb)
+{
+    rung_reserve(r, nb);
+    r->nb = nb;
+    r->cur = 0;
+    r->start = r->bound = start;
+    r->shift = shift;
+    r->n = 0;
+}
+
+/* Pushes landing before bot_end (delays shorter than a bucket) grow bottom, and each insertion
+ * costs a move of its tail: past BOTTOM_MAX, bottom becomes a new deepest rung ending at bot_end,
+ * with buckets of about BUCKET_TARGET events. */
+static void respawn_bottom(ladder *l)
+{
+    vs_time lo = l->bot.v[l->bot.n - 1].time, hi = l->bot_end;
+    uint64_t span = (uint64_t)(hi - lo);
+    if (span <= 1) return; /* one instant: the sorted bottom is already the best structure */
+    int split = ceil_log2((l->bot.n + BUCKET_TARGET - 1) / BUCKET_TARGET);
+    int shift = ceil_log2(span) - split;
+    if (shift < 0) shift = 0;
+    size_t nb = (size_t)((span + ((uint64_t)1 << shift) - 1) >> shift);
+    rung *r = &l->rungs[l->nr++];
+    rung_open(r, hi - (vs_time)((uint64_t)nb << shift), shift, nb);
+    for (size_t i = 0; i < l->bot.n; i++) rung_append(l, r, &l->bot.v[i]);
+    l->bot.n = 0;
+    l->bot_end = r->start;
+}
+
+/* Rung 0's width from a sample of top: the span up to the sample's upper quartile holds ~3/4 of
+ * the events; buckets of about BUCKET_TARGET events over it, at most RUNG0_MAX of them. */
+static int rung0_shift(const ladder *l)
+{
+    size_t n = l->top.n, s = n < SAMPLE_MAX ? n : SAMPLE_MAX;
+    vs_time sample[SAMPLE_MAX];
+    for (size_t i = 0; i < s; i++) {
+        vs_time t = l->top.v[i * (n / s)].time;
+        size_t j = i;
+        for (; j > 0 && sample[j - 1] > t; j--) sample[j] = sample[j - 1];
+        sample[j] = t;
+    }
+    uint64_t q3 = (uint64_t)(sample[(3 * s) / 4 < s ? (3 * s) / 4 : s - 1] - l->top_min);
+    double width = (double)q3 * BUCKET_TARGET * 4 / (double)(3 * n + 1);
+    int shift = floor_log2(width >= 1 ? (uint64_t)width : 1);
+    while (shift < MAX_SHIFT && (q3 >> shift) >= RUNG0_MAX * 3 / 4) shift++;
+    return shift < MAX_SHIFT ? shift : MAX_SHIFT;
+}
+
+/* Spreads top over a new rung 0; what lies past it stays in top. Bottom and rungs are empty. */
+static void rebuild(ladder *l)
+{
+    int shift = rung0_shift(l);
+    uint64_t span = ((uint64_t)(l->top_max - l->top_min) >> shift) + 1;
+    rung *r = &l->rungs[0];
+    rung_open(r, l->top_min, shift, span < RUNG0_MAX ? span : RUNG0_MAX);
+    l->nr = 1;
+    l->bot_end = r->start;
+    l->top_start = r->start + (vs_time)((uint64_t)r->nb << shift);
+    size_t kept = 0;
+    vs_time kmin = VS_TIME_LIMIT, kmax = 0;
+    for (size_t i = 0; i < l->top.n; i++) {
+        const vs_event *ev = &l->top.v[i];
+        if (ev->time < l->top_start) {
+            rung_append(l, r, ev);
+            continue;
+        }
+        if (ev->time < kmin) kmin = ev->time;
+        if (ev->time > kmax) kmax = ev->time;
+        l->top.v[kept++] = *ev;
+    }
+    l->top.n = kept;
+    l->top_min = kmin;
+    l->top_max = kmax;
+}
+
+/* Spreads bucket b ([start, start + 2^parent_shift)) over a new, finer rung. */
+static void spawn(ladder *l, bucket *b, vs_time start, int parent_shift)
+{
+    int split = ceil_log2((b->n + BUCKET_TARGET - 1) / BUCKET_TARGET);
+    if (split > parent_shift) split = parent_shift;
+    rung *r = &l->rungs[l->nr++];
+    rung_open(r, start, parent_shift - split, (size_t)1 << split);
+    for (chunk *c = b->head, *next; c; c = next) {
+        next = c->next;
+        for (uint32_t i = 0; i < c->n; i++) rung_append(l, r, &c->ev[i]);
+        chunk_release(l, c);
+    }
+    *b = (bucket){NULL, NULL, 0};
+}
+
+/* Makes bottom non-empty if any event is pending; false when the list is empty. */
+static bool refill(ladder *l)
+{
+    for (;;) {
+        if (l->nr == 0) {
+            if (l->top.n == 0) return false;
+            rebuild(l);
+        }
+        rung *r = &l->rungs[l->nr - 1];
+        if (r->n == 0) {
+            l->nr--;
+            continue;
+        }
+        while (r->bk[r->cur].n == 0) r->cur++;
+        bucket *b = &r->bk[r->cur++];
+        vs_time b_start = r->start + (vs_time)((uint64_t)(r->cur - 1) << r->shift);
+        r->bound = r->start + (vs_time)((uint64_t)r->cur << r->shift);
+        r->n -= b->n;
+        if (b->n > SPAWN_MIN && r->shift > 0 && l->nr < MAX_RUNGS) {
+            spawn(l, b, b_start, r->shift);
+            continue;
+        }
+        bucket_to_bottom(l, b);
+        l->bot_end = r->bound;
+        sort_desc(l->bot.v, l->bot.n);
+        return true;
+    }
+}
+
+static bool ladder_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
+{
+    ladder *l = (ladder *)q;
+    if (l->bot.n == 0 && !refill(l)) return false;
+    const vs_event *least = &l->bot.v[l->bot.n - 1];
+    if (least->time >= limit) return false;
+    *out = *least;
+    l->n--;
+    *next_dst = --l->bot.n ? least[-1].dst : UINT32_MAX;
+    return true;
+}
+
+static vs_time ladder_min_time(evq *q)
+{
+    ladder *l = (ladder *)q;
+    if (l->bot.n == 0 && !refill(l)) return VS_TIME_LIMIT;
+    return l->bot.v[l->bot.n - 1].time;
+}
+
+static size_t ladder_size(const evq *q)
+{
+    return ((const ladder *)q)->n;
+}
+
+static bool events_in(const vs_event *v, size_t n, vs_time lo, vs_time hi)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].time < lo || v[i].time >= hi) return false;
+    return true;
+}
+
+static bool bucket_ok(const bucket *b, vs_time lo, vs_time hi)
+{
+    size_t n = 0;
+    for (const chunk *c = b->head; c; c = c->next) {
+        if (!events_in(c->ev, c->n, lo, hi) || (c->next && c->n != CHUNK_EVENTS)) return false;
+        if (!c->next && c != b->tail) return false;
+        n += c->n;
+    }
+    return n == b->n && (b->head != NULL) == (b->n > 0);
+}
+
+/* Rung r's buckets hold what their ranges say, [0, cur) are empty, counts add up. */
+static bool rung_ok(const rung *r, vs_time end)
+{
+    size_t n = 0;
+    if (r->start + (vs_time)((uint64_t)r->nb << r->shift) != end) return false;
+    if (r->bound != r->start + (vs_time)((uint64_t)r->cur << r->shift)) return false;
+    for (size_t i = 0; i < r->alloc; i++) {
+        if ((i < r->cur || i >= r->nb) && r->bk[i].n) return false;
+        if (i >= r->nb) continue;
+        vs_time lo = r->start + (vs_time)((uint64_t)i << r->shift);
+        if (!bucket_ok(&r->bk[i], lo, lo + ((vs_time)1 << r->shift))) return false;
+        n += r->bk[i].n;
+    }
+    return n == r->n;
+}
+
+static bool ladder_check(const evq *q)
+{
+    const ladder *l = (const ladder *)q;
+    for (size_t i = 1; i < l->bot.n; i++)
+        if (!ev_before(&l->bot.v[i], &l->bot.v[i - 1])) return false;
+    if (l->bot.n && l->bot.v[0].time >= l->bot_end) return false;
+    size_t held = l->bot.n + l->top.n;
+    vs_time end = l->top_start;
+    for (int i = 0; i < l->nr; i++) {
+        if (!rung_ok(&l->rungs[i], end)) return false;
+        held += l->rungs[i].n;
+        end = l->rungs[i].bound;
+    }
+    if (l->nr && l->bot_end != end) return false;
+    if (!events_in(l->top.v, l->top.n, l->top_start, VS_TIME_LIMIT)) return false;
+    return held == l->n;
+}
+
+const evq_type evq_ladder_type = {
+    .name = "ladder",
+    .create = ladder_create,
+    .destroy = ladder_destroy,
+    .push = ladder_push,
+    .pop_before = ladder_pop_before,
+    .min_time = ladder_min_time,
+    .size = ladder_size,
+    .check = ladder_check,
+};
