@@ -151,59 +151,11 @@ static uint32_t group_internet(const rm *m)
 
 /* ---- stations -------------------------------------------------------------------------------- */
 
-typedef enum hop_role { ROLE_STATION, ROLE_PASS, ROLE_ROUTER } hop_role;
-
-static hop_role role_of(hop_kind k)
-{
-    switch (k) {
-    case HOP_GATEWAY_ENDPOINT:
-    case HOP_PEERING:
-    case HOP_VGW:
-    case HOP_IGW:
-        return ROLE_PASS;
-    case HOP_ONPREM_ROUTER:
-        return ROLE_ROUTER;
-    default:
-        return ROLE_STATION;
-    }
-}
-
 /* The scenario name of a hop's component (parameter instance and LP name). */
 static const char *hop_component(const rm *m, const topo_workload *w, const path_hop *h, char *buf,
                                  size_t n)
 {
-    const topology *t = m->t;
-    switch (h->kind) {
-    case HOP_NAT:
-        return t->nats[h->index].name;
-    case HOP_INTERFACE_ENDPOINT:
-        return t->interface_endpoints[h->index].name;
-    case HOP_TGW:
-        return t->tgws[h->index].name;
-    case HOP_NLB:
-    case HOP_PRIVATE_SERVICE:
-        return t->endpoint_services[h->index].name;
-    case HOP_DX:
-    case HOP_VPN:
-    case HOP_ONPREM_ROUTER:
-        return t->sites[h->index].name;
-    case HOP_GATEWAY_ENDPOINT:
-        return t->gateway_endpoints[h->index].name;
-    case HOP_PEERING:
-        return t->peerings[h->index].name;
-    case HOP_IGW:
-        return t->igws[h->index].name;
-    case HOP_VGW:
-        return t->vpcs[h->index].name;
-    case HOP_AWS_SERVICE:
-        return aws_service_name((aws_service)h->index);
-    case HOP_INTERNET_HOST:
-        snprintf(buf, n, "%u.%u.%u.%u", w->internet_ip >> 24, w->internet_ip >> 16 & 255,
-                 w->internet_ip >> 8 & 255, w->internet_ip & 255);
-        return buf;
-    default:
-        return "?";
-    }
+    return kinds_instance_name(m->t, w, h->kind, h->index, buf, n);
 }
 
 /* The AZ a TGW hop is served in: its own, else the nearest hop's of the same Region after it,
@@ -230,27 +182,27 @@ static void station_place(const rm *m, const topo_workload *w, const path_alt *a
                           int32_t *az, uint32_t *group)
 {
     const path_hop *h = &a->hops[i];
-    *az = h->kind == HOP_TGW ? tgw_az(m, a, i) : h->az;
-    switch (h->kind) {
-    case HOP_DX:
-    case HOP_VPN:
+    *az = h->az;
+    switch (kinds_get(h->kind)->station.place) {
+    case PLACE_SITE:
         *group = group_site(m, h->index);
         return;
-    case HOP_INTERNET_HOST:
+    case PLACE_INTERNET:
         *group = group_internet(m);
         return;
-    case HOP_AWS_SERVICE:
+    case PLACE_REGION:
         *az = -1;
         *group =
             group_region(m, w->service_region >= 0 ? w->service_region : source_region(m->t, w));
         return;
-    case HOP_TGW:
+    case PLACE_TGW:
+        *az = tgw_az(m, a, i);
         *group = *az >= 0 ? group_az(m, *az) : group_region(m, m->t->tgws[h->index].region);
         return;
-    default:
-        *group = *az >= 0 ? group_az(m, *az) : group_region(m, source_region(m->t, w));
-        return;
+    case PLACE_AZ:
+        break;
     }
+    *group = *az >= 0 ? group_az(m, *az) : group_region(m, source_region(m->t, w));
 }
 
 /* A bandwidth station: one processor-sharing server at the capacity. A flow's own rate limit is
@@ -286,7 +238,7 @@ static double param_bitrate(rm *m, const char *kind, const char *inst, const cha
  * starts at bandwidth / bandwidth_max of its capacity. Returns 0 or -1. */
 static int scale_up(rm *m, rm_station *s, const char *kind, const char *inst)
 {
-    if (s->c.kind != HOP_NAT && s->c.kind != HOP_INTERFACE_ENDPOINT) return 0;
+    if (!kinds_get(s->c.kind)->station.scales_up) return 0;
     const param_value *period = param(m, kind, inst, "scale_up_period");
     double base = param_bitrate(m, kind, inst, "bandwidth");
     if (!period || isnan(base)) return -1;
@@ -340,50 +292,20 @@ static int station_queue(rm *m, rm_station *s, const char *kind, const char *ins
     return 0;
 }
 
-/* The parameter kind of a station hop that has a queue capacity, or NULL (AWS services). */
-static const char *queue_kind(hop_kind k)
-{
-    return k == HOP_AWS_SERVICE ? NULL : rf_param_kind(k, 0);
-}
-
-/* Fills s->p from the parameters of its kind. Returns 0 or -1. */
+/* Fills s->p from the parameters of its kind (kinds.h: kind_station). Returns 0 or -1. */
 static int station_configure(rm *m, rm_station *s, const char *inst)
 {
-    double cap = NAN, pps = 0;
-    const char *pk = rf_param_kind(s->c.kind, s->c.index); /* "nat_gateway", "service_s3" */
-    if (!pk) return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
-    const char *qk = queue_kind(s->c.kind);
-    if (qk && station_queue(m, s, qk, inst)) return -1;
-    switch (s->c.kind) {
-    case HOP_NAT:
-        cap = param_bitrate(m, pk, inst, "bandwidth_max");
-        pps = param_bitrate(m, pk, inst, "packets_per_s_max");
-        s->p.delay = param_dist(m, pk, inst, "added_latency");
-        break;
-    case HOP_INTERFACE_ENDPOINT:
-        cap = param_bitrate(m, pk, inst, "bandwidth_max");
-        s->p.delay = param_dist(m, pk, inst, "added_latency");
-        break;
-    case HOP_TGW:
-        cap = param_bitrate(m, pk, inst, "bandwidth");
-        pps = param_bitrate(m, pk, inst, "packets_per_s");
-        s->p.delay = param_dist(m, pk, inst, "added_latency");
-        break;
-    case HOP_VPN:
-        cap = param_bitrate(m, pk, inst, "bandwidth");
-        pps = param_bitrate(m, pk, inst, "packets_per_s");
-        break;
-    case HOP_DX:
-        cap = m->t->sites[s->c.index].dx.port_bps;
-        break;
-    case HOP_NLB:
-        return server_station(m, s, pk, inst, param_dist(m, pk, inst, "added_latency"));
-    case HOP_AWS_SERVICE:
-    case HOP_INTERNET_HOST:
-        return server_station(m, s, pk, NULL, param_dist(m, pk, NULL, "latency"));
-    default: /* HOP_PRIVATE_SERVICE */
-        return server_station(m, s, pk, inst, param_dist(m, pk, inst, "latency"));
-    }
+    const kind_desc *d = kinds_get(s->c.kind);
+    const kind_station *ks = &d->station;
+    const char *pk = kinds_param_kind(s->c.kind, s->c.index); /* "nat_gateway", "service_s3" */
+    if (d->role != KIND_STATION)
+        return error_set(m->err, "hop kind %s cannot be a station", hop_kind_name(s->c.kind));
+    if (ks->queue && station_queue(m, s, pk, inst)) return -1;
+    if (!ks->bandwidth) return server_station(m, s, pk, inst, param_dist(m, pk, inst, ks->service));
+    double cap = ks->capacity ? param_bitrate(m, pk, inst, ks->capacity)
+                              : m->t->sites[s->c.index].dx.port_bps;
+    double pps = ks->packets ? param_bitrate(m, pk, inst, ks->packets) : 0;
+    if (d->delay) s->p.delay = param_dist(m, pk, inst, d->delay);
     if (isnan(cap) || isnan(pps)) return -1; /* a missing parameter */
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->c.name, cap);
@@ -399,7 +321,7 @@ static void station_name(const rm *m, const topo_workload *w, const path_hop *h,
     const char *inst = hop_component(m, w, h, buf, sizeof buf), *kind = hop_kind_name(h->kind);
     if (az >= 0)
         snprintf(name, n, "%s/%s/%s", kind, inst, m->t->azs[az].name);
-    else if (h->kind == HOP_AWS_SERVICE)
+    else if (kinds_get(h->kind)->station.place == PLACE_REGION)
         snprintf(name, n, "%s/%s/%s", kind, inst, m->t->regions[group - m->t->nazs].name);
     else
         snprintf(name, n, "%s/%s", kind, inst);
@@ -428,7 +350,7 @@ static int64_t station_for(rm *m, const topo_workload *w, const path_alt *a, siz
     s->p.queue_capacity = -1;
     s->p.stats_from_ns = m->cfg->warmup_ns;
     s->p.stats_until_ns = m->horizon;
-    bool shared = h->kind == HOP_AWS_SERVICE || h->kind == HOP_INTERNET_HOST;
+    bool shared = kinds_get(h->kind)->station.shared;
     if (station_configure(m, s, shared ? NULL : hop_component(m, w, h, buf, sizeof buf))) return -1;
     return (int64_t)m->nst++;
 }
@@ -487,17 +409,10 @@ static int seg_add_link(rm *m, rm_seg *g, const path_hop *h)
 static int seg_add_pass(rm *m, rm_seg *g, const topo_workload *w, const path_hop *h)
 {
     char buf[32];
-    const char *inst = hop_component(m, w, h, buf, sizeof buf);
-    switch (h->kind) {
-    case HOP_GATEWAY_ENDPOINT:
-        return seg_add(m, g, param_dist(m, "gateway_endpoint", inst, "added_latency"));
-    case HOP_PEERING:
-        return seg_add(m, g, param_dist(m, "peering", inst, "added_latency"));
-    case HOP_IGW:
-        return seg_add(m, g, param_dist(m, "internet_gateway", inst, "added_latency"));
-    default:
-        return 0; /* VGW: no parameters */
-    }
+    const kind_desc *d = kinds_get(h->kind);
+    if (!d->delay) return 0; /* VGW: no parameters */
+    return seg_add(m, g,
+                   param_dist(m, d->param_kind, hop_component(m, w, h, buf, sizeof buf), d->delay));
 }
 
 /* ---- routes ---------------------------------------------------------------------------------- */
@@ -515,13 +430,13 @@ static int build_way(rm *m, const topo_workload *w, const path_alt *a, rm_way *y
     y->k = 0;
     for (size_t i = 1; i < a->nhops; i++) {
         const path_hop *h = &a->hops[i];
-        hop_role r = role_of(h->kind);
-        if (r == ROLE_PASS) {
+        kind_role r = kinds_get(h->kind)->role;
+        if (r == KIND_PASS) {
             if (seg_add_pass(m, &g, w, h)) return -1;
             continue;
         }
         if (seg_add_link(m, &g, h)) return -1;
-        if (r == ROLE_ROUTER) continue;
+        if (r == KIND_ROUTER) continue;
         int64_t s = station_for(m, w, a, i);
         if (s < 0) return -1;
         y->stations[y->k] = (uint32_t)s;
@@ -1305,10 +1220,7 @@ static void collect(rm *m)
         if (st) c->st = *st;
         m->st[i].c.series = NULL; /* now the result's */
         m->st[i].c.spans = (station_spans){0};
-        int item = c->kind == HOP_NAT                  ? COST_GB_NAT
-                   : c->kind == HOP_INTERFACE_ENDPOINT ? COST_GB_INTERFACE_ENDPOINT
-                   : c->kind == HOP_TGW                ? COST_GB_TGW
-                                                       : -1;
+        int item = kinds_get(c->kind)->gb_item;
         if (item >= 0) out->gb_bytes[item] += c->st.bytes;
     }
     out->ncomponents = out->components ? m->nst : 0;

@@ -8,67 +8,13 @@
 
 /* ---- which station a fault hits -------------------------------------------------------------- */
 
-const char *rf_param_kind(hop_kind kind, int32_t index)
-{
-    switch (kind) {
-    case HOP_NAT:
-        return "nat_gateway";
-    case HOP_INTERFACE_ENDPOINT:
-        return "interface_endpoint";
-    case HOP_TGW:
-        return "transit_gateway";
-    case HOP_DX:
-        return "direct_connect";
-    case HOP_VPN:
-        return "vpn_tunnel";
-    case HOP_NLB:
-        return "nlb";
-    case HOP_PRIVATE_SERVICE:
-        return "private_service";
-    case HOP_AWS_SERVICE:
-        return aws_service_param_kind((aws_service)index);
-    case HOP_INTERNET_HOST:
-        return "internet_host";
-    default:
-        return NULL;
-    }
-}
-
-/* The instance name of a station's component, or NULL (kinds without instances). */
-static const char *component_name(const topology *t, hop_kind kind, int32_t index)
-{
-    switch (kind) {
-    case HOP_NAT:
-        return t->nats[index].name;
-    case HOP_INTERFACE_ENDPOINT:
-        return t->interface_endpoints[index].name;
-    case HOP_TGW:
-        return t->tgws[index].name;
-    case HOP_DX:
-    case HOP_VPN:
-        return t->sites[index].name;
-    case HOP_NLB:
-    case HOP_PRIVATE_SERVICE:
-        return t->endpoint_services[index].name;
-    default:
-        return NULL;
-    }
-}
-
-/* Components with a part per AZ, which an impaired AZ takes down. */
-static bool zonal(hop_kind k)
-{
-    return k == HOP_NAT || k == HOP_INTERFACE_ENDPOINT || k == HOP_TGW || k == HOP_NLB ||
-           k == HOP_PRIVATE_SERVICE;
-}
-
 bool rf_applies(const topology *t, const topo_fault *f, hop_kind kind, int32_t index, int32_t az)
 {
-    if (f->kind == FAULT_AZ_IMPAIRED) return zonal(kind) && az >= 0 && az == f->az;
-    const char *pk = rf_param_kind(kind, index);
+    if (f->kind == FAULT_AZ_IMPAIRED) return kinds_get(kind)->zonal && az >= 0 && az == f->az;
+    const char *pk = kinds_param_kind(kind, index);
     if (!pk || !f->param_kind || strcmp(pk, f->param_kind) != 0) return false;
     if (f->instance) {
-        const char *name = component_name(t, kind, index);
+        const char *name = kinds_component_name(t, kind, index);
         if (!name || strcmp(name, f->instance) != 0) return false;
     }
     return f->az < 0 || az == f->az;
@@ -132,8 +78,7 @@ static bool hits_route(const topology *t, const topo_fault *f, hop_kind *kind)
 static int detect_ns(const param_table *params, const topo_fault *f, hop_kind kind, vs_time *out,
                      vs_error *err)
 {
-    const char *pk = kind == HOP_DX ? "direct_connect" : "vpn_tunnel";
-    const char *name = kind == HOP_DX ? "bfd_detect" : "dpd_timeout";
+    const char *pk = kinds_get(kind)->param_kind, *name = kinds_get(kind)->detect;
     const param_value *v = params_get(params, pk, f->instance, name);
     if (!v) return error_set(err, "parameter %s.%s is not in the registry (a model bug)", pk, name);
     if (v->i < 0) return error_set(err, "%s.%s must be >= 0", pk, name);
@@ -226,7 +171,8 @@ static bool in_window(vs_time x, vs_time from, vs_time until)
 static bool view_fault(const rf_view *v, hop_kind kind, int32_t index, int32_t az)
 {
     const topology *t = v->plan->t;
-    bool dns = kind == HOP_INTERFACE_ENDPOINT, route = kind == HOP_DX || kind == HOP_VPN;
+    kind_failover failover = kinds_get(kind)->failover;
+    bool dns = failover == FAILOVER_DNS, route = failover == FAILOVER_ROUTE;
     for (size_t i = 0; (dns || route) && i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
         if (f->kind != FAULT_DOWN && (f->kind != FAULT_AZ_IMPAIRED || !dns)) continue;

@@ -57,8 +57,4 @@ bool rf_applies(const topology *t, const topo_fault *f, hop_kind kind, int32_t i
 int rf_station_windows(const topology *t, hop_kind kind, int32_t index, int32_t az, bool front_end,
                        dist_set *dists, const dist **extra, station_fault *out, vs_error *err);
 
-/* The parameter kind of a station's component (as faults and overrides name it: "nat_gateway",
- * "service_s3" for an AWS service of that index), or NULL for kinds that are no station. */
-const char *rf_param_kind(hop_kind kind, int32_t index);
-
 #endif
