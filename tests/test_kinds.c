@@ -1,7 +1,8 @@
 /* Tests for models/components/kinds.c, the component-kind table: every kind has an entry with its
  * names; every parameter the table names exists in the parameter registry (models/components/
  * params.c), so a typo there fails here and not in the middle of a run; instance names come from
- * the right topology array; per-GB items are the price table's documented keys. */
+ * the right topology array; per-GB items are the price table's documented keys; static cost lines
+ * carry (item, kind, index) that lead back to the component they show. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vpcsim/aws/cost.h"
@@ -139,6 +141,74 @@ static void instance_names(void **state)
     assert_string_equal(kinds_instance_name(&t, &w, HOP_SOURCE, 0, buf, sizeof buf), "dc1");
 }
 
+/* Each static cost line names what it bills by (item, component kind, index), and those fields
+ * lead back to the component the line shows: the kind table's instance name (or the Resolver
+ * endpoint's) is the line's component, and the item is the price file's key for that kind. */
+static void cost_lines_are_typed(void **state)
+{
+    (void)state;
+    char path[4096];
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    vs_error err = {""};
+    cost_prices *p = NULL;
+    assert_non_null(src);
+    snprintf(path, sizeof path, "%s/experiments/prices/aws-us-east-1.yaml", src);
+    if (cost_prices_load_file(path, &p, &err)) fail_msg("shipped price table: %s", err.msg);
+    int32_t two[2] = {0, 1};
+    topo_nat nats[2] = {{.name = "nat-a", .ips = 2}, {.name = "nat-b", .ips = 1}};
+    topo_interface_endpoint ie = {.name = "sqs-ep", .subnets = two, .nsubnets = 2};
+    topo_tgw_attachment att[2] = {{.vpc = 0}, {.vpc = 1}};
+    topo_tgw tgw = {.name = "hub", .attachments = att, .nattachments = 2};
+    topo_site sites[2] = {{.name = "dc1", .dx = {.present = 1, .port_bps = 10e9}},
+                          {.name = "dc2", .vpn = {.present = 1}}};
+    topo_resolver_endpoint res = {.name = "inbound", .subnets = two, .nsubnets = 2};
+    topology t = {.name = "typed",
+                  .nats = nats,
+                  .nnats = 2,
+                  .interface_endpoints = &ie,
+                  .ninterface_endpoints = 1,
+                  .tgws = &tgw,
+                  .ntgws = 1,
+                  .sites = sites,
+                  .nsites = 2,
+                  .resolver_endpoints = &res,
+                  .nresolver_endpoints = 1};
+    cost_lines l;
+    if (cost_static(&t, p, &l, &err)) fail_msg("%s", err.msg);
+    static const struct {
+        hop_kind kind;
+        int32_t index;
+        const char *item; /* the price file's key; NULL: a DX port, priced by its speed */
+    } want[] = {
+        {HOP_NAT, 0, "nat_gateway"},
+        {HOP_NAT, 0, "public_ipv4_address"},
+        {HOP_NAT, 1, "nat_gateway"},
+        {HOP_NAT, 1, "public_ipv4_address"},
+        {HOP_INTERFACE_ENDPOINT, 0, "interface_endpoint"},
+        {HOP_TGW, 0, "transit_gateway_attachment"},
+        {HOP_DX, 0, NULL},
+        {HOP_VPN, 1, "vpn_connection"},
+        {HOP_KIND_COUNT, 0, "resolver_endpoint_eni"},
+    };
+    assert_int_equal(l.n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < l.n; i++) {
+        const cost_line *c = &l.lines[i];
+        assert_int_equal(c->component_kind, want[i].kind);
+        assert_int_equal(c->index, want[i].index);
+        if (want[i].item)
+            assert_string_equal(cost_hourly_item_name((cost_hourly_item)c->item), want[i].item);
+        else
+            assert_int_equal(c->item, -1);
+        const char *name = c->component_kind < HOP_KIND_COUNT
+                               ? kinds_component_name(&t, c->component_kind, c->index)
+                               : t.resolver_endpoints[c->index].name;
+        assert_non_null(name);
+        assert_string_equal(name, c->component);
+    }
+    cost_lines_free(&l);
+    cost_prices_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +217,7 @@ int main(void)
         cmocka_unit_test(failover_as_aws_documents),
         cmocka_unit_test(gb_items_are_the_price_keys),
         cmocka_unit_test(instance_names),
+        cmocka_unit_test(cost_lines_are_typed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
