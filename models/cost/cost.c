@@ -340,7 +340,7 @@ void cost_prices_free(cost_prices *p)
 /* ---- static monthly cost --------------------------------------------------------------------- */
 
 /* Appends a line; returns it, or NULL when out of memory. */
-static cost_line *add_line(cost_lines *l, const char *component, const char *kind, int64_t qty)
+static cost_line *add_line(cost_lines *l, cost_line id, const char *kind, int64_t qty)
 {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 16;
@@ -350,7 +350,11 @@ static cost_line *add_line(cost_lines *l, const char *component, const char *kin
         l->cap = cap;
     }
     cost_line *c = &l->lines[l->n++];
-    *c = (cost_line){.component = component ? component : "?", .quantity = qty};
+    *c = (cost_line){.item = id.item,
+                     .component_kind = id.component_kind,
+                     .index = id.index,
+                     .component = id.component ? id.component : "?",
+                     .quantity = qty};
     snprintf(c->kind, sizeof c->kind, "%s", kind);
     return c;
 }
@@ -364,11 +368,18 @@ static void set_basis(cost_line *c, const cost_basis *b)
         memcpy(c->basis + sizeof c->basis - 4, "...", 4); /* cut: say so */
 }
 
-static int add_hourly(cost_lines *l, const cost_prices *p, cost_hourly_item item,
-                      const char *component, const char *kind, int64_t qty)
+/* What a line bills: item, the component (kind and index into its array) and its name. */
+static cost_line billed(cost_hourly_item item, hop_kind k, size_t index, const char *component)
 {
-    const cost_hourly_price *h = &p->hourly[item];
-    cost_line *c = add_line(l, component, kind, qty);
+    return (cost_line){
+        .item = (int)item, .component_kind = k, .index = (int32_t)index, .component = component};
+}
+
+static int add_hourly(cost_lines *l, const cost_prices *p, cost_line id, const char *kind,
+                      int64_t qty)
+{
+    const cost_hourly_price *h = &p->hourly[id.item];
+    cost_line *c = add_line(l, id, kind, qty);
     if (!c) return -1;
     c->unit = h->per;
     c->usd_per_hour = h->usd_per_hour;
@@ -385,13 +396,15 @@ static const cost_dx_port *find_dx_port(const cost_prices *p, double bps)
     return NULL;
 }
 
-static int add_dx_port(cost_lines *l, const cost_prices *p, const topo_site *s)
+static int add_dx_port(cost_lines *l, const cost_prices *p, const topo_site *s, size_t site)
 {
     char speed[32], kind[48], known[128] = "";
     const cost_dx_port *d = find_dx_port(p, s->dx.port_bps);
     units_format_bitrate(s->dx.port_bps, speed, sizeof speed);
     snprintf(kind, sizeof kind, "DX port %s", speed);
-    cost_line *c = add_line(l, s->name, kind, 1);
+    cost_line id = {
+        .item = -1, .component_kind = HOP_DX, .index = (int32_t)site, .component = s->name};
+    cost_line *c = add_line(l, id, kind, 1);
     if (!c) return -1;
     c->unit = "port";
     if (d) {
@@ -432,17 +445,23 @@ static int add_network_lines(cost_lines *l, const topology *t, const cost_prices
 {
     for (size_t i = 0; i < t->nnats; i++) {
         const topo_nat *n = &t->nats[i];
-        if (add_hourly(l, p, COST_H_NAT_GATEWAY, n->name, "NAT gateway", 1)) return -1;
+        if (add_hourly(l, p, billed(COST_H_NAT_GATEWAY, HOP_NAT, i, n->name), "NAT gateway", 1))
+            return -1;
         if (!n->private_nat && n->ips > 0 &&
-            add_hourly(l, p, COST_H_PUBLIC_IPV4, n->name, "public IPv4 address", n->ips))
+            add_hourly(l, p, billed(COST_H_PUBLIC_IPV4, HOP_NAT, i, n->name), "public IPv4 address",
+                       n->ips))
             return -1;
     }
     for (size_t i = 0; i < t->ngateway_endpoints; i++)
-        if (add_hourly(l, p, COST_H_GATEWAY_ENDPOINT, t->gateway_endpoints[i].name,
+        if (add_hourly(l, p,
+                       billed(COST_H_GATEWAY_ENDPOINT, HOP_GATEWAY_ENDPOINT, i,
+                              t->gateway_endpoints[i].name),
                        "gateway endpoint", 1))
             return -1;
     for (size_t i = 0; i < t->ninterface_endpoints; i++)
-        if (add_hourly(l, p, COST_H_INTERFACE_ENDPOINT, t->interface_endpoints[i].name,
+        if (add_hourly(l, p,
+                       billed(COST_H_INTERFACE_ENDPOINT, HOP_INTERFACE_ENDPOINT, i,
+                              t->interface_endpoints[i].name),
                        "interface endpoint", (int64_t)t->interface_endpoints[i].nsubnets))
             return -1;
     return 0;
@@ -453,23 +472,24 @@ static int add_transit_lines(cost_lines *l, const topology *t, const cost_prices
     for (size_t i = 0; i < t->ntgws; i++) {
         int64_t peerings = tgw_peerings_owned(t, i);
         if (t->tgws[i].nattachments &&
-            add_hourly(l, p, COST_H_TGW_ATTACHMENT, t->tgws[i].name, "TGW attachment",
-                       (int64_t)t->tgws[i].nattachments))
+            add_hourly(l, p, billed(COST_H_TGW_ATTACHMENT, HOP_TGW, i, t->tgws[i].name),
+                       "TGW attachment", (int64_t)t->tgws[i].nattachments))
             return -1;
-        if (peerings && add_hourly(l, p, COST_H_TGW_ATTACHMENT, t->tgws[i].name,
+        if (peerings && add_hourly(l, p, billed(COST_H_TGW_ATTACHMENT, HOP_TGW, i, t->tgws[i].name),
                                    "TGW peering attachment", peerings))
             return -1;
     }
     for (size_t i = 0; i < t->nsites; i++) {
         const topo_site *s = &t->sites[i];
-        if (s->dx.present && add_dx_port(l, p, s)) return -1;
-        if (s->vpn.present &&
-            add_hourly(l, p, COST_H_VPN_CONNECTION, s->name, "Site-to-Site VPN", 1))
+        if (s->dx.present && add_dx_port(l, p, s, i)) return -1;
+        if (s->vpn.present && add_hourly(l, p, billed(COST_H_VPN_CONNECTION, HOP_VPN, i, s->name),
+                                         "Site-to-Site VPN", 1))
             return -1;
     }
     for (size_t i = 0; i < t->nresolver_endpoints; i++)
-        if (add_hourly(l, p, COST_H_RESOLVER_ENI, t->resolver_endpoints[i].name,
-                       "Resolver inbound endpoint", (int64_t)t->resolver_endpoints[i].nsubnets))
+        if (add_hourly(
+                l, p, billed(COST_H_RESOLVER_ENI, HOP_KIND_COUNT, i, t->resolver_endpoints[i].name),
+                "Resolver inbound endpoint", (int64_t)t->resolver_endpoints[i].nsubnets))
             return -1;
     return 0;
 }

@@ -1,87 +1,36 @@
-/* What the scheduled faults of a topology do to one run (models/network/netmodel_faults.h): which
- * stations they hit and with what window, and the times and states of DNS answers and routes that
- * the run model resolves paths for. Runs at setup only, over a handful of faults. */
-#include "netmodel_faults.h"
+/* What the scheduled faults of a topology do to one run (netmodel_impl.h): which stations they hit
+ * and with what window, the times and states of DNS answers and routes that the model resolves
+ * paths for, and the ways each workload takes in each state. Runs at setup only, over a handful
+ * of faults. */
+#include "netmodel_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- which station a fault hits -------------------------------------------------------------- */
 
-const char *rf_param_kind(hop_kind kind, int32_t index)
+bool netmodel_faults_applies(const topology *t, const topo_fault *f, hop_kind kind, int32_t index,
+                             int32_t az)
 {
-    switch (kind) {
-    case HOP_NAT:
-        return "nat_gateway";
-    case HOP_INTERFACE_ENDPOINT:
-        return "interface_endpoint";
-    case HOP_TGW:
-        return "transit_gateway";
-    case HOP_DX:
-        return "direct_connect";
-    case HOP_VPN:
-        return "vpn_tunnel";
-    case HOP_NLB:
-        return "nlb";
-    case HOP_PRIVATE_SERVICE:
-        return "private_service";
-    case HOP_AWS_SERVICE:
-        return aws_service_param_kind((aws_service)index);
-    case HOP_INTERNET_HOST:
-        return "internet_host";
-    default:
-        return NULL;
-    }
-}
-
-/* The instance name of a station's component, or NULL (kinds without instances). */
-static const char *component_name(const topology *t, hop_kind kind, int32_t index)
-{
-    switch (kind) {
-    case HOP_NAT:
-        return t->nats[index].name;
-    case HOP_INTERFACE_ENDPOINT:
-        return t->interface_endpoints[index].name;
-    case HOP_TGW:
-        return t->tgws[index].name;
-    case HOP_DX:
-    case HOP_VPN:
-        return t->sites[index].name;
-    case HOP_NLB:
-    case HOP_PRIVATE_SERVICE:
-        return t->endpoint_services[index].name;
-    default:
-        return NULL;
-    }
-}
-
-/* Components with a part per AZ, which an impaired AZ takes down. */
-static bool zonal(hop_kind k)
-{
-    return k == HOP_NAT || k == HOP_INTERFACE_ENDPOINT || k == HOP_TGW || k == HOP_NLB ||
-           k == HOP_PRIVATE_SERVICE;
-}
-
-bool rf_applies(const topology *t, const topo_fault *f, hop_kind kind, int32_t index, int32_t az)
-{
-    if (f->kind == FAULT_AZ_IMPAIRED) return zonal(kind) && az >= 0 && az == f->az;
-    const char *pk = rf_param_kind(kind, index);
+    if (f->kind == FAULT_AZ_IMPAIRED) return kinds_get(kind)->zonal && az >= 0 && az == f->az;
+    const char *pk = kinds_param_kind(kind, index);
     if (!pk || !f->param_kind || strcmp(pk, f->param_kind) != 0) return false;
     if (f->instance) {
-        const char *name = component_name(t, kind, index);
+        const char *name = kinds_component_name(t, kind, index);
         if (!name || strcmp(name, f->instance) != 0) return false;
     }
     return f->az < 0 || az == f->az;
 }
 
-int rf_station_windows(const topology *t, hop_kind kind, int32_t index, int32_t az, bool front_end,
-                       dist_set *dists, const dist **extra, station_fault *out, vs_error *err)
+int netmodel_faults_windows(const topology *t, hop_kind kind, int32_t index, int32_t az,
+                            bool front_end, dist_set *dists, const dist **extra, station_fault *out,
+                            vs_error *err)
 {
     int n = 0;
     for (size_t i = 0; i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
         bool down = f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_DOWN;
-        if (!rf_applies(t, f, kind, index, az) || (front_end && !down)) continue;
+        if (!netmodel_faults_applies(t, f, kind, index, az) || (front_end && !down)) continue;
         station_fault w = {.kind = down                       ? STATION_DOWN
                                    : f->kind == FAULT_LATENCY ? STATION_SLOW
                                                               : STATION_ERRORS,
@@ -106,7 +55,7 @@ static bool hits_eni(const topology *t, const topo_fault *f)
     for (size_t e = 0; e < t->ninterface_endpoints; e++)
         for (size_t s = 0; s < t->interface_endpoints[e].nsubnets; s++) {
             int32_t az = t->subnets[t->interface_endpoints[e].subnets[s]].az;
-            if (rf_applies(t, f, HOP_INTERFACE_ENDPOINT, (int32_t)e, az)) return true;
+            if (netmodel_faults_applies(t, f, HOP_INTERFACE_ENDPOINT, (int32_t)e, az)) return true;
         }
     return false;
 }
@@ -116,11 +65,11 @@ static bool hits_route(const topology *t, const topo_fault *f, hop_kind *kind)
 {
     if (f->kind != FAULT_DOWN) return false;
     for (size_t s = 0; s < t->nsites; s++) {
-        if (t->sites[s].dx.present && rf_applies(t, f, HOP_DX, (int32_t)s, -1)) {
+        if (t->sites[s].dx.present && netmodel_faults_applies(t, f, HOP_DX, (int32_t)s, -1)) {
             *kind = HOP_DX;
             return true;
         }
-        if (t->sites[s].vpn.present && rf_applies(t, f, HOP_VPN, (int32_t)s, -1)) {
+        if (t->sites[s].vpn.present && netmodel_faults_applies(t, f, HOP_VPN, (int32_t)s, -1)) {
             *kind = HOP_VPN;
             return true;
         }
@@ -132,8 +81,7 @@ static bool hits_route(const topology *t, const topo_fault *f, hop_kind *kind)
 static int detect_ns(const param_table *params, const topo_fault *f, hop_kind kind, vs_time *out,
                      vs_error *err)
 {
-    const char *pk = kind == HOP_DX ? "direct_connect" : "vpn_tunnel";
-    const char *name = kind == HOP_DX ? "bfd_detect" : "dpd_timeout";
+    const char *pk = kinds_get(kind)->param_kind, *name = kinds_get(kind)->detect;
     const param_value *v = params_get(params, pk, f->instance, name);
     if (!v) return error_set(err, "parameter %s.%s is not in the registry (a model bug)", pk, name);
     if (v->i < 0) return error_set(err, "%s.%s must be >= 0", pk, name);
@@ -168,16 +116,17 @@ static vs_time plus(vs_time t, vs_time d)
     return t == INT64_MAX || t > INT64_MAX - d ? INT64_MAX : t + d;
 }
 
-int rf_plan_make(const topology *t, const param_table *params, rf_plan *p, vs_error *err)
+int netmodel_faults_plan_make(const topology *t, const param_table *params, netmodel_fault_plan *p,
+                              vs_error *err)
 {
     size_t n = t->nfaults;
-    *p = (rf_plan){.t = t};
+    *p = (netmodel_fault_plan){.t = t};
     if (n == 0) return 0;
     p->dns_at = calloc(2 * n, sizeof *p->dns_at);
     p->route_at = calloc(2 * n, sizeof *p->route_at);
     p->detect = calloc(n, sizeof *p->detect);
     if (!p->dns_at || !p->route_at || !p->detect) {
-        rf_plan_free(p);
+        netmodel_faults_plan_free(p);
         return error_set(err, "out of memory");
     }
     for (size_t i = 0; i < n; i++) {
@@ -188,7 +137,7 @@ int rf_plan_make(const topology *t, const param_table *params, rf_plan *p, vs_er
             add_time(p->dns_at, &p->ndns, f->end_ns);
         } else if (hits_route(t, f, &kind)) {
             if (detect_ns(params, f, kind, &p->detect[i], err)) {
-                rf_plan_free(p);
+                netmodel_faults_plan_free(p);
                 return -1;
             }
             add_time(p->route_at, &p->nroute, plus(f->start_ns, p->detect[i]));
@@ -197,22 +146,22 @@ int rf_plan_make(const topology *t, const param_table *params, rf_plan *p, vs_er
     }
     sort_unique(p->dns_at, &p->ndns);
     sort_unique(p->route_at, &p->nroute);
-    if (rf_states(p) > RF_MAX_STATES) {
-        rf_plan_free(p);
+    if (netmodel_faults_states(p) > NETMODEL_FAULTS_MAX_STATES) {
+        netmodel_faults_plan_free(p);
         return error_set(err,
                          "faults: %s: too many changes of DNS answers and routes (at most %d "
                          "states of them)",
-                         t->name, RF_MAX_STATES);
+                         t->name, NETMODEL_FAULTS_MAX_STATES);
     }
     return 0;
 }
 
-void rf_plan_free(rf_plan *p)
+void netmodel_faults_plan_free(netmodel_fault_plan *p)
 {
     free(p->dns_at);
     free(p->route_at);
     free(p->detect);
-    *p = (rf_plan){.t = p->t};
+    *p = (netmodel_fault_plan){.t = p->t};
 }
 
 /* ---- the paths' view of a state -------------------------------------------------------------- */
@@ -223,16 +172,17 @@ static bool in_window(vs_time x, vs_time from, vs_time until)
 }
 
 /* Whether the view has component (kind, index) down, in az for an ENI. */
-static bool view_fault(const rf_view *v, hop_kind kind, int32_t index, int32_t az)
+static bool view_fault(const netmodel_fault_view *v, hop_kind kind, int32_t index, int32_t az)
 {
     const topology *t = v->plan->t;
-    bool dns = kind == HOP_INTERFACE_ENDPOINT, route = kind == HOP_DX || kind == HOP_VPN;
+    kind_failover failover = kinds_get(kind)->failover;
+    bool dns = failover == FAILOVER_DNS, route = failover == FAILOVER_ROUTE;
     for (size_t i = 0; (dns || route) && i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
         if (f->kind != FAULT_DOWN && (f->kind != FAULT_AZ_IMPAIRED || !dns)) continue;
         vs_time d = route ? v->plan->detect[i] : 0, x = dns ? v->dns_t : v->route_t;
         if (in_window(x, plus(f->start_ns, d), plus(f->end_ns, d)) &&
-            rf_applies(t, f, kind, index, route ? -1 : az))
+            netmodel_faults_applies(t, f, kind, index, route ? -1 : az))
             return true;
     }
     return false;
@@ -243,7 +193,7 @@ static bool view_fault(const rf_view *v, hop_kind kind, int32_t index, int32_t a
  * succeed as soon as one recovers, instead of caching an empty answer for a TTL. */
 static bool view_down(const void *ctx, hop_kind kind, int32_t index, int32_t az)
 {
-    const rf_view *v = ctx;
+    const netmodel_fault_view *v = ctx;
     if (!view_fault(v, kind, index, az)) return false;
     if (kind != HOP_INTERFACE_ENDPOINT) return true;
     const topology *t = v->plan->t;
@@ -253,11 +203,174 @@ static bool view_down(const void *ctx, hop_kind kind, int32_t index, int32_t az)
     return false;
 }
 
-void rf_state_faults(const rf_plan *p, size_t s, rf_view *ctx, path_faults *out)
+void netmodel_faults_state_view(const netmodel_fault_plan *p, size_t s, netmodel_fault_view *ctx,
+                                path_faults *out)
 {
     size_t d = s / (p->nroute + 1), q = s % (p->nroute + 1);
-    *ctx = (rf_view){.plan = p,
-                     .dns_t = d ? p->dns_at[d - 1] : INT64_MIN,
-                     .route_t = q ? p->route_at[q - 1] : INT64_MIN};
+    *ctx = (netmodel_fault_view){.plan = p,
+                                 .dns_t = d ? p->dns_at[d - 1] : INT64_MIN,
+                                 .route_t = q ? p->route_at[q - 1] : INT64_MIN};
     *out = (path_faults){.az_down = 0, .is_down = view_down, .ctx = ctx};
+}
+
+/* ---- the ways of each state of DNS answers and routes ---------------------------------------- */
+
+static bool same_alt(const path_alt *a, const path_alt *b)
+{
+    return a->nhops == b->nhops && memcmp(a->hops, b->hops, a->nhops * sizeof *a->hops) == 0;
+}
+
+/* The index of a way with a's hops in seen[0 .. n), or n. */
+static uint32_t find_alt(const path_alt *seen, uint32_t n, const path_alt *a)
+{
+    uint32_t k = 0;
+    while (k < n && !same_alt(&seen[k], a)) k++;
+    return k;
+}
+
+/* Resolves workload wi in fault state s into *pr. Returns 0 or -1. */
+static int resolve_state(netmodel *m, size_t wi, size_t s, path_result *pr)
+{
+    netmodel_fault_view v;
+    path_faults pf;
+    netmodel_faults_state_view(&m->fault_plan, s, &v, &pf);
+    return paths_resolve(m->t, wi, &pf, pr, m->err);
+}
+
+/* The ways of one state (path pr) of workload wi as alternatives from *n on (seen[] holds the
+ * paths of those before): a way seen before reuses its routes. Returns 0 or -1. */
+static int state_ways(netmodel *m, size_t wi, const path_result *pr, client_ways *cw,
+                      path_alt *seen, uint32_t *n)
+{
+    client_alt *ways = m->workload[wi].ways;
+    netmodel_alt *way_stations = m->workload[wi].way_stations;
+    double cum = 0;
+    *cw = (client_ways){
+        *n, 0, pr->verdict == VERDICT_DENIED ? CLIENT_FAIL_DENIED : CLIENT_FAIL_UNREACHABLE};
+    if (pr->verdict != VERDICT_REACHABLE) return 0;
+    for (size_t a = 0; a < pr->nalts; a++, cw->n++, (*n)++) {
+        uint32_t k = find_alt(seen, *n, &pr->alts[a]);
+        if (k < *n) {
+            ways[*n] = ways[k];
+            way_stations[*n] = way_stations[k];
+        } else if (netmodel_routes_make_alt(m, wi, &pr->alts[a], &ways[*n], &way_stations[*n])) {
+            return -1;
+        }
+        seen[*n] = pr->alts[a];
+        cum += pr->alts[a].weight;
+        ways[*n].cum_weight = a + 1 == pr->nalts ? 1.0 : cum;
+    }
+    return 0;
+}
+
+/* Whether two sets of ways of workload wi send calls the same way. */
+static bool same_ways(const netmodel *m, size_t wi, const client_ways *a, const client_ways *b)
+{
+    const client_alt *alts = m->workload[wi].ways;
+    if (a->n != b->n || (a->n == 0 && a->no_path != b->no_path)) return false;
+    for (uint32_t i = 0; i < a->n; i++)
+        if (alts[a->first + i].route != alts[b->first + i].route ||
+            alts[a->first + i].cum_weight != alts[b->first + i].cum_weight)
+            return false;
+    return true;
+}
+
+/* Hands workload wi's table of states to its client, with the times they change. */
+static int give_states(netmodel *m, size_t wi, client_ways *ways, uint32_t nalts)
+{
+    int rc = 0;
+    client_params *p = &m->workload[wi].params;
+    p->dns_ttl_ns = netmodel_clients_int(m, m->t->workloads[wi].name, "dns_ttl", &rc);
+    if (rc || p->dns_ttl_ns < 0) return rc ? -1 : error_set(m->err, "client.dns_ttl must be >= 0");
+    m->workload[wi].state_ways = ways;
+    p->ways = ways;
+    p->nalts = nalts;
+    p->dns_at = m->fault_plan.dns_at;
+    p->ndns = m->fault_plan.ndns;
+    p->route_at = m->fault_plan.route_at;
+    p->nroute = m->fault_plan.nroute;
+    return 0;
+}
+
+/* Under faults that change DNS answers or routes, the ways of workload wi (reachable without
+ * faults) in every state; a workload they do not change keeps its fault-free ways. */
+int netmodel_faults_workload_states(netmodel *m, size_t wi)
+{
+    client_params *p = &m->workload[wi].params;
+    client_ways *ways = calloc(m->nstates, sizeof *ways);
+    path_alt *seen = malloc(m->ways_per_workload * sizeof *seen);
+    path_result *pr = malloc(sizeof *pr);
+    uint32_t n = p->nalts;
+    bool differs = false;
+    int rc = -1;
+    if (!ways || !seen || !pr) {
+        error_set(m->err, "out of memory");
+        goto out;
+    }
+    memcpy(seen, m->workload[wi].path.alts, n * sizeof *seen);
+    ways[0] = (client_ways){0, n, p->no_path};
+    for (size_t s = 1; s < m->nstates; s++) {
+        if (resolve_state(m, wi, s, pr) || state_ways(m, wi, pr, &ways[s], seen, &n)) goto out;
+        differs |= !same_ways(m, wi, &ways[s], &ways[0]);
+    }
+    rc = 0;
+    if (differs && (rc = give_states(m, wi, ways, n)) == 0) ways = NULL;
+out:
+    free(ways), free(seen), free(pr);
+    return rc;
+}
+
+/* The ways the states add beyond the fault-free ones, over all workloads (to size the tables
+ * before routes are built). Returns 0 or -1. */
+static int count_state_ways(netmodel *m)
+{
+    path_alt *seen = malloc(m->ways_per_workload * sizeof *seen);
+    path_result *pr = malloc(sizeof *pr);
+    int rc = seen && pr ? 0 : error_set(m->err, "out of memory");
+    for (size_t wi = 0; rc == 0 && wi < m->t->nworkloads; wi++) {
+        uint32_t n = 0;
+        for (size_t s = 0; rc == 0 && m->t->workloads[wi].traffic && s < m->nstates; s++) {
+            if ((rc = resolve_state(m, wi, s, pr)) || pr->verdict != VERDICT_REACHABLE) {
+                if (s == 0) break; /* unreachable without faults: no ways at all */
+                continue;
+            }
+            for (size_t a = 0; a < pr->nalts; a++)
+                if (find_alt(seen, n, &pr->alts[a]) == n) {
+                    seen[n++] = pr->alts[a];
+                    m->extra_fault_ways += s > 0;
+                }
+        }
+    }
+    free(seen), free(pr);
+    return rc;
+}
+
+/* The plan of the faults (before allocation): states, and the ways they add. */
+int netmodel_faults_prepare(netmodel *m)
+{
+    if (netmodel_faults_plan_make(m->t, m->params, &m->fault_plan, m->err)) return -1;
+    m->nstates = netmodel_faults_states(&m->fault_plan);
+    m->ways_per_workload = m->nstates * PATH_MAX_ALTS;
+    return m->nstates > 1 ? count_state_ways(m) : 0;
+}
+
+/* Every station's fault windows. Returns 0 or -1. */
+int netmodel_faults_stations(netmodel *m)
+{
+    size_t nf = m->t->nfaults;
+    if (nf == 0) return 0;
+    m->fault_windows = calloc(m->nstations * nf + 1, sizeof *m->fault_windows);
+    m->fault_latency = calloc(nf, sizeof *m->fault_latency);
+    if (!m->fault_windows || !m->fault_latency) return error_set(m->err, "out of memory");
+    for (size_t i = 0; i < m->nstations; i++) {
+        netmodel_station *s = &m->stations[i];
+        station_fault *w = m->fault_windows + i * nf;
+        int n =
+            netmodel_faults_windows(m->t, s->component.kind, s->component.index, s->component.az,
+                                    s->front_end, m->dists, m->fault_latency, w, m->err);
+        if (n < 0) return -1;
+        s->config.faults = n ? w : NULL;
+        s->config.nfaults = (uint32_t)n;
+    }
+    return 0;
 }

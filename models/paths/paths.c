@@ -8,35 +8,12 @@
 
 #include "paths_impl.h"
 
-static const char *const hop_names[HOP_KIND_COUNT] = {
-    [HOP_SOURCE] = "source",
-    [HOP_ONPREM_ROUTER] = "onprem-router",
-    [HOP_DX] = "direct-connect",
-    [HOP_VPN] = "vpn",
-    [HOP_VGW] = "virtual-private-gateway",
-    [HOP_TGW] = "transit-gateway",
-    [HOP_PEERING] = "vpc-peering",
-    [HOP_NAT] = "nat-gateway",
-    [HOP_IGW] = "internet-gateway",
-    [HOP_GATEWAY_ENDPOINT] = "gateway-endpoint",
-    [HOP_INTERFACE_ENDPOINT] = "interface-endpoint",
-    [HOP_NLB] = "nlb",
-    [HOP_AWS_SERVICE] = "aws-service",
-    [HOP_PRIVATE_SERVICE] = "private-service",
-    [HOP_INTERNET_HOST] = "internet-host",
-};
-
 static const char *const link_names[LINK_CLASS_COUNT] = {
     [LINK_NONE] = "none",         [LINK_INTRA_AZ] = "intra-az",
     [LINK_CROSS_AZ] = "cross-az", [LINK_INTER_REGION] = "inter-region",
     [LINK_DX] = "direct-connect", [LINK_VPN] = "vpn",
     [LINK_INTERNET] = "internet", [LINK_ONPREM] = "on-prem",
 };
-
-const char *hop_kind_name(hop_kind k)
-{
-    return (unsigned)k < HOP_KIND_COUNT ? hop_names[k] : "?";
-}
 
 const char *link_class_name(link_class c)
 {

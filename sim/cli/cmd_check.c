@@ -70,47 +70,16 @@ static int parse_args(check_opts *o, int argc, char **argv, vs_error *err)
 
 #define NAME_OR(arr, n, i, field) ((i) >= 0 && (size_t)(i) < (n) ? (arr)[i].field : "?")
 
-/* The name a reader knows a hop by: the component's name in the scenario. */
+/* The name a reader knows a hop by: the component's name in the scenario, as its kind shows it. */
 static const char *hop_name(const topology *t, const topo_workload *w, const path_hop *h, char *buf,
                             size_t n)
 {
-    int32_t i = h->index;
-    switch (h->kind) {
-    case HOP_SOURCE:
-        return w->source_site >= 0 ? NAME_OR(t->sites, t->nsites, i, name)
-                                   : NAME_OR(t->subnets, t->nsubnets, i, name);
-    case HOP_ONPREM_ROUTER:
-    case HOP_DX:
-    case HOP_VPN:
-        return NAME_OR(t->sites, t->nsites, i, name);
-    case HOP_VGW:
-        snprintf(buf, n, "vgw of %s", NAME_OR(t->vpcs, t->nvpcs, i, name));
-        return buf;
-    case HOP_TGW:
-        return NAME_OR(t->tgws, t->ntgws, i, name);
-    case HOP_PEERING:
-        return NAME_OR(t->peerings, t->npeerings, i, name);
-    case HOP_NAT:
-        return NAME_OR(t->nats, t->nnats, i, name);
-    case HOP_IGW:
-        return NAME_OR(t->igws, t->nigws, i, name);
-    case HOP_GATEWAY_ENDPOINT:
-        return NAME_OR(t->gateway_endpoints, t->ngateway_endpoints, i, name);
-    case HOP_INTERFACE_ENDPOINT:
-        return NAME_OR(t->interface_endpoints, t->ninterface_endpoints, i, name);
-    case HOP_NLB:
-    case HOP_PRIVATE_SERVICE:
-        return NAME_OR(t->endpoint_services, t->nendpoint_services, i, name);
-    case HOP_AWS_SERVICE:
-        return aws_service_name((aws_service)i);
-    case HOP_INTERNET_HOST:
-        snprintf(buf, n, "%u.%u.%u.%u", w->internet_ip >> 24, w->internet_ip >> 16 & 255,
-                 w->internet_ip >> 8 & 255, w->internet_ip & 255);
-        return buf;
-    case HOP_KIND_COUNT:
-        break;
-    }
-    return "?";
+    const char *name = kinds_instance_name(t, w, h->kind, h->index, buf, n);
+    const char *prefix =
+        (unsigned)h->kind < HOP_KIND_COUNT ? kinds_get(h->kind)->shown_prefix : NULL;
+    if (!prefix || name == buf) return name; /* prefixes go with named components only */
+    snprintf(buf, n, "%s%s", prefix, name);
+    return buf;
 }
 
 static const char *az_name(const topology *t, int32_t az)

@@ -422,6 +422,7 @@ static void summarise_component(const netmodel_component *c, double window_s, co
 {
     snprintf(s->name, sizeof s->name, "%s", c->name);
     s->kind = c->kind;
+    s->index = c->index;
     s->many = netmodel_component_unlimited(c);
     s->util = c->st.utilisation;
     s->in_station = c->st.mean_in_station;

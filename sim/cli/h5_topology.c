@@ -188,49 +188,19 @@ static const h5file_col tcomp_cols[] = {
 };
 /* clang-format on */
 
-/* Whether static cost line l bills a component of hop kind k. */
-static bool line_bills(const cost_line *l, hop_kind k)
-{
-    switch (k) {
-    case HOP_NAT:
-        return strcmp(l->kind, "NAT gateway") == 0 || strcmp(l->kind, "public IPv4 address") == 0;
-    case HOP_INTERFACE_ENDPOINT:
-        return strcmp(l->kind, "interface endpoint") == 0;
-    case HOP_TGW:
-        return strncmp(l->kind, "TGW ", 4) == 0;
-    case HOP_DX:
-        return strncmp(l->kind, "DX port", 7) == 0;
-    case HOP_VPN:
-        return strcmp(l->kind, "Site-to-Site VPN") == 0;
-    default:
-        return false;
-    }
-}
-
-/* "nat-a" of "nat-gateway/nat-a/use1-az1" into buf. */
-static void instance_in(const char *name, char *buf, size_t n)
-{
-    const char *s = strchr(name, '/');
-    s = s ? s + 1 : name;
-    snprintf(buf, n, "%.*s", (int)strcspn(s, "/"), s);
-}
-
-/* The hourly price of component c: its provisioned items, shared evenly among the stations of
- * the same kind and instance (the ENIs of one endpoint in several AZs). */
+/* The hourly price of component c: the static cost lines of its component (kind and index),
+ * shared evenly among the stations of that component (the ENIs of one endpoint in several AZs). */
 static double hourly_of(const comp_sum *cs, size_t ncomp, size_t c, const cost_lines *l)
 {
-    char inst[NETMODEL_NAME_MAX], other[NETMODEL_NAME_MAX];
     double usd = 0;
     size_t same = 0;
-    instance_in(cs[c].name, inst, sizeof inst);
-    for (size_t k = 0; k < ncomp; k++) {
-        instance_in(cs[k].name, other, sizeof other);
-        same += cs[k].kind == cs[c].kind && strcmp(inst, other) == 0;
+    for (size_t k = 0; k < ncomp; k++)
+        same += cs[k].kind == cs[c].kind && cs[k].index == cs[c].index;
+    for (size_t i = 0; i < l->n; i++) {
+        const cost_line *x = &l->lines[i];
+        if (x->price_known && x->component_kind == cs[c].kind && x->index == cs[c].index)
+            usd += (double)x->quantity * x->usd_per_hour;
     }
-    for (size_t i = 0; i < l->n; i++)
-        if (l->lines[i].price_known && line_bills(&l->lines[i], cs[c].kind) &&
-            strcmp(l->lines[i].component, inst) == 0)
-            usd += (double)l->lines[i].quantity * l->lines[i].usd_per_hour;
     return same ? usd / (double)same : usd;
 }
 

@@ -54,7 +54,8 @@ typedef struct wl_sum {
 typedef struct comp_sum {
     char name[NETMODEL_NAME_MAX];
     hop_kind kind;
-    bool many; /* many-server station: utilisation means nothing */
+    int32_t index; /* into the topology's array of that kind */
+    bool many;     /* many-server station: utilisation means nothing */
     double util, in_station, bytes_s, drops_s, peak;
     int32_t az;          /* AZ, or -1 */
     uint32_t servers;    /* flows served at full rate at once */

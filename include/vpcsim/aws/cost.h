@@ -10,6 +10,7 @@
 
 #include "vpcsim/config.h"
 #include "vpcsim/error.h"
+#include "vpcsim/aws/kinds.h"
 #include "vpcsim/aws/topology.h"
 
 enum {
@@ -105,17 +106,23 @@ int cost_prices_load_buffer(const char *data, size_t len, const char *name, cost
                             vs_error *err);
 void cost_prices_free(cost_prices *p); /* NULL is a no-op */
 
-/* One line of the static monthly cost: a provisioned component and what it costs a month. */
+/* One line of the static monthly cost: a provisioned component and what it costs a month. Code
+ * reads what a line bills from its typed fields (item, component kind, index), never from its
+ * text. */
 typedef struct cost_line {
-    const char *component;      /* instance name from the topology */
-    char kind[48];              /* "NAT gateway", "DX port 10 Gbps" */
-    int64_t quantity;           /* billed units: gateways, addresses, ENIs, attachments, ports */
-    const char *unit;           /* what one unit is (the price table's `per`: "ENI"), or "port" */
-    double usd_per_hour;        /* unit price; 0 when unknown */
-    double monthly_usd;         /* quantity x usd_per_hour x hours_per_month; 0 when unknown */
-    bool price_known;           /* false: no price in the table, kept out of the total */
-    const char *tags;           /* source tags, "S"; "" when unknown */
-    const char *note;           /* the price's note (caveats), or "" */
+    int item;                /* the cost_hourly_item billed, or -1: a DX port (priced by speed) */
+    hop_kind component_kind; /* the kind of the component billed; HOP_KIND_COUNT for a Resolver
+                                endpoint (never a hop) */
+    int32_t index;           /* into the topology's array of that kind (resolver_endpoints) */
+    const char *component;   /* instance name from the topology */
+    char kind[48];           /* for readers: "NAT gateway", "DX port 10 Gbps" */
+    int64_t quantity;        /* billed units: gateways, addresses, ENIs, attachments, ports */
+    const char *unit;        /* what one unit is (the price table's `per`: "ENI"), or "port" */
+    double usd_per_hour;     /* unit price; 0 when unknown */
+    double monthly_usd;      /* quantity x usd_per_hour x hours_per_month; 0 when unknown */
+    bool price_known;        /* false: no price in the table, kept out of the total */
+    const char *tags;        /* source tags, "S"; "" when unknown */
+    const char *note;        /* the price's note (caveats), or "" */
     char basis[COST_BASIS_MAX]; /* source tags and names, note; or why the price is unknown */
 } cost_line;
 

@@ -6,27 +6,8 @@
 #ifndef VPCSIM_PATHS_H
 #define VPCSIM_PATHS_H
 
+#include "vpcsim/aws/kinds.h"
 #include "vpcsim/aws/topology.h"
-
-typedef enum hop_kind {
-    HOP_SOURCE,             /* the client: an instance in a subnet (index: subnet) or a host on
-                               premises (index: site) */
-    HOP_ONPREM_ROUTER,      /* customer router (index: site) */
-    HOP_DX,                 /* Direct Connect connection and VIF (index: site) */
-    HOP_VPN,                /* Site-to-Site VPN tunnel (index: site) */
-    HOP_VGW,                /* virtual private gateway (index: vpc) */
-    HOP_TGW,                /* Transit Gateway, entered through an attachment (index: tgw) */
-    HOP_PEERING,            /* VPC peering connection (index: peering) */
-    HOP_NAT,                /* NAT gateway (index: nat) */
-    HOP_IGW,                /* internet gateway (index: igw) */
-    HOP_GATEWAY_ENDPOINT,   /* gateway endpoint (index: gateway endpoint) */
-    HOP_INTERFACE_ENDPOINT, /* one ENI of an interface endpoint (index: endpoint; az: its AZ) */
-    HOP_NLB,                /* Network Load Balancer of an endpoint service (index: service) */
-    HOP_AWS_SERVICE,        /* AWS service front end (index: aws_service) */
-    HOP_PRIVATE_SERVICE,    /* the service behind an endpoint service (index: service) */
-    HOP_INTERNET_HOST,      /* a host on the internet (index: -1) */
-    HOP_KIND_COUNT
-} hop_kind;
 
 typedef enum link_class {
     LINK_NONE,     /* first hop */
@@ -83,7 +64,6 @@ typedef struct path_faults {
 int paths_resolve(const topology *t, size_t w, const path_faults *faults, path_result *out,
                   vs_error *err);
 
-const char *hop_kind_name(hop_kind k);     /* "nat-gateway", "interface-endpoint", ... */
 const char *link_class_name(link_class c); /* "intra-az", "cross-az", ... */
 
 #endif
