@@ -3,12 +3,19 @@
  * as-is. Reading matches compound fields by name, so a reader's row struct may hold a subset. */
 #include "io/h5file.h"
 
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { CHUNK_ROWS = 16384, MAX_TABLES = 4096 };
@@ -22,17 +29,22 @@ struct h5file_table {
 };
 
 struct h5file {
-    hid_t h5;                         /* the open temporary file */
+    hid_t h5;                         /* the open temporary file, or -1 */
+    int fd;                           /* mkstemp's descriptor of it (proves it is ours), or -1 */
     char *path;                       /* final path */
-    char *tmp;                        /* temporary path */
+    char *tmp;                        /* temporary path (PATH_MAX bytes) */
     h5file_table *tables[MAX_TABLES]; /* open tables, closed by h5file_close */
     size_t ntables;
 };
 
 /* HDF5 prints its error stack per thread unless told not to (the library is thread-safe in
- * Debian's build, and writers may run on any thread): errors come back as messages instead. */
+ * Debian's build, and writers may run on any thread): errors come back as messages instead.
+ * Every entry point calls this first, so H5dont_atexit comes before the library starts: its exit
+ * handler closes again a file whose close failed (disk full) and crashes (SIGSEGV in
+ * H5F__close_cb, HDF5 1.10.8); every file is closed here explicitly, so nothing needs it. */
 static void quiet(void)
 {
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
@@ -84,23 +96,124 @@ static bool is_str(h5file_type t)
            t == TRACE_STR512 || t == TRACE_STR1024;
 }
 
+/* ---- the temporary file ---------------------------------------------------------------------- */
+
+/* Where a temporary name ends: ".tmp.<pid>.XXXXXX" (mkstemp fills the X's). */
+enum { TEMP_SUFFIX_MAX = sizeof ".tmp.4294967295.XXXXXX" };
+
+/* The target must be absent, a regular file, or a symlink (to a regular file or to nothing),
+ * which the rename then replaces: -o never writes into a device, FIFO or folder. */
+static int check_target(const char *path, vs_error *err)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (!*base) return error_set(err, "%s: names a folder, not a file", path);
+    if (strlen(base) > NAME_MAX || strlen(path) >= PATH_MAX - TEMP_SUFFIX_MAX)
+        return error_set(err, "%.60s...: the name is too long (at most %d bytes a name, %d a path)",
+                         path, NAME_MAX, PATH_MAX - TEMP_SUFFIX_MAX - 1);
+    if (lstat(path, &st) != 0) return 0;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) return 0; /* a dangling link: replaced */
+    if (!S_ISREG(st.st_mode))
+        return error_set(err,
+                         "%s: exists and is not a regular file (a %s): -o writes only to a new "
+                         "or regular file",
+                         path, S_ISDIR(st.st_mode) ? "folder" : "device or FIFO");
+    return 0;
+}
+
+/* tmpl = "<dir>/<base>.tmp.<pid>." or, when that would pass NAME_MAX, "<dir>/.vpcsim.tmp.<pid>."
+ * (then "XXXXXX"); *stem points at the name part that every temp of this target starts with. */
+static void temp_template(const char *path, char *tmpl, size_t n, size_t *dir_len)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    *dir_len = (size_t)(base - path);
+    if (strlen(base) + TEMP_SUFFIX_MAX > NAME_MAX)
+        snprintf(tmpl, n, "%.*s.vpcsim.tmp.%ld.XXXXXX", (int)*dir_len, path, (long)getpid());
+    else
+        snprintf(tmpl, n, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
+}
+
+/* Whether name is a temporary of stem ("<stem><pid>" or "<stem><pid>.XXXXXX") whose writer is
+ * gone; the old naming (".tmp.<pid>") is matched too. */
+static bool temp_is_stale(const char *name, const char *stem)
+{
+    size_t k = strlen(stem);
+    if (strncmp(name, stem, k) != 0 || !isdigit((unsigned char)name[k])) return false;
+    char *end;
+    long pid = strtol(name + k, &end, 10);
+    if (*end && !(*end == '.' && strlen(end) == 7)) return false;
+    return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Removes temporaries of this target left by writers that died (SIGKILL, a crash): regular files
+ * of ours only, so a planted link or someone else's file is never touched. */
+static void temp_clean_stale(const char *path, size_t dir_len)
+{
+    char dir[PATH_MAX], stems[2][NAME_MAX + 8], full[PATH_MAX + NAME_MAX + 2];
+    snprintf(dir, sizeof dir, "%.*s", (int)dir_len, dir_len ? path : "./");
+    snprintf(stems[0], sizeof stems[0], "%s.tmp.", path + dir_len);
+    snprintf(stems[1], sizeof stems[1], ".vpcsim.tmp.");
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat st;
+    while (d && (e = readdir(d)) != NULL) {
+        if (!temp_is_stale(e->d_name, stems[0]) && !temp_is_stale(e->d_name, stems[1])) continue;
+        snprintf(full, sizeof full, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+                 e->d_name);
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid()) unlink(full);
+    }
+    if (d) closedir(d);
+}
+
+/* Whether the name f->tmp still is the file we created (not replaced by a link or another file). */
+static bool temp_is_ours(const h5file *f)
+{
+    struct stat a, b;
+    return fstat(f->fd, &a) == 0 && lstat(f->tmp, &b) == 0 && S_ISREG(b.st_mode) &&
+           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Creates the temporary file with mkstemp (O_CREAT|O_EXCL: never through a link, an unpredictable
+ * name), with the mode a new file would get (mkstemp makes it 0600). Returns 0 or -1. */
+static int temp_create(h5file *f, vs_error *err)
+{
+    size_t dir_len;
+    temp_template(f->path, f->tmp, PATH_MAX, &dir_len);
+    temp_clean_stale(f->path, dir_len);
+    if ((f->fd = mkstemp(f->tmp)) < 0) {
+        int e = errno;
+        return error_set(err, "%s: cannot create a file beside it (%s)", f->path,
+                         e == ENOENT ? "the folder is not there" : strerror(e));
+    }
+    fcntl(f->fd, F_SETFD, FD_CLOEXEC);
+    mode_t mask = umask(0); /* umask can only be read by setting it; no thread writes files yet */
+    umask(mask);
+    if (fchmod(f->fd, 0666 & ~mask) != 0) return error_set(err, "%s: %s", f->tmp, strerror(errno));
+    return 0;
+}
+
 h5file *h5file_create(const char *path, vs_error *err)
 {
     quiet();
+    if (check_target(path, err)) return NULL;
     h5file *f = calloc(1, sizeof *f);
-    size_t n = strlen(path) + 32;
-    if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(n))) {
+    if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(PATH_MAX))) {
         if (f) free(f->path);
         free(f);
         error_set(err, "out of memory");
         return NULL;
     }
-    snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    f->fd = -1;
+    f->h5 = -1;
+    if (temp_create(f, err)) return h5file_abort(f), NULL;
+    /* HDF5 opens the name by itself (it takes no descriptor): the name is one mkstemp just made,
+     * which no one else can guess, nor replace in a sticky folder such as /tmp; and it is checked
+     * to be still ours once open, and again before the rename. */
     f->h5 = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f->h5 < 0) {
-        error_set(err, "%s: cannot create (is the folder there and writable?)", f->tmp);
-        free(f->tmp), free(f->path), free(f);
-        return NULL;
+    if (f->h5 < 0 || !temp_is_ours(f)) {
+        error_set(err, "%s: cannot create it as HDF5", f->tmp);
+        return h5file_abort(f), NULL;
     }
     return f;
 }
@@ -258,15 +371,17 @@ void h5file_table_close(h5file_table *t)
     t->dset = t->type = -1;
 }
 
-static void close_all(h5file *f)
+/* Returns 0, or -1 if HDF5 could not close the file (its last writes failed). */
+static int close_all(h5file *f)
 {
     for (size_t i = 0; i < f->ntables; i++) {
         h5file_table_close(f->tables[i]);
         free(f->tables[i]);
     }
     f->ntables = 0;
-    if (f->h5 >= 0) H5Fclose(f->h5);
+    herr_t rc = f->h5 >= 0 ? H5Fclose(f->h5) : 0;
     f->h5 = -1;
+    return rc < 0 ? -1 : 0;
 }
 
 const char *h5file_temp_path(const h5file *f)
@@ -295,6 +410,7 @@ int h5file_attr_strs(h5file *f, const char *group, const char *name, const char 
 
 static void file_free(h5file *f)
 {
+    if (f->fd >= 0) close(f->fd);
     free(f->path);
     free(f->tmp);
     free(f);
@@ -305,10 +421,12 @@ int h5file_close(h5file *f, bool complete, vs_error *err)
     int rc = h5file_attr_i64(f, "/", "complete", complete ? 1 : 0, err);
     if (rc == 0 && H5Fflush(f->h5, H5F_SCOPE_GLOBAL) < 0)
         rc = error_set(err, "%s: flush failed (disk full?)", f->tmp);
-    close_all(f);
-    if (rc == 0 && rename(f->tmp, f->path) != 0)
-        rc = error_set(err, "cannot rename %s to %s", f->tmp, f->path);
-    if (rc) remove(f->tmp);
+    if (close_all(f) && rc == 0) rc = error_set(err, "%s: close failed (disk full?)", f->tmp);
+    if (rc == 0 && !temp_is_ours(f))
+        rc = error_set(err, "%s: replaced while being written; %s left as it was", f->tmp, f->path);
+    else if (rc == 0 && rename(f->tmp, f->path) != 0)
+        rc = error_set(err, "cannot rename %s to %s: %s", f->tmp, f->path, strerror(errno));
+    if (rc && temp_is_ours(f)) unlink(f->tmp);
     file_free(f);
     return rc;
 }
@@ -317,7 +435,7 @@ void h5file_abort(h5file *f)
 {
     if (!f) return;
     close_all(f);
-    remove(f->tmp);
+    if (f->fd >= 0 && temp_is_ours(f)) unlink(f->tmp);
     file_free(f);
 }
 
@@ -334,6 +452,7 @@ h5file *h5file_open(const char *path, vs_error *err)
         free(f);
         return error_set(err, "out of memory"), NULL;
     }
+    f->fd = -1;
     f->h5 = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f->h5 < 0) {
         error_set(err, "%s: cannot open it as HDF5", path);
