@@ -132,7 +132,8 @@ static inline int cli_temps_of(const char *out, char *first, size_t n)
     char dir[512], stem[300];
     const char *slash = strrchr(out, '/');
     snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 2, slash ? out : "./");
-    snprintf(stem, sizeof stem, "%s.tmp.", slash ? slash + 1 : out);
+    if (snprintf(stem, sizeof stem, "%s.tmp.", slash ? slash + 1 : out) >= (int)sizeof stem)
+        return -1;
     DIR *d = opendir(dir);
     struct dirent *e;
     int count = 0;

@@ -24,6 +24,7 @@
 #include "cli/progress.h"
 #include "cli/results.h"
 #include "cli/observe.h"
+#include "io/h5file.h"
 #include "vpcsim/infile.h"
 #include "vpcsim/units.h"
 
@@ -881,12 +882,13 @@ static bool same_file(const char *path, const struct stat *out)
     return path && stat(path, &st) == 0 && st.st_dev == out->st_dev && st.st_ino == out->st_ino;
 }
 
-/* -o must not name an input: the scenario, --prices, --defaults or a replay file of any point.
- * Returns 0, or -1 with err set. */
+/* -o must name a new or regular file (h5file_check_target), and not an input: the scenario,
+ * --prices, --defaults or a replay file of any point. Returns 0, or -1 with err set. */
 static int output_not_input(const run_plan *pl, const run_opts *o, vs_error *err)
 {
     struct stat out;
     char path[4096];
+    if (h5file_check_target(o->out, err)) return -1;
     if (stat(o->out, &out) != 0) return 0; /* not there yet: no input is it */
     const char *named[] = {o->file, o->prices, o->defaults};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)

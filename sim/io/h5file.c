@@ -103,7 +103,7 @@ enum { TEMP_SUFFIX_MAX = sizeof ".tmp.4294967295.XXXXXX" };
 
 /* The target must be absent, a regular file, or a symlink (to a regular file or to nothing),
  * which the rename then replaces: -o never writes into a device, FIFO or folder. */
-static int check_target(const char *path, vs_error *err)
+int h5file_check_target(const char *path, vs_error *err)
 {
     struct stat st;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -196,7 +196,7 @@ static int temp_create(h5file *f, vs_error *err)
 h5file *h5file_create(const char *path, vs_error *err)
 {
     quiet();
-    if (check_target(path, err)) return NULL;
+    if (h5file_check_target(path, err)) return NULL;
     h5file *f = calloc(1, sizeof *f);
     if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(PATH_MAX))) {
         if (f) free(f->path);
