@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -995,6 +996,9 @@ int run_main(int argc, char **argv)
         opts_free(&o);
         return 1;
     }
+    /* with -o, a reader that went away (`| head`) must not kill the run before the file is
+     * renamed: the write fails with EPIPE instead, and report_all keeps the file */
+    if (o.out) signal(SIGPIPE, SIG_IGN);
     int rc = load_plan(&o, &pl);
     if (rc == 0) {
         rc = preflight(&pl, &o);
