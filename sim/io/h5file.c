@@ -30,7 +30,9 @@ struct h5file_table {
 
 struct h5file {
     hid_t h5;                         /* the open temporary file, or -1 */
-    int fd;                           /* mkstemp's descriptor of it (proves it is ours), or -1 */
+    bool created;                     /* HDF5 created tmp: dev and ino say which file it is */
+    dev_t dev;                        /* the temporary file's device and inode, as HDF5 opened */
+    ino_t ino;                        /* it (a name swapped since is not ours) */
     char *path;                       /* final path */
     char *tmp;                        /* temporary path (PATH_MAX bytes) */
     h5file_table *tables[MAX_TABLES]; /* open tables, closed by h5file_close */
@@ -121,8 +123,8 @@ int h5file_check_target(const char *path, vs_error *err)
     return 0;
 }
 
-/* tmpl = "<dir>/<base>.tmp.<pid>." or, when that would pass NAME_MAX, "<dir>/.vpcsim.tmp.<pid>."
- * (then "XXXXXX"); *stem points at the name part that every temp of this target starts with. */
+/* tmpl = "<dir>/<base>.tmp.<pid>.XXXXXX" or, when that would pass NAME_MAX,
+ * "<dir>/.vpcsim.tmp.<pid>.XXXXXX"; *dir_len: the length of "<dir>/". */
 static void temp_template(const char *path, char *tmpl, size_t n, size_t *dir_len)
 {
     const char *slash = strrchr(path, '/');
@@ -146,8 +148,9 @@ static bool temp_is_stale(const char *name, const char *stem)
     return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
 
-/* Removes temporaries of this target left by writers that died (SIGKILL, a crash): regular files
- * of ours only, so a planted link or someone else's file is never touched. */
+/* Removes temporaries of this target (and long-named ones of the folder) left by writers that
+ * died (SIGKILL, a crash): regular files of ours only, so a planted link or someone else's file
+ * is never touched. */
 static void temp_clean_stale(const char *path, size_t dir_len)
 {
     char dir[PATH_MAX], stems[2][NAME_MAX + 8], full[PATH_MAX + NAME_MAX + 2];
@@ -166,31 +169,47 @@ static void temp_clean_stale(const char *path, size_t dir_len)
     if (d) closedir(d);
 }
 
-/* Whether the name f->tmp still is the file we created (not replaced by a link or another file). */
+/* Whether the name f->tmp still is the file HDF5 created (not replaced by a link or another). */
 static bool temp_is_ours(const h5file *f)
 {
-    struct stat a, b;
-    return fstat(f->fd, &a) == 0 && lstat(f->tmp, &b) == 0 && S_ISREG(b.st_mode) &&
-           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    struct stat b;
+    return f->created && lstat(f->tmp, &b) == 0 && S_ISREG(b.st_mode) && b.st_dev == f->dev &&
+           b.st_ino == f->ino;
 }
 
-/* Creates the temporary file with mkstemp (O_CREAT|O_EXCL: never through a link, an unpredictable
- * name), with the mode a new file would get (mkstemp makes it 0600). Returns 0 or -1. */
-static int temp_create(h5file *f, vs_error *err)
+/* An unguessable name for the temporary file: mkstemp makes it (so it is new and ours), then it
+ * is removed for HDF5 to create again exclusively (h5file_create). Returns 0 or -1. */
+static int temp_name(h5file *f, vs_error *err)
 {
     size_t dir_len;
     temp_template(f->path, f->tmp, PATH_MAX, &dir_len);
     temp_clean_stale(f->path, dir_len);
-    if ((f->fd = mkstemp(f->tmp)) < 0) {
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
         int e = errno;
         return error_set(err, "%s: cannot create a file beside it (%s)", f->path,
                          e == ENOENT ? "the folder is not there" : strerror(e));
     }
-    fcntl(f->fd, F_SETFD, FD_CLOEXEC);
-    mode_t mask = umask(0); /* umask can only be read by setting it; no thread writes files yet */
-    umask(mask);
-    if (fchmod(f->fd, 0666 & ~mask) != 0) return error_set(err, "%s: %s", f->tmp, strerror(errno));
+    close(fd);
+    unlink(f->tmp);
     return 0;
+}
+
+/* HDF5 creates the file itself with H5F_ACC_EXCL (open with O_CREAT|O_EXCL: it fails on anything
+ * already there, a link planted since temp_name included, and never follows one), so the worst a
+ * writer of the folder can do is make the create fail. The file's mode is a new file's (umask).
+ * Its device and inode are taken from HDF5's own descriptor: the file written is that one. */
+static int temp_create(h5file *f, vs_error *err)
+{
+    void *handle = NULL;
+    struct stat st;
+    f->h5 = H5Fcreate(f->tmp, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (f->h5 < 0) return error_set(err, "%s: cannot create it as HDF5", f->tmp);
+    if (H5Fget_vfd_handle(f->h5, H5P_DEFAULT, &handle) < 0 || !handle ||
+        fstat(*(int *)handle, &st) != 0 || !S_ISREG(st.st_mode))
+        return error_set(err, "%s: cannot tell which file HDF5 created", f->tmp);
+    f->created = true, f->dev = st.st_dev, f->ino = st.st_ino;
+    return temp_is_ours(f) ? 0 : error_set(err, "%s: replaced as it was created", f->tmp);
 }
 
 h5file *h5file_create(const char *path, vs_error *err)
@@ -204,17 +223,8 @@ h5file *h5file_create(const char *path, vs_error *err)
         error_set(err, "out of memory");
         return NULL;
     }
-    f->fd = -1;
     f->h5 = -1;
-    if (temp_create(f, err)) return h5file_abort(f), NULL;
-    /* HDF5 opens the name by itself (it takes no descriptor): the name is one mkstemp just made,
-     * which no one else can guess, nor replace in a sticky folder such as /tmp; and it is checked
-     * to be still ours once open, and again before the rename. */
-    f->h5 = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f->h5 < 0 || !temp_is_ours(f)) {
-        error_set(err, "%s: cannot create it as HDF5", f->tmp);
-        return h5file_abort(f), NULL;
-    }
+    if (temp_name(f, err) || temp_create(f, err)) return h5file_abort(f), NULL;
     return f;
 }
 
@@ -410,7 +420,6 @@ int h5file_attr_strs(h5file *f, const char *group, const char *name, const char 
 
 static void file_free(h5file *f)
 {
-    if (f->fd >= 0) close(f->fd);
     free(f->path);
     free(f->tmp);
     free(f);
@@ -435,7 +444,7 @@ void h5file_abort(h5file *f)
 {
     if (!f) return;
     close_all(f);
-    if (f->fd >= 0 && temp_is_ours(f)) unlink(f->tmp);
+    if (temp_is_ours(f)) unlink(f->tmp);
     file_free(f);
 }
 
@@ -452,7 +461,6 @@ h5file *h5file_open(const char *path, vs_error *err)
         free(f);
         return error_set(err, "out of memory"), NULL;
     }
-    f->fd = -1;
     f->h5 = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f->h5 < 0) {
         error_set(err, "%s: cannot open it as HDF5", path);

@@ -1,4 +1,4 @@
-/* HDF5 output: a file written under a temporary name (mkstemp beside the target) and renamed
+/* HDF5 output: a file written under a temporary name (unguessable, beside the target) and renamed
  * when closed, so nothing is ever half-written under the final name (docs/files.md); attributes for
  * metadata; tables as chunked, compressed, extensible compound datasets appended in blocks from
  * in-memory buffers (never per event); and reading them back (vpcsim report). The only module that
@@ -42,10 +42,11 @@ typedef struct h5file_table h5file_table;
  * file system's limits. Returns 0, or -1 with err set. */
 int h5file_check_target(const char *path, vs_error *err);
 /* Checks path (h5file_check_target), removes temporaries of it left by writers that died, and
- * creates a new one beside it with mkstemp: `<path>.tmp.<pid>.XXXXXX` (or `.vpcsim.tmp.<pid>.
- * XXXXXX` in its folder when that name would be too long), exclusive (never through a link) and
- * not guessable, with the mode of a new file. Returns the file, or NULL with err set and nothing
- * left behind. HDF5's own error printing is silenced; errors come back as messages. */
+ * creates a new one beside it: `<path>.tmp.<pid>.XXXXXX` (or `.vpcsim.tmp.<pid>.XXXXXX` in its
+ * folder when that name would be too long), a name from mkstemp (not guessable) that HDF5 then
+ * creates exclusively (O_CREAT|O_EXCL: never through a link), with the mode of a new file.
+ * Returns the file, or NULL with err set and nothing left behind. HDF5's own error printing is
+ * silenced; errors come back as messages. */
 h5file *h5file_create(const char *path, vs_error *err);
 /* Makes group path ("/nat/rep0") and any missing parents. Returns 0 or -1. */
 int h5file_group(h5file *f, const char *group, vs_error *err);
