@@ -125,6 +125,17 @@ static inline int child_run(void (*fn)(void), char *buf, size_t len)
     return status;
 }
 
+/* Whether the file at path holds exactly text (at most 255 bytes are read). */
+static inline int cli_file_is(const char *path, const char *text)
+{
+    char buf[256] = "";
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = 0;
+    if (f) fclose(f);
+    return strcmp(buf, text) == 0;
+}
+
 /* How many temporary files of output path out are in its folder (names "<base>.tmp.<pid>.XXXXXX",
  * or ".vpcsim.tmp.*" for long names); the first one's path goes into first (n bytes) if given. */
 static inline int cli_temps_of(const char *out, char *first, size_t n)

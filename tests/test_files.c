@@ -35,16 +35,6 @@ static void write_text(const char *path, const char *text)
     fclose(f);
 }
 
-static int has_text(const char *path, const char *text)
-{
-    char buf[256] = "";
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-    buf[n] = 0;
-    if (f) fclose(f);
-    return strcmp(buf, text) == 0;
-}
-
 static void copy_file(const char *from, const char *to)
 {
     char cmd[1200];
@@ -222,7 +212,7 @@ static void a_full_disk_keeps_the_old_file_and_the_report(void **st)
             fail_msg("%s: exit %d: %s", cases[i].scenario, code, err);
         snprintf(want, sizeof want, "=== architecture %s ===", cases[i].arch);
         assert_non_null(strstr(slurp(so_path, text, sizeof text), want));
-        assert_true(has_text(out, "older"));
+        assert_true(cli_file_is(out, "older"));
         assert_int_equal(cli_temps_of(out, NULL, 0), 0);
         unlink(out), unlink(so_path);
     }

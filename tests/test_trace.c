@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "cli_run.h"
 #include "io/h5file.h"
 
 typedef struct row {
@@ -310,16 +311,6 @@ static void reading_errors_are_messages(void **st)
 
 /* ---- the temporary file ---------------------------------------------------------------------- */
 
-static int is_text(const char *path, const char *text)
-{
-    char buf[64] = "";
-    FILE *fp = fopen(path, "r");
-    size_t n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
-    buf[n] = 0;
-    if (fp) fclose(fp);
-    return strcmp(buf, text) == 0;
-}
-
 /* A link planted at the old predictable name (<path>.tmp.<pid>) and one at the target itself:
  * the victims are untouched, the temporary is a new regular file of another name, with the mode
  * of a new file (before: HDF5 truncated the victim through the planted link). */
@@ -349,7 +340,7 @@ static void temp_is_exclusive_and_never_through_a_link(void **st)
     umask(mask);
     assert_int_equal(s.st_mode & 0777, 0666 & ~mask);
     assert_int_equal(h5file_close(f, true, &err), 0);
-    assert_true(is_text(victim, "precious"));
+    assert_true(cli_file_is(victim, "precious"));
     assert_int_equal(lstat(planted, &s), 0);
     assert_true(S_ISLNK(s.st_mode));
     /* a link as the target: replaced by the file, what it pointed to untouched */
@@ -359,7 +350,7 @@ static void temp_is_exclusive_and_never_through_a_link(void **st)
     assert_int_equal(h5file_close(f, true, &err), 0);
     assert_int_equal(lstat(path, &s), 0);
     assert_true(S_ISREG(s.st_mode));
-    assert_true(is_text(victim, "precious"));
+    assert_true(cli_file_is(victim, "precious"));
     unlink(path), unlink(victim), unlink(planted);
 }
 
