@@ -356,7 +356,8 @@ static void scenario_files_stay_beside_the_scenario(void **st)
     unlink(link), unlink(fifo), unlink(secret);
 }
 
-/* --prices and --defaults: regular files only (a FIFO does not hang), and a file of another kind
+/* --prices, --defaults, the scenario and report's file: regular files only (a FIFO does not
+ * hang), and a file of another kind
  * is not echoed (before: "unknown key 'root:*:20228:...'"). */
 static void option_files_are_regular_and_never_echoed(void **st)
 {
@@ -377,6 +378,9 @@ static void option_files_are_regular_and_never_echoed(void **st)
     }
     int code = run_to((char *const[]){"vpcsim", "run", fifo, NULL}, &so, err, sizeof err);
     assert_int_equal(code, 2);
+    code = run_to((char *const[]){"vpcsim", "report", fifo, NULL}, &so, err, sizeof err);
+    if (code != 2 || !strstr(err, "not a regular file (a FIFO)")) /* before: hung in HDF5 */
+        fail_msg("report FIFO: exit %d: %s", code, err);
     code =
         run_to((char *const[]){"vpcsim", "run", f, "--prices", secret, NULL}, &so, err, sizeof err);
     assert_int_equal(code, 2);

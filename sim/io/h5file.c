@@ -2,6 +2,7 @@
  * block; chunks of 16 Ki rows, shuffle + deflate level 1, so h5py, h5dump and pandas read them
  * as-is. Reading matches compound fields by name, so a reader's row struct may hold a subset. */
 #include "io/h5file.h"
+#include "vpcsim/infile.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -453,6 +454,9 @@ void h5file_abort(h5file *f)
 h5file *h5file_open(const char *path, vs_error *err)
 {
     quiet();
+    FILE *probe = infile_open(path, err); /* a FIFO would block HDF5's open: regular files only */
+    if (!probe) return NULL;
+    fclose(probe);
     htri_t is = H5Fis_hdf5(path);
     if (is <= 0)
         return error_set(err, is == 0 ? "%s: not an HDF5 file" : "%s: cannot open it", path), NULL;
