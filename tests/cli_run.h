@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/wait.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -122,6 +123,39 @@ static inline int child_run(void (*fn)(void), char *buf, size_t len)
     int status;
     waitpid(pid, &status, 0);
     return status;
+}
+
+/* Whether the file at path holds exactly text (at most 255 bytes are read). */
+static inline int cli_file_is(const char *path, const char *text)
+{
+    char buf[256] = "";
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    buf[n] = 0;
+    if (f) fclose(f);
+    return strcmp(buf, text) == 0;
+}
+
+/* How many temporary files of output path out are in its folder (names "<base>.tmp.<pid>.XXXXXX",
+ * or ".vpcsim.tmp.*" for long names); the first one's path goes into first (n bytes) if given. */
+static inline int cli_temps_of(const char *out, char *first, size_t n)
+{
+    char dir[512], stem[300];
+    const char *slash = strrchr(out, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 2, slash ? out : "./");
+    if (snprintf(stem, sizeof stem, "%s.tmp.", slash ? slash + 1 : out) >= (int)sizeof stem)
+        return -1;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int count = 0;
+    while (d && (e = readdir(d)) != NULL)
+        if (strncmp(e->d_name, stem, strlen(stem)) == 0 ||
+            strncmp(e->d_name, ".vpcsim.tmp.", 12) == 0) {
+            if (count++ == 0 && first && snprintf(first, n, "%s%s", dir, e->d_name) >= (int)n)
+                first[0] = 0; /* too long for first: only counted */
+        }
+    if (d) closedir(d);
+    return count;
 }
 
 /* Runs the binary, expects exit 0 and returns its whole stdout (malloc'd). */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "vpcsim/config.h"
@@ -649,7 +650,47 @@ static void test_load_file(void **state)
     assert_string_equal(err.msg,
                         "/nonexistent/vpcsim.yaml: cannot read: No such file or directory");
     assert_null(config_load_file("/", &err));
-    assert_string_equal(err.msg, "/: cannot read: Is a directory");
+    assert_string_equal(err.msg,
+                        "/: not a regular file (a folder): vpcsim reads only regular files");
+    /* a FIFO with no writer would block a plain open: refused at once */
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "/tmp/vpcsim-test-config-%ld.fifo", (long)getpid());
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_null(config_load_file(fifo, &err));
+    assert_non_null(strstr(err.msg, ": not a regular file (a FIFO)"));
+    unlink(fifo);
+}
+
+/* A file of another kind (a password file's first line as a key) is not echoed; a control
+ * character (an escape sequence that would act on a terminal) is refused where it is. */
+static void test_foreign_and_control_text(void **state)
+{
+    (void)state;
+    vs_error err;
+    static const char *const allowed[] = {"version", NULL};
+    const char shadow[] = "root:*:20228:0:99999:7:::\n";
+    config_doc *doc = config_load_buffer(shadow, sizeof shadow - 1, "shadow", &err);
+    assert_non_null(doc);
+    assert_int_equal(config_check_keys(config_root(doc), allowed, &err), -1);
+    assert_null(strstr(err.msg, "20228"));
+    assert_non_null(strstr(err.msg, "shadow:1:1: unknown key at the top level, not a name"));
+    config_free(doc);
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"name: \"a\\e[31mred\"\n", "t:1:7: control character U+001B in a value"},
+        {"a: 1\nb: \"x\\u009by\"\n", "t:2:4: control character U+009B"},
+        {"\"k\\x07\": 1\n", "t:1:1: control character U+0007"},
+        {"a: \"x\\ry\"\n", "t:1:4: control character U+000D"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_null(config_load_buffer(cases[i].text, strlen(cases[i].text), "t", &err));
+        if (!strstr(err.msg, cases[i].want)) fail_msg("%s: got %s", cases[i].text, err.msg);
+    }
+    const char ok[] = "notes: |\n  two\n  lines\ttabbed\n";
+    assert_non_null(doc = config_load_buffer(ok, sizeof ok - 1, "t", &err));
+    config_free(doc);
 }
 
 /* Calls every getter on every key of every map (bounded by the load limits); must not crash. */
@@ -761,6 +802,7 @@ int main(void)
         cmocka_unit_test(test_alias_bomb),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_load_file),
+        cmocka_unit_test(test_foreign_and_control_text),
         cmocka_unit_test(test_mangled_documents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

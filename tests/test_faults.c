@@ -484,7 +484,7 @@ static void replay_errors_name_the_line(void **state)
         {"bad-time.yaml", "replay/bad-time.txt:2:3: expected a time from the start "
                           "of the run (seconds, or a duration such as 250ms)"},
         {"long-line.yaml", "replay/long-line.txt:2:1: line longer than 510 characters"},
-        {"missing.yaml", "tests/scenarios/replay/missing.yaml:22:38: cannot read replay file "},
+        {"missing.yaml", "tests/scenarios/replay/missing.yaml:22:38: replay file: "},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[512], *argv[] = {"vpcsim", "run", path, "--quiet", NULL};

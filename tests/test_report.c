@@ -283,9 +283,8 @@ static pid_t start_run(char *const argv[], const char *out, const char *err_path
         execv(getenv("VPCSIM_BIN"), argv);
         _exit(127);
     }
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
-    for (double t0 = now_s(); access(tmp, F_OK) != 0; sleep_s(0.01))
-        if (now_s() - t0 > 10) fail_msg("no %s after 10 s", tmp);
+    for (double t0 = now_s(); cli_temps_of(out, tmp, sizeof tmp) == 0; sleep_s(0.01))
+        if (now_s() - t0 > 10) fail_msg("no temporary file of %s after 10 s", out);
     return pid;
 }
 
@@ -329,8 +328,7 @@ static void sigint_keeps_the_finished_runs(void **st)
     assert_non_null(strstr(text, "vpcsim run: interrupted: no new runs start"));
     assert_non_null(strstr(text, "(marked incomplete)"));
     assert_null(strstr(text, "=== architecture")); /* no tables: `vpcsim report` prints them */
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
-    assert_true(access(tmp, F_OK) != 0);
+    assert_int_equal(cli_temps_of(out, tmp, sizeof tmp), 0);
     h5file *h = h5file_open(out, &err);
     if (!h) fail_msg("%s\n%s", err.msg, text);
     int64_t complete, interrupted, total, kept;
@@ -380,7 +378,6 @@ static void second_sigint_leaves_nothing(void **st)
                                           "workloads.download.traffic.rate=50000/s", "--duration",
                                           "200s", "--replications", "1", "-o", out, NULL},
                           out, log);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
     sleep_s(0.2);
     assert_int_equal(kill(pid, SIGINT), 0);
     sleep_s(0.3);
@@ -389,7 +386,7 @@ static void second_sigint_leaves_nothing(void **st)
     const char *text = slurp(log);
     assert_non_null(strstr(text, "interrupted again: quitting; nothing written"));
     assert_true(access(out, F_OK) != 0);
-    assert_true(access(tmp, F_OK) != 0);
+    assert_int_equal(cli_temps_of(out, tmp, sizeof tmp), 0);
     unlink(log);
 }
 

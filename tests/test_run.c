@@ -343,7 +343,7 @@ static void replay_file_missing_exit_2(void **state)
     close(fd);
     char want[600]; /* the file is looked for beside the scenario */
     snprintf(want, sizeof want,
-             "%s:17:38: cannot read replay file %s/arrivals.txt: No such file or directory", path,
+             "%s:17:38: replay file: %s/arrivals.txt: cannot read: No such file or directory", path,
              dir);
     USAGE(want, path);
     unlink(path);

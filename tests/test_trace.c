@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "cli_run.h"
 #include "io/h5file.h"
 
 typedef struct row {
@@ -155,8 +158,7 @@ static void incomplete_is_marked_and_errors_are_messages(void **st)
     H5Aclose(a), H5Fclose(h5);
     remove(path);
     assert_null(h5file_create("/nonexistent-dir/x.h5", &err));
-    assert_non_null(strstr(err.msg, "/nonexistent-dir/x.h5.tmp."));
-    assert_non_null(strstr(err.msg, "cannot create"));
+    assert_non_null(strstr(err.msg, "/nonexistent-dir/x.h5: cannot create a file beside it"));
 }
 
 /* ---- reading back ---------------------------------------------------------------------------- */
@@ -307,6 +309,120 @@ static void reading_errors_are_messages(void **st)
     remove(path);
 }
 
+/* ---- the temporary file ---------------------------------------------------------------------- */
+
+/* A link planted at the old predictable name (<path>.tmp.<pid>) and one at the target itself:
+ * the victims are untouched, the temporary is a new regular file of another name, with the mode
+ * of a new file (before: HDF5 truncated the victim through the planted link). */
+static void temp_is_exclusive_and_never_through_a_link(void **st)
+{
+    (void)st;
+    char path[256], victim[256], planted[300], tmp[4096];
+    temp_path(path, sizeof path, "planted");
+    temp_path(victim, sizeof victim, "victim");
+    FILE *fp = fopen(victim, "w");
+    fputs("precious", fp);
+    fclose(fp);
+    snprintf(planted, sizeof planted, "%s.tmp.%ld", path, (long)getpid());
+    unlink(planted);
+    assert_int_equal(symlink(victim, planted), 0);
+    vs_error err;
+    h5file *f = h5file_create(path, &err);
+    assert_non_null(f);
+    snprintf(tmp, sizeof tmp, "%s", h5file_temp_path(f));
+    assert_true(strcmp(tmp, planted) != 0);
+    assert_int_equal(strncmp(tmp, planted, strlen(planted)), 0); /* <path>.tmp.<pid>.XXXXXX */
+    assert_int_equal(strlen(tmp), strlen(planted) + 7);
+    struct stat s;
+    assert_int_equal(lstat(tmp, &s), 0);
+    assert_true(S_ISREG(s.st_mode));
+    mode_t mask = umask(0);
+    umask(mask);
+    assert_int_equal(s.st_mode & 0777, 0666 & ~mask);
+    assert_int_equal(h5file_close(f, true, &err), 0);
+    assert_true(cli_file_is(victim, "precious"));
+    assert_int_equal(lstat(planted, &s), 0);
+    assert_true(S_ISLNK(s.st_mode));
+    /* a link as the target: replaced by the file, what it pointed to untouched */
+    unlink(path);
+    assert_int_equal(symlink(victim, path), 0);
+    assert_non_null(f = h5file_create(path, &err));
+    assert_int_equal(h5file_close(f, true, &err), 0);
+    assert_int_equal(lstat(path, &s), 0);
+    assert_true(S_ISREG(s.st_mode));
+    assert_true(cli_file_is(victim, "precious"));
+    unlink(path), unlink(victim), unlink(planted);
+}
+
+/* Not a file: a FIFO, a folder, a link to a FIFO; a name too long. Refused, nothing created. */
+static void target_must_be_a_file(void **st)
+{
+    (void)st;
+    char fifo[256], link[256], longname[400];
+    vs_error err;
+    temp_path(fifo, sizeof fifo, "fifo");
+    temp_path(link, sizeof link, "fifo-link");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(symlink(fifo, link), 0);
+    const char *bad[] = {fifo, link, "/tmp", "/dev/null", "/tmp/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_null(h5file_create(bad[i], &err));
+        if (!strstr(err.msg, "not a regular file") && !strstr(err.msg, "names a folder"))
+            fail_msg("%s: %s", bad[i], err.msg);
+    }
+    snprintf(longname, sizeof longname, "/tmp/%0256d", 7);
+    assert_null(h5file_create(longname, &err));
+    assert_non_null(strstr(err.msg, "the name is too long"));
+    /* 250 bytes: the name fits, "<name>.tmp.<pid>.XXXXXX" would not: ".vpcsim.tmp." instead */
+    snprintf(longname, sizeof longname, "/tmp/%0250d", getpid());
+    h5file *f = h5file_create(longname, &err);
+    assert_non_null(f);
+    assert_int_equal(strncmp(h5file_temp_path(f), "/tmp/.vpcsim.tmp.", 17), 0);
+    assert_int_equal(h5file_close(f, true, &err), 0);
+    assert_int_equal(access(longname, F_OK), 0);
+    unlink(longname), unlink(link), unlink(fifo);
+}
+
+/* Temporaries of writers that died (either naming) go when the next writer of the target starts;
+ * those of a live process, a link, or a name that only looks alike stay. */
+static void stale_temps_of_dead_writers_go(void **st)
+{
+    (void)st;
+    char path[256], names[6][320];
+    pid_t dead = fork();
+    if (dead == 0) _exit(0);
+    waitpid(dead, NULL, 0);
+    temp_path(path, sizeof path, "stale");
+    snprintf(names[0], sizeof names[0], "%s.tmp.%ld", path, (long)dead);
+    snprintf(names[1], sizeof names[1], "%s.tmp.%ld.AbC123", path, (long)dead);
+    snprintf(names[2], sizeof names[2], "%s.tmp.%ld.AbC123", path, (long)getppid());
+    snprintf(names[3], sizeof names[3], "%s.tmp.%ld.x", path, (long)dead);
+    snprintf(names[4], sizeof names[4], "%s.tmp.%ld.linkxx", path, (long)dead);
+    snprintf(names[5], sizeof names[5], "%s.tmpx.%ld", path, (long)dead);
+    for (int i = 0; i < 6; i++) {
+        unlink(names[i]);
+        if (i == 4) {
+            assert_int_equal(symlink("/etc/hostname", names[i]), 0);
+            continue;
+        }
+        FILE *fp = fopen(names[i], "w");
+        fputs("x", fp);
+        fclose(fp);
+    }
+    vs_error err;
+    h5file *f = h5file_create(path, &err);
+    assert_non_null(f);
+    h5file_abort(f);
+    static const int gone[6] = {1, 1, 0, 0, 0, 0};
+    for (int i = 0; i < 6; i++) {
+        struct stat s;
+        if ((lstat(names[i], &s) != 0) != gone[i])
+            fail_msg("%s: %s", names[i], gone[i] ? "left" : "removed");
+        unlink(names[i]);
+    }
+    assert_true(access(path, F_OK) != 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +431,9 @@ int main(void)
         cmocka_unit_test(table_round_trips),
         cmocka_unit_test(h5py_reads_it),
         cmocka_unit_test(abort_keeps_what_the_user_had),
+        cmocka_unit_test(temp_is_exclusive_and_never_through_a_link),
+        cmocka_unit_test(target_must_be_a_file),
+        cmocka_unit_test(stale_temps_of_dead_writers_go),
         cmocka_unit_test(incomplete_is_marked_and_errors_are_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,19 +8,10 @@
 
 #include "netmodel_impl.h"
 #include "vpcsim/grow.h"
+#include "vpcsim/infile.h"
 #include "vpcsim/units.h"
 
 /* ---- arrivals: schedules and replayed times ------------------------------------------------ */
-
-/* The replay file's path: as written if absolute, else beside the scenario file. */
-static void replay_path(const char *scenario, const char *file, char *buf, size_t n)
-{
-    const char *slash = scenario ? strrchr(scenario, '/') : NULL;
-    if (file[0] == '/' || !slash)
-        snprintf(buf, n, "%s", file);
-    else
-        snprintf(buf, n, "%.*s%s", (int)(slash - scenario + 1), scenario, file);
-}
 
 /* One line of a replay file: a time (a number of seconds or a duration with its unit), or
  * nothing (blank or a # comment). Returns 1 with *t, 0 for nothing, -1 with err set. */
@@ -33,11 +24,12 @@ static int replay_line(char *line, const char *path, size_t lineno, vs_time *t, 
     while (e > a && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r')) *--e = '\0';
     if (!*a) return 0;
     vs_error why = {{0}};
+    /* what the line held is not echoed: the file may be anything (docs/files.md) */
     if (units_parse_duration_default(a, "s", t, &why))
         return error_set(err,
                          "%s:%zu:%d: expected a time from the start of the run (seconds, or "
-                         "a duration such as 250ms): %s",
-                         path, lineno, (int)(a - line) + 1, why.msg);
+                         "a duration such as 250ms)",
+                         path, lineno, (int)(a - line) + 1);
     return 1;
 }
 
@@ -53,10 +45,12 @@ static int workload_replay(netmodel *m, size_t wi, client_params *p)
     if (!f || !config_scalar(f))
         return error_set(m->err, "%s:%d:%d: workload %s: arrival: replay needs traffic.file",
                          w->pos.file, w->pos.line, w->pos.col, w->name);
-    replay_path(w->pos.file, config_scalar(f), path, sizeof path);
-    FILE *in = fopen(path, "r");
-    if (!in)
-        return config_error_at(f, m->err, "cannot read replay file %s: %s", path, strerror(errno));
+    vs_error why = {""};
+    FILE *in = infile_resolve(w->pos.file, config_scalar(f), m->cfg->allow_outside_files, path,
+                              sizeof path, &why)
+                   ? NULL
+                   : infile_open(path, &why);
+    if (!in) return config_error_at(f, m->err, "replay file: %s", why.msg);
     int rc = 0;
     while (rc == 0 && fgets(line, sizeof line, in)) {
         vs_time t;

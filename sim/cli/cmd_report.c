@@ -105,6 +105,16 @@ static int read_file(report_file *r, const char *path, vs_error *err)
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
+/* The replications an incomplete file's tables cover: the most values any summary row has (the
+ * header must not claim the replications asked for). */
+static size_t reps_covered(const report_file *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nrows; i++)
+        if (r->rows[i].n > n) n = r->rows[i].n;
+    return n;
+}
+
 static int print_text(const report_file *r, vs_error *err)
 {
     size_t npoints = (size_t)r->points, nkeys = 0;
@@ -121,6 +131,7 @@ static int print_text(const report_file *r, vs_error *err)
                           .file = r->file,
                           .narchs = r->narchs,
                           .reps = (size_t)r->reps,
+                          .reps_covered = r->complete ? 0 : reps_covered(r),
                           .npoints = npoints,
                           .duration_ns = r->duration_ns,
                           .warmup_ns = r->warmup_ns,

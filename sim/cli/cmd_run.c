@@ -3,10 +3,13 @@
  * then the text report (sim/cli/text_report.c, from the summary rows of sim/cli/summary.c) and,
  * with -o, an HDF5 file (sim/cli/h5_results.c) that each run adds its group to as it finishes.
  * --set and sweep points patch the scenario's text before it is loaded (sim/cli/scenario_patch.c).
- * A watcher thread (sim/cli/progress.c) draws the progress line and takes SIGINT. Output is a pure
- * function of the scenario, the seed and the options other than --threads. */
+ * A watcher thread (sim/cli/progress.c) draws the progress line and takes SIGINT, SIGTERM and
+ * SIGHUP. Output is a pure function of the scenario, the seed and the options other than --threads.
+ */
+#include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -21,6 +25,8 @@
 #include "cli/progress.h"
 #include "cli/results.h"
 #include "cli/observe.h"
+#include "io/h5file.h"
+#include "vpcsim/infile.h"
 #include "vpcsim/units.h"
 
 #ifndef VPCSIM_SOURCE_DIR
@@ -40,6 +46,7 @@ typedef struct run_opts {
     const char *out; /* -o: the HDF5 file, or NULL */
     int threads;
     bool quiet;
+    bool allow_outside; /* --allow-outside-files: replay files anywhere */
     bool has_seed, has_reps, has_duration, has_warmup;
     uint64_t seed, reps;
     int64_t duration_ns, warmup_ns;
@@ -77,7 +84,9 @@ static void run_usage(FILE *f)
         "                      (default: output.spans, else 0.01)\n"
         "  --series-bin D      with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
         "                      else warm-up + duration / 200)\n"
-        "  --quiet             no progress line or speed figures on stderr\n",
+        "  --quiet             no progress line or speed figures on stderr\n"
+        "  --allow-outside-files  a scenario's replay files may lie outside its folder\n"
+        "                      (docs/files.md)\n",
         f);
 }
 
@@ -146,6 +155,7 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
     const char *a = argv[*i], *v;
     uint64_t n;
     if (strcmp(a, "--quiet") == 0) return o->quiet = true, 0;
+    if (strcmp(a, "--allow-outside-files") == 0) return o->allow_outside = true, 0;
     if (strcmp(a, "-o") != 0 && (strncmp(a, "--", 2) != 0 || !a[2])) {
         if (o->file)
             return error_set(err, "unexpected argument '%s' (one scenario FILE at a time)", a);
@@ -375,13 +385,15 @@ typedef struct run_ctx {
     job *jobs; /* [point x arch x rep], point-major then arch-major */
     size_t njobs;
     int engine_threads;
-    int side_by_side;  /* runs at once (1: one run split across the threads) */
-    const char *queue; /* event list, NULL: the engine's default */
-    h5_results *h5;    /* -o: the file being written, or NULL */
-    output_plan out;   /* -o: what the runs keep */
-    bool observe;      /* -o: collect records and series */
-    bool progress;     /* the progress line: collectors that only track the simulated time */
-    atomic_bool stop;  /* SIGINT: start no more runs */
+    int side_by_side;   /* runs at once (1: one run split across the threads) */
+    const char *queue;  /* event list, NULL: the engine's default */
+    bool allow_outside; /* --allow-outside-files */
+    h5_results *h5;     /* -o: the file being written, or NULL */
+    output_plan out;    /* -o: what the runs keep */
+    bool observe;       /* -o: collect records and series */
+    bool progress;      /* the progress line: collectors that only track the simulated time */
+    atomic_bool stop;   /* a signal came: start no more runs */
+    atomic_int signo;   /* which (SIGINT, SIGTERM, SIGHUP): the exit code is 128 + it */
     /* shared with the watcher's thread, under lock */
     pthread_mutex_t lock;
     observation **live; /* [njobs] collectors of the runs in progress */
@@ -522,7 +534,10 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
     if (rc == 0) rc = summarise(j, &r);
     if (rc == 0) j->records_fraction = ctx->observe ? observe_fraction(o) : 0;
     if (rc == 0 && ctx->observe) rc = keep_ways(j, &r);
-    if (rc == 0 && ctx->h5) rc = h5_results_run(ctx->h5, j, t, &r, o, &j->err);
+    /* a failed write drops the file but not the run: its results still reach stdout, and
+     * h5_results_close reports the failure (exit 1) */
+    vs_error file_err;
+    if (rc == 0 && ctx->h5) h5_results_run(ctx->h5, j, t, &r, o, &file_err);
     netmodel_result_free(&r);
     return rc ? -1 : 0;
 }
@@ -538,7 +553,8 @@ static int run_job(void *ctxp, size_t i)
                            .warmup_ns = in->warmup_ns,
                            .duration_ns = in->duration_ns,
                            .threads = ctx->engine_threads,
-                           .queue = ctx->queue};
+                           .queue = ctx->queue,
+                           .allow_outside_files = ctx->allow_outside};
     observation *o = NULL;
     if ((ctx->observe || ctx->progress) && !(o = job_obs(ctx, j, &cfg))) return j->failed = 1;
     if (o) publish(ctx, idx, o, false);
@@ -582,7 +598,7 @@ static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wa
 
 /* Every architecture's model builds at every point: a fault in the scenario shows before
  * anything runs. */
-static int preflight(const run_plan *pl)
+static int preflight(const run_plan *pl, const run_opts *o)
 {
     vs_error err = {""};
     for (size_t p = 0; p < pl->npoints; p++) {
@@ -590,7 +606,8 @@ static int preflight(const run_plan *pl)
         netmodel_config cfg = {.seed = in->seed,
                                .warmup_ns = in->warmup_ns,
                                .duration_ns = in->duration_ns,
-                               .threads = 1};
+                               .threads = 1,
+                               .allow_outside_files = o->allow_outside};
         for (size_t a = 0; a < in->s->narchs; a++)
             if (netmodel_check(&in->s->archs[a], in->params, &cfg, &err)) {
                 scenario_patch_translate(in->map, &err);
@@ -644,16 +661,17 @@ static void watch_status_of(void *p, watch_status *s)
     s->fraction = ctx->njobs ? fraction / (double)ctx->njobs : 1;
 }
 
-static void watch_interrupt(void *p)
+static void watch_interrupt(void *p, int sig)
 {
+    atomic_store(&((run_ctx *)p)->signo, sig);
     atomic_store(&((run_ctx *)p)->stop, true);
 }
 
-/* The second SIGINT: nothing is left under any name (the process exits next). */
+/* The second signal: nothing is left under any name (the process exits next). */
 static void watch_quit(void *p)
 {
     run_ctx *ctx = p;
-    if (ctx->h5) unlink(h5_results_temp_path(ctx->h5));
+    if (ctx->h5 && h5_results_temp_path(ctx->h5)[0]) unlink(h5_results_temp_path(ctx->h5));
 }
 
 /* Runs every job: side by side when there are at least as many as threads, else one after the
@@ -671,12 +689,12 @@ static int run_all(run_ctx *ctx, const run_opts *o)
     ctx->engine_threads = side_by_side ? 1 : o->threads;
     ctx->side_by_side = side_by_side ? o->threads : 1;
     watch_cfg wc = {.progress = ctx->progress,
-                    .catch_sigint = ctx->h5 != NULL,
+                    .catch_signals = ctx->h5 != NULL,
                     .status = watch_status_of,
                     .interrupt = watch_interrupt,
                     .quit = watch_quit,
                     .ctx = ctx};
-    watch *w = wc.progress || wc.catch_sigint ? watch_start(&wc) : NULL;
+    watch *w = wc.progress || wc.catch_signals ? watch_start(&wc) : NULL;
     double t0 = wall_now();
     size_t failed = jobs_run(njobs, side_by_side ? o->threads : 1, run_job, ctx);
     watch_stop(w);
@@ -795,7 +813,8 @@ static h5_results_end file_end(const run_ctx *ctx)
     return e;
 }
 
-/* After SIGINT: the file keeps the runs done. Returns the exit code (130, or 1 on failure). */
+/* After a signal: the file keeps the runs done. Returns the exit code (128 + the signal, or 1 on
+ * failure). */
 static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
 {
     vs_error err = {""};
@@ -805,7 +824,7 @@ static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
     if (e.kept == 0) {
         h5_results_abort(ctx->h5), ctx->h5 = NULL;
         fputs("vpcsim run: interrupted before any run finished: nothing written\n", stderr);
-        return 130;
+        return 128 + atomic_load(&ctx->signo);
     }
     int rc = h5_results_close(ctx->h5, out->rps, out->n, &out->rows, &e, &err);
     ctx->h5 = NULL;
@@ -817,29 +836,84 @@ static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
             "vpcsim run: interrupted: %s keeps %zu of %zu runs (marked incomplete); its summary "
             "covers %zu replication%s whole in every architecture; `vpcsim report %s` prints it\n",
             o->out, e.kept, e.runs, whole, whole == 1 ? "" : "s", o->out);
-    return 130;
+    return 128 + atomic_load(&ctx->signo);
 }
 
+/* Closes the file (renaming it to -o). Returns 0, or -1 after saying why (target untouched). */
+static int close_output(run_ctx *ctx, const outputs *out, const run_opts *o)
+{
+    vs_error err = {""};
+    h5_results_end e = file_end(ctx);
+    int rc = h5_results_close(ctx->h5, out->rps, out->n, &out->rows, &e, &err);
+    ctx->h5 = NULL;
+    if (rc) fprintf(stderr, "vpcsim run: %s; %s is left as it was\n", err.msg, o->out);
+    return rc;
+}
+
+/* The report on stdout, then the file: stdout and the file are independent, so neither failing
+ * (a closed pipe, a full disk) loses the other; either makes the exit code 1. */
 static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
 {
     vs_error err = {""};
     outputs out = {0};
-    int rc = outputs_make(ctx, &out, &err);
-    if (rc == 0 && ctx->h5 && file_end(ctx).interrupted) {
-        rc = keep_interrupted(ctx, &out, o);
+    if (outputs_make(ctx, &out, &err)) {
+        fprintf(stderr, "vpcsim run: %s\n", err.msg[0] ? err.msg : "out of memory");
+        outputs_free(&out);
+        return 1;
+    }
+    if (ctx->h5 && file_end(ctx).interrupted) {
+        int rc = keep_interrupted(ctx, &out, o);
         outputs_free(&out);
         return rc;
     }
-    if (rc == 0 && print_all(stdout, pl, &out)) rc = error_set(&err, "out of memory");
-    if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
-    if (rc == 0 && ctx->h5) {
-        h5_results_end e = file_end(ctx);
-        rc = h5_results_close(ctx->h5, out.rps, out.n, &out.rows, &e, &err);
-        ctx->h5 = NULL;
-    }
-    if (rc) fprintf(stderr, "vpcsim run: %s\n", err.msg[0] ? err.msg : "out of memory");
+    int printed = print_all(stdout, pl, &out) ? ENOMEM : 0;
+    if (!printed && (fflush(stdout) || ferror(stdout))) printed = errno ? errno : EIO;
+    int filed = ctx->h5 ? close_output(ctx, &out, o) : 0;
+    if (printed)
+        fprintf(stderr, "vpcsim run: cannot write the report to stdout (%s)%s%s\n",
+                strerror(printed), o->out && !filed ? "; the results are in " : "",
+                o->out && !filed ? o->out : "");
     outputs_free(&out);
-    return rc ? 1 : 0;
+    return printed || filed ? 1 : 0;
+}
+
+/* Whether path names the file out is (same device and inode: another name, a link, is caught). */
+static bool same_file(const char *path, const struct stat *out)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && st.st_dev == out->st_dev && st.st_ino == out->st_ino;
+}
+
+/* -o must name a new or regular file (h5file_check_target), and not an input: the scenario,
+ * --prices, --defaults or a replay file of any point. Returns 0, or -1 with err set. */
+static int output_not_input(const run_plan *pl, const run_opts *o, vs_error *err)
+{
+    struct stat out;
+    char path[4096];
+    if (h5file_check_target(o->out, err)) return -1;
+    if (stat(o->out, &out) != 0) return 0; /* not there yet: no input is it */
+    const char *named[] = {o->file, o->prices, o->defaults};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+        if (same_file(named[i], &out))
+            return error_set(err, "-o %s is an input (%s): it would be overwritten", o->out,
+                             named[i]);
+    for (size_t p = 0; p < pl->npoints; p++)
+        for (size_t a = 0; a < pl->pts[p].s->narchs; a++) {
+            const topology *t = &pl->pts[p].s->archs[a];
+            for (size_t w = 0; w < t->nworkloads; w++) {
+                const config_node *f = config_find(t->workloads[w].traffic, "file");
+                vs_error ignored;
+                if (f && config_scalar(f) &&
+                    infile_resolve(t->workloads[w].pos.file, config_scalar(f), true, path,
+                                   sizeof path, &ignored) == 0 &&
+                    same_file(path, &out))
+                    return error_set(err,
+                                     "-o %s is an input (the replay file %s of %s): it "
+                                     "would be overwritten",
+                                     o->out, path, t->name);
+            }
+        }
+    return 0;
 }
 
 /* The HDF5 file, created before the runs (a folder that is not there fails now, not after an
@@ -854,6 +928,10 @@ static int open_output(run_ctx *ctx, const run_plan *pl, const run_opts *o, int 
         return EXIT_USAGE;
     }
     if (!o->out) return 0;
+    if (output_not_input(pl, o, &err)) {
+        fprintf(stderr, "vpcsim run: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
     char *cmd = command_line(argc, argv);
     h5_results_meta meta = {.path = o->out,
                             .command_line = cmd ? cmd : "",
@@ -879,8 +957,10 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
                    .jobs = calloc(njobs ? njobs : 1, sizeof(job)),
                    .live = calloc(njobs ? njobs : 1, sizeof(observation *)),
                    .queue = o->queue,
+                   .allow_outside = o->allow_outside,
                    .progress = !o->quiet && isatty(STDERR_FILENO)};
     atomic_init(&ctx.stop, false);
+    atomic_init(&ctx.signo, 0);
     pthread_mutex_init(&ctx.lock, NULL);
     int rc = !ctx.jobs || !ctx.live ? 1 : 0;
     if (rc) fputs("vpcsim run: out of memory\n", stderr);
@@ -910,15 +990,19 @@ int run_main(int argc, char **argv)
         opts_free(&o);
         return EXIT_USAGE;
     }
-    /* with -o, SIGINT goes to the watcher: block it before any other thread exists */
-    if (o.out && watch_block_sigint()) {
+    /* with -o, SIGINT, SIGTERM and SIGHUP go to the watcher: block them before any other thread
+     * exists */
+    if (o.out && watch_block_signals()) {
         fputs("vpcsim run: cannot take SIGINT\n", stderr);
         opts_free(&o);
         return 1;
     }
+    /* with -o, a reader that went away (`| head`) must not kill the run before the file is
+     * renamed: the write fails with EPIPE instead, and report_all keeps the file */
+    if (o.out) signal(SIGPIPE, SIG_IGN);
     int rc = load_plan(&o, &pl);
     if (rc == 0) {
-        rc = preflight(&pl);
+        rc = preflight(&pl, &o);
         if (rc == 0) rc = run_plan_jobs(&pl, &o, argc, argv);
         plan_free(&pl);
     }

@@ -4,6 +4,7 @@
  * calls are serialised), so request records never pile up in memory; the summary, the sweep and
  * the topology follow at the end. Nothing in it depends on the thread count but the root
  * attributes `threads` and `command_line`. */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -26,7 +27,9 @@ static const char *const bytes_name[CLIENT_BYTES_COUNT] = {
 };
 
 struct h5_results {
-    h5file *f;
+    h5file *f;            /* the file, or NULL once a write failed (it is then removed) */
+    vs_error failed;      /* why it failed (msg "" until then) */
+    char tmp[PATH_MAX];   /* its temporary path, readable without the lock (signal watcher) */
     pthread_mutex_t lock; /* serialises every HDF5 call */
     h5_results_meta meta;
     output_plan out;
@@ -233,11 +236,20 @@ int h5_results_run(h5_results *h, const job *j, const topology *t, const netmode
     char group[512];
     snprintf(group, sizeof group, "/architectures/%s/point%zu/rep%zu", t->name, j->pt, j->rep);
     pthread_mutex_lock(&h->lock);
+    if (!h->f) { /* an earlier write failed: the runs go on for stdout, the file is gone */
+        pthread_mutex_unlock(&h->lock);
+        return 0;
+    }
     int rc = h5file_group(h->f, group, err) || h5file_attr_u64(h->f, group, "seed", j->seed, err) ||
              h5file_attr_i64(h->f, group, "end_ns", j->end_ns, err) ||
              h5file_attr_f64(h->f, group, "records_fraction", j->records_fraction, err) ||
              write_counts(h->f, group, t, j, err) ||
              h5_write_observed(h->f, group, j, t, r, o, &h->out, err);
+    if (rc) { /* disk full, most likely: drop the file now (the target stays as it was) */
+        h->failed = *err;
+        h5file_abort(h->f);
+        h->f = NULL;
+    }
     pthread_mutex_unlock(&h->lock);
     return rc ? -1 : 0;
 }
@@ -317,6 +329,7 @@ h5_results *h5_results_open(const h5_results_meta *meta, const run_inputs *pts, 
         h5_results_abort(h);
         return NULL;
     }
+    snprintf(h->tmp, sizeof h->tmp, "%s", h5file_temp_path(h->f));
     return h;
 }
 
@@ -341,6 +354,11 @@ int h5_results_close(h5_results *h, point_jobs *rps, size_t npoints, const summa
 {
     h5file *f = h->f;
     size_t per = rps[0].in->s->narchs * rps[0].stride;
+    if (!f) { /* a run's write failed: say so now, after the report */
+        *err = h->failed;
+        h5_results_abort(h);
+        return -1;
+    }
     pthread_mutex_lock(&h->lock);
     int rc = write_sweep(f, &h->meta, h->pts, h->npoints, err) ||
              h5_write_table(f, "/summary", h5_sum_cols, h5_sum_ncols, sizeof *rows->r, rows->r,
@@ -372,5 +390,5 @@ void h5_results_abort(h5_results *h)
 
 const char *h5_results_temp_path(const h5_results *h)
 {
-    return h5file_temp_path(h->f);
+    return h->tmp;
 }

@@ -1,6 +1,6 @@
 /* The watcher (see progress.h): a thread that sleeps in poll() on a wake-up pipe and a signalfd
- * for SIGINT, waking every 250 ms only when it draws the progress line. Nothing here runs per
- * event: the runs publish their state and this thread reads it. */
+ * for SIGINT, SIGTERM and SIGHUP, waking every 250 ms only when it draws the progress line. Nothing
+ * here runs per event: the runs publish their state and this thread reads it. */
 #include "cli/progress.h"
 
 #include <errno.h>
@@ -23,9 +23,9 @@ struct watch {
     pthread_t thread;
     bool started;
     int wake[2];     /* written by watch_stop */
-    int sigfd;       /* SIGINT, or -1 */
-    int sigints;     /* taken so far */
-    atomic_bool hit; /* SIGINT came */
+    int sigfd;       /* the signals, or -1 */
+    int signals;     /* taken so far */
+    atomic_bool hit; /* one came */
     double t0, last; /* start, last drawing (monotonic seconds) */
     bool drawn;      /* a line is on the terminal */
 };
@@ -37,11 +37,20 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int watch_block_sigint(void)
+/* SIGTERM (kill, systemd, a batch system's time limit) and SIGHUP (the terminal went away) are
+ * taken as SIGINT is: left to their default they would leave the temporary file behind. */
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void caught_set(sigset_t *set)
+{
+    sigemptyset(set);
+    for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++) sigaddset(set, caught[i]);
+}
+
+int watch_block_signals(void)
 {
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
+    caught_set(&set);
     return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
 
@@ -103,23 +112,26 @@ static void clear(watch *w)
 
 /* ---- the thread ------------------------------------------------------------------------------ */
 
-static void on_sigint(watch *w)
+static void on_signal(watch *w)
 {
     struct signalfd_siginfo si;
     if (read(w->sigfd, &si, sizeof si) != (ssize_t)sizeof si) return;
+    int sig = (int)si.ssi_signo;
+    const char *name = sig == SIGINT ? "interrupted" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
     clear(w);
-    if (++w->sigints == 1) {
+    if (++w->signals == 1) {
         atomic_store(&w->hit, true);
-        fputs("vpcsim run: interrupted: no new runs start; the runs in progress finish "
-              "(Ctrl-C again to quit at once, keeping nothing)\n",
-              stderr);
-        if (w->cfg.interrupt) w->cfg.interrupt(w->cfg.ctx);
+        fprintf(stderr,
+                "vpcsim run: %s: no new runs start; the runs in progress finish "
+                "(Ctrl-C or the signal again to quit at once, keeping nothing)\n",
+                name);
+        if (w->cfg.interrupt) w->cfg.interrupt(w->cfg.ctx, sig);
         return;
     }
     if (w->cfg.quit) w->cfg.quit(w->cfg.ctx);
-    fputs("vpcsim run: interrupted again: quitting; nothing written\n", stderr);
+    fprintf(stderr, "vpcsim run: %s again: quitting; nothing written\n", name);
     fflush(stderr);
-    _exit(130);
+    _exit(128 + sig);
 }
 
 static void *watch_loop(void *arg)
@@ -131,7 +143,7 @@ static void *watch_loop(void *arg)
         int r = poll(fds, w->sigfd >= 0 ? 2 : 1, w->cfg.progress ? TICK_MS : -1);
         if (r < 0 && errno != EINTR) break;
         if (r > 0 && fds[0].revents) break;
-        if (r > 0 && w->sigfd >= 0 && fds[1].revents) on_sigint(w);
+        if (r > 0 && w->sigfd >= 0 && fds[1].revents) on_signal(w);
         if (w->cfg.progress) draw(w);
     }
     clear(w);
@@ -147,12 +159,11 @@ watch *watch_start(const watch_cfg *cfg)
     w->wake[0] = w->wake[1] = -1;
     atomic_init(&w->hit, false);
     w->t0 = now_s();
-    if (!cfg->progress && !cfg->catch_sigint) return w;
+    if (!cfg->progress && !cfg->catch_signals) return w;
     if (pipe(w->wake) != 0) goto fail;
-    if (cfg->catch_sigint) {
+    if (cfg->catch_signals) {
         sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
+        caught_set(&set);
         if ((w->sigfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) goto fail;
     }
     if (pthread_create(&w->thread, NULL, watch_loop, w) != 0) goto fail;

@@ -147,6 +147,8 @@ void summary_free(summary_rows *s);
 typedef struct text_report_head {
     const char *name, *file; /* the scenario's */
     size_t narchs, reps, npoints;
+    size_t reps_covered; /* 0: the tables cover every replication; else how many they cover
+                            (an interrupted file: fewer than reps) */
     vs_time duration_ns, warmup_ns;
     uint64_t seed;
     double hours_per_month;
@@ -206,7 +208,8 @@ h5_results *h5_results_open(const h5_results_meta *meta, const run_inputs *pts, 
                             vs_error *err);
 /* Writes the group of job j, which just ran r on topology t with collector o (NULL: none): its
  * tables, records, spans and series. Any thread may call it; calls are serialised inside.
- * Returns 0, or -1 with err set. */
+ * Returns 0, or -1 with err set: the file is then removed at once (the target stays as it was),
+ * later calls do nothing and h5_results_close returns the error again. */
 int h5_results_run(h5_results *h, const job *j, const topology *t, const netmodel_result *r,
                    const struct observation *o, vs_error *err);
 
@@ -219,12 +222,14 @@ typedef struct h5_results_end {
 } h5_results_end;
 
 /* Writes /sweep, /summary (rows), /topology and the last attributes, closes and renames.
- * Returns 0, or -1 with err set and the temporary file removed. */
+ * Returns 0, or -1 with err set and the temporary file removed (also when a run's write had
+ * failed). h is freed either way. */
 int h5_results_close(h5_results *h, point_jobs *rps, size_t npoints, const summary_rows *rows,
                      const h5_results_end *end, vs_error *err);
 /* Closes and removes the temporary file. NULL is a no-op. */
 void h5_results_abort(h5_results *h);
-/* The temporary path (for the signal watcher's last-moment unlink). */
+/* The temporary path (for the signal watcher's last-moment unlink; safe to read on any thread
+ * while h lives). */
 const char *h5_results_temp_path(const h5_results *h);
 
 #endif

@@ -354,12 +354,17 @@ static int print_sweep(FILE *f, const text_report_head *t, const block *bs, size
 
 static void print_header(FILE *f, const text_report_head *t)
 {
-    char d[32], w[32];
+    char d[32], w[32], of[48] = "";
+    size_t reps = t->reps;
+    if (t->reps_covered && t->reps_covered < t->reps) { /* interrupted: say what the tables hold */
+        snprintf(of, sizeof of, " (of %zu asked; interrupted)", t->reps);
+        reps = t->reps_covered;
+    }
     fprintf(f,
-            "scenario %s (%s): %zu architecture%s x %zu replication%s of %s after %s of "
+            "scenario %s (%s): %zu architecture%s x %zu replication%s%s of %s after %s of "
             "warm-up, seed %llu",
-            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", t->reps,
-            t->reps == 1 ? "" : "s", units_format_duration(t->duration_ns, d, sizeof d),
+            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", reps, reps == 1 ? "" : "s", of,
+            units_format_duration(t->duration_ns, d, sizeof d),
             units_format_duration(t->warmup_ns, w, sizeof w), (unsigned long long)t->seed);
     if (t->npoints > 1) fprintf(f, ", %zu sweep points", t->npoints);
     fputs("\nmean over replications ± 95% Student-t half-width\n", f);

@@ -2,9 +2,11 @@
  * nodes in one arena, then typed getters and strict key checks over it. Workload: scenario files
  * of a few hundred lines read once at start; hostile input must fail cleanly, never blow up. */
 #include "vpcsim/config.h"
+#include "vpcsim/infile.h"
 
 #include "vpcsim/arena.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -298,13 +300,33 @@ static int finish_node(loader *ld, const yaml_event_t *ev, const config_node *no
 static int build_node(loader *ld, const yaml_event_t *ev, slot at, int depth,
                       const config_node **out);
 
+/* The first control character of s[0..len) (C0 but tab and line break, DEL, C1 as UTF-8), or
+ * -1: names reach terminals and reports, where ESC sequences would act (issue 10). */
+static int control_char(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) return c;
+        if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+            (unsigned char)s[i + 1] <= 0x9f)
+            return (unsigned char)s[i + 1];
+    }
+    return -1;
+}
+
 static int build_scalar(loader *ld, const yaml_event_t *ev, slot at, const config_node **out)
 {
     const char *value = (const char *)ev->data.scalar.value;
     size_t len = ev->data.scalar.length;
     config_node *n;
+    int ctl;
     if (memchr(value, '\0', len))
         return error_at_mark(ld, ev->start_mark, "NUL characters are not allowed in values");
+    if ((ctl = control_char(value, len)) >= 0)
+        return error_at_mark(ld, ev->start_mark,
+                             "control character U+%04X in a value: names and values must be "
+                             "printable text (tabs and line breaks aside)",
+                             (unsigned)ctl);
     if (!(n = new_node(ld, CONFIG_KIND_SCALAR, ev->start_mark, at))) return -1;
     if (!(n->text = arena_strndup(ld->doc->arena, value, len))) return out_of_memory(ld);
     n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -575,11 +597,11 @@ static int grow_buffer(const char *path, char **buf, size_t *cap, vs_error *err)
 /* Reads the whole file into a malloc'd buffer; returns NULL with err set on failure. */
 static char *read_file(const char *path, size_t *len, vs_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    FILE *f = infile_open(path, err); /* a regular file only: a FIFO cannot hang the load */
     char *buf = NULL;
     size_t cap = 0;
     int rc = 0;
-    if (!f) return error_set(err, "%s: cannot read: %s", path, strerror(errno)), NULL;
+    if (!f) return NULL;
     *len = 0;
     while (rc == 0 && !feof(f) && !ferror(f)) {
         if (*len == cap && (rc = grow_buffer(path, &buf, &cap, err))) break;
@@ -1140,6 +1162,16 @@ static const char *closest_key(const char *key, const char *const *allowed)
     return config_suggest(key, allowed, n);
 }
 
+/* Whether key could be a key of some vpcsim file: a name of letters, digits and _ - . /
+ * (what a typo of a real key looks like). Anything else is content of a file that is not one. */
+static bool key_like(const char *key)
+{
+    size_t n = 0;
+    for (; key[n]; n++)
+        if (!isalnum((unsigned char)key[n]) && !strchr("_-./", key[n])) return false;
+    return n > 0;
+}
+
 /* `unknown key 'cdir' in vpcs[0]; did you mean 'cidr'? (allowed: name, cidr)`, at the key. */
 static int unknown_key(const config_node *map, const config_node *key, const char *const *allowed,
                        vs_error *err)
@@ -1148,6 +1180,12 @@ static int unknown_key(const config_node *map, const config_node *key, const cha
     const char *near = closest_key(key->text, allowed);
     if (near) snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
     config_path(map, path, sizeof path);
+    if (!key_like(key->text)) /* another kind of file (a password file...): never echo it */
+        return config_error_at(key, err,
+                               "unknown key %s%s, not a name (is %s the right file?) "
+                               "(allowed: %s)",
+                               path[0] ? "in " : "at the top level", path, config_file(key),
+                               allowed[0] ? join_list(allowed, list, sizeof list) : "none");
     return config_error_at(key, err, "unknown key '%s' %s%s%s (allowed: %s)",
                            show_key(key->text, shown, sizeof shown),
                            path[0] ? "in " : "at the top level", path, hint,

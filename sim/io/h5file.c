@@ -2,13 +2,21 @@
  * block; chunks of 16 Ki rows, shuffle + deflate level 1, so h5py, h5dump and pandas read them
  * as-is. Reading matches compound fields by name, so a reader's row struct may hold a subset. */
 #include "io/h5file.h"
+#include "vpcsim/infile.h"
 
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum { CHUNK_ROWS = 16384, MAX_TABLES = 4096 };
@@ -22,17 +30,24 @@ struct h5file_table {
 };
 
 struct h5file {
-    hid_t h5;                         /* the open temporary file */
+    hid_t h5;                         /* the open temporary file, or -1 */
+    bool created;                     /* HDF5 created tmp: dev and ino say which file it is */
+    dev_t dev;                        /* the temporary file's device and inode, as HDF5 opened */
+    ino_t ino;                        /* it (a name swapped since is not ours) */
     char *path;                       /* final path */
-    char *tmp;                        /* temporary path */
+    char *tmp;                        /* temporary path (PATH_MAX bytes) */
     h5file_table *tables[MAX_TABLES]; /* open tables, closed by h5file_close */
     size_t ntables;
 };
 
 /* HDF5 prints its error stack per thread unless told not to (the library is thread-safe in
- * Debian's build, and writers may run on any thread): errors come back as messages instead. */
+ * Debian's build, and writers may run on any thread): errors come back as messages instead.
+ * Every entry point calls this first, so H5dont_atexit comes before the library starts: its exit
+ * handler closes again a file whose close failed (disk full) and crashes (SIGSEGV in
+ * H5F__close_cb, HDF5 1.10.8); every file is closed here explicitly, so nothing needs it. */
 static void quiet(void)
 {
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
@@ -84,24 +99,133 @@ static bool is_str(h5file_type t)
            t == TRACE_STR512 || t == TRACE_STR1024;
 }
 
+/* ---- the temporary file ---------------------------------------------------------------------- */
+
+/* Where a temporary name ends: ".tmp.<pid>.XXXXXX" (mkstemp fills the X's). */
+enum { TEMP_SUFFIX_MAX = sizeof ".tmp.4294967295.XXXXXX" };
+
+/* The target must be absent, a regular file, or a symlink (to a regular file or to nothing),
+ * which the rename then replaces: -o never writes into a device, FIFO or folder. */
+int h5file_check_target(const char *path, vs_error *err)
+{
+    struct stat st;
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if (!*base) return error_set(err, "%s: names a folder, not a file", path);
+    if (strlen(base) > NAME_MAX || strlen(path) >= PATH_MAX - TEMP_SUFFIX_MAX)
+        return error_set(err, "%.60s...: the name is too long (at most %d bytes a name, %d a path)",
+                         path, NAME_MAX, PATH_MAX - TEMP_SUFFIX_MAX - 1);
+    if (lstat(path, &st) != 0) return 0;
+    if (S_ISLNK(st.st_mode) && stat(path, &st) != 0) return 0; /* a dangling link: replaced */
+    if (!S_ISREG(st.st_mode))
+        return error_set(err,
+                         "%s: exists and is not a regular file (a %s): -o writes only to a new "
+                         "or regular file",
+                         path, S_ISDIR(st.st_mode) ? "folder" : "device or FIFO");
+    return 0;
+}
+
+/* tmpl = "<dir>/<base>.tmp.<pid>.XXXXXX" or, when that would pass NAME_MAX,
+ * "<dir>/.vpcsim.tmp.<pid>.XXXXXX"; *dir_len: the length of "<dir>/". */
+static void temp_template(const char *path, char *tmpl, size_t n, size_t *dir_len)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    *dir_len = (size_t)(base - path);
+    if (strlen(base) + TEMP_SUFFIX_MAX > NAME_MAX)
+        snprintf(tmpl, n, "%.*s.vpcsim.tmp.%ld.XXXXXX", (int)*dir_len, path, (long)getpid());
+    else
+        snprintf(tmpl, n, "%s.tmp.%ld.XXXXXX", path, (long)getpid());
+}
+
+/* Whether name is a temporary of stem ("<stem><pid>" or "<stem><pid>.XXXXXX") whose writer is
+ * gone; the old naming (".tmp.<pid>") is matched too. */
+static bool temp_is_stale(const char *name, const char *stem)
+{
+    size_t k = strlen(stem);
+    if (strncmp(name, stem, k) != 0 || !isdigit((unsigned char)name[k])) return false;
+    char *end;
+    long pid = strtol(name + k, &end, 10);
+    if (*end && !(*end == '.' && strlen(end) == 7)) return false;
+    return pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Removes temporaries of this target (and long-named ones of the folder) left by writers that
+ * died (SIGKILL, a crash): regular files of ours only, so a planted link or someone else's file
+ * is never touched. */
+static void temp_clean_stale(const char *path, size_t dir_len)
+{
+    char dir[PATH_MAX], stems[2][NAME_MAX + 8], full[PATH_MAX + NAME_MAX + 2];
+    snprintf(dir, sizeof dir, "%.*s", (int)dir_len, dir_len ? path : "./");
+    snprintf(stems[0], sizeof stems[0], "%s.tmp.", path + dir_len);
+    snprintf(stems[1], sizeof stems[1], ".vpcsim.tmp.");
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    struct stat st;
+    while (d && (e = readdir(d)) != NULL) {
+        if (!temp_is_stale(e->d_name, stems[0]) && !temp_is_stale(e->d_name, stems[1])) continue;
+        snprintf(full, sizeof full, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
+                 e->d_name);
+        if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid()) unlink(full);
+    }
+    if (d) closedir(d);
+}
+
+/* Whether the name f->tmp still is the file HDF5 created (not replaced by a link or another). */
+static bool temp_is_ours(const h5file *f)
+{
+    struct stat b;
+    return f->created && lstat(f->tmp, &b) == 0 && S_ISREG(b.st_mode) && b.st_dev == f->dev &&
+           b.st_ino == f->ino;
+}
+
+/* An unguessable name for the temporary file: mkstemp makes it (so it is new and ours), then it
+ * is removed for HDF5 to create again exclusively (h5file_create). Returns 0 or -1. */
+static int temp_name(h5file *f, vs_error *err)
+{
+    size_t dir_len;
+    temp_template(f->path, f->tmp, PATH_MAX, &dir_len);
+    temp_clean_stale(f->path, dir_len);
+    int fd = mkstemp(f->tmp);
+    if (fd < 0) {
+        int e = errno;
+        return error_set(err, "%s: cannot create a file beside it (%s)", f->path,
+                         e == ENOENT ? "the folder is not there" : strerror(e));
+    }
+    close(fd);
+    unlink(f->tmp);
+    return 0;
+}
+
+/* HDF5 creates the file itself with H5F_ACC_EXCL (open with O_CREAT|O_EXCL: it fails on anything
+ * already there, a link planted since temp_name included, and never follows one), so the worst a
+ * writer of the folder can do is make the create fail. The file's mode is a new file's (umask).
+ * Its device and inode are taken from HDF5's own descriptor: the file written is that one. */
+static int temp_create(h5file *f, vs_error *err)
+{
+    void *handle = NULL;
+    struct stat st;
+    f->h5 = H5Fcreate(f->tmp, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+    if (f->h5 < 0) return error_set(err, "%s: cannot create it as HDF5", f->tmp);
+    if (H5Fget_vfd_handle(f->h5, H5P_DEFAULT, &handle) < 0 || !handle ||
+        fstat(*(int *)handle, &st) != 0 || !S_ISREG(st.st_mode))
+        return error_set(err, "%s: cannot tell which file HDF5 created", f->tmp);
+    f->created = true, f->dev = st.st_dev, f->ino = st.st_ino;
+    return temp_is_ours(f) ? 0 : error_set(err, "%s: replaced as it was created", f->tmp);
+}
+
 h5file *h5file_create(const char *path, vs_error *err)
 {
     quiet();
+    if (h5file_check_target(path, err)) return NULL;
     h5file *f = calloc(1, sizeof *f);
-    size_t n = strlen(path) + 32;
-    if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(n))) {
+    if (!f || !(f->path = strdup(path)) || !(f->tmp = malloc(PATH_MAX))) {
         if (f) free(f->path);
         free(f);
         error_set(err, "out of memory");
         return NULL;
     }
-    snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    f->h5 = H5Fcreate(f->tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-    if (f->h5 < 0) {
-        error_set(err, "%s: cannot create (is the folder there and writable?)", f->tmp);
-        free(f->tmp), free(f->path), free(f);
-        return NULL;
-    }
+    f->h5 = -1;
+    if (temp_name(f, err) || temp_create(f, err)) return h5file_abort(f), NULL;
     return f;
 }
 
@@ -258,15 +382,17 @@ void h5file_table_close(h5file_table *t)
     t->dset = t->type = -1;
 }
 
-static void close_all(h5file *f)
+/* Returns 0, or -1 if HDF5 could not close the file (its last writes failed). */
+static int close_all(h5file *f)
 {
     for (size_t i = 0; i < f->ntables; i++) {
         h5file_table_close(f->tables[i]);
         free(f->tables[i]);
     }
     f->ntables = 0;
-    if (f->h5 >= 0) H5Fclose(f->h5);
+    herr_t rc = f->h5 >= 0 ? H5Fclose(f->h5) : 0;
     f->h5 = -1;
+    return rc < 0 ? -1 : 0;
 }
 
 const char *h5file_temp_path(const h5file *f)
@@ -305,10 +431,12 @@ int h5file_close(h5file *f, bool complete, vs_error *err)
     int rc = h5file_attr_i64(f, "/", "complete", complete ? 1 : 0, err);
     if (rc == 0 && H5Fflush(f->h5, H5F_SCOPE_GLOBAL) < 0)
         rc = error_set(err, "%s: flush failed (disk full?)", f->tmp);
-    close_all(f);
-    if (rc == 0 && rename(f->tmp, f->path) != 0)
-        rc = error_set(err, "cannot rename %s to %s", f->tmp, f->path);
-    if (rc) remove(f->tmp);
+    if (close_all(f) && rc == 0) rc = error_set(err, "%s: close failed (disk full?)", f->tmp);
+    if (rc == 0 && !temp_is_ours(f))
+        rc = error_set(err, "%s: replaced while being written; %s left as it was", f->tmp, f->path);
+    else if (rc == 0 && rename(f->tmp, f->path) != 0)
+        rc = error_set(err, "cannot rename %s to %s: %s", f->tmp, f->path, strerror(errno));
+    if (rc && temp_is_ours(f)) unlink(f->tmp);
     file_free(f);
     return rc;
 }
@@ -317,7 +445,7 @@ void h5file_abort(h5file *f)
 {
     if (!f) return;
     close_all(f);
-    remove(f->tmp);
+    if (temp_is_ours(f)) unlink(f->tmp);
     file_free(f);
 }
 
@@ -326,6 +454,9 @@ void h5file_abort(h5file *f)
 h5file *h5file_open(const char *path, vs_error *err)
 {
     quiet();
+    FILE *probe = infile_open(path, err); /* a FIFO would block HDF5's open: regular files only */
+    if (!probe) return NULL;
+    fclose(probe);
     htri_t is = H5Fis_hdf5(path);
     if (is <= 0)
         return error_set(err, is == 0 ? "%s: not an HDF5 file" : "%s: cannot open it", path), NULL;

@@ -1,8 +1,8 @@
-/* HDF5 output: a file written under a temporary name and renamed when closed, so nothing is ever
- * half-written under the final name; attributes for metadata; tables as chunked, compressed,
- * extensible compound datasets appended in blocks from in-memory buffers (never per event); and
- * reading them back (vpcsim report). The only module that touches HDF5. Not thread-safe: callers
- * serialise access to a file (and to the library). */
+/* HDF5 output: a file written under a temporary name (unguessable, beside the target) and renamed
+ * when closed, so nothing is ever half-written under the final name (docs/files.md); attributes for
+ * metadata; tables as chunked, compressed, extensible compound datasets appended in blocks from
+ * in-memory buffers (never per event); and reading them back (vpcsim report). The only module that
+ * touches HDF5. Not thread-safe: callers serialise access to a file (and to the library). */
 #ifndef VPCSIM_H5FILE_H
 #define VPCSIM_H5FILE_H
 
@@ -37,8 +37,16 @@ typedef struct h5file_col {
 typedef struct h5file h5file;
 typedef struct h5file_table h5file_table;
 
-/* Creates `<path>.tmp.<pid>` (removing a stale one). Returns the file, or NULL with err set.
- * HDF5's own error printing is silenced; errors come back as messages. */
+/* Whether path may be written: absent, a regular file, or a link (to a regular file or to
+ * nothing) that the final rename replaces; never a device, FIFO or folder; its name within the
+ * file system's limits. Returns 0, or -1 with err set. */
+int h5file_check_target(const char *path, vs_error *err);
+/* Checks path (h5file_check_target), removes temporaries of it left by writers that died, and
+ * creates a new one beside it: `<path>.tmp.<pid>.XXXXXX` (or `.vpcsim.tmp.<pid>.XXXXXX` in its
+ * folder when that name would be too long), a name from mkstemp (not guessable) that HDF5 then
+ * creates exclusively (O_CREAT|O_EXCL: never through a link), with the mode of a new file.
+ * Returns the file, or NULL with err set and nothing left behind. HDF5's own error printing is
+ * silenced; errors come back as messages. */
 h5file *h5file_create(const char *path, vs_error *err);
 /* Makes group path ("/nat/rep0") and any missing parents. Returns 0 or -1. */
 int h5file_group(h5file *f, const char *group, vs_error *err);
@@ -63,7 +71,8 @@ uint64_t h5file_table_rows(const h5file_table *t);
 /* Closes the table's dataset (the file closes remaining ones). */
 void h5file_table_close(h5file_table *t);
 /* Sets root attribute `complete` (1 or 0), closes everything and renames the temporary file to
- * the final path. Returns 0, or -1 with err set (the temporary file is then removed). */
+ * the final path (if it still is the file created). Returns 0, or -1 with err set (the temporary
+ * file is then removed, the final path left as it was). */
 int h5file_close(h5file *f, bool complete, vs_error *err);
 /* Closes and removes the temporary file: the final path is left as it was. NULL is a no-op. */
 void h5file_abort(h5file *f);

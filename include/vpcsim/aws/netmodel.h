@@ -39,6 +39,8 @@ typedef struct netmodel_config {
                                          over [0, end of the run) */
     double span_rate;                 /* (0, 1]: stations keep the per-hop spans of this
                                          fraction of requests (netmodel_component.spans) */
+    /* A replay file may lie outside the scenario's folder (infile_resolve); false: it may not. */
+    bool allow_outside_files;
 } netmodel_config;
 
 /* A station of the model and what it measured over [warmup, warmup + duration). */
