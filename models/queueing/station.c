@@ -10,6 +10,7 @@
 #include "vpcsim/aws/station.h"
 
 #include "vpcsim/grow.h"
+#include "vpcsim/rng.h"
 
 #include <assert.h>
 #include <math.h>
@@ -168,11 +169,8 @@ static void station_account(station_state *s, vs_time now)
 static bool span_chosen(const station_state *s, flow_req r)
 {
     if (!s->spans_on) return false;
-    uint64_t z = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53 < s->p->span_rate;
+    uint64_t key = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * RNG_GOLDEN_GAMMA;
+    return rng_unit53(rng_mix64(key)) < s->p->span_rate;
 }
 
 /* Appends a span, doubling the list when full; without memory, recording stops. */

@@ -22,6 +22,7 @@
 #include "cli/results.h"
 #include "cli/observe.h"
 #include "vpcsim/units.h"
+#include "vpcsim/rng.h"
 
 #ifndef VPCSIM_SOURCE_DIR
 #define VPCSIM_SOURCE_DIR "."
@@ -392,10 +393,7 @@ typedef struct run_ctx {
  * the scenario seed and r. */
 static uint64_t replication_seed(uint64_t seed, size_t r)
 {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * (uint64_t)(r + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return rng_mix64_nth(seed, r);
 }
 
 static void summarise_workload(const netmodel_workload *w, double window_s, wl_sum *s)

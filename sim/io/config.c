@@ -4,6 +4,7 @@
 #include "vpcsim/config.h"
 
 #include "vpcsim/arena.h"
+#include "vpcsim/rng.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -166,9 +167,7 @@ static int next_event(loader *ld, yaml_event_t *ev)
 
 static size_t hash_name(const char *s)
 {
-    size_t h = 14695981039346656037u; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
+    return (size_t)rng_name_hash(s);
 }
 
 /* The slot holding name, or the empty slot where it would go; needs cap > nanchors. */
