@@ -20,6 +20,23 @@ static inline int grow_double(void **v, uint32_t *cap, size_t elem, uint32_t fir
     return 0;
 }
 
+/* Room for need items in the array v (*cap items of elem bytes): doubles *cap, from first when
+ * 0, until it holds need. Returns the array, moved perhaps, with *cap updated; or NULL with v and
+ * *cap unchanged (overflow, out of memory). For arrays counted in size_t (tables, lists). */
+static inline void *grow_reserve(void *v, size_t need, size_t *cap, size_t elem, size_t first)
+{
+    if (need <= *cap) return v;
+    size_t c = *cap ? *cap : first;
+    while (c < need) {
+        if (c > SIZE_MAX / 2) return NULL;
+        c *= 2;
+    }
+    if (c > SIZE_MAX / elem) return NULL;
+    void *p = realloc(v, c * elem);
+    if (p) *cap = c;
+    return p;
+}
+
 /* Appends item to the ring *v (capacity *cap, a power of two; items [head, head + *len) modulo
  * *cap), doubling it and unwrapping the part before head when full. Returns 0, or -1 with the
  * ring unchanged. */

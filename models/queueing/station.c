@@ -177,17 +177,13 @@ static bool span_chosen(const station_state *s, flow_req r)
 static void span_add(station_state *s, flow_req r, vs_time arrive, vs_time start, vs_time depart)
 {
     station_spans *l = s->p->spans;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        station_span *v =
-            l->cap <= SIZE_MAX / 4 / sizeof *v ? realloc(l->v, cap * sizeof *v) : NULL;
-        if (!v) {
-            s->spans_on = false;
-            s->st.out_of_memory = true;
-            return;
-        }
-        l->v = v, l->cap = cap;
+    station_span *v = grow_reserve(l->v, l->n + 1, &l->cap, sizeof *v, 64);
+    if (!v) {
+        s->spans_on = false;
+        s->st.out_of_memory = true;
+        return;
     }
+    l->v = v;
     l->v[l->n++] = (station_span){r.origin, r.id, r.route, r.hop, arrive, start, depart};
 }
 

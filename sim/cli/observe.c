@@ -12,6 +12,7 @@
 
 #include "vpcsim/hist.h"
 #include "vpcsim/rng.h"
+#include "vpcsim/grow.h"
 
 enum { LAT_BUF = 4096 };
 
@@ -78,15 +79,12 @@ static void filter(obs_wl *w)
 static void keep_call(obs_wl *w, const client_call *c)
 {
     if (!(hash_unit(w->name_hash, c->call) < w->keep)) return;
-    if (w->nrec == w->caprec) {
-        size_t cap = w->caprec ? 2 * w->caprec : 1024;
-        client_call *r = realloc(w->rec, cap * sizeof *r);
-        if (!r) {
-            w->oom = true;
-            return;
-        }
-        w->rec = r, w->caprec = cap;
+    client_call *r = grow_reserve(w->rec, w->nrec + 1, &w->caprec, sizeof *r, 1024);
+    if (!r) {
+        w->oom = true;
+        return;
     }
+    w->rec = r;
     w->rec[w->nrec++] = *c;
     while (w->nrec > w->limit) { /* over the cap: halve the fraction (a subset of the same calls) */
         w->keep /= 2;

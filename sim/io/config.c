@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "vpcsim/units.h"
+#include "vpcsim/grow.h"
 
 enum {
     KEY_SHOWN = 40,              /* characters of a key shown in a path or message */
@@ -220,13 +221,9 @@ typedef struct node_vec {
 
 static int vec_push(const loader *ld, node_vec *v, const config_node *node)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        const config_node **items = realloc(v->items, cap * sizeof *items);
-        if (!items) return out_of_memory(ld);
-        v->items = items;
-        v->cap = cap;
-    }
+    const config_node **items = grow_reserve(v->items, v->n + 1, &v->cap, sizeof *items, 8);
+    if (!items) return out_of_memory(ld);
+    v->items = items;
     v->items[v->n++] = node;
     return 0;
 }
