@@ -104,9 +104,7 @@ static const char *hop_name(const topology *t, const topo_workload *w, const pat
     case HOP_AWS_SERVICE:
         return aws_service_name((aws_service)i);
     case HOP_INTERNET_HOST:
-        snprintf(buf, n, "%u.%u.%u.%u", w->internet_ip >> 24, w->internet_ip >> 16 & 255,
-                 w->internet_ip >> 8 & 255, w->internet_ip & 255);
-        return buf;
+        return ipv4_format(w->internet_ip, buf, n);
     case HOP_KIND_COUNT:
         break;
     }
