@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/text_table.h"
 #include "vpcsim/aws/cost.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
@@ -157,93 +158,6 @@ static const char *target_text(const topology *t, const topo_workload *w, char *
     return buf;
 }
 
-/* ---- aligned tables -------------------------------------------------------------------------- */
-
-enum { TABLE_COLS = 8, CELL_MAX = 128 };
-
-typedef struct table {
-    size_t ncols;
-    const char *head[TABLE_COLS];
-    bool right[TABLE_COLS];  /* right-aligned (numbers, money) */
-    char (*cells)[CELL_MAX]; /* row-major, ncols per row */
-    size_t nrows, cap;       /* rows used, rows allocated */
-    size_t rule_before;      /* draw a rule above this row (the total), or SIZE_MAX */
-} table;
-
-/* Display width of UTF-8 text: one column per character. */
-static size_t text_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-/* Adds an empty row; returns its index, or -1 when out of memory. */
-static long table_add_row(table *tb)
-{
-    if (tb->nrows == tb->cap) {
-        size_t cap = tb->cap ? tb->cap * 2 : 16;
-        void *grown = realloc(tb->cells, cap * tb->ncols * sizeof *tb->cells);
-        if (!grown) return -1;
-        tb->cells = grown;
-        tb->cap = cap;
-    }
-    memset(tb->cells[tb->nrows * tb->ncols], 0, tb->ncols * sizeof *tb->cells);
-    return (long)tb->nrows++;
-}
-
-static void table_set(table *tb, long row, size_t col, const char *text)
-{
-    snprintf(tb->cells[(size_t)row * tb->ncols + col], CELL_MAX, "%s", text);
-}
-
-static void put_cell(FILE *f, const char *s, size_t width, bool right, bool last)
-{
-    size_t pad = width - text_width(s);
-    if (right)
-        fprintf(f, "%*s%s", (int)pad, "", s);
-    else if (last)
-        fputs(s, f);
-    else
-        fprintf(f, "%s%*s", s, (int)pad, "");
-}
-
-static void table_print(const table *tb, FILE *f, const char *indent)
-{
-    size_t width[TABLE_COLS], total = 0;
-    for (size_t c = 0; c < tb->ncols; c++) {
-        width[c] = text_width(tb->head[c]);
-        for (size_t r = 0; r < tb->nrows; r++) {
-            size_t w = text_width(tb->cells[r * tb->ncols + c]);
-            width[c] = w > width[c] ? w : width[c];
-        }
-        total += width[c] + (c ? 2 : 0);
-    }
-    for (size_t r = 0; r <= tb->nrows; r++) {
-        if (r > 0 && r - 1 == tb->rule_before) {
-            fputs(indent, f);
-            for (size_t i = 0; i < total; i++) fputc('-', f);
-            fputc('\n', f);
-        }
-        const char *const *row = r ? NULL : tb->head;
-        size_t last = tb->ncols - 1; /* no trailing blanks: stop at the last non-empty cell */
-        while (last > 0 && !*(row ? row[last] : tb->cells[(r - 1) * tb->ncols + last])) last--;
-        fputs(indent, f);
-        for (size_t c = 0; c <= last; c++) {
-            const char *s = row ? row[c] : tb->cells[(r - 1) * tb->ncols + c];
-            if (c) fputs("  ", f);
-            put_cell(f, s, width[c], tb->right[c], c == last);
-        }
-        fputc('\n', f);
-    }
-}
-
-static void table_free(table *tb)
-{
-    free(tb->cells);
-    tb->cells = NULL;
-}
-
 /* ---- text report ----------------------------------------------------------------------------- */
 
 static const char *link_text(link_class c)
@@ -253,24 +167,24 @@ static const char *link_text(link_class c)
 
 static int print_alt(FILE *f, const topology *t, const topo_workload *w, const path_alt *alt)
 {
-    table tb = {.ncols = 5,
-                .head = {"#", "component", "kind", "AZ", "link from previous"},
-                .right = {true},
-                .rule_before = SIZE_MAX};
+    text_table tb = {
+        .ncols = 5,
+        .head = {"#", "component", "kind", "AZ", "link from previous"},
+        .right = {true},
+    };
     char num[16], buf[64];
     for (size_t i = 0; i < alt->nhops && i < PATH_MAX_HOPS; i++) {
         const path_hop *h = &alt->hops[i];
-        long r = table_add_row(&tb);
-        if (r < 0) return table_free(&tb), -1;
+        if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
         snprintf(num, sizeof num, "%zu", i + 1);
-        table_set(&tb, r, 0, num);
-        table_set(&tb, r, 1, hop_name(t, w, h, buf, sizeof buf));
-        table_set(&tb, r, 2, hop_kind_name(h->kind));
-        table_set(&tb, r, 3, az_name(t, h->az));
-        table_set(&tb, r, 4, link_text(h->link));
+        text_table_set(&tb, 0, num);
+        text_table_set(&tb, 1, hop_name(t, w, h, buf, sizeof buf));
+        text_table_set(&tb, 2, hop_kind_name(h->kind));
+        text_table_set(&tb, 3, az_name(t, h->az));
+        text_table_set(&tb, 4, link_text(h->link));
     }
-    table_print(&tb, f, "      ");
-    table_free(&tb);
+    text_table_print(&tb, f, "      ");
+    text_table_free(&tb);
     return 0;
 }
 
@@ -307,24 +221,24 @@ static void mark_tags(const cost_prices *p, const char *tags, bool *used)
     }
 }
 
-static void cost_row(table *tb, long r, const cost_line *c)
+static void cost_row(text_table *tb, const cost_line *c)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%lld", (long long)c->quantity);
-    table_set(tb, r, 0, c->component);
-    table_set(tb, r, 1, c->kind);
-    table_set(tb, r, 2, buf);
-    table_set(tb, r, 3, c->unit ? c->unit : "");
+    text_table_set(tb, 0, c->component);
+    text_table_set(tb, 1, c->kind);
+    text_table_set(tb, 2, buf);
+    text_table_set(tb, 3, c->unit ? c->unit : "");
     if (c->price_known) {
         cost_format_unit_price(c->usd_per_hour, buf, sizeof buf);
         strcat(buf, "/h");
-        table_set(tb, r, 4, buf);
-        table_set(tb, r, 5, cost_format_usd(c->monthly_usd, buf, sizeof buf));
-        table_set(tb, r, 6, c->tags);
+        text_table_set(tb, 4, buf);
+        text_table_set(tb, 5, cost_format_usd(c->monthly_usd, buf, sizeof buf));
+        text_table_set(tb, 6, c->tags);
     } else {
-        table_set(tb, r, 4, "unknown");
-        table_set(tb, r, 5, "-");
-        table_set(tb, r, 6, "-");
+        text_table_set(tb, 4, "unknown");
+        text_table_set(tb, 5, "-");
+        text_table_set(tb, 6, "-");
     }
 }
 
@@ -377,21 +291,20 @@ static int print_cost(FILE *f, const topology *t, const cost_prices *p, const co
                 cost_format_usd(0, buf, sizeof buf));
         return 0;
     }
-    table tb = {.ncols = 7,
-                .head = {"component", "kind", "qty", "unit", "unit price", "monthly", "source"},
-                .right = {false, false, true, false, true, true, false},
-                .rule_before = l->n};
+    text_table tb = {
+        .ncols = 7,
+        .head = {"component", "kind", "qty", "unit", "unit price", "monthly", "source"},
+        .right = {false, false, true, false, true, true, false},
+        .rule_above = l->n + 1};
     for (size_t i = 0; i < l->n; i++) {
-        long r = table_add_row(&tb);
-        if (r < 0) return table_free(&tb), -1;
-        cost_row(&tb, r, &l->lines[i]);
+        if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
+        cost_row(&tb, &l->lines[i]);
     }
-    long r = table_add_row(&tb);
-    if (r < 0) return table_free(&tb), -1;
-    table_set(&tb, r, 0, "total");
-    table_set(&tb, r, 5, cost_format_usd(l->total_usd, buf, sizeof buf));
-    table_print(&tb, f, "    ");
-    table_free(&tb);
+    if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
+    text_table_set(&tb, 0, "total");
+    text_table_set(&tb, 5, cost_format_usd(l->total_usd, buf, sizeof buf));
+    text_table_print(&tb, f, "    ");
+    text_table_free(&tb);
     if (foreign_region(t, p))
         fprintf(f, "    note: components in %s are priced at %s prices\n", foreign_region(t, p),
                 p->region);
@@ -409,28 +322,28 @@ static void verdict_counts(const check_report *rp, size_t a, size_t counts[3])
 /* One line per architecture: verdicts and static cost side by side. */
 static int print_summary(FILE *f, const check_report *rp)
 {
-    table tb = {.ncols = 5,
-                .head = {"architecture", "reachable", "denied", "unreachable", "static monthly"},
-                .right = {false, true, true, true, true},
-                .rule_before = SIZE_MAX};
+    text_table tb = {
+        .ncols = 5,
+        .head = {"architecture", "reachable", "denied", "unreachable", "static monthly"},
+        .right = {false, true, true, true, true},
+    };
     char buf[64];
     size_t counts[3];
     for (size_t a = 0; a < rp->s->narchs; a++) {
-        long r = table_add_row(&tb);
-        if (r < 0) return table_free(&tb), -1;
+        if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
         verdict_counts(rp, a, counts);
-        table_set(&tb, r, 0, rp->s->archs[a].name);
+        text_table_set(&tb, 0, rp->s->archs[a].name);
         for (int v = 0; v < 3; v++) {
             snprintf(buf, sizeof buf, "%zu", counts[v]);
-            table_set(&tb, r, 1 + (size_t)v, buf);
+            text_table_set(&tb, 1 + (size_t)v, buf);
         }
         cost_format_usd(rp->costs[a].total_usd, buf, sizeof buf);
         if (rp->costs[a].nunknown) strcat(buf, " + ?");
-        table_set(&tb, r, 4, buf);
+        text_table_set(&tb, 4, buf);
     }
     fputs("\nsummary\n", f);
-    table_print(&tb, f, "  ");
-    table_free(&tb);
+    text_table_print(&tb, f, "  ");
+    text_table_free(&tb);
     return 0;
 }
 
