@@ -2,26 +2,22 @@
  * x workload shows the resolved path hop by hop, the DNS answer and the verdict, and per
  * architecture the static monthly cost of provisioned resources; as aligned text or one JSON
  * document. Small inputs (tens of components and workloads): clarity over speed. */
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/datafiles.h"
 #include "cli/text_table.h"
 #include "vpcsim/aws/cost.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 
-#ifndef VPCSIM_SOURCE_DIR
-#define VPCSIM_SOURCE_DIR "."
-#endif
-
-static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
-
 typedef struct check_opts {
     const char *file;   /* the scenario */
-    const char *prices; /* the price table */
+    const char *prices; /* the price table (--prices), or NULL: the shipped one */
     bool json;          /* --json */
 } check_opts;
 
@@ -41,13 +37,13 @@ static void check_usage(FILE *f)
           "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
           "  unreachable, with the reason), and each architecture's static monthly cost\n"
           "  --json          one JSON document instead of tables\n"
-          "  --prices FILE   price table (default: experiments/prices/aws-us-east-1.yaml)\n",
+          "  --prices FILE   price table (default: " DATAFILES_PRICES " in " DATAFILES_WHERE ")\n",
           f);
 }
 
 static int parse_args(check_opts *o, int argc, char **argv, vs_error *err)
 {
-    *o = (check_opts){.prices = DEFAULT_PRICES};
+    *o = (check_opts){.prices = NULL};
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             o->json = true;
@@ -652,14 +648,19 @@ static int analyse(check_report *rp, vs_error *err)
 static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
 {
     vs_error err = {""};
+    char found[PATH_MAX];
+    const char *prices = o->prices;
     if (scenario_load_file(o->file, s, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (cost_prices_load_file(o->prices, p, &err)) {
+    if (datafiles_default(&prices, DATAFILES_PRICES, found, sizeof found, &err)) {
+        fprintf(stderr, "vpcsim check: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (cost_prices_load_file(prices, p, &err)) {
         fprintf(stderr, "%s\n", err.msg);
-        if (o->prices == DEFAULT_PRICES)
-            fputs("vpcsim check: give a price table with --prices FILE\n", stderr);
+        if (!o->prices) fputs("vpcsim check: give a price table with --prices FILE\n", stderr);
         return EXIT_USAGE;
     }
     return 0;

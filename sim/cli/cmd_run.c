@@ -5,6 +5,7 @@
  * --set and sweep points patch the scenario's text before it is loaded (sim/cli/scenario_patch.c).
  * A watcher thread (sim/cli/progress.c) draws the progress line and takes SIGINT. Output is a pure
  * function of the scenario, the seed and the options other than --threads. */
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -17,19 +18,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/datafiles.h"
 #include "engine/jobs.h"
 #include "cli/progress.h"
 #include "cli/results.h"
 #include "cli/observe.h"
 #include "vpcsim/units.h"
 #include "vpcsim/rng.h"
-
-#ifndef VPCSIM_SOURCE_DIR
-#define VPCSIM_SOURCE_DIR "."
-#endif
-
-static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
-static const char DEFAULT_PARAMS[] = VPCSIM_SOURCE_DIR "/experiments/defaults/aws-us-east-1.yaml";
 
 enum { MAX_REPLICATIONS = 100000, MAX_SETS = 256 };
 static const double quantile_of[NQ] = {0, 0.5, 0.9, 0.99, 0.999};
@@ -63,9 +58,9 @@ static void run_usage(FILE *f)
         "  --duration D        measured simulated time per run, e.g. 30s (default: run.duration,\n"
         "                      else 60s)\n"
         "  --warmup W          warm-up deleted from the statistics (default: run.warmup, else 5s)\n"
-        "  --defaults FILE     model parameters (default: "
-        "experiments/defaults/aws-us-east-1.yaml)\n"
-        "  --prices FILE       price table (default: experiments/prices/aws-us-east-1.yaml)\n"
+        "  --defaults FILE     model parameters (default: " DATAFILES_DEFAULTS "\n"
+        "                      in " DATAFILES_WHERE ")\n"
+        "  --prices FILE       price table (default: " DATAFILES_PRICES " there)\n"
         "  --queue NAME        event list: ladder (default) or heap; same results\n"
         "  --set KEY=VALUE     sets a scalar of the scenario by its dotted path, as if the file\n"
         "                      said so: run.duration=30s, workloads.NAME.traffic.rate=500/s\n"
@@ -197,7 +192,7 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
 static int parse_args(run_opts *o, int argc, char **argv, vs_error *err)
 {
     memset(o, 0, sizeof *o);
-    o->prices = DEFAULT_PRICES, o->defaults = DEFAULT_PARAMS, o->threads = 1;
+    o->threads = 1; /* prices, defaults: NULL, the shipped tables */
     for (int i = 0; i < argc; i++)
         if (parse_one(o, argc, argv, &i, err)) return -1;
     if (!o->file) return error_set(err, "missing the scenario FILE");
@@ -896,6 +891,7 @@ int run_main(int argc, char **argv)
     run_opts o;
     run_plan pl;
     vs_error err = {""};
+    char prices[PATH_MAX], defaults[PATH_MAX];
     for (int i = 0; i < argc; i++)
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             run_usage(stdout);
@@ -904,6 +900,12 @@ int run_main(int argc, char **argv)
     if (parse_args(&o, argc, argv, &err)) {
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
         run_usage(stderr);
+        opts_free(&o);
+        return EXIT_USAGE;
+    }
+    if (datafiles_default(&o.prices, DATAFILES_PRICES, prices, sizeof prices, &err) ||
+        datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {
+        fprintf(stderr, "vpcsim run: %s\n", err.msg);
         opts_free(&o);
         return EXIT_USAGE;
     }
