@@ -4,6 +4,7 @@
  * document. Small inputs (tens of components and workloads): clarity over speed. */
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,38 +31,30 @@ typedef struct check_report {
     cost_lines *costs;     /* [arch] */
 } check_report;
 
-static void check_usage(FILE *f)
-{
-    fputs("usage: vpcsim check FILE [--json] [--prices FILE]\n"
-          "  validates the scenario FILE, then for every architecture x workload prints the\n"
-          "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
-          "  unreachable, with the reason), and each architecture's static monthly cost\n"
-          "  --json          one JSON document instead of tables\n"
-          "  --prices FILE   price table (default: " DATAFILES_PRICES " in " DATAFILES_WHERE ")\n",
-          f);
-}
+static const option_def check_options[] = {
+    {.name = "--json",
+     .kind = OPTION_FLAG,
+     OPTION_AT(check_opts, json),
+     .help = "one JSON document instead of tables"},
+    {.name = "--prices",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(check_opts, prices),
+     .help = "price table (default: " DATAFILES_PRICES "\nin " DATAFILES_WHERE ")"},
+};
 
-static int parse_args(check_opts *o, int argc, char **argv, vs_error *err)
-{
-    *o = (check_opts){.prices = NULL};
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            o->json = true;
-        } else if (strcmp(argv[i], "--prices") == 0) {
-            if (i + 1 >= argc) return error_set(err, "--prices needs a value");
-            o->prices = argv[++i];
-        } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
-            return error_set(err, "unknown option '%s'", argv[i]);
-        } else if (o->file) {
-            return error_set(err, "unexpected argument '%s' (one scenario FILE at a time)",
-                             argv[i]);
-        } else {
-            o->file = argv[i];
-        }
-    }
-    if (!o->file) return error_set(err, "missing the scenario FILE");
-    return 0;
-}
+static const options_spec check_spec = {
+    .command = "check",
+    .file = "scenario FILE",
+    .file_at = offsetof(check_opts, file),
+    .list_in_synopsis = true,
+    .about = "  validates the scenario FILE, then for every architecture x workload prints the\n"
+             "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
+             "  unreachable, with the reason), and each architecture's static monthly cost\n",
+    .opts = check_options,
+    .nopts = sizeof check_options / sizeof *check_options,
+    .help_column = 18,
+};
 
 /* ---- names ----------------------------------------------------------------------------------- */
 
@@ -668,21 +661,12 @@ static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
 
 int check_main(int argc, char **argv)
 {
-    check_opts o;
+    check_opts o = {.prices = NULL};
     vs_error err = {""};
     scenario *s = NULL;
     cost_prices *p = NULL;
     int rc;
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            check_usage(stdout);
-            return 0;
-        }
-    if (parse_args(&o, argc, argv, &err)) {
-        fprintf(stderr, "vpcsim check: %s\n", err.msg);
-        check_usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (!options_take(&check_spec, &o, argc, argv, &rc)) return rc;
     if ((rc = load_inputs(&o, &s, &p)) != 0) {
         scenario_free(s);
         return rc;
