@@ -105,9 +105,13 @@ static void help_and_version(void **st)
     RUN(&r, "--version");
     assert_int_equal(r.code, 0);
     assert_true(strncmp(r.out, "vpcsim ", 7) == 0);
-    RUN(&r, "bench", "--help");
+    RUN(&r, "bench", "--help"); /* the help is generated from bench's option table */
     assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "defaults: N=1024 M=16 P=0.25"));
+    assert_non_null(strstr(r.out, "  --lps N             logical processes (default 1024)\n"));
+    RUN(&r, "bench", "phold", "--lps", "8", "--help"); /* --help is a flag wherever it stands */
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "usage: vpcsim bench phold [options]\n"));
+    assert_string_equal(r.err, "");
     assert_int_equal(cli_run((char *const[]){"vpcsim", NULL}, &r), 0);
     assert_int_equal(r.code, 2);
 }

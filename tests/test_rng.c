@@ -32,6 +32,11 @@ static void splitmix_and_fnv_reference_values(void **st)
     assert_int_equal(rng_splitmix64(&x), 0xe220a8397b1dcdafULL);
     assert_int_equal(rng_name_hash(""), 0xcbf29ce484222325ULL);
     assert_int_equal(rng_name_hash("a"), 0xaf63dc4c8601ec8cULL);
+    /* the counter form: outputs 0 and 1 of splitmix64 from state 0 */
+    assert_int_equal(rng_mix64_nth(0, 0), 0xe220a8397b1dcdafULL);
+    assert_int_equal(rng_mix64_nth(0, 1), 0x6e789e6aa1b965f4ULL);
+    assert_true(rng_unit53(1ULL << 11) == 0x1p-53);
+    assert_true(rng_unit53(UINT64_MAX) == 1.0 - 0x1p-53);
 }
 
 /* Expected values come from a separate Python implementation of the seeding rule. */

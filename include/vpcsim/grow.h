@@ -1,5 +1,6 @@
-/* Growable arrays and power-of-two rings for per-LP job tables: doubled when full, so a model
- * allocates O(log n) times over a run and never per event. Header-only: used on hot paths. */
+/* The one array-doubling rule of the project: growable arrays (tables, lists, per-LP job tables)
+ * and power-of-two rings, doubled when full, so n appends allocate O(log n) times and never per
+ * event. Header-only: used on hot paths. */
 #ifndef VPCSIM_GROW_H
 #define VPCSIM_GROW_H
 
@@ -7,16 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for need items in the array v (*cap items of elem bytes): doubles *cap, from first when
+ * 0, until it holds need. Returns the array, moved perhaps, with *cap updated; or NULL with v and
+ * *cap unchanged (overflow, out of memory). For arrays counted in size_t (tables, lists). */
+static inline void *grow_reserve(void *v, size_t need, size_t *cap, size_t elem, size_t first)
+{
+    if (need <= *cap) return v;
+    size_t c = *cap ? *cap : first;
+    while (c < need) {
+        if (c > SIZE_MAX / 2) return NULL;
+        c *= 2;
+    }
+    if (c > SIZE_MAX / elem) return NULL;
+    void *p = realloc(v, c * elem);
+    if (p) *cap = c;
+    return p;
+}
+
 /* Doubles *v, an array of *cap items of elem bytes (first: the size of the first allocation,
- * a power of two). Returns 0, or -1 with the array unchanged (overflow, out of memory). */
+ * a power of two). Returns 0, or -1 with the array unchanged (overflow, out of memory). The
+ * uint32_t form of grow_reserve, for per-LP job tables. */
 static inline int grow_double(void **v, uint32_t *cap, size_t elem, uint32_t first)
 {
-    uint32_t n = *cap ? 2 * *cap : first;
-    if (n <= *cap) return -1;
-    void *p = realloc(*v, (size_t)n * elem);
+    size_t c = *cap;
+    if (c > UINT32_MAX / 2) return -1;
+    void *p = grow_reserve(*v, c + 1, &c, elem, first);
     if (!p) return -1;
     *v = p;
-    *cap = n;
+    *cap = (uint32_t)c;
     return 0;
 }
 

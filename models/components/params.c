@@ -2,6 +2,7 @@
  * from code) and the table of values: defaults with their basis from a data file, then a
  * scenario's overrides by kind or instance. Looked up at setup, never per event. */
 #include "vpcsim/aws/params.h"
+#include "vpcsim/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,13 +307,9 @@ static int add_override(param_table *t, int k, const char *instance, const confi
             names[kinds[k].ndefs] = NULL;
             return config_check_keys(params, names, err); /* the message with did-you-mean */
         }
-        if (t->nov == t->ovcap) {
-            size_t cap = t->ovcap ? 2 * t->ovcap : 16;
-            override **ov = realloc(t->ov, cap * sizeof *ov);
-            if (!ov) return error_set(err, "out of memory");
-            t->ov = ov;
-            t->ovcap = cap;
-        }
+        override **ov = grow_reserve(t->ov, t->nov + 1, &t->ovcap, sizeof *ov, 16);
+        if (!ov) return error_set(err, "out of memory");
+        t->ov = ov;
         override *o = calloc(1, sizeof *o);
         if (!o) return error_set(err, "out of memory");
         t->ov[t->nov++] = o;

@@ -64,10 +64,10 @@ int cidr_parse(const char *s, ipv4_cidr *out, vs_error *err)
     while (*p >= '0' && *p <= '9') p++;
     if (*p) return error_set(err, "expected an IPv4 CIDR such as 10.0.0.0/16, got \"%s\"", s);
     uint32_t mask = len ? ~0u << (32 - len) : 0;
+    char ip[16];
     if (addr & ~mask)
-        return error_set(err, "CIDR \"%s\" has host bits set (did you mean %u.%u.%u.%u/%u?)", s,
-                         (addr & mask) >> 24, (addr & mask) >> 16 & 255, (addr & mask) >> 8 & 255,
-                         addr & mask & 255, len);
+        return error_set(err, "CIDR \"%s\" has host bits set (did you mean %s/%u?)", s,
+                         ipv4_format(addr & mask, ip, sizeof ip), len);
     *out = (ipv4_cidr){addr, (uint8_t)len};
     return 0;
 }
@@ -87,9 +87,15 @@ bool cidr_overlaps(ipv4_cidr a, ipv4_cidr b)
     return a.len <= b.len ? cidr_contains(a, b.addr) : cidr_contains(b, a.addr);
 }
 
+char *ipv4_format(uint32_t addr, char *buf, size_t n)
+{
+    snprintf(buf, n, "%u.%u.%u.%u", addr >> 24, addr >> 16 & 255, addr >> 8 & 255, addr & 255);
+    return buf;
+}
+
 char *cidr_format(ipv4_cidr c, char *buf, size_t n)
 {
-    snprintf(buf, n, "%u.%u.%u.%u/%u", c.addr >> 24, c.addr >> 16 & 255, c.addr >> 8 & 255,
-             c.addr & 255, c.len);
+    char ip[16];
+    snprintf(buf, n, "%s/%u", ipv4_format(c.addr, ip, sizeof ip), c.len);
     return buf;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "vpcsim/units.h"
+#include "vpcsim/grow.h"
 
 static const char *const hourly_names[COST_HOURLY_COUNT] = {
     [COST_H_NAT_GATEWAY] = "nat_gateway",
@@ -342,13 +343,9 @@ void cost_prices_free(cost_prices *p)
 /* Appends a line; returns it, or NULL when out of memory. */
 static cost_line *add_line(cost_lines *l, cost_line id, const char *kind, int64_t qty)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        cost_line *grown = realloc(l->lines, cap * sizeof *grown);
-        if (!grown) return NULL;
-        l->lines = grown;
-        l->cap = cap;
-    }
+    cost_line *grown = grow_reserve(l->lines, l->n + 1, &l->cap, sizeof *grown, 16);
+    if (!grown) return NULL;
+    l->lines = grown;
     cost_line *c = &l->lines[l->n++];
     *c = (cost_line){.item = id.item,
                      .component_kind = id.component_kind,

@@ -97,8 +97,7 @@ const char *paths_pos(topo_pos p, char *buf, size_t n)
 
 const char *paths_ip(uint32_t a, char *buf, size_t n)
 {
-    paths_text(buf, n, "%u.%u.%u.%u", a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255);
-    return buf;
+    return ipv4_format(a, buf, n);
 }
 
 const char *paths_cidr(ipv4_cidr c, char *buf, size_t n)

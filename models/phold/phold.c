@@ -4,18 +4,13 @@
 
 #include <stdio.h>
 
+#include "vpcsim/rng.h"
+
 typedef struct phold_state {
     const phold_params *params; /* shared, read-only */
     uint64_t count;             /* events handled */
     uint64_t hash;              /* order-sensitive hash of (time, tie) handled */
 } phold_state;
-
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
 
 static vs_time phold_delay(vs_lp *self, const phold_params *p)
 {
@@ -35,7 +30,7 @@ static void phold_handle(void *state, vs_lp *self, const vs_event *ev)
     phold_state *s = state;
     const phold_params *p = s->params;
     s->count++;
-    s->hash = mix64(s->hash ^ (uint64_t)ev->time) + ev->tie;
+    s->hash = rng_mix64(s->hash ^ (uint64_t)ev->time) + ev->tie;
     uint32_t dst = lp_id(self);
     if (rng_uniform(lp_rng(self)) < p->remote) dst = rng_uniform_int(lp_rng(self), p->lps);
     lp_send(self, dst, phold_delay(self, p), 0, (vs_payload){{0}});
@@ -66,10 +61,10 @@ int phold_setup(vs_engine *eng, const phold_params *p, vs_error *err)
 
 uint64_t phold_checksum(vs_engine *eng)
 {
-    uint64_t c = 0x9e3779b97f4a7c15ULL;
+    uint64_t c = RNG_GOLDEN_GAMMA;
     for (uint32_t i = 0; i < engine_lp_count(eng); i++) {
         const phold_state *s = engine_lp_state(eng, i);
-        c = mix64(c ^ s->count) ^ s->hash;
+        c = rng_mix64(c ^ s->count) ^ s->hash;
     }
     return c;
 }

@@ -10,6 +10,7 @@
 #include "vpcsim/aws/station.h"
 
 #include "vpcsim/grow.h"
+#include "vpcsim/rng.h"
 
 #include <assert.h>
 #include <math.h>
@@ -168,28 +169,21 @@ static void station_account(station_state *s, vs_time now)
 static bool span_chosen(const station_state *s, flow_req r)
 {
     if (!s->spans_on) return false;
-    uint64_t z = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53 < s->p->span_rate;
+    uint64_t key = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * RNG_GOLDEN_GAMMA;
+    return rng_unit53(rng_mix64(key)) < s->p->span_rate;
 }
 
 /* Appends a span, doubling the list when full; without memory, recording stops. */
 static void span_add(station_state *s, flow_req r, vs_time arrive, vs_time start, vs_time depart)
 {
     station_spans *l = s->p->spans;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 64;
-        station_span *v =
-            l->cap <= SIZE_MAX / 4 / sizeof *v ? realloc(l->v, cap * sizeof *v) : NULL;
-        if (!v) {
-            s->spans_on = false;
-            s->st.out_of_memory = true;
-            return;
-        }
-        l->v = v, l->cap = cap;
+    station_span *v = grow_reserve(l->v, l->n + 1, &l->cap, sizeof *v, 64);
+    if (!v) {
+        s->spans_on = false;
+        s->st.out_of_memory = true;
+        return;
     }
+    l->v = v;
     l->v[l->n++] = (station_span){r.origin, r.id, r.route, r.hop, arrive, start, depart};
 }
 

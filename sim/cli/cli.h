@@ -1,4 +1,4 @@
-/* Command-line entry points and the strict argument parsers they share. Each *_main returns the
+/* Command-line entry points (their options: options.h). Each *_main returns the
  * process exit code: 0 success, 2 bad input or usage, 1 other failures. */
 #ifndef VPCSIM_CLI_H
 #define VPCSIM_CLI_H
@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cli/options.h"
 #include "vpcsim/error.h"
 
 enum { EXIT_USAGE = 2 };
@@ -14,11 +15,5 @@ int bench_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 int report_main(int argc, char **argv);
-
-/* Whole-string parses with a range; on failure err names the option, the range and the text. */
-int options_parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out,
-                      vs_error *err);
-int options_parse_double(const char *opt, const char *s, double lo, double hi, bool lo_open,
-                         double *out, vs_error *err);
 
 #endif

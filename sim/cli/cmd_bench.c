@@ -1,6 +1,7 @@
 /* `vpcsim bench phold`: the engine benchmark, comparable with ROSS's PHOLD. Prints events,
  * wall seconds, events per second, peak RSS and a checksum of the final LP states; the last
  * line is key=value pairs for scripts. Time unit of the options: 1 = 1 ms of simulated time. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -19,50 +20,86 @@ typedef struct bench_opts {
 
 static const double NS_PER_UNIT = 1e6;
 
-static void bench_usage(FILE *f)
-{
-    fputs("usage: vpcsim bench phold [--lps N] [--start-events M] [--remote P] [--mean X]\n"
-          "                          [--lookahead L] [--end T] [--threads K] [--seed S]\n"
-          "                          [--queue ladder|heap]\n"
-          "  defaults: N=1024 M=16 P=0.25 X=1.0 L=1.0 T=3000 K=1 S=1 queue=ladder\n"
-          "  times are in units of 1 ms of simulated time\n",
-          f);
-}
+static const char *const queue_names[] = {"ladder", "heap", NULL};
 
-/* One option and its value; returns 0, or -1 with err set. */
-static int parse_opt(bench_opts *o, const char *opt, const char *val, vs_error *err)
-{
-    uint64_t u;
-    if (strcmp(opt, "--lps") == 0) {
-        if (options_parse_u64(opt, val, 1, (uint64_t)1 << VS_LP_ID_BITS, &u, err)) return -1;
-        o->phold.lps = (uint32_t)u;
-    } else if (strcmp(opt, "--start-events") == 0) {
-        if (options_parse_u64(opt, val, 1, 1u << 20, &u, err)) return -1;
-        o->phold.start_events = (uint32_t)u;
-    } else if (strcmp(opt, "--threads") == 0) {
-        if (options_parse_u64(opt, val, 1, 256, &u, err)) return -1;
-        o->eng.threads = (int)u;
-    } else if (strcmp(opt, "--seed") == 0) {
-        return options_parse_u64(opt, val, 0, UINT64_MAX, &o->eng.seed, err);
-    } else if (strcmp(opt, "--remote") == 0) {
-        return options_parse_double(opt, val, 0, 1, false, &o->phold.remote, err);
-    } else if (strcmp(opt, "--mean") == 0) {
-        return options_parse_double(opt, val, 0, 1e9, false, &o->mean_units, err);
-    } else if (strcmp(opt, "--lookahead") == 0) {
-        return options_parse_double(opt, val, 1e-6, 1e9, false, &o->la_units, err);
-    } else if (strcmp(opt, "--end") == 0) {
-        return options_parse_double(opt, val, 0, 1e12, true, &o->end_units, err);
-    } else if (strcmp(opt, "--queue") == 0) {
-        if (!evq_type_find(val))
-            return error_set(err, "--queue expects ladder or heap, got '%s'", val);
-        o->eng.queue = val;
-    } else {
-        return error_set(err, "unknown option '%s'", opt);
-    }
-    return 0;
-}
+static const option_def bench_options[] = {
+    {.name = "--lps",
+     .kind = OPTION_UINT,
+     .value_name = "N",
+     OPTION_UINT_AT(bench_opts, phold.lps),
+     .umin = 1,
+     .umax = (uint64_t)1 << VS_LP_ID_BITS,
+     .help = "logical processes (default 1024)"},
+    {.name = "--start-events",
+     .kind = OPTION_UINT,
+     .value_name = "M",
+     OPTION_UINT_AT(bench_opts, phold.start_events),
+     .umin = 1,
+     .umax = 1u << 20,
+     .help = "events each LP starts with (default 16)"},
+    {.name = "--remote",
+     .kind = OPTION_DOUBLE,
+     .value_name = "P",
+     OPTION_AT(bench_opts, phold.remote),
+     .dmin = 0,
+     .dmax = 1,
+     .help = "probability of sending to a uniform LP (default 0.25)"},
+    {.name = "--mean",
+     .kind = OPTION_DOUBLE,
+     .value_name = "X",
+     OPTION_AT(bench_opts, mean_units),
+     .dmin = 0,
+     .dmax = 1e9,
+     .help = "mean of the exponential part of each delay (default 1.0)"},
+    {.name = "--lookahead",
+     .kind = OPTION_DOUBLE,
+     .value_name = "L",
+     OPTION_AT(bench_opts, la_units),
+     .dmin = 1e-6,
+     .dmax = 1e9,
+     .help = "fixed part of each delay (default 1.0)"},
+    {.name = "--end",
+     .kind = OPTION_DOUBLE,
+     .value_name = "T",
+     OPTION_AT(bench_opts, end_units),
+     .dmin = 0,
+     .dmax = 1e12,
+     .dmin_open = true,
+     .help = "simulated time to run (default 3000)"},
+    {.name = "--threads",
+     .kind = OPTION_UINT,
+     .value_name = "K",
+     OPTION_UINT_AT(bench_opts, eng.threads),
+     .umin = 1,
+     .umax = 256,
+     .help = "worker threads (default 1)"},
+    {.name = "--seed",
+     .kind = OPTION_UINT,
+     .value_name = "S",
+     OPTION_UINT_AT(bench_opts, eng.seed),
+     .umin = 0,
+     .umax = UINT64_MAX,
+     .help = "seed (default 1)"},
+    {.name = "--queue",
+     .kind = OPTION_CHOICE,
+     .value_name = "NAME",
+     OPTION_AT(bench_opts, eng.queue),
+     .choices = queue_names,
+     .help = "event list: ladder (default) or heap"},
+};
 
-static int parse_args(bench_opts *o, int argc, char **argv, vs_error *err)
+static const options_spec bench_spec = {
+    .command = "bench phold",
+    .list_in_synopsis = false,
+    .about = "  PHOLD (Fujimoto 1990, as ROSS runs it): N LPs, each starting with M events; each\n"
+             "  event sends one, to a uniform LP with probability P, at delay L + Exp(X)\n",
+    .opts = bench_options,
+    .nopts = sizeof bench_options / sizeof *bench_options,
+    .help_column = 22,
+    .footer = "  times are in units of 1 ms of simulated time\n",
+};
+
+static int parse_args(bench_opts *o, int argc, char **argv, int *exit_code)
 {
     *o = (bench_opts){
         .phold = {.lps = 1024, .start_events = 16, .remote = 0.25},
@@ -71,18 +108,16 @@ static int parse_args(bench_opts *o, int argc, char **argv, vs_error *err)
         .la_units = 1.0,
         .eng = {.threads = 1, .queue = NULL, .seed = 1},
     };
-    for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) != 0)
-            return error_set(err, "unexpected argument '%s'", argv[i]);
-        if (i + 1 >= argc) return error_set(err, "%s needs a value", argv[i]);
-        if (parse_opt(o, argv[i], argv[i + 1], err)) return -1;
-        i++;
-    }
+    if (!options_take(&bench_spec, o, argc, argv, exit_code)) return -1;
     o->phold.mean_ns = o->mean_units * NS_PER_UNIT;
     o->phold.lookahead_ns = (vs_time)(o->la_units * NS_PER_UNIT + 0.5);
-    if (o->end_units * NS_PER_UNIT >= (double)VS_TIME_LIMIT)
-        return error_set(err, "--end is too far (at most %.0f)",
-                         (double)VS_TIME_LIMIT / NS_PER_UNIT);
+    if (o->end_units * NS_PER_UNIT >= (double)VS_TIME_LIMIT) {
+        fprintf(stderr, "vpcsim bench phold: --end is too far (at most %.0f)\n",
+                (double)VS_TIME_LIMIT / NS_PER_UNIT);
+        options_usage(&bench_spec, stderr);
+        *exit_code = EXIT_USAGE;
+        return -1;
+    }
     return 0;
 }
 
@@ -121,11 +156,8 @@ static int bench_phold(int argc, char **argv)
 {
     bench_opts o;
     vs_error err = {{0}};
-    if (parse_args(&o, argc, argv, &err)) {
-        fprintf(stderr, "vpcsim bench phold: %s\n", err.msg);
-        bench_usage(stderr);
-        return EXIT_USAGE;
-    }
+    int rc;
+    if (parse_args(&o, argc, argv, &rc)) return rc;
     vs_engine *eng = engine_new(&o.eng, &err);
     if (!eng || phold_setup(eng, &o.phold, &err) ||
         engine_run(eng, (vs_time)(o.end_units * NS_PER_UNIT + 0.5), &err)) {
@@ -141,7 +173,7 @@ static int bench_phold(int argc, char **argv)
 int bench_main(int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
-        bench_usage(argc < 1 ? stderr : stdout);
+        options_usage(&bench_spec, argc < 1 ? stderr : stdout);
         return argc < 1 ? EXIT_USAGE : 0;
     }
     if (strcmp(argv[0], "phold") == 0) return bench_phold(argc - 1, argv + 1);

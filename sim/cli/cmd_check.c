@@ -2,25 +2,23 @@
  * x workload shows the resolved path hop by hop, the DNS answer and the verdict, and per
  * architecture the static monthly cost of provisioned resources; as aligned text or one JSON
  * document. Small inputs (tens of components and workloads): clarity over speed. */
+#include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/datafiles.h"
+#include "cli/text_table.h"
 #include "vpcsim/aws/cost.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 
-#ifndef VPCSIM_SOURCE_DIR
-#define VPCSIM_SOURCE_DIR "."
-#endif
-
-static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
-
 typedef struct check_opts {
     const char *file;   /* the scenario */
-    const char *prices; /* the price table */
+    const char *prices; /* the price table (--prices), or NULL: the shipped one */
     bool json;          /* --json */
 } check_opts;
 
@@ -33,38 +31,30 @@ typedef struct check_report {
     cost_lines *costs;     /* [arch] */
 } check_report;
 
-static void check_usage(FILE *f)
-{
-    fputs("usage: vpcsim check FILE [--json] [--prices FILE]\n"
-          "  validates the scenario FILE, then for every architecture x workload prints the\n"
-          "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
-          "  unreachable, with the reason), and each architecture's static monthly cost\n"
-          "  --json          one JSON document instead of tables\n"
-          "  --prices FILE   price table (default: experiments/prices/aws-us-east-1.yaml)\n",
-          f);
-}
+static const option_def check_options[] = {
+    {.name = "--json",
+     .kind = OPTION_FLAG,
+     OPTION_AT(check_opts, json),
+     .help = "one JSON document instead of tables"},
+    {.name = "--prices",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(check_opts, prices),
+     .help = "price table (default: " DATAFILES_PRICES "\nin " DATAFILES_WHERE ")"},
+};
 
-static int parse_args(check_opts *o, int argc, char **argv, vs_error *err)
-{
-    *o = (check_opts){.prices = DEFAULT_PRICES};
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            o->json = true;
-        } else if (strcmp(argv[i], "--prices") == 0) {
-            if (i + 1 >= argc) return error_set(err, "--prices needs a value");
-            o->prices = argv[++i];
-        } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
-            return error_set(err, "unknown option '%s'", argv[i]);
-        } else if (o->file) {
-            return error_set(err, "unexpected argument '%s' (one scenario FILE at a time)",
-                             argv[i]);
-        } else {
-            o->file = argv[i];
-        }
-    }
-    if (!o->file) return error_set(err, "missing the scenario FILE");
-    return 0;
-}
+static const options_spec check_spec = {
+    .command = "check",
+    .file = "scenario FILE",
+    .file_at = offsetof(check_opts, file),
+    .list_in_synopsis = true,
+    .about = "  validates the scenario FILE, then for every architecture x workload prints the\n"
+             "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
+             "  unreachable, with the reason), and each architecture's static monthly cost\n",
+    .opts = check_options,
+    .nopts = sizeof check_options / sizeof *check_options,
+    .help_column = 18,
+};
 
 /* ---- names ----------------------------------------------------------------------------------- */
 
@@ -128,93 +118,6 @@ static const char *target_text(const topology *t, const topo_workload *w, char *
     return buf;
 }
 
-/* ---- aligned tables -------------------------------------------------------------------------- */
-
-enum { TABLE_COLS = 8, CELL_MAX = 128 };
-
-typedef struct table {
-    size_t ncols;
-    const char *head[TABLE_COLS];
-    bool right[TABLE_COLS];  /* right-aligned (numbers, money) */
-    char (*cells)[CELL_MAX]; /* row-major, ncols per row */
-    size_t nrows, cap;       /* rows used, rows allocated */
-    size_t rule_before;      /* draw a rule above this row (the total), or SIZE_MAX */
-} table;
-
-/* Display width of UTF-8 text: one column per character. */
-static size_t text_width(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-/* Adds an empty row; returns its index, or -1 when out of memory. */
-static long table_add_row(table *tb)
-{
-    if (tb->nrows == tb->cap) {
-        size_t cap = tb->cap ? tb->cap * 2 : 16;
-        void *grown = realloc(tb->cells, cap * tb->ncols * sizeof *tb->cells);
-        if (!grown) return -1;
-        tb->cells = grown;
-        tb->cap = cap;
-    }
-    memset(tb->cells[tb->nrows * tb->ncols], 0, tb->ncols * sizeof *tb->cells);
-    return (long)tb->nrows++;
-}
-
-static void table_set(table *tb, long row, size_t col, const char *text)
-{
-    snprintf(tb->cells[(size_t)row * tb->ncols + col], CELL_MAX, "%s", text);
-}
-
-static void put_cell(FILE *f, const char *s, size_t width, bool right, bool last)
-{
-    size_t pad = width - text_width(s);
-    if (right)
-        fprintf(f, "%*s%s", (int)pad, "", s);
-    else if (last)
-        fputs(s, f);
-    else
-        fprintf(f, "%s%*s", s, (int)pad, "");
-}
-
-static void table_print(const table *tb, FILE *f, const char *indent)
-{
-    size_t width[TABLE_COLS], total = 0;
-    for (size_t c = 0; c < tb->ncols; c++) {
-        width[c] = text_width(tb->head[c]);
-        for (size_t r = 0; r < tb->nrows; r++) {
-            size_t w = text_width(tb->cells[r * tb->ncols + c]);
-            width[c] = w > width[c] ? w : width[c];
-        }
-        total += width[c] + (c ? 2 : 0);
-    }
-    for (size_t r = 0; r <= tb->nrows; r++) {
-        if (r > 0 && r - 1 == tb->rule_before) {
-            fputs(indent, f);
-            for (size_t i = 0; i < total; i++) fputc('-', f);
-            fputc('\n', f);
-        }
-        const char *const *row = r ? NULL : tb->head;
-        size_t last = tb->ncols - 1; /* no trailing blanks: stop at the last non-empty cell */
-        while (last > 0 && !*(row ? row[last] : tb->cells[(r - 1) * tb->ncols + last])) last--;
-        fputs(indent, f);
-        for (size_t c = 0; c <= last; c++) {
-            const char *s = row ? row[c] : tb->cells[(r - 1) * tb->ncols + c];
-            if (c) fputs("  ", f);
-            put_cell(f, s, width[c], tb->right[c], c == last);
-        }
-        fputc('\n', f);
-    }
-}
-
-static void table_free(table *tb)
-{
-    free(tb->cells);
-    tb->cells = NULL;
-}
-
 /* ---- text report ----------------------------------------------------------------------------- */
 
 static const char *link_text(link_class c)
@@ -224,24 +127,24 @@ static const char *link_text(link_class c)
 
 static int print_alt(FILE *f, const topology *t, const topo_workload *w, const path_alt *alt)
 {
-    table tb = {.ncols = 5,
-                .head = {"#", "component", "kind", "AZ", "link from previous"},
-                .right = {true},
-                .rule_before = SIZE_MAX};
+    text_table tb = {
+        .ncols = 5,
+        .head = {"#", "component", "kind", "AZ", "link from previous"},
+        .right = {true},
+    };
     char num[16], buf[64];
     for (size_t i = 0; i < alt->nhops && i < PATH_MAX_HOPS; i++) {
         const path_hop *h = &alt->hops[i];
-        long r = table_add_row(&tb);
-        if (r < 0) return table_free(&tb), -1;
+        if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
         snprintf(num, sizeof num, "%zu", i + 1);
-        table_set(&tb, r, 0, num);
-        table_set(&tb, r, 1, hop_name(t, w, h, buf, sizeof buf));
-        table_set(&tb, r, 2, hop_kind_name(h->kind));
-        table_set(&tb, r, 3, az_name(t, h->az));
-        table_set(&tb, r, 4, link_text(h->link));
+        text_table_set(&tb, 0, num);
+        text_table_set(&tb, 1, hop_name(t, w, h, buf, sizeof buf));
+        text_table_set(&tb, 2, hop_kind_name(h->kind));
+        text_table_set(&tb, 3, az_name(t, h->az));
+        text_table_set(&tb, 4, link_text(h->link));
     }
-    table_print(&tb, f, "      ");
-    table_free(&tb);
+    text_table_print(&tb, f, "      ");
+    text_table_free(&tb);
     return 0;
 }
 
@@ -278,24 +181,24 @@ static void mark_tags(const cost_prices *p, const char *tags, bool *used)
     }
 }
 
-static void cost_row(table *tb, long r, const cost_line *c)
+static void cost_row(text_table *tb, const cost_line *c)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%lld", (long long)c->quantity);
-    table_set(tb, r, 0, c->component);
-    table_set(tb, r, 1, c->kind);
-    table_set(tb, r, 2, buf);
-    table_set(tb, r, 3, c->unit ? c->unit : "");
+    text_table_set(tb, 0, c->component);
+    text_table_set(tb, 1, c->kind);
+    text_table_set(tb, 2, buf);
+    text_table_set(tb, 3, c->unit ? c->unit : "");
     if (c->price_known) {
         cost_format_unit_price(c->usd_per_hour, buf, sizeof buf);
         strcat(buf, "/h");
-        table_set(tb, r, 4, buf);
-        table_set(tb, r, 5, cost_format_usd(c->monthly_usd, buf, sizeof buf));
-        table_set(tb, r, 6, c->tags);
+        text_table_set(tb, 4, buf);
+        text_table_set(tb, 5, cost_format_usd(c->monthly_usd, buf, sizeof buf));
+        text_table_set(tb, 6, c->tags);
     } else {
-        table_set(tb, r, 4, "unknown");
-        table_set(tb, r, 5, "-");
-        table_set(tb, r, 6, "-");
+        text_table_set(tb, 4, "unknown");
+        text_table_set(tb, 5, "-");
+        text_table_set(tb, 6, "-");
     }
 }
 
@@ -348,21 +251,20 @@ static int print_cost(FILE *f, const topology *t, const cost_prices *p, const co
                 cost_format_usd(0, buf, sizeof buf));
         return 0;
     }
-    table tb = {.ncols = 7,
-                .head = {"component", "kind", "qty", "unit", "unit price", "monthly", "source"},
-                .right = {false, false, true, false, true, true, false},
-                .rule_before = l->n};
+    text_table tb = {
+        .ncols = 7,
+        .head = {"component", "kind", "qty", "unit", "unit price", "monthly", "source"},
+        .right = {false, false, true, false, true, true, false},
+        .rule_above = l->n + 1};
     for (size_t i = 0; i < l->n; i++) {
-        long r = table_add_row(&tb);
-        if (r < 0) return table_free(&tb), -1;
-        cost_row(&tb, r, &l->lines[i]);
+        if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
+        cost_row(&tb, &l->lines[i]);
     }
-    long r = table_add_row(&tb);
-    if (r < 0) return table_free(&tb), -1;
-    table_set(&tb, r, 0, "total");
-    table_set(&tb, r, 5, cost_format_usd(l->total_usd, buf, sizeof buf));
-    table_print(&tb, f, "    ");
-    table_free(&tb);
+    if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
+    text_table_set(&tb, 0, "total");
+    text_table_set(&tb, 5, cost_format_usd(l->total_usd, buf, sizeof buf));
+    text_table_print(&tb, f, "    ");
+    text_table_free(&tb);
     if (foreign_region(t, p))
         fprintf(f, "    note: components in %s are priced at %s prices\n", foreign_region(t, p),
                 p->region);
@@ -380,28 +282,28 @@ static void verdict_counts(const check_report *rp, size_t a, size_t counts[3])
 /* One line per architecture: verdicts and static cost side by side. */
 static int print_summary(FILE *f, const check_report *rp)
 {
-    table tb = {.ncols = 5,
-                .head = {"architecture", "reachable", "denied", "unreachable", "static monthly"},
-                .right = {false, true, true, true, true},
-                .rule_before = SIZE_MAX};
+    text_table tb = {
+        .ncols = 5,
+        .head = {"architecture", "reachable", "denied", "unreachable", "static monthly"},
+        .right = {false, true, true, true, true},
+    };
     char buf[64];
     size_t counts[3];
     for (size_t a = 0; a < rp->s->narchs; a++) {
-        long r = table_add_row(&tb);
-        if (r < 0) return table_free(&tb), -1;
+        if (text_table_add_row(&tb)) return text_table_free(&tb), -1;
         verdict_counts(rp, a, counts);
-        table_set(&tb, r, 0, rp->s->archs[a].name);
+        text_table_set(&tb, 0, rp->s->archs[a].name);
         for (int v = 0; v < 3; v++) {
             snprintf(buf, sizeof buf, "%zu", counts[v]);
-            table_set(&tb, r, 1 + (size_t)v, buf);
+            text_table_set(&tb, 1 + (size_t)v, buf);
         }
         cost_format_usd(rp->costs[a].total_usd, buf, sizeof buf);
         if (rp->costs[a].nunknown) strcat(buf, " + ?");
-        table_set(&tb, r, 4, buf);
+        text_table_set(&tb, 4, buf);
     }
     fputs("\nsummary\n", f);
-    table_print(&tb, f, "  ");
-    table_free(&tb);
+    text_table_print(&tb, f, "  ");
+    text_table_free(&tb);
     return 0;
 }
 
@@ -710,14 +612,19 @@ static int analyse(check_report *rp, vs_error *err)
 static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
 {
     vs_error err = {""};
+    char found[PATH_MAX];
+    const char *prices = o->prices;
     if (scenario_load_file(o->file, s, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (cost_prices_load_file(o->prices, p, &err)) {
+    if (datafiles_default(&prices, DATAFILES_PRICES, found, sizeof found, &err)) {
+        fprintf(stderr, "vpcsim check: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (cost_prices_load_file(prices, p, &err)) {
         fprintf(stderr, "%s\n", err.msg);
-        if (o->prices == DEFAULT_PRICES)
-            fputs("vpcsim check: give a price table with --prices FILE\n", stderr);
+        if (!o->prices) fputs("vpcsim check: give a price table with --prices FILE\n", stderr);
         return EXIT_USAGE;
     }
     return 0;
@@ -725,21 +632,12 @@ static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
 
 int check_main(int argc, char **argv)
 {
-    check_opts o;
+    check_opts o = {.prices = NULL};
     vs_error err = {""};
     scenario *s = NULL;
     cost_prices *p = NULL;
     int rc;
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            check_usage(stdout);
-            return 0;
-        }
-    if (parse_args(&o, argc, argv, &err)) {
-        fprintf(stderr, "vpcsim check: %s\n", err.msg);
-        check_usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (!options_take(&check_spec, &o, argc, argv, &rc)) return rc;
     if ((rc = load_inputs(&o, &s, &p)) != 0) {
         scenario_free(s);
         return rc;

@@ -5,6 +5,7 @@
  * incomplete one (interrupted) reports with a warning if it has a summary. */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +14,30 @@
 #include "cli/cli.h"
 #include "cli/h5_results_impl.h"
 
-static void report_usage(FILE *f)
-{
-    fputs("usage: vpcsim report FILE [--csv]\n"
-          "  prints the tables `vpcsim run` printed for the HDF5 file FILE (vpcsim run -o FILE)\n"
-          "  --csv   instead, the summary as CSV: point, architecture, subject, metric, unit,\n"
-          "          mean, half_width, n (point 0-based; an empty half_width: one replication)\n",
-          f);
-}
+typedef struct report_opts {
+    const char *file; /* the HDF5 file */
+    bool csv;         /* --csv */
+} report_opts;
+
+static const option_def report_options[] = {
+    {.name = "--csv",
+     .kind = OPTION_FLAG,
+     OPTION_AT(report_opts, csv),
+     .help = "instead, the summary as CSV: point, architecture, subject, metric, unit,\n"
+             "mean, half_width, n (point 0-based; an empty half_width: one replication)"},
+};
+
+static const options_spec report_spec = {
+    .command = "report",
+    .file = "HDF5 FILE",
+    .file_at = offsetof(report_opts, file),
+    .list_in_synopsis = true,
+    .about =
+        "  prints the tables `vpcsim run` printed for the HDF5 file FILE (vpcsim run -o FILE)\n",
+    .opts = report_options,
+    .nopts = sizeof report_options / sizeof *report_options,
+    .help_column = 10,
+};
 
 typedef struct report_file {
     h5file *f;
@@ -193,38 +210,14 @@ static void print_csv(const report_file *r)
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
-static int parse(int argc, char **argv, const char **file, bool *csv, vs_error *err)
-{
-    *file = NULL, *csv = false;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--csv") == 0)
-            *csv = true;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return error_set(err, "unknown option '%s'", argv[i]);
-        else if (*file)
-            return error_set(err, "unexpected argument '%s' (one FILE at a time)", argv[i]);
-        else
-            *file = argv[i];
-    }
-    return *file ? 0 : error_set(err, "missing the HDF5 FILE");
-}
-
 int report_main(int argc, char **argv)
 {
     vs_error err = {""};
-    const char *path;
-    bool csv;
+    report_opts o = {.file = NULL};
     report_file r = {0};
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            report_usage(stdout);
-            return 0;
-        }
-    if (parse(argc, argv, &path, &csv, &err)) {
-        fprintf(stderr, "vpcsim report: %s\n", err.msg);
-        report_usage(stderr);
-        return EXIT_USAGE;
-    }
+    int rc;
+    if (!options_take(&report_spec, &o, argc, argv, &rc)) return rc;
+    const char *path = o.file;
     if (read_file(&r, path, &err)) {
         fprintf(stderr, "vpcsim report: %s\n", err.msg);
         report_free(&r);
@@ -235,8 +228,8 @@ int report_main(int argc, char **argv)
                 "vpcsim report: warning: %s is incomplete (interrupted: %lld of %lld runs kept); "
                 "the tables cover the replications that finished in every architecture\n",
                 path, (long long)r.kept, (long long)r.runs);
-    int rc = 0;
-    if (csv)
+    rc = 0;
+    if (o.csv)
         print_csv(&r);
     else
         rc = print_text(&r, &err);

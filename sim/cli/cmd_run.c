@@ -7,6 +7,7 @@
  * SIGHUP. Output is a pure function of the scenario, the seed and the options other than --threads.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/datafiles.h"
 #include "engine/jobs.h"
 #include "cli/progress.h"
 #include "cli/results.h"
@@ -28,13 +30,7 @@
 #include "io/h5file.h"
 #include "vpcsim/infile.h"
 #include "vpcsim/units.h"
-
-#ifndef VPCSIM_SOURCE_DIR
-#define VPCSIM_SOURCE_DIR "."
-#endif
-
-static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
-static const char DEFAULT_PARAMS[] = VPCSIM_SOURCE_DIR "/experiments/defaults/aws-us-east-1.yaml";
+#include "vpcsim/rng.h"
 
 enum { MAX_REPLICATIONS = 100000, MAX_SETS = 256 };
 static const double quantile_of[NQ] = {0, 0.5, 0.9, 0.99, 0.999};
@@ -55,61 +51,13 @@ typedef struct run_opts {
     output_plan_asked asked; /* --records, --spans, --series-bin */
 } run_opts;
 
-static void run_usage(FILE *f)
-{
-    fputs(
-        "usage: vpcsim run FILE [options]\n"
-        "  simulates every architecture x replication of the scenario FILE and prints, per\n"
-        "  architecture, each workload's rates, success, latency quantiles and failures, each\n"
-        "  component's load, the monthly cost, and paired differences against the first\n"
-        "  architecture (mean over replications +- 95% Student-t half-width)\n"
-        "  --threads N         worker threads (default 1); results do not depend on it\n"
-        "  --seed S            seed (default: the scenario's run.seed, else its seed)\n"
-        "  --replications R    replications (default: run.replications, else 5)\n"
-        "  --duration D        measured simulated time per run, e.g. 30s (default: run.duration,\n"
-        "                      else 60s)\n"
-        "  --warmup W          warm-up deleted from the statistics (default: run.warmup, else 5s)\n"
-        "  --defaults FILE     model parameters (default: "
-        "experiments/defaults/aws-us-east-1.yaml)\n"
-        "  --prices FILE       price table (default: experiments/prices/aws-us-east-1.yaml)\n"
-        "  --queue NAME        event list: ladder (default) or heap; same results\n"
-        "  --set KEY=VALUE     sets a scalar of the scenario by its dotted path, as if the file\n"
-        "                      said so: run.duration=30s, workloads.NAME.traffic.rate=500/s\n"
-        "                      (repeatable; sequence items by name or index)\n"
-        "  -o FILE             also write the results to the HDF5 file FILE (docs/output.md);\n"
-        "                      Ctrl-C keeps the runs done so far in it, marked incomplete\n"
-        "  --records F         with -o: share of measured calls kept as request records, 0 to 1\n"
-        "                      (default: output.records, else 1; lowered to ~200,000 a run)\n"
-        "  --spans F           with -o: share of requests whose per-hop spans are kept, 0 to 1\n"
-        "                      (default: output.spans, else 0.01)\n"
-        "  --series-bin D      with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
-        "                      else warm-up + duration / 200)\n"
-        "  --quiet             no progress line or speed figures on stderr\n"
-        "  --allow-outside-files  a scenario's replay files may lie outside its folder\n"
-        "                      (docs/files.md)\n",
-        f);
-}
-
-static int parse_duration_opt(const char *opt, const char *s, int64_t *out, vs_error *err)
-{
-    vs_error e = {""};
-    if (units_parse_duration(s, out, &e)) return error_set(err, "%s: %s", opt, e.msg);
-    return 0;
-}
-
-/* Reads the value of option argv[*i]. Returns it, or NULL with err set. */
-static const char *opt_value(int argc, char **argv, int *i, vs_error *err)
-{
-    if (*i + 1 >= argc) return error_set(err, "%s needs a value", argv[*i]), NULL;
-    return argv[++*i];
-}
-
 /* --set KEY=VALUE: label "--set KEY=VALUE", then KEY and VALUE, in one allocation. */
-static int parse_set(run_opts *o, const char *v, vs_error *err)
+static int parse_set(void *opts, const char *name, const char *v, vs_error *err)
 {
+    run_opts *o = opts;
     const char *eq = strchr(v, '=');
     size_t n = strlen(v), k = eq ? (size_t)(eq - v) : 0;
-    if (!eq || k == 0) return error_set(err, "--set expects KEY=VALUE, got '%s'", v);
+    if (!eq || k == 0) return error_set(err, "%s expects KEY=VALUE, got '%s'", name, v);
     if (o->nsets == MAX_SETS) return error_set(err, "more than %d --set options", MAX_SETS);
     char *buf = malloc(2 * n + 16), *path, *value;
     if (!buf) return error_set(err, "out of memory");
@@ -130,92 +78,137 @@ static void opts_free(run_opts *o)
     o->nsets = 0;
 }
 
-/* --records F, --spans F (0 to 1, or a percentage), --series-bin D (> 0). */
-static int parse_output_opt(output_plan_asked *o, const char *opt, const char *v, vs_error *err)
-{
-    vs_error e = {""};
-    if (strcmp(opt, "--series-bin") == 0) {
-        if (units_parse_duration(v, &o->bin_ns, &e)) return error_set(err, "%s: %s", opt, e.msg);
-        if (o->bin_ns <= 0) return error_set(err, "--series-bin must be more than 0s, got '%s'", v);
-        o->has_bin = true;
-        return 0;
-    }
-    double f;
-    if (units_parse_probability(v, &f, &e))
-        return error_set(err, "%s expects a share from 0 to 1 (or 0%% to 100%%), got '%s'", opt, v);
-    if (strcmp(opt, "--records") == 0)
-        o->records = f, o->has_records = true;
-    else
-        o->spans = f, o->has_spans = true;
-    return 0;
-}
+static const char *const queue_names[] = {"ladder", "heap", NULL};
 
-static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
-{
-    const char *a = argv[*i], *v;
-    uint64_t n;
-    if (strcmp(a, "--quiet") == 0) return o->quiet = true, 0;
-    if (strcmp(a, "--allow-outside-files") == 0) return o->allow_outside = true, 0;
-    if (strcmp(a, "-o") != 0 && (strncmp(a, "--", 2) != 0 || !a[2])) {
-        if (o->file)
-            return error_set(err, "unexpected argument '%s' (one scenario FILE at a time)", a);
-        o->file = a;
-        return 0;
-    }
-    if (strcmp(a, "--threads") && strcmp(a, "--seed") && strcmp(a, "--replications") &&
-        strcmp(a, "--duration") && strcmp(a, "--warmup") && strcmp(a, "--defaults") &&
-        strcmp(a, "--prices") && strcmp(a, "--queue") && strcmp(a, "--set") && strcmp(a, "-o") &&
-        strcmp(a, "--records") && strcmp(a, "--spans") && strcmp(a, "--series-bin"))
-        return error_set(err, "unknown option '%s'", a);
-    if (!(v = opt_value(argc, argv, i, err))) return -1;
-    if (strcmp(a, "--records") == 0 || strcmp(a, "--spans") == 0 || strcmp(a, "--series-bin") == 0)
-        return parse_output_opt(&o->asked, a, v, err);
-    if (strcmp(a, "--threads") == 0) {
-        if (options_parse_u64(a, v, 1, 256, &n, err)) return -1;
-        o->threads = (int)n;
-    } else if (strcmp(a, "--seed") == 0) {
-        o->has_seed = true;
-        return options_parse_u64(a, v, 0, INT64_MAX, &o->seed, err);
-    } else if (strcmp(a, "--replications") == 0) {
-        o->has_reps = true;
-        return options_parse_u64(a, v, 1, MAX_REPLICATIONS, &o->reps, err);
-    } else if (strcmp(a, "--duration") == 0) {
-        o->has_duration = true;
-        if (parse_duration_opt(a, v, &o->duration_ns, err)) return -1;
-        if (o->duration_ns <= 0) return error_set(err, "--duration must be more than 0s");
-    } else if (strcmp(a, "--warmup") == 0) {
-        o->has_warmup = true;
-        return parse_duration_opt(a, v, &o->warmup_ns, err);
-    } else if (strcmp(a, "--set") == 0) {
-        return parse_set(o, v, err);
-    } else if (strcmp(a, "-o") == 0) {
-        if (!*v) return error_set(err, "-o needs a file name");
-        o->out = v;
-    } else if (strcmp(a, "--defaults") == 0) {
-        o->defaults = v;
-    } else if (strcmp(a, "--queue") == 0) {
-        if (strcmp(v, "ladder") && strcmp(v, "heap"))
-            return error_set(err, "--queue expects ladder or heap, got '%s'", v);
-        o->queue = v;
-    } else {
-        o->prices = v;
-    }
-    return 0;
-}
+static const option_def run_options[] = {
+    {.name = "--threads",
+     .kind = OPTION_UINT,
+     .value_name = "N",
+     OPTION_UINT_AT(run_opts, threads),
+     .umin = 1,
+     .umax = 256,
+     .help = "worker threads (default 1); results do not depend on it"},
+    {.name = "--seed",
+     .kind = OPTION_UINT,
+     .value_name = "S",
+     OPTION_UINT_AT(run_opts, seed),
+     OPTION_SEEN(run_opts, has_seed),
+     .umin = 0,
+     .umax = INT64_MAX,
+     .help = "seed (default: the scenario's run.seed, else its seed)"},
+    {.name = "--replications",
+     .kind = OPTION_UINT,
+     .value_name = "R",
+     OPTION_UINT_AT(run_opts, reps),
+     OPTION_SEEN(run_opts, has_reps),
+     .umin = 1,
+     .umax = MAX_REPLICATIONS,
+     .help = "replications (default: run.replications, else 5)"},
+    {.name = "--duration",
+     .kind = OPTION_DURATION,
+     .value_name = "D",
+     OPTION_AT(run_opts, duration_ns),
+     OPTION_SEEN(run_opts, has_duration),
+     .positive = true,
+     .help = "measured simulated time per run, e.g. 30s (default: run.duration,\nelse 60s)"},
+    {.name = "--warmup",
+     .kind = OPTION_DURATION,
+     .value_name = "W",
+     OPTION_AT(run_opts, warmup_ns),
+     OPTION_SEEN(run_opts, has_warmup),
+     .help = "warm-up deleted from the statistics (default: run.warmup, else 5s)"},
+    {.name = "--defaults",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(run_opts, defaults),
+     .help = "model parameters (default: " DATAFILES_DEFAULTS "\nin " DATAFILES_WHERE ")"},
+    {.name = "--prices",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(run_opts, prices),
+     .help = "price table (default: " DATAFILES_PRICES " there)"},
+    {.name = "--queue",
+     .kind = OPTION_CHOICE,
+     .value_name = "NAME",
+     OPTION_AT(run_opts, queue),
+     .choices = queue_names,
+     .help = "event list: ladder (default) or heap; same results"},
+    {.name = "--set",
+     .kind = OPTION_CUSTOM,
+     .value_name = "KEY=VALUE",
+     .parse = parse_set,
+     .help = "sets a scalar of the scenario by its dotted path, as if the file\n"
+             "said so: run.duration=30s, workloads.NAME.traffic.rate=500/s\n"
+             "(repeatable; sequence items by name or index)"},
+    {.name = "-o",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(run_opts, out),
+     .help = "also write the results to the HDF5 file FILE (docs/output.md);\n"
+             "Ctrl-C keeps the runs done so far in it, marked incomplete"},
+    {.name = "--records",
+     .kind = OPTION_SHARE,
+     .value_name = "F",
+     OPTION_AT(run_opts, asked.records),
+     OPTION_SEEN(run_opts, asked.has_records),
+     .help = "with -o: share of measured calls kept as request records, 0 to 1\n"
+             "(default: output.records, else 1; lowered to ~200,000 a run)"},
+    {.name = "--spans",
+     .kind = OPTION_SHARE,
+     .value_name = "F",
+     OPTION_AT(run_opts, asked.spans),
+     OPTION_SEEN(run_opts, asked.has_spans),
+     .help = "with -o: share of requests whose per-hop spans are kept, 0 to 1\n"
+             "(default: output.spans, else 0.01)"},
+    {.name = "--series-bin",
+     .kind = OPTION_DURATION,
+     .value_name = "D",
+     OPTION_AT(run_opts, asked.bin_ns),
+     OPTION_SEEN(run_opts, asked.has_bin),
+     .positive = true,
+     .help = "with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
+             "else warm-up + duration / 200)"},
+    {.name = "--quiet",
+     .kind = OPTION_FLAG,
+     OPTION_AT(run_opts, quiet),
+     .help = "no progress line or speed figures on stderr"},
+    {.name = "--allow-outside-files",
+     .kind = OPTION_FLAG,
+     OPTION_AT(run_opts, allow_outside),
+     .help = "a scenario's replay files may lie outside its folder\n(docs/files.md)"},
+};
 
-static int parse_args(run_opts *o, int argc, char **argv, vs_error *err)
+static const options_spec run_spec = {
+    .command = "run",
+    .file = "scenario FILE",
+    .file_at = offsetof(run_opts, file),
+    .about =
+        "  simulates every architecture x replication of the scenario FILE and prints, per\n"
+        "  architecture, each workload's rates, success, latency quantiles and failures, each\n"
+        "  component's load, the monthly cost, and paired differences against the first\n"
+        "  architecture (mean over replications +- 95% Student-t half-width)\n",
+    .opts = run_options,
+    .nopts = sizeof run_options / sizeof *run_options,
+    .help_column = 22,
+};
+
+/* The options into o (prices, defaults: NULL, the shipped tables). Returns true to go on, else
+ * false with *exit_code set and the help or the error printed. */
+static bool parse_args(run_opts *o, int argc, char **argv, int *exit_code)
 {
     memset(o, 0, sizeof *o);
-    o->prices = DEFAULT_PRICES, o->defaults = DEFAULT_PARAMS, o->threads = 1;
-    for (int i = 0; i < argc; i++)
-        if (parse_one(o, argc, argv, &i, err)) return -1;
-    if (!o->file) return error_set(err, "missing the scenario FILE");
-    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin))
-        return error_set(err, "%s only matters with -o FILE",
-                         o->asked.has_records ? "--records"
-                         : o->asked.has_spans ? "--spans"
-                                              : "--series-bin");
-    return 0;
+    o->threads = 1;
+    if (!options_take(&run_spec, o, argc, argv, exit_code)) return false;
+    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin)) {
+        fprintf(stderr, "vpcsim run: %s only matters with -o FILE\n",
+                o->asked.has_records ? "--records"
+                : o->asked.has_spans ? "--spans"
+                                     : "--series-bin");
+        options_usage(&run_spec, stderr);
+        *exit_code = EXIT_USAGE;
+        return false;
+    }
+    return true;
 }
 
 /* ---- inputs: the scenario, --set, sweep points ----------------------------------------------- */
@@ -404,10 +397,7 @@ typedef struct run_ctx {
  * the scenario seed and r. */
 static uint64_t replication_seed(uint64_t seed, size_t r)
 {
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * (uint64_t)(r + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return rng_mix64_nth(seed, r);
 }
 
 static void summarise_workload(const netmodel_workload *w, double window_s, wl_sum *s)
@@ -979,14 +969,15 @@ int run_main(int argc, char **argv)
     run_opts o;
     run_plan pl;
     vs_error err = {""};
-    for (int i = 0; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            run_usage(stdout);
-            return 0;
-        }
-    if (parse_args(&o, argc, argv, &err)) {
+    char prices[PATH_MAX], defaults[PATH_MAX];
+    int rc;
+    if (!parse_args(&o, argc, argv, &rc)) {
+        opts_free(&o);
+        return rc;
+    }
+    if (datafiles_default(&o.prices, DATAFILES_PRICES, prices, sizeof prices, &err) ||
+        datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
-        run_usage(stderr);
         opts_free(&o);
         return EXIT_USAGE;
     }
@@ -1000,7 +991,7 @@ int run_main(int argc, char **argv)
     /* with -o, a reader that went away (`| head`) must not kill the run before the file is
      * renamed: the write fails with EPIPE instead, and report_all keeps the file */
     if (o.out) signal(SIGPIPE, SIG_IGN);
-    int rc = load_plan(&o, &pl);
+    rc = load_plan(&o, &pl);
     if (rc == 0) {
         rc = preflight(&pl, &o);
         if (rc == 0) rc = run_plan_jobs(&pl, &o, argc, argv);

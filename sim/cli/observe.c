@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "vpcsim/hist.h"
+#include "vpcsim/rng.h"
+#include "vpcsim/grow.h"
 
 enum { LAT_BUF = 4096 };
 
@@ -43,28 +45,14 @@ struct observation {
 
 /* ---- hashing --------------------------------------------------------------------------------- */
 
-static uint64_t mix64(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t fnv1a(const char *s)
-{
-    uint64_t h = 0xCBF29CE484222325ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001B3ull;
-    return h;
-}
-
 static double hash_unit(uint64_t name_hash, uint64_t call)
 {
-    return (double)(mix64(name_hash + 0x9E3779B97F4A7C15ull * (call + 1)) >> 11) * 0x1p-53;
+    return rng_unit53(rng_mix64_nth(name_hash, call));
 }
 
 double observe_hash(const char *workload, uint64_t call)
 {
-    return hash_unit(fnv1a(workload), call);
+    return hash_unit(rng_name_hash(workload), call);
 }
 
 int64_t observe_quantile(const int64_t *sorted, size_t n, double q)
@@ -91,15 +79,12 @@ static void filter(obs_wl *w)
 static void keep_call(obs_wl *w, const client_call *c)
 {
     if (!(hash_unit(w->name_hash, c->call) < w->keep)) return;
-    if (w->nrec == w->caprec) {
-        size_t cap = w->caprec ? 2 * w->caprec : 1024;
-        client_call *r = realloc(w->rec, cap * sizeof *r);
-        if (!r) {
-            w->oom = true;
-            return;
-        }
-        w->rec = r, w->caprec = cap;
+    client_call *r = grow_reserve(w->rec, w->nrec + 1, &w->caprec, sizeof *r, 1024);
+    if (!r) {
+        w->oom = true;
+        return;
     }
+    w->rec = r;
     w->rec[w->nrec++] = *c;
     while (w->nrec > w->limit) { /* over the cap: halve the fraction (a subset of the same calls) */
         w->keep /= 2;
@@ -189,7 +174,7 @@ static int wl_init(obs_wl *w, const topo_workload *tw, const obs_cfg *cfg, size_
 {
     atomic_init(&w->now_ns, 0);
     w->name = tw->name;
-    w->name_hash = fnv1a(tw->name);
+    w->name_hash = rng_name_hash(tw->name);
     if (cfg->progress_only) return 0;
     w->keep = cfg->records;
     w->limit = limit;

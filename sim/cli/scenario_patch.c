@@ -3,6 +3,7 @@
  * and collection start is remembered with the node or patch it came from, so a message at
  * line:col of the new text can be put back where the user wrote it. */
 #include "cli/scenario_patch.h"
+#include "vpcsim/grow.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -148,15 +149,12 @@ int scenario_patch_resolve(const config_node *root, const scenario_patch *p, vs_
 static void mark(emitter *e, const config_node *node, int patch)
 {
     scenario_patch_map *m = e->m;
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 256;
-        origin *o = realloc(m->o, cap * sizeof *o);
-        if (!o) {
-            e->failed = true;
-            return;
-        }
-        m->o = o, m->cap = cap;
+    origin *o = grow_reserve(m->o, m->n + 1, &m->cap, sizeof *o, 256);
+    if (!o) {
+        e->failed = true;
+        return;
     }
+    m->o = o;
     m->o[m->n++] = (origin){e->line, e->col, node, patch};
 }
 

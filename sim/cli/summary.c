@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/results.h"
+#include "vpcsim/grow.h"
 
 /* ---- statistics over replications ------------------------------------------------------------ */
 
@@ -182,12 +183,9 @@ static int add(rows *rs, const char *subject, const char *metric, const char *un
                stats_interval v)
 {
     summary_rows *s = rs->s;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 256;
-        summary_row *r = realloc(s->r, cap * sizeof *r);
-        if (!r) return -1;
-        s->r = r, s->cap = cap;
-    }
+    summary_row *grown = grow_reserve(s->r, s->n + 1, &s->cap, sizeof *grown, 256);
+    if (!grown) return -1;
+    s->r = grown;
     summary_row *r = &s->r[s->n++];
     memset(r, 0, sizeof *r);
     r->point = (uint32_t)rs->point;

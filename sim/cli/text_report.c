@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/results.h"
+#include "cli/text_table.h"
 #include "vpcsim/units.h"
 
 static const char *const quantile_head[NQ] = {"mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms"};
@@ -31,69 +32,26 @@ static char *fmt_ci(stats_interval s, double scale, char *buf, size_t n)
     return buf;
 }
 
-/* ---- tables ---------------------------------------------------------------------------------- */
+/* ---- tables -------------------------------------------------------------------------------- */
 
-enum { COLS = 16, CELL = NETMODEL_NAME_MAX + 8 };
+enum { CELL = TEXT_TABLE_CELL };
 
-typedef struct table {
-    size_t ncols;
-    const char *head[COLS];
-    char (*cells)[CELL];
-    size_t nrows, cap;
-} table;
-
-static int table_row(table *t)
+/* The run report's tables: the first column left-aligned, the others right-aligned, every cell
+ * padded. */
+static text_table numbers_table(size_t ncols, const char *const *head)
 {
-    if (t->nrows == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 16;
-        void *p = realloc(t->cells, cap * t->ncols * sizeof *t->cells);
-        if (!p) return -1;
-        t->cells = p;
-        t->cap = cap;
+    text_table t = {.ncols = ncols, .pad_tail = true};
+    for (size_t c = 0; c < ncols; c++) {
+        t.head[c] = head ? head[c] : NULL;
+        t.right[c] = c > 0;
     }
-    memset(t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof *t->cells);
-    t->nrows++;
-    return 0;
+    return t;
 }
 
-static char *cell(table *t, size_t col)
+static void print_table(FILE *f, text_table *t)
 {
-    return t->cells[(t->nrows - 1) * t->ncols + col];
-}
-
-static size_t width_of(const char *s)
-{
-    size_t w = 0;
-    for (; *s; s++) w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-/* First column left-aligned, the others right-aligned. */
-static void table_print(FILE *f, table *t)
-{
-    size_t w[COLS];
-    for (size_t c = 0; c < t->ncols; c++) {
-        w[c] = width_of(t->head[c]);
-        for (size_t r = 0; r < t->nrows; r++) {
-            size_t x = width_of(t->cells[r * t->ncols + c]);
-            if (x > w[c]) w[c] = x;
-        }
-    }
-    for (size_t r = 0; r <= t->nrows; r++) {
-        fputs("    ", f);
-        for (size_t c = 0; c < t->ncols; c++) {
-            const char *s = r ? t->cells[(r - 1) * t->ncols + c] : t->head[c];
-            size_t pad = w[c] - width_of(s);
-            if (c == 0)
-                fprintf(f, "%s%*s", s, c + 1 < t->ncols ? (int)pad : 0, "");
-            else
-                fprintf(f, "  %*s%s", (int)pad, "", s);
-        }
-        fputc('\n', f);
-    }
-    free(t->cells);
-    t->cells = NULL;
-    t->nrows = t->cap = 0;
+    text_table_print(t, f, "    ");
+    text_table_free(t);
 }
 
 /* ---- reading the rows ------------------------------------------------------------------------ */
@@ -132,35 +90,37 @@ static bool is_active(const summary_row *r)
 
 static int print_workloads(FILE *f, const block *b)
 {
-    table tb = {.ncols = 10,
-                .head = {"workload", "offered/s", "completed/s", "success %", quantile_head[Q_P50],
-                         quantile_head[Q_P90], quantile_head[Q_P99], quantile_head[Q_P999],
-                         quantile_head[Q_MEAN], "retries/s"}};
+    text_table tb = numbers_table(
+        10, (const char *const[]){"workload", "offered/s", "completed/s", "success %",
+                                  quantile_head[Q_P50], quantile_head[Q_P90], quantile_head[Q_P99],
+                                  quantile_head[Q_P999], quantile_head[Q_MEAN], "retries/s"});
     static const char *const lat[] = {"p50", "p90", "p99", "p99.9", "mean"};
     for (size_t i = 0; i < b->n; i++) {
         const char *w = b->r[i].subject;
         if (strcmp(b->r[i].metric, "active") != 0) continue;
-        if (table_row(&tb)) return -1;
-        snprintf(cell(&tb, 0), CELL, "%s", w);
+        if (text_table_add_row(&tb)) return -1;
+        snprintf(text_table_cell(&tb, 0), CELL, "%s", w);
         if (!is_active(&b->r[i])) {
-            snprintf(cell(&tb, 1), CELL, "no traffic");
+            snprintf(text_table_cell(&tb, 1), CELL, "no traffic");
             continue;
         }
-        fmt_ci(get(b, w, "offered"), 1, cell(&tb, 1), CELL);
-        fmt_ci(get(b, w, "completed"), 1, cell(&tb, 2), CELL);
-        fmt_ci(get(b, w, "success_ratio"), 100, cell(&tb, 3), CELL);
-        for (size_t q = 0; q < NQ; q++) fmt_ci(get(b, w, lat[q]), 1, cell(&tb, 4 + q), CELL);
-        fmt_ci(get(b, w, "retries"), 1, cell(&tb, 9), CELL);
+        fmt_ci(get(b, w, "offered"), 1, text_table_cell(&tb, 1), CELL);
+        fmt_ci(get(b, w, "completed"), 1, text_table_cell(&tb, 2), CELL);
+        fmt_ci(get(b, w, "success_ratio"), 100, text_table_cell(&tb, 3), CELL);
+        for (size_t q = 0; q < NQ; q++)
+            fmt_ci(get(b, w, lat[q]), 1, text_table_cell(&tb, 4 + q), CELL);
+        fmt_ci(get(b, w, "retries"), 1, text_table_cell(&tb, 9), CELL);
     }
     fputs("  workloads (calls created after the warm-up; latency of the successful ones)\n", f);
-    table_print(f, &tb);
+    print_table(f, &tb);
     return 0;
 }
 
 static int print_failures(FILE *f, const block *b)
 {
     char head[CLIENT_FAIL_COUNT][40], metric[CLIENT_FAIL_COUNT][48];
-    table tb = {.ncols = CLIENT_FAIL_COUNT + 4, .head = {"workload"}};
+    text_table tb = numbers_table(CLIENT_FAIL_COUNT + 4, NULL);
+    tb.head[0] = "workload";
     for (int k = 0; k < CLIENT_FAIL_COUNT; k++) {
         snprintf(head[k], sizeof head[k], "%s/s", client_cause_name((client_cause)k));
         summary_cause_metric((client_cause)k, metric[k], sizeof metric[k]);
@@ -172,17 +132,17 @@ static int print_failures(FILE *f, const block *b)
     for (size_t i = 0; i < b->n; i++) {
         const char *w = b->r[i].subject;
         if (!is_active(&b->r[i])) continue;
-        if (table_row(&tb)) return -1;
-        snprintf(cell(&tb, 0), CELL, "%s", w);
+        if (text_table_add_row(&tb)) return -1;
+        snprintf(text_table_cell(&tb, 0), CELL, "%s", w);
         for (size_t k = 0; k < CLIENT_FAIL_COUNT; k++)
-            fmt_ci(get(b, w, metric[k]), 1, cell(&tb, 1 + k), CELL);
-        fmt_ci(get(b, w, "no_retry_quota"), 1, cell(&tb, CLIENT_FAIL_COUNT + 1), CELL);
-        fmt_ci(get(b, w, "late"), 1, cell(&tb, CLIENT_FAIL_COUNT + 2), CELL);
-        fmt_ci(get(b, w, "unfinished"), 1, cell(&tb, CLIENT_FAIL_COUNT + 3), CELL);
+            fmt_ci(get(b, w, metric[k]), 1, text_table_cell(&tb, 1 + k), CELL);
+        fmt_ci(get(b, w, "no_retry_quota"), 1, text_table_cell(&tb, CLIENT_FAIL_COUNT + 1), CELL);
+        fmt_ci(get(b, w, "late"), 1, text_table_cell(&tb, CLIENT_FAIL_COUNT + 2), CELL);
+        fmt_ci(get(b, w, "unfinished"), 1, text_table_cell(&tb, CLIENT_FAIL_COUNT + 3), CELL);
     }
     if (tb.nrows == 0) return 0;
     fputs("  failures after the last attempt, by cause (per second of the window)\n", f);
-    table_print(f, &tb);
+    print_table(f, &tb);
     return 0;
 }
 
@@ -194,28 +154,28 @@ static void kind_of(const char *name, char *buf, size_t n)
 
 static int print_components(FILE *f, const block *b)
 {
-    table tb = {.ncols = 7,
-                .head = {"component", "kind", "utilisation %", "mean in station", "peak", "MB/s",
-                         "drops/s"}};
+    text_table tb =
+        numbers_table(7, (const char *const[]){"component", "kind", "utilisation %",
+                                               "mean in station", "peak", "MB/s", "drops/s"});
     for (size_t i = 0; i < b->n; i++) {
         const char *c = b->r[i].subject;
         if (strcmp(b->r[i].metric, "mean_in_station") != 0) continue;
-        if (table_row(&tb)) return -1;
-        snprintf(cell(&tb, 0), CELL, "%s", c);
-        kind_of(c, cell(&tb, 1), CELL);
+        if (text_table_add_row(&tb)) return -1;
+        snprintf(text_table_cell(&tb, 0), CELL, "%s", c);
+        kind_of(c, text_table_cell(&tb, 1), CELL);
         const summary_row *u = find(b, c, "utilisation");
         if (u)
-            fmt_ci(iv(u), 100, cell(&tb, 2), CELL);
+            fmt_ci(iv(u), 100, text_table_cell(&tb, 2), CELL);
         else
-            snprintf(cell(&tb, 2), CELL, "-");
-        fmt_ci(iv(&b->r[i]), 1, cell(&tb, 3), CELL);
-        fmt_ci(get(b, c, "peak"), 1, cell(&tb, 4), CELL);
-        fmt_ci(get(b, c, "bytes"), 1e-6, cell(&tb, 5), CELL);
-        fmt_ci(get(b, c, "drops"), 1, cell(&tb, 6), CELL);
+            snprintf(text_table_cell(&tb, 2), CELL, "-");
+        fmt_ci(iv(&b->r[i]), 1, text_table_cell(&tb, 3), CELL);
+        fmt_ci(get(b, c, "peak"), 1, text_table_cell(&tb, 4), CELL);
+        fmt_ci(get(b, c, "bytes"), 1e-6, text_table_cell(&tb, 5), CELL);
+        fmt_ci(get(b, c, "drops"), 1, text_table_cell(&tb, 6), CELL);
     }
     if (tb.nrows == 0) return 0;
     fputs("  components (utilisation: busy servers or bandwidth; '-': no capacity limit)\n", f);
-    table_print(f, &tb);
+    print_table(f, &tb);
     return 0;
 }
 
@@ -245,18 +205,18 @@ static void money_ci(stats_interval s, char *buf, size_t n)
         snprintf(buf, n, "%s ± %s", m, cost_format_usd(s.half, h, sizeof h));
 }
 
-static int cost_row(table *tb, const char *item, const char *volume, stats_interval s)
+static int cost_row(text_table *tb, const char *item, const char *volume, stats_interval s)
 {
-    if (table_row(tb)) return -1;
-    snprintf(cell(tb, 0), CELL, "%s", item);
-    snprintf(cell(tb, 1), CELL, "%s", volume);
-    money_ci(s, cell(tb, 2), CELL);
+    if (text_table_add_row(tb)) return -1;
+    snprintf(text_table_cell(tb, 0), CELL, "%s", item);
+    snprintf(text_table_cell(tb, 1), CELL, "%s", volume);
+    money_ci(s, text_table_cell(tb, 2), CELL);
     return 0;
 }
 
 static int print_cost(FILE *f, const block *b, double hours_per_month)
 {
-    table tb = {.ncols = 3, .head = {"item", "GB a month", "monthly"}};
+    text_table tb = numbers_table(3, (const char *const[]){"item", "GB a month", "monthly"});
     char vol[CELL];
     if (cost_row(&tb, "provisioned resources (hourly; see vpcsim check)", "",
                  get(b, "", "monthly_hourly_items")))
@@ -273,7 +233,7 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
         return -1;
     fprintf(f, "  monthly cost (%g h; the window's byte rates projected to a month)\n",
             hours_per_month);
-    table_print(f, &tb);
+    print_table(f, &tb);
     return 0;
 }
 
@@ -282,33 +242,32 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
 /* bs[0 .. n): one point's architectures, the first the baseline. */
 static int print_paired(FILE *f, const block *bs, size_t n)
 {
-    table tb = {
-        .ncols = 6,
-        .head = {"architecture", "workload", "Δ mean ms", "Δ p50 ms", "Δ p99 ms", "Δ monthly"}};
+    text_table tb = numbers_table(6, (const char *const[]){"architecture", "workload", "Δ mean ms",
+                                                           "Δ p50 ms", "Δ p99 ms", "Δ monthly"});
     for (size_t a = 1; a < n; a++) {
         const block *b = &bs[a];
         for (size_t i = 0; i < b->n; i++) {
             const char *w = b->r[i].subject;
             if (strcmp(b->r[i].metric, "delta_mean") != 0) continue;
-            if (table_row(&tb)) return -1;
-            snprintf(cell(&tb, 0), CELL, "%s", b->r[i].architecture);
-            snprintf(cell(&tb, 1), CELL, "%s", w);
-            fmt_ci(iv(&b->r[i]), 1, cell(&tb, 2), CELL);
-            fmt_ci(get(b, w, "delta_p50"), 1, cell(&tb, 3), CELL);
-            fmt_ci(get(b, w, "delta_p99"), 1, cell(&tb, 4), CELL);
-            money_ci(get(b, "", "delta_monthly_total"), cell(&tb, 5), CELL);
+            if (text_table_add_row(&tb)) return -1;
+            snprintf(text_table_cell(&tb, 0), CELL, "%s", b->r[i].architecture);
+            snprintf(text_table_cell(&tb, 1), CELL, "%s", w);
+            fmt_ci(iv(&b->r[i]), 1, text_table_cell(&tb, 2), CELL);
+            fmt_ci(get(b, w, "delta_p50"), 1, text_table_cell(&tb, 3), CELL);
+            fmt_ci(get(b, w, "delta_p99"), 1, text_table_cell(&tb, 4), CELL);
+            money_ci(get(b, "", "delta_monthly_total"), text_table_cell(&tb, 5), CELL);
         }
     }
     if (tb.nrows == 0) return 0;
     fprintf(f, "\n=== paired differences against %s (same seeds: architecture minus %s) ===\n",
             bs[0].r[0].architecture, bs[0].r[0].architecture);
-    table_print(f, &tb);
+    print_table(f, &tb);
     return 0;
 }
 
 /* ---- the sweep summary ----------------------------------------------------------------------- */
 
-static int sweep_rows(table *tb, const text_report_head *t, const block *b)
+static int sweep_rows(text_table *tb, const text_report_head *t, const block *b)
 {
     char monthly[CELL];
     size_t p = b->r[0].point;
@@ -316,23 +275,23 @@ static int sweep_rows(table *tb, const text_report_head *t, const block *b)
     for (size_t i = 0; i < b->n; i++) {
         const char *w = b->r[i].subject;
         if (!is_active(&b->r[i])) continue;
-        if (table_row(tb)) return -1;
+        if (text_table_add_row(tb)) return -1;
         for (size_t k = 0; k < t->nkeys; k++)
-            snprintf(cell(tb, k), CELL, "%s", t->values[p * t->nkeys + k]);
-        snprintf(cell(tb, t->nkeys), CELL, "%s", b->r[i].architecture);
-        snprintf(cell(tb, t->nkeys + 1), CELL, "%s", w);
-        fmt_ci(get(b, w, "completed"), 1, cell(tb, t->nkeys + 2), CELL);
-        fmt_ci(get(b, w, "success_ratio"), 100, cell(tb, t->nkeys + 3), CELL);
-        fmt_ci(get(b, w, "p99"), 1, cell(tb, t->nkeys + 4), CELL);
-        snprintf(cell(tb, t->nkeys + 5), CELL, "%s", monthly);
+            snprintf(text_table_cell(tb, k), CELL, "%s", t->values[p * t->nkeys + k]);
+        snprintf(text_table_cell(tb, t->nkeys), CELL, "%s", b->r[i].architecture);
+        snprintf(text_table_cell(tb, t->nkeys + 1), CELL, "%s", w);
+        fmt_ci(get(b, w, "completed"), 1, text_table_cell(tb, t->nkeys + 2), CELL);
+        fmt_ci(get(b, w, "success_ratio"), 100, text_table_cell(tb, t->nkeys + 3), CELL);
+        fmt_ci(get(b, w, "p99"), 1, text_table_cell(tb, t->nkeys + 4), CELL);
+        snprintf(text_table_cell(tb, t->nkeys + 5), CELL, "%s", monthly);
     }
     return 0;
 }
 
 static int print_sweep(FILE *f, const text_report_head *t, const block *bs, size_t nb)
 {
-    size_t nkeys = t->nkeys < COLS - 6 ? t->nkeys : COLS - 6;
-    table tb = {.ncols = nkeys + 6};
+    size_t nkeys = t->nkeys < TEXT_TABLE_COLS - 6 ? t->nkeys : TEXT_TABLE_COLS - 6;
+    text_table tb = numbers_table(nkeys + 6, NULL);
     for (size_t k = 0; k < nkeys; k++) tb.head[k] = t->keys[k];
     tb.head[nkeys] = "architecture";
     tb.head[nkeys + 1] = "workload";
@@ -341,12 +300,12 @@ static int print_sweep(FILE *f, const text_report_head *t, const block *bs, size
     tb.head[nkeys + 4] = quantile_head[Q_P99];
     tb.head[nkeys + 5] = "monthly (architecture)";
     for (size_t i = 0; i < nb; i++)
-        if (sweep_rows(&tb, t, &bs[i])) return free(tb.cells), -1;
+        if (sweep_rows(&tb, t, &bs[i])) return text_table_free(&tb), -1;
     fputs(
         "\n=== sweep summary (throughput, success, p99 latency and monthly cost against the swept "
         "values) ===\n",
         f);
-    table_print(f, &tb);
+    print_table(f, &tb);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 
 #include "engine/evq.h"
 #include "engine/rng_impl.h"
+#include "vpcsim/grow.h"
 
 enum {
     MAX_GROUPS = 1024, /* lookahead matrix stays <= 8 MiB */
@@ -148,13 +149,9 @@ void engine_free(vs_engine *e)
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *q = realloc(*p, c * elem);
+    void *q = grow_reserve(*p, need, cap, elem, 16);
     if (!q) return -1;
     *p = q;
-    *cap = c;
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine/evq.h"
+#include "vpcsim/grow.h"
 
 typedef struct heap {
     evq base;
@@ -29,11 +30,9 @@ static void heap_destroy(evq *q)
 
 static void heap_grow(heap *h)
 {
-    size_t cap = h->cap ? 2 * h->cap : 64;
-    vs_event *a = realloc(h->a, cap * sizeof *a);
+    vs_event *a = grow_reserve(h->a, h->n + 1, &h->cap, sizeof *a, 64);
     if (!a) abort(); /* out of memory mid-run: nothing sensible left to do */
     h->a = a;
-    h->cap = cap;
 }
 
 static void heap_push(evq *q, const vs_event *ev)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine/evq.h"
+#include "vpcsim/grow.h"
 
 enum {
     BUCKET_TARGET = 32, /* events per bucket a width aims at */
@@ -79,13 +80,9 @@ typedef struct ladder {
 
 static void evvec_reserve(evvec *b, size_t need)
 {
-    if (need <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < need) cap *= 2;
-    vs_event *v = realloc(b->v, cap * sizeof *v);
+    vs_event *v = grow_reserve(b->v, need, &b->cap, sizeof *v, 64);
     if (!v) abort(); /* out of memory mid-run: nothing sensible is left to do */
     b->v = v;
-    b->cap = cap;
 }
 
 static inline void evvec_append(evvec *b, const vs_event *ev)
@@ -269,14 +266,11 @@ static int ceil_log2(uint64_t x)
 /* Gives rung r at least nb zeroed bucket headers. */
 static void rung_reserve(rung *r, size_t nb)
 {
-    if (nb <= r->alloc) return;
-    size_t alloc = r->alloc ? r->alloc : 64;
-    while (alloc < nb) alloc *= 2;
-    bucket *bk = realloc(r->bk, alloc * sizeof *bk);
+    size_t old = r->alloc;
+    bucket *bk = grow_reserve(r->bk, nb, &r->alloc, sizeof *bk, 64);
     if (!bk) abort();
-    memset(bk + r->alloc, 0, (alloc - r->alloc) * sizeof *bk);
+    memset(bk + old, 0, (r->alloc - old) * sizeof *bk);
     r->bk = bk;
-    r->alloc = alloc;
 }
 
 static void rung_open(rung *r, vs_time start, int shift, size_t nb)

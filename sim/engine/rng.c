@@ -26,10 +26,7 @@ static inline uint64_t xoshiro_next(uint64_t *s)
 
 uint64_t rng_splitmix64(uint64_t *x)
 {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return rng_mix64(*x += RNG_GOLDEN_GAMMA);
 }
 
 static void xoshiro_fill(uint64_t *s, uint64_t x)
@@ -49,7 +46,7 @@ static unsigned long xoshiro_get(void *state)
 }
 static double xoshiro_get_double(void *state)
 {
-    return (double)(xoshiro_next(state) >> 11) * 0x1.0p-53;
+    return rng_unit53(xoshiro_next(state));
 }
 
 static const gsl_rng_type xoshiro_type = {
@@ -105,7 +102,7 @@ uint64_t rng_next_u64(rng_stream *r)
 /* The same numbers as gsl_rng_uniform (xoshiro_get_double) without the call through the type. */
 double rng_uniform(rng_stream *r)
 {
-    return (double)(xoshiro_next(r->s) >> 11) * 0x1.0p-53;
+    return rng_unit53(xoshiro_next(r->s));
 }
 double rng_uniform_pos(rng_stream *r)
 {

@@ -5,6 +5,7 @@
 #include "vpcsim/infile.h"
 
 #include "vpcsim/arena.h"
+#include "vpcsim/rng.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include <yaml.h>
 
 #include "vpcsim/units.h"
+#include "vpcsim/grow.h"
 
 enum {
     KEY_SHOWN = 40,              /* characters of a key shown in a path or message */
@@ -168,9 +170,7 @@ static int next_event(loader *ld, yaml_event_t *ev)
 
 static size_t hash_name(const char *s)
 {
-    size_t h = 14695981039346656037u; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
+    return (size_t)rng_name_hash(s);
 }
 
 /* The slot holding name, or the empty slot where it would go; needs cap > nanchors. */
@@ -223,13 +223,9 @@ typedef struct node_vec {
 
 static int vec_push(const loader *ld, node_vec *v, const config_node *node)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 8;
-        const config_node **items = realloc(v->items, cap * sizeof *items);
-        if (!items) return out_of_memory(ld);
-        v->items = items;
-        v->cap = cap;
-    }
+    const config_node **items = grow_reserve(v->items, v->n + 1, &v->cap, sizeof *items, 8);
+    if (!items) return out_of_memory(ld);
+    v->items = items;
     v->items[v->n++] = node;
     return 0;
 }

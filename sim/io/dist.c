@@ -1,6 +1,7 @@
 /* Duration distributions: read from the configuration tree (strict keys, positioned errors) and
  * sampled through GSL via the LP's stream. Sampling is called per request hop: no allocation. */
 #include "vpcsim/dist.h"
+#include "vpcsim/grow.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -32,13 +33,9 @@ void dist_set_free(dist_set *s)
 
 static dist *dist_alloc(dist_set *s, dist_family f)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 16;
-        dist **all = realloc(s->all, cap * sizeof *all);
-        if (!all) return NULL;
-        s->all = all;
-        s->cap = cap;
-    }
+    dist **all = grow_reserve(s->all, s->n + 1, &s->cap, sizeof *all, 16);
+    if (!all) return NULL;
+    s->all = all;
     dist *d = calloc(1, sizeof *d);
     if (d) {
         d->family = f;

@@ -23,7 +23,8 @@ typedef struct ipv4_cidr {
 int cidr_parse(const char *s, ipv4_cidr *out, vs_error *err);
 bool cidr_contains(ipv4_cidr net, uint32_t addr);
 bool cidr_overlaps(ipv4_cidr a, ipv4_cidr b);
-char *cidr_format(ipv4_cidr c, char *buf, size_t n); /* "10.0.0.0/16" */
+char *cidr_format(ipv4_cidr c, char *buf, size_t n);   /* "10.0.0.0/16" */
+char *ipv4_format(uint32_t addr, char *buf, size_t n); /* "203.0.113.10" */
 
 /* ---- AWS services ---------------------------------------------------------------------------- */
 

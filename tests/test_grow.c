@@ -1,0 +1,68 @@
+/* grow.h: grow_reserve doubles from its first capacity until the need fits and keeps the items;
+ * on overflow it leaves the array as it was. ring_push against a plain FIFO oracle. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "vpcsim/grow.h"
+
+static void reserve_doubles_and_keeps_items(void **st)
+{
+    (void)st;
+    size_t cap = 0;
+    int *v = grow_reserve(NULL, 1, &cap, sizeof *v, 4);
+    assert_non_null(v);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++) v[i] = i;
+    assert_ptr_equal(grow_reserve(v, 4, &cap, sizeof *v, 4), v); /* fits: unchanged */
+    v = grow_reserve(v, 5, &cap, sizeof *v, 4);
+    assert_int_equal(cap, 8);
+    v = grow_reserve(v, 33, &cap, sizeof *v, 4); /* 8 -> 16 -> 32 -> 64 */
+    assert_int_equal(cap, 64);
+    for (int i = 0; i < 4; i++) assert_int_equal(v[i], i);
+    free(v);
+}
+
+static void reserve_overflow_leaves_the_array(void **st)
+{
+    (void)st;
+    size_t cap = 0;
+    char *v = grow_reserve(NULL, 1, &cap, 16, 8);
+    assert_non_null(v);
+    assert_null(grow_reserve(v, SIZE_MAX / 8, &cap, 16, 8)); /* SIZE_MAX / 8 * 16 bytes */
+    assert_int_equal(cap, 8);
+    assert_null(grow_reserve(v, SIZE_MAX, &cap, 1, 8)); /* no power of two holds it */
+    assert_int_equal(cap, 8);
+    free(v);
+}
+
+static void ring_matches_a_fifo(void **st)
+{
+    (void)st;
+    uint32_t *ring = NULL, cap = 0, head = 0, len = 0, next = 0, want = 0;
+    for (uint32_t step = 0; step < 1000; step++) {
+        if (step % 3 != 2) { /* two pushes, one pop: the ring wraps and grows */
+            assert_int_equal(ring_push((void **)&ring, &cap, head, &len, &next, sizeof next, 2), 0);
+            next++;
+        } else {
+            assert_int_equal(ring[head], want++);
+            head = (head + 1) & (cap - 1), len--;
+        }
+    }
+    assert_int_equal(len, next - want);
+    for (; len; len--, head = (head + 1) & (cap - 1)) assert_int_equal(ring[head], want++);
+    free(ring);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reserve_doubles_and_keeps_items),
+        cmocka_unit_test(reserve_overflow_leaves_the_array),
+        cmocka_unit_test(ring_matches_a_fifo),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
