@@ -188,9 +188,7 @@ const char *kinds_instance_name(const topology *t, const topo_workload *w, hop_k
     case KIND_SERVICE:
         return aws_service_name((aws_service)index);
     case KIND_INTERNET_IP:
-        snprintf(buf, n, "%u.%u.%u.%u", w->internet_ip >> 24, w->internet_ip >> 16 & 255,
-                 w->internet_ip >> 8 & 255, w->internet_ip & 255);
-        return buf;
+        return ipv4_format(w->internet_ip, buf, n);
     }
     return name ? name : "?";
 }
