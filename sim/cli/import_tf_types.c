@@ -1,0 +1,1071 @@
+/* `vpcsim import terraform`: one const table says which AWS provider resource types become which
+ * scenario elements, in passes (a route needs its NAT gateway's element, a site its gateways').
+ * Every resource ends imported, consumed by another element, or listed with the reason. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/import_tf_impl.h"
+
+#define V(r)    ((r)->values)
+#define S(r, k) import_str((r)->values, k)
+
+/* "hub.this" from module.hub.aws_vpc.this, "spoke.0.a" from module.spoke[0].aws_subnet.a. */
+static const char *tf_name(const tf_res *r, char *buf, size_t n)
+{
+    char raw[TF_ADDR_MAX];
+    size_t k = 0;
+    const char *p = r->addr;
+    while (strncmp(p, "module.", 7) == 0 || strncmp(p, "data.", 5) == 0) {
+        if (strncmp(p, "data.", 5) == 0) {
+            p += 5;
+            break;
+        }
+        p += 7;
+        size_t m = strcspn(p, ".");
+        if (p[strcspn(p, ".[")] == '[') m = strchr(p, ']') ? (size_t)(strchr(p, ']') - p + 1) : m;
+        k += (size_t)snprintf(raw + k, sizeof raw - k, "%.*s.", (int)m, p);
+        p += m + (p[m] == '.');
+        if (k >= sizeof raw) break;
+    }
+    p = strchr(p, '.') ? strchr(p, '.') + 1 : p; /* drop the resource type */
+    snprintf(raw + (k < sizeof raw ? k : 0), sizeof raw - (k < sizeof raw ? k : 0), "%s", p);
+    for (char *q = raw; *q; q++)
+        if (*q == '[' || *q == ']' || *q == '"') *q = '.';
+    import_sanitize(raw, buf, n);
+    /* collapse the dots the brackets left */
+    char *w = buf;
+    for (const char *q = buf; *q; q++)
+        if (!(*q == '.' && (w == buf || w[-1] == '.'))) *w++ = *q;
+    while (w > buf + 1 && w[-1] == '.') w--;
+    *w = 0;
+    return buf;
+}
+
+static json_object *elem(tf_ctx *c, tf_res *r, const char *kind)
+{
+    char nm[IMPORT_NAME_MAX + 1];
+    r->elem = import_elem_new(c->e, kind, tf_name(r, nm, sizeof nm), r->addr);
+    r->name = import_str(r->elem, "name");
+    r->done = 1;
+    return r->elem;
+}
+
+static void skip(tf_ctx *c, tf_res *r, const char *why)
+{
+    if (r->done) return;
+    import_skip(c->e, r->addr, "%s", why);
+    r->done = 1;
+}
+
+/* The element name of what attribute attr refers to, if it is of type and was imported. */
+static const char *ref_name(tf_ctx *c, tf_res *r, const char *attr, const char *type)
+{
+    tf_res *t = tf_ref1(c, r, V(r), r->expr, attr, type);
+    return t && t->name ? t->name : NULL;
+}
+
+/* The region of an element's VPC (vpcs[name]), set by the subnets. */
+static json_object *find_elem(tf_ctx *c, const char *kind, const char *name)
+{
+    json_object *l = import_get(c->e->kinds, kind);
+    for (size_t i = 0; name && i < import_len(l); i++)
+        if (strcmp(import_str(json_object_array_get_idx(l, i), "name"), name) == 0)
+            return json_object_array_get_idx(l, i);
+    return NULL;
+}
+
+/* A nested block's expressions (a plan): the i-th of n blocks when the counts match. */
+static json_object *block_expr(tf_res *r, const char *block, size_t i, size_t n)
+{
+    json_object *b = import_get(r->expr, block);
+    return import_len(b) == n ? json_object_array_get_idx(b, i) : NULL;
+}
+
+/* ---- VPCs, subnets, gateways ----------------------------------------------------------------- */
+
+static void tf_vpc(tf_ctx *c, tf_res *r)
+{
+    if (!S(r, "cidr_block")) return skip(c, r, "cidr_block unknown (IPAM-allocated?): give it");
+    json_object *o = elem(c, r, "vpcs");
+    import_set_str(o, "region", S(r, "region")); /* provider 6 has it; else from the subnets */
+    import_set_str(o, "cidr", S(r, "cidr_block"));
+}
+
+static void tf_igw(tf_ctx *c, tf_res *r)
+{
+    const char *attr = "vpc_id";
+    tf_res *gw = strcmp(r->type, "aws_internet_gateway") == 0
+                     ? r
+                     : tf_ref1(c, r, V(r), r->expr, "internet_gateway_id", NULL);
+    json_object *vpc = find_elem(c, "vpcs", ref_name(c, r, attr, "aws_vpc"));
+    if (!vpc || !gw) {
+        if (strcmp(r->type, "aws_internet_gateway") == 0 && !r->expr && !S(r, "vpc_id")) return;
+        return skip(c, r, "not attached to a VPC of this estate");
+    }
+    if (!gw->name) gw->name = tf_name(gw, gw->own, sizeof gw->own);
+    import_set_str(vpc, "internet_gateway", gw->name);
+    gw->done = r->done = 1;
+}
+
+static void tf_vgw(tf_ctx *c, tf_res *r)
+{
+    json_object *vpc = find_elem(c, "vpcs", ref_name(c, r, "vpc_id", "aws_vpc"));
+    tf_res *gw = strcmp(r->type, "aws_vpn_gateway") == 0
+                     ? r
+                     : tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
+    if (!vpc || !gw) {
+        if (strcmp(r->type, "aws_vpn_gateway") == 0) return; /* an attachment may follow */
+        return skip(c, r, "not attached to a VPC of this estate");
+    }
+    import_set_bool(vpc, "vpn_gateway", true);
+    gw->name = import_str(vpc, "name");
+    gw->done = r->done = 1;
+}
+
+static void tf_subnet(tf_ctx *c, tf_res *r)
+{
+    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    const char *az =
+        S(r, "availability_zone") ? S(r, "availability_zone") : S(r, "availability_zone_id");
+    char reg[64];
+    if (!vpc) return skip(c, r, "its VPC is not in this estate (a data source or another state?)");
+    if (!az || !S(r, "cidr_block"))
+        return skip(c, r,
+                    "availability_zone or cidr_block unknown: give them in the configuration");
+    const char *region = import_az_region(az, reg, sizeof reg);
+    if (!region) return skip(c, r, "availability_zone is not an AZ name (us-east-1a)");
+    json_object *o = elem(c, r, "subnets");
+    import_set_str(o, "vpc", vpc);
+    import_set_str(o, "az", az);
+    import_set_str(o, "cidr", S(r, "cidr_block"));
+    if (import_bool(V(r), "map_public_ip_on_launch", false)) import_set_bool(o, "public", true);
+    import_region_az(c->e, region, az);
+    json_object *v = find_elem(c, "vpcs", vpc);
+    if (v && !import_str(v, "region")) import_set_str(v, "region", region);
+}
+
+static void tf_route_table(tf_ctx *c, tf_res *r)
+{
+    bool dflt = strcmp(r->type, "aws_default_route_table") == 0;
+    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    if (!vpc && dflt) vpc = ref_name(c, r, "default_route_table_id", "aws_vpc");
+    if (!vpc) return skip(c, r, "its VPC is not in this estate");
+    json_object *o = elem(c, r, "route_tables");
+    import_set_str(o, "vpc", vpc);
+    if (dflt) import_set_bool(o, "main", true);
+}
+
+static void tf_rt_assoc(tf_ctx *c, tf_res *r)
+{
+    const char *rt = ref_name(c, r, "route_table_id", NULL);
+    json_object *sn = find_elem(c, "subnets", ref_name(c, r, "subnet_id", "aws_subnet"));
+    if (!rt || !sn)
+        return skip(c, r,
+                    S(r, "gateway_id") || import_get(r->expr, "gateway_id")
+                        ? "edge association (gateway route table) is not modelled"
+                        : "its subnet or route table is not in this estate");
+    import_set_str(sn, "route_table", rt);
+    r->done = 1;
+}
+
+static void tf_main_assoc(tf_ctx *c, tf_res *r)
+{
+    json_object *rt = find_elem(c, "route_tables", ref_name(c, r, "route_table_id", NULL));
+    if (!rt) return skip(c, r, "its route table is not in this estate");
+    import_set_bool(rt, "main", true);
+    r->done = 1;
+}
+
+static void tf_nat(tf_ctx *c, tf_res *r)
+{
+    const char *sn = ref_name(c, r, "subnet_id", "aws_subnet");
+    if (!sn) return skip(c, r, "its subnet is not in this estate");
+    json_object *o = elem(c, r, "nat_gateways");
+    import_set_str(o, "subnet", sn);
+    const char *conn = S(r, "connectivity_type");
+    size_t extra = import_len(import_get(V(r), "secondary_allocation_ids"));
+    tf_res *eips[TF_REFS_MAX];
+    size_t ne = tf_refs(c, r, V(r), r->expr, "allocation_id", eips, TF_REFS_MAX);
+    ne += tf_refs(c, r, V(r), r->expr, "secondary_allocation_ids", eips + ne, TF_REFS_MAX - ne);
+    for (size_t i = 0; i < ne; i++) eips[i]->done = 1; /* its addresses */
+    if (ne > 1 + extra) extra = ne - 1;
+    if (extra) import_set_int(o, "ips", (long long)(1 + extra > 8 ? 8 : 1 + extra));
+    if (conn && strcmp(conn, "private") == 0) import_set_str(o, "connectivity", "private");
+}
+
+static void tf_peering(tf_ctx *c, tf_res *r)
+{
+    const char *a = ref_name(c, r, "vpc_id", "aws_vpc"),
+               *b = ref_name(c, r, "peer_vpc_id", "aws_vpc");
+    if (!a || !b) return skip(c, r, "a peer VPC is not in this estate (another account or state)");
+    json_object *o = elem(c, r, "peerings");
+    import_add_str(o, "vpcs", a);
+    import_add_str(o, "vpcs", b);
+}
+
+/* ---- routes ---------------------------------------------------------------------------------- */
+
+/* The target of a route (values vals, expressions ex) as the scenario writes it, or NULL with
+ * *why set. A gateway endpoint route adds the table to the endpoint instead (*gwe). */
+static const char *route_target(tf_ctx *c, tf_res *r, json_object *vals, json_object *ex, char *buf,
+                                size_t n, const char **why)
+{
+    static const struct {
+        const char *attr, *type, *prefix;
+    } kinds[] = {{"nat_gateway_id", "aws_nat_gateway", "nat/"},
+                 {"transit_gateway_id", "aws_ec2_transit_gateway", "tgw/"},
+                 {"vpc_peering_connection_id", "aws_vpc_peering_connection", "peering/"},
+                 {"gateway_id", "aws_internet_gateway", "igw/"},
+                 {"gateway_id", "aws_vpn_gateway", "vgw"}};
+    const char *gw = import_str(vals, "gateway_id");
+    if (gw && strcmp(gw, "local") == 0) return "local";
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {
+        tf_res *t = tf_ref1(c, r, vals, ex, kinds[i].attr, kinds[i].type);
+        if (!t) continue;
+        if (!t->name) return *why = "its target is not imported", NULL;
+        if (strcmp(kinds[i].prefix, "vgw") == 0) return "vgw";
+        snprintf(buf, n, "%s%s", kinds[i].prefix, t->name);
+        return buf;
+    }
+    static const char *const others[] = {"network_interface_id", "egress_only_gateway_id",
+                                         "carrier_gateway_id",   "local_gateway_id",
+                                         "core_network_arn",     "vpc_endpoint_id"};
+    for (size_t i = 0; i < sizeof others / sizeof *others; i++)
+        if (import_str(vals, others[i]) && *import_str(vals, others[i]))
+            return *why = "a target the scenario language has no route to (ENI, egress-only, "
+                          "carrier, local gateway, Cloud WAN, GWLB endpoint)",
+                   NULL;
+    return *why = "its target is not in this estate", NULL;
+}
+
+static void route_add(tf_ctx *c, tf_res *r, json_object *rt, json_object *vals, json_object *ex)
+{
+    const char *dst = import_str(vals, "destination_cidr_block");
+    if (!dst) dst = import_str(vals, "cidr_block");
+    const char *why = NULL;
+    char buf[IMPORT_NAME_MAX + 16];
+    if (!dst || !*dst) {
+        import_skip(c->e, r->addr, "a route to %s is not modelled (IPv6 or a prefix list)",
+                    import_str(vals, "destination_ipv6_cidr_block")  ? "an IPv6 range"
+                    : import_str(vals, "destination_prefix_list_id") ? "a prefix list"
+                                                                     : "an unknown range");
+        return;
+    }
+    const char *t = route_target(c, r, vals, ex, buf, sizeof buf, &why);
+    if (!t) {
+        import_skip(c->e, r->addr, "route to %s not imported: %s", dst, why);
+        return;
+    }
+    json_object *o = import_add_obj(rt, "routes");
+    import_set_str(o, "destination", dst);
+    import_set_str(o, "target", t);
+}
+
+static void tf_route(tf_ctx *c, tf_res *r)
+{
+    json_object *rt = find_elem(c, "route_tables", ref_name(c, r, "route_table_id", NULL));
+    r->done = 1;
+    if (!rt) return import_skip(c->e, r->addr, "its route table is not in this estate");
+    route_add(c, r, rt, V(r), r->expr);
+}
+
+static void tf_inline_routes(tf_ctx *c, tf_res *r)
+{
+    json_object *routes = import_get(V(r), "route");
+    for (size_t i = 0; r->elem && i < import_len(routes); i++)
+        route_add(c, r, r->elem, json_object_array_get_idx(routes, i),
+                  block_expr(r, "route", i, import_len(routes)));
+}
+
+/* ---- security groups ------------------------------------------------------------------------- */
+
+static void sg_add(json_object *sg, const char *dir, const char *ports, const char *key,
+                   const char *peer)
+{
+    json_object *rule = json_object_new_object(), *list = import_get(sg, dir);
+    import_set_str(rule, "ports", ports);
+    import_set_str(rule, key, peer);
+    for (size_t i = 0; i < import_len(list); i++)
+        if (json_object_equal(json_object_array_get_idx(list, i), rule)) {
+            json_object_put(rule);
+            return;
+        }
+    if (!list) json_object_object_add(sg, dir, list = json_object_new_array());
+    json_object_array_add(list, rule);
+}
+
+/* One rule (inline block or rule resource) into sg; what it cannot say goes to the skip list. */
+static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json_object *vals,
+                    json_object *ex, const char *proto_key)
+{
+    const char *proto = import_str(vals, proto_key);
+    json_object *from = import_get(vals, "from_port"), *to = import_get(vals, "to_port");
+    char ports[32];
+    if (!proto) return import_skip(c->e, r->addr, "a %s rule with an unknown protocol", dir);
+    bool all = strcmp(proto, "-1") == 0 || strcmp(proto, "all") == 0;
+    if (!all && strcmp(proto, "tcp") && strcmp(proto, "6"))
+        return import_skip(c->e, r->addr, "%s rule for protocol %s: the model has TCP only", dir,
+                           proto);
+    long lo = from ? json_object_get_int(from) : 0, hi = to ? json_object_get_int(to) : 65535;
+    if (all || (lo <= 0 && hi >= 65535))
+        snprintf(ports, sizeof ports, "all");
+    else if (lo == hi)
+        snprintf(ports, sizeof ports, "%ld", lo);
+    else
+        snprintf(ports, sizeof ports, "%ld-%ld", lo, hi);
+    static const char *const cidr_keys[] = {"cidr_blocks", "cidr_ipv4"};
+    for (size_t k = 0; k < 2; k++) {
+        json_object *v = import_get(vals, cidr_keys[k]);
+        if (v && json_object_is_type(v, json_type_string))
+            sg_add(sg, dir, ports, "cidr", json_object_get_string(v));
+        for (size_t i = 0; i < import_len(v); i++)
+            sg_add(sg, dir, ports, "cidr", json_object_get_string(json_object_array_get_idx(v, i)));
+    }
+    static const char *const sg_keys[] = {"security_groups", "source_security_group_id",
+                                          "referenced_security_group_id"};
+    tf_res *peers[TF_REFS_MAX];
+    for (size_t k = 0; k < 3; k++) {
+        size_t n = tf_refs(c, r, vals, ex, sg_keys[k], peers, TF_REFS_MAX);
+        for (size_t i = 0; i < n; i++)
+            if (peers[i]->name && strcmp(peers[i]->type, "aws_security_group") == 0)
+                sg_add(sg, dir, ports, "security_group", peers[i]->name);
+    }
+    if (import_bool(vals, "self", false))
+        sg_add(sg, dir, ports, "security_group", import_str(sg, "name"));
+    if (import_len(import_get(vals, "ipv6_cidr_blocks")) || import_str(vals, "cidr_ipv6") ||
+        import_len(import_get(vals, "prefix_list_ids")) || import_str(vals, "prefix_list_id"))
+        import_skip(c->e, r->addr, "%s rule's IPv6 ranges and prefix lists are not modelled", dir);
+}
+
+static void tf_sg(tf_ctx *c, tf_res *r)
+{
+    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    if (!vpc) return skip(c, r, "no VPC of this estate (EC2-Classic or a default VPC)");
+    json_object *o = elem(c, r, "security_groups");
+    import_set_str(o, "vpc", vpc);
+    json_object_object_add(o, "ingress", json_object_new_array());
+    json_object_object_add(o, "egress",
+                           json_object_new_array()); /* Terraform drops AWS's default */
+}
+
+static void tf_sg_inline(tf_ctx *c, tf_res *r)
+{
+    static const char *const dirs[] = {"ingress", "egress"};
+    for (size_t d = 0; r->elem && d < 2; d++) {
+        json_object *rules = import_get(V(r), dirs[d]);
+        for (size_t i = 0; i < import_len(rules); i++)
+            sg_rule(c, r, r->elem, dirs[d], json_object_array_get_idx(rules, i),
+                    block_expr(r, dirs[d], i, import_len(rules)), "protocol");
+    }
+}
+
+static void tf_sg_rule(tf_ctx *c, tf_res *r)
+{
+    json_object *sg =
+        find_elem(c, "security_groups", ref_name(c, r, "security_group_id", "aws_security_group"));
+    const char *dir = S(r, "type");
+    bool vpc_rule = strncmp(r->type, "aws_vpc_security_group_", 23) == 0;
+    if (vpc_rule) dir = strstr(r->type, "ingress") ? "ingress" : "egress";
+    r->done = 1;
+    if (!sg || !dir) return import_skip(c->e, r->addr, "its security group is not in this estate");
+    sg_rule(c, r, sg, dir, V(r), r->expr, vpc_rule ? "ip_protocol" : "protocol");
+}
+
+/* ---- endpoints ------------------------------------------------------------------------------- */
+
+static void tf_lb_unused(tf_ctx *c, tf_res *r)
+{
+    if (!r->done)
+        skip(c, r,
+             strcmp(r->type, "aws_lb") == 0
+                 ? "a load balancer is modelled only as the NLB of an endpoint service"
+                 : "its load balancer is not imported");
+}
+
+static void tf_endpoint_service(tf_ctx *c, tf_res *r)
+{
+    tf_res *lbs[8];
+    size_t n = tf_refs(c, r, V(r), r->expr, "network_load_balancer_arns", lbs, 8);
+    if (n == 0)
+        return skip(c, r,
+                    "no Network Load Balancer of this estate (Gateway Load Balancer "
+                    "services are not modelled)");
+    tf_res *lb = lbs[0];
+    json_object *subs = import_get(V(lb), "subnets"), *maps = import_get(V(lb), "subnet_mapping");
+    tf_res *sn[TF_REFS_MAX];
+    size_t ns = tf_refs(c, lb, V(lb), lb->expr, "subnets", sn, TF_REFS_MAX);
+    for (size_t i = 0; ns == 0 && i < import_len(maps); i++) {
+        json_object *m = json_object_array_get_idx(maps, i);
+        tf_res *s = tf_ref1(c, lb, m, block_expr(lb, "subnet_mapping", i, import_len(maps)),
+                            "subnet_id", "aws_subnet");
+        if (s) sn[ns++] = s;
+    }
+    (void)subs;
+    json_object *first = ns ? find_elem(c, "subnets", sn[0]->name) : NULL;
+    if (!first) return skip(c, r, "its load balancer's subnets are not in this estate");
+    json_object *o = elem(c, r, "endpoint_services");
+    import_set_str(o, "vpc", import_str(first, "vpc"));
+    for (size_t i = 0; i < ns; i++)
+        if (sn[i]->name) import_add_str(o, "subnets", sn[i]->name);
+    if (import_bool(V(lb), "enable_cross_zone_load_balancing", false))
+        import_set_bool(o, "cross_zone", true);
+    for (size_t i = 0; i < n; i++) lbs[i]->done = 1, lbs[i]->elem = o;
+}
+
+static void tf_lb_listener(tf_ctx *c, tf_res *r)
+{
+    tf_res *lb = tf_ref1(c, r, V(r), r->expr, "load_balancer_arn", "aws_lb");
+    json_object *port = import_get(V(r), "port");
+    if (!lb || !lb->elem || !port) return skip(c, r, "its load balancer is not imported");
+    if (!import_get(lb->elem, "port")) import_set_int(lb->elem, "port", json_object_get_int(port));
+    r->done = 1;
+}
+
+static void endpoint_policy(tf_ctx *c, tf_res *r, json_object *o)
+{
+    const char *doc = S(r, "policy");
+    char pol[IMPORT_NAME_MAX + 1];
+    if (doc && *doc &&
+        import_policy(c->e, doc, import_str(o, "name"), r->addr, pol, sizeof pol) == 0)
+        import_set_str(o, "policy", pol);
+    else if (!doc && import_get(r->expr, "policy"))
+        import_skip(c->e, r->addr, "policy unknown until apply: the endpoint has full access here");
+}
+
+static void names_of(tf_ctx *c, tf_res *r, const char *attr, const char *type, json_object *o,
+                     const char *key)
+{
+    tf_res *t[TF_REFS_MAX];
+    size_t n = tf_refs(c, r, V(r), r->expr, attr, t, TF_REFS_MAX);
+    for (size_t i = 0; i < n; i++)
+        if (t[i]->name && strcmp(t[i]->type, type) == 0) import_add_str(o, key, t[i]->name);
+}
+
+static void tf_vpc_endpoint(tf_ctx *c, tf_res *r)
+{
+    const char *kind = S(r, "vpc_endpoint_type") ? S(r, "vpc_endpoint_type") : "Gateway";
+    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    tf_res *svc = tf_ref1(c, r, V(r), r->expr, "service_name", "aws_vpc_endpoint_service");
+    char shortname[64];
+    const char *aws = import_service_short(S(r, "service_name"), shortname, sizeof shortname);
+    if (!vpc) return skip(c, r, "its VPC is not in this estate");
+    if (strcmp(kind, "Gateway") == 0) {
+        if (!aws || (strcmp(aws, "s3") && strcmp(aws, "dynamodb")))
+            return skip(c, r, "a gateway endpoint for a service other than s3 or dynamodb");
+        json_object *o = elem(c, r, "gateway_endpoints");
+        import_set_str(o, "vpc", vpc);
+        import_set_str(o, "service", aws);
+        names_of(c, r, "route_table_ids", "aws_route_table", o, "route_tables");
+        names_of(c, r, "route_table_ids", "aws_default_route_table", o, "route_tables");
+        return endpoint_policy(c, r, o);
+    }
+    if (strcmp(kind, "Interface") != 0)
+        return skip(c, r, "Gateway Load Balancer endpoints are not modelled");
+    if (!svc && !aws)
+        return skip(c, r,
+                    "service_name is neither an AWS service nor an endpoint service of "
+                    "this estate (a partner or another account's service)");
+    if (svc && !svc->name) return skip(c, r, "its endpoint service is not imported");
+    json_object *o = elem(c, r, "interface_endpoints");
+    import_set_str(o, "vpc", vpc);
+    import_set_str(o, svc ? "endpoint_service" : "service", svc ? svc->name : aws);
+    names_of(c, r, "subnet_ids", "aws_subnet", o, "subnets");
+    if (!import_get(o, "subnets"))
+        import_skip(c->e, r->addr, "no subnets known: check will say so");
+    names_of(c, r, "security_group_ids", "aws_security_group", o, "security_groups");
+    import_set_bool(o, "private_dns", import_bool(V(r), "private_dns_enabled", false));
+    endpoint_policy(c, r, o);
+}
+
+static void tf_endpoint_rt(tf_ctx *c, tf_res *r)
+{
+    tf_res *ep = tf_ref1(c, r, V(r), r->expr, "vpc_endpoint_id", "aws_vpc_endpoint");
+    const char *rt = ref_name(c, r, "route_table_id", NULL);
+    if (!ep || !ep->elem || !rt) return skip(c, r, "its endpoint or route table is not imported");
+    import_add_str(ep->elem, "route_tables", rt);
+    r->done = 1;
+}
+
+static void tf_resolver(tf_ctx *c, tf_res *r)
+{
+    const char *dir = S(r, "direction");
+    if (!dir || strcmp(dir, "INBOUND"))
+        return skip(c, r, "only inbound Resolver endpoints are modelled (sites' DNS)");
+    json_object *ips = import_get(V(r), "ip_address");
+    json_object *o = NULL;
+    for (size_t i = 0; i < import_len(ips); i++) {
+        json_object *ip = json_object_array_get_idx(ips, i);
+        tf_res *s = tf_ref1(c, r, ip, block_expr(r, "ip_address", i, import_len(ips)), "subnet_id",
+                            "aws_subnet");
+        json_object *sn = s ? find_elem(c, "subnets", s->name) : NULL;
+        if (!sn) continue;
+        if (!o)
+            o = elem(c, r, "resolver_endpoints"), import_set_str(o, "vpc", import_str(sn, "vpc"));
+        import_add_str(o, "subnets", s->name);
+    }
+    if (!o) skip(c, r, "its subnets are not in this estate");
+}
+
+/* ---- Transit Gateways ------------------------------------------------------------------------ */
+
+static void tf_tgw(tf_ctx *c, tf_res *r)
+{
+    json_object *o = elem(c, r, "transit_gateways");
+    import_set_str(o, "region", S(r, "region"));
+}
+
+static bool tgw_default(const tf_res *tgw, const char *key)
+{
+    const char *v = S(tgw, key);
+    return !v || strcmp(v, "disable") != 0; /* AWS's default: enable */
+}
+
+/* The TGW's default route table (made on first use). */
+static json_object *tgw_default_rt(tf_ctx *c, tf_res *tgw)
+{
+    json_object *rts = import_get(tgw->elem, "route_tables");
+    for (size_t i = 0; i < import_len(rts); i++)
+        if (strcmp(import_str(json_object_array_get_idx(rts, i), "#"), "default route table") == 0)
+            return json_object_array_get_idx(rts, i);
+    (void)c;
+    json_object *rt = import_sub_new(tgw->elem, "route_tables", "default", "default route table");
+    json_object_object_add(rt, "routes", json_object_new_array());
+    return rt;
+}
+
+/* A new attachment of kind ("vpc", "vpn", "dx") of r to tgw, associated and propagated as the
+ * TGW's defaults and the attachment's flags say. */
+static json_object *tgw_attach(tf_res *r, tf_res *tgw, const char *kind)
+{
+    char nm[IMPORT_NAME_MAX + 1];
+    json_object *a = import_sub_new(tgw->elem, "attachments", tf_name(r, nm, sizeof nm), r->addr);
+    if (strcmp(kind, "vpn") == 0) import_set_bool(a, "vpn", true);
+    if (strcmp(kind, "dx") == 0) import_set_bool(a, "direct_connect_gateway", true);
+    r->att = a, r->tgw = tgw, r->done = 1;
+    return a;
+}
+
+/* The TGW's default association, unless the attachment or the TGW turns it off (written after
+ * the attachment's other keys). */
+static void tgw_attach_default(tf_ctx *c, tf_res *r)
+{
+    bool assoc = import_bool(V(r), "transit_gateway_default_route_table_association", true);
+    if (assoc && tgw_default(r->tgw, "default_route_table_association"))
+        import_set_str(r->att, "route_table", import_str(tgw_default_rt(c, r->tgw), "name"));
+}
+
+static void tf_tgw_vpc_att(tf_ctx *c, tf_res *r)
+{
+    tf_res *tgw = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
+    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    if (!tgw || !tgw->elem || !vpc) return skip(c, r, "its TGW or VPC is not in this estate");
+    json_object *a = tgw_attach(r, tgw, "vpc");
+    import_set_str(a, "vpc", vpc);
+    names_of(c, r, "subnet_ids", "aws_subnet", a, "subnets");
+    tgw_attach_default(c, r);
+    json_object *v = find_elem(c, "vpcs", vpc);
+    if (!import_str(tgw->elem, "region") && v && import_str(v, "region"))
+        import_set_str(tgw->elem, "region", import_str(v, "region"));
+}
+
+static void tf_tgw_rt(tf_ctx *c, tf_res *r)
+{
+    tf_res *tgw = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
+    if (!tgw || !tgw->elem) return skip(c, r, "its TGW is not in this estate");
+    char nm[IMPORT_NAME_MAX + 1];
+    r->elem = import_sub_new(tgw->elem, "route_tables", tf_name(r, nm, sizeof nm), r->addr);
+    json_object_object_add(r->elem, "routes", json_object_new_array());
+    r->name = import_str(r->elem, "name"), r->tgw = tgw, r->done = 1;
+}
+
+static void tf_tgw_peering(tf_ctx *c, tf_res *r)
+{
+    tf_res *a = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
+    tf_res *b = tf_ref1(c, r, V(r), r->expr, "peer_transit_gateway_id", "aws_ec2_transit_gateway");
+    if (!a || !b || !a->elem || !b->elem) return skip(c, r, "a peer TGW is not in this estate");
+    import_add_str(a->elem, "peers", b->name);
+    r->tgw = a, r->name = b->name, r->done = 1;
+}
+
+/* The attachment an attribute names: a VPC, VPN or DX attachment, or a peering (peer set). */
+static tf_res *tgw_att_ref(tf_ctx *c, tf_res *r, const char *attr, const char **peer)
+{
+    tf_res *t = tf_ref1(c, r, V(r), r->expr, attr, NULL);
+    *peer = NULL;
+    if (t && strcmp(t->type, "aws_ec2_transit_gateway_peering_attachment") == 0) {
+        *peer = t->name;
+        return t;
+    }
+    if (t && t->data) { /* data.aws_ec2_transit_gateway_{dx_gateway,vpn}_attachment */
+        tf_res *by = tf_ref1(c, t, V(t), t->expr, "vpn_connection_id", "aws_vpn_connection");
+        tf_res *dxgw = tf_ref1(c, t, V(t), t->expr, "dx_gateway_id", "aws_dx_gateway");
+        for (size_t i = 0; !by && dxgw && i < c->n; i++)
+            if (strcmp(c->res[i].type, "aws_dx_gateway_association") == 0 &&
+                tf_ref1(c, &c->res[i], V(&c->res[i]), c->res[i].expr, "dx_gateway_id", NULL) ==
+                    dxgw)
+                by = &c->res[i];
+        t->done = t->done || (by && by->att);
+        t = by;
+    }
+    return t && t->att ? t : NULL;
+}
+
+static void tf_tgw_assoc(tf_ctx *c, tf_res *r)
+{
+    const char *peer;
+    tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
+    tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
+    if (!att || peer || !rt || !rt->elem)
+        return skip(c, r, "its attachment or route table is not imported");
+    import_set_str(att->att, "route_table", rt->name);
+    r->done = 1;
+}
+
+/* The range behind an attachment: its VPC's CIDR, or its site's. */
+static const char *att_range(tf_ctx *c, json_object *att)
+{
+    json_object *v = find_elem(c, "vpcs", import_str(att, "vpc"));
+    if (v) return import_str(v, "cidr");
+    json_object *sites = import_get(c->e->kinds, "sites");
+    const char *tgw_att = import_str(att, "name");
+    for (size_t i = 0; i < import_len(sites); i++) {
+        json_object *s = json_object_array_get_idx(sites, i);
+        const char *via = import_str(s, "#att_vpn"), *via2 = import_str(s, "#att_dx");
+        if ((via && strcmp(via, tgw_att) == 0) || (via2 && strcmp(via2, tgw_att) == 0))
+            return import_str(s, "cidr");
+    }
+    return NULL;
+}
+
+static void tgw_propagate(tf_ctx *c, json_object *rt, json_object *att, const char *source)
+{
+    const char *dst = att_range(c, att);
+    if (!dst) {
+        import_skip(c->e, source, "propagation of an attachment with no known range");
+        return;
+    }
+    json_object *o = json_object_new_object();
+    import_set_str(o, "destination", dst);
+    import_set_str(o, "attachment", import_str(att, "name"));
+    json_object *routes = import_get(rt, "routes");
+    for (size_t i = 0; i < import_len(routes); i++)
+        if (strcmp(import_str(json_object_array_get_idx(routes, i), "destination"), dst) == 0) {
+            json_object_put(o); /* a static route wins over a propagated one */
+            return;
+        }
+    json_object_array_add(routes, o);
+}
+
+static void tf_tgw_prop(tf_ctx *c, tf_res *r)
+{
+    const char *peer;
+    tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
+    tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
+    if (!att || peer || !rt || !rt->elem)
+        return skip(c, r, "its attachment or route table is not imported");
+    tgw_propagate(c, rt->elem, att->att, r->addr);
+    r->done = 1;
+}
+
+/* Default propagation of every attachment that has it, after the static routes. */
+static void tf_default_props(tf_ctx *c, tf_res *r)
+{
+    if (!r->att || !r->tgw || !tgw_default(r->tgw, "default_route_table_propagation") ||
+        !import_bool(V(r), "transit_gateway_default_route_table_propagation", true))
+        return;
+    tgw_propagate(c, tgw_default_rt(c, r->tgw), r->att, r->addr);
+}
+
+static void tf_tgw_route(tf_ctx *c, tf_res *r)
+{
+    const char *peer, *dst = S(r, "destination_cidr_block");
+    tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
+    tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
+    bool hole = import_bool(V(r), "blackhole", false);
+    r->done = 1;
+    if (!rt || !rt->elem || !dst || (!att && !hole))
+        return import_skip(c->e, r->addr, "its route table, range or attachment is not imported");
+    json_object *o = json_object_new_object();
+    import_set_str(o, "destination", dst);
+    if (hole)
+        import_set_bool(o, "blackhole", true);
+    else if (peer)
+        import_set_str(o, "peer", peer);
+    else
+        import_set_str(o, "attachment", import_str(att->att, "name"));
+    json_object_array_add(import_get(rt->elem, "routes"), o);
+}
+
+/* ---- sites: VPN and Direct Connect ----------------------------------------------------------- */
+
+/* The site reached through (vpc or tgw), made from owner if none: one site per customer
+ * location, a VPN and a DX to the same gateway being one site. */
+static json_object *site_for(tf_ctx *c, tf_res *owner, const char *key, const char *gw)
+{
+    json_object *sites = import_get(c->e->kinds, "sites");
+    for (size_t i = 0; i < import_len(sites); i++) {
+        json_object *s = json_object_array_get_idx(sites, i);
+        const char *via = import_str(s, "#via");
+        if (via && strcmp(via, gw) == 0 && (!owner->elem || owner->elem == s)) return s;
+    }
+    if (owner->elem) return owner->elem;
+    json_object *s = elem(c, owner, "sites");
+    import_set_str(s, "cidr", NULL);
+    import_set_str(s, "region", NULL);
+    import_set_str(s, "#via", gw);
+    (void)key;
+    return s;
+}
+
+static void tf_vpn(tf_ctx *c, tf_res *r)
+{
+    tf_res *cgw = tf_ref1(c, r, V(r), r->expr, "customer_gateway_id", "aws_customer_gateway");
+    tf_res *vgw = tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
+    tf_res *tgw = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
+    if (!cgw || (!(vgw && vgw->name) && !(tgw && tgw->elem)))
+        return skip(c, r, "its customer gateway, or its VPN or Transit Gateway, is not imported");
+    json_object *vpn = json_object_new_object();
+    import_set_int(vpn, "tunnels", 2);
+    if (tgw && tgw->elem) {
+        json_object *a = tgw_attach(r, tgw, "vpn");
+        tgw_attach_default(c, r);
+        import_set_str(vpn, "transit_gateway", tgw->name);
+        json_object *s = site_for(c, cgw, "vpn", tgw->name);
+        cgw->elem = s, cgw->done = 1;
+        import_set_str(s, "#att_vpn", import_str(a, "name"));
+        json_object_object_add(s, "vpn", vpn);
+    } else {
+        import_set_str(vpn, "vpc", vgw->name);
+        json_object *s = site_for(c, cgw, "vpn", vgw->name);
+        cgw->elem = s, cgw->done = 1;
+        json_object_object_add(s, "vpn", vpn);
+    }
+    r->elem = cgw->elem, r->done = 1;
+}
+
+static void tf_vpn_route(tf_ctx *c, tf_res *r)
+{
+    tf_res *vpn = tf_ref1(c, r, V(r), r->expr, "vpn_connection_id", "aws_vpn_connection");
+    r->done = 1;
+    if (!vpn || !vpn->elem || !S(r, "destination_cidr_block"))
+        return import_skip(c->e, r->addr, "its VPN connection is not imported");
+    if (!import_str(vpn->elem, "cidr"))
+        import_set_str(vpn->elem, "cidr", S(r, "destination_cidr_block"));
+    else
+        import_skip(c->e, r->addr, "a site has one range: %s kept, %s left out",
+                    import_str(vpn->elem, "cidr"), S(r, "destination_cidr_block"));
+}
+
+static void tf_dx_assoc(tf_ctx *c, tf_res *r)
+{
+    tf_res *gw = tf_ref1(c, r, V(r), r->expr, "associated_gateway_id", NULL);
+    if (!gw || !gw->name) return skip(c, r, "its associated gateway is not imported");
+    if (strcmp(gw->type, "aws_ec2_transit_gateway") == 0) {
+        tgw_attach(r, gw, "dx");
+        tgw_attach_default(c, r);
+    }
+    r->tgw = gw, r->done = 1;
+}
+
+static void tf_dx_vif(tf_ctx *c, tf_res *r)
+{
+    bool transit = strcmp(r->type, "aws_dx_transit_virtual_interface") == 0;
+    tf_res *conn = tf_ref1(c, r, V(r), r->expr, "connection_id", "aws_dx_connection");
+    tf_res *vgw = tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
+    tf_res *dxgw = tf_ref1(c, r, V(r), r->expr, "dx_gateway_id", "aws_dx_gateway"), *assoc = NULL;
+    for (size_t i = 0; dxgw && !assoc && i < c->n; i++)
+        if (strcmp(c->res[i].type, "aws_dx_gateway_association") == 0 && c->res[i].tgw &&
+            tf_ref1(c, &c->res[i], V(&c->res[i]), c->res[i].expr, "dx_gateway_id", NULL) == dxgw)
+            assoc = &c->res[i];
+    tf_res *gw = vgw ? vgw : assoc ? assoc->tgw : NULL;
+    if (!conn || !gw || !gw->name || !S(conn, "bandwidth") || !S(conn, "location"))
+        return skip(c, r, "its connection, or the gateway it reaches, is not imported");
+    json_object *dx = json_object_new_object();
+    import_set_str(dx, "location", S(conn, "location"));
+    import_set_int(dx, "distance_km", 50);
+    import_set_str(dx, "port_speed", S(conn, "bandwidth"));
+    import_set_str(dx, "vif", transit ? "transit" : "private");
+    import_set_str(dx, transit ? "transit_gateway" : "vpc", gw->name);
+    json_object *s = site_for(c, conn, "dx", gw->name);
+    conn->elem = s, conn->done = 1;
+    if (assoc && assoc->att) import_set_str(s, "#att_dx", import_str(assoc->att, "name"));
+    json_object_object_add(s, "direct_connect", dx);
+    if (dxgw) dxgw->done = 1;
+    r->done = 1;
+    import_note(c->e, "%s: distance_km 50 is assumed (not in Terraform): set the fibre distance",
+                r->addr);
+}
+
+/* ---- the last pass: what needs everything else ----------------------------------------------- */
+
+/* The destination of the first route of a VPC's tables to its virtual private gateway. */
+static const char *vpc_route_to_vgw(json_object *rts, const char *vpc)
+{
+    for (size_t i = 0; i < import_len(rts); i++) {
+        json_object *rt = json_object_array_get_idx(rts, i), *routes = import_get(rt, "routes");
+        if (strcmp(import_str(rt, "vpc"), vpc) != 0) continue;
+        for (size_t k = 0; k < import_len(routes); k++) {
+            const char *t = import_str(json_object_array_get_idx(routes, k), "target");
+            if (t && strcmp(t, "vgw") == 0)
+                return import_str(json_object_array_get_idx(routes, k), "destination");
+        }
+    }
+    return NULL;
+}
+
+/* The destination of the first static route of a TGW's tables to attachment att. */
+static const char *tgw_route_to_att(json_object *trts, const char *att)
+{
+    for (size_t i = 0; att && i < import_len(trts); i++) {
+        json_object *routes = import_get(json_object_array_get_idx(trts, i), "routes");
+        for (size_t k = 0; k < import_len(routes); k++) {
+            const char *a = import_str(json_object_array_get_idx(routes, k), "attachment");
+            if (a && strcmp(a, att) == 0)
+                return import_str(json_object_array_get_idx(routes, k), "destination");
+        }
+    }
+    return NULL;
+}
+
+/* A site's range from the routes toward it, its Region from what it reaches; else it goes. */
+static void sites_finish(tf_ctx *c, bool final)
+{
+    json_object *sites = import_get(c->e->kinds, "sites");
+    json_object *resolvers = import_get(c->e->kinds, "resolver_endpoints");
+    for (size_t i = import_len(sites); i-- > 0;) {
+        json_object *s = json_object_array_get_idx(sites, i);
+        const char *via = import_str(s, "#via"), *cidr = import_str(s, "cidr");
+        json_object *vpc = find_elem(c, "vpcs", via), *tgw = find_elem(c, "transit_gateways", via);
+        if (!cidr && vpc) cidr = vpc_route_to_vgw(import_get(c->e->kinds, "route_tables"), via);
+        json_object *trts = import_get(tgw, "route_tables");
+        if (!cidr) cidr = tgw_route_to_att(trts, import_str(s, "#att_vpn"));
+        if (!cidr) cidr = tgw_route_to_att(trts, import_str(s, "#att_dx"));
+        if (cidr) import_set_str(s, "cidr", cidr);
+        if (!final) continue;
+        const char *region = import_str(vpc ? vpc : tgw, "region");
+        if (!cidr || !region) {
+            import_skip(c->e, import_str(s, "#"),
+                        "site not imported: no on-premises range found (add an "
+                        "aws_vpn_connection_route or a route to it)");
+            json_object_array_del_idx(sites, i, 1);
+            continue;
+        }
+        import_set_str(s, "region", region);
+        if (import_len(resolvers))
+            import_set_str(s, "dns_resolver",
+                           import_str(json_object_array_get_idx(resolvers, 0), "name"));
+        static const char *const hidden[] = {"#via", "#att_vpn", "#att_dx"};
+        for (size_t k = 0; k < 3; k++) json_object_object_del(s, hidden[k]);
+    }
+}
+
+/* Interface endpoint DNS shared through a private hosted zone named as the service. */
+static void tf_zone(tf_ctx *c, tf_res *r)
+{
+    const char *zone = S(r, "name");
+    char svc[64];
+    json_object *eps = import_get(c->e->kinds, "interface_endpoints");
+    size_t zl = zone ? strlen(zone) : 0;
+    if (zl && zone[zl - 1] == '.') zl--;
+    tf_res *vpcs[TF_REFS_MAX];
+    size_t nv = 0;
+    json_object *blocks = import_get(V(r), "vpc");
+    for (size_t i = 0; i < import_len(blocks); i++) {
+        tf_res *v = tf_ref1(c, r, json_object_array_get_idx(blocks, i),
+                            block_expr(r, "vpc", i, import_len(blocks)), "vpc_id", "aws_vpc");
+        if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
+    }
+    for (size_t i = 0; i < c->n; i++) {
+        tf_res *a = &c->res[i];
+        if (strcmp(a->type, "aws_route53_zone_association") ||
+            tf_ref1(c, a, V(a), a->expr, "zone_id", NULL) != r)
+            continue;
+        tf_res *v = tf_ref1(c, a, V(a), a->expr, "vpc_id", "aws_vpc");
+        if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
+        a->done = 1;
+    }
+    for (size_t i = 0; zl && i < import_len(eps); i++) {
+        json_object *ep = json_object_array_get_idx(eps, i);
+        const char *s = import_str(ep, "service");
+        json_object *v = find_elem(c, "vpcs", import_str(ep, "vpc"));
+        if (!s || !v) continue;
+        snprintf(svc, sizeof svc, "%s.%s.amazonaws.com", s, import_str(v, "region"));
+        bool own = false;
+        for (size_t k = 0; k < nv; k++) own |= strcmp(vpcs[k]->name, import_str(ep, "vpc")) == 0;
+        if (strlen(svc) != zl || strncmp(svc, zone, zl) || !own) continue;
+        import_set_bool(ep, "private_dns", true);
+        for (size_t k = 0; k < nv; k++)
+            if (strcmp(vpcs[k]->name, import_str(ep, "vpc")))
+                import_add_str(ep, "dns_shared_with", vpcs[k]->name);
+        r->done = 1;
+        for (size_t k = 0; k < c->n; k++) /* its alias records point at the endpoint */
+            if (strcmp(c->res[k].type, "aws_route53_record") == 0 &&
+                tf_ref1(c, &c->res[k], V(&c->res[k]), c->res[k].expr, "zone_id", NULL) == r)
+                c->res[k].done = 1;
+        return;
+    }
+    skip(c, r,
+         "a private hosted zone is modelled only when it shares an interface endpoint's "
+         "service name (dns_shared_with)");
+}
+
+/* VPCs and TGWs without a Region, subnets without a table: what the scenario cannot leave out. */
+static void estate_finish(tf_ctx *c)
+{
+    sites_finish(c, true);
+    json_object *vpcs = import_get(c->e->kinds, "vpcs"),
+                *subnets = import_get(c->e->kinds, "subnets");
+    for (size_t i = 0; i < import_len(vpcs); i++) {
+        json_object *v = json_object_array_get_idx(vpcs, i);
+        const char *name = import_str(v, "name");
+        if (!import_str(v, "region")) {
+            const char *r0 = NULL;
+            json_object_object_foreach(c->e->regions, rn, azs)
+            {
+                (void)azs;
+                if (!r0) r0 = rn;
+            }
+            import_set_str(v, "region", r0 ? r0 : "us-east-1");
+            import_note(c->e, "VPC %s has no subnet: its Region (%s) is a guess", name,
+                        r0 ? r0 : "us-east-1");
+            import_region_az(c->e, r0 ? r0 : "us-east-1", NULL);
+        }
+        bool has_main = false, needs_main = false;
+        json_object *rts = import_get(c->e->kinds, "route_tables");
+        for (size_t k = 0; k < import_len(rts); k++) {
+            json_object *rt = json_object_array_get_idx(rts, k);
+            has_main |= strcmp(import_str(rt, "vpc"), name) == 0 && import_bool(rt, "main", false);
+        }
+        for (size_t k = 0; k < import_len(subnets); k++) {
+            json_object *s = json_object_array_get_idx(subnets, k);
+            needs_main |= strcmp(import_str(s, "vpc"), name) == 0 && !import_str(s, "route_table");
+        }
+        if (!has_main && needs_main) {
+            char want[IMPORT_NAME_MAX + 8], src[600];
+            snprintf(want, sizeof want, "%.57s.main", name);
+            snprintf(src, sizeof src,
+                     "main route table of %s (its routes are not in Terraform: "
+                     "local only)",
+                     import_str(v, "#"));
+            json_object *rt = import_elem_new(c->e, "route_tables", want, src);
+            import_set_str(rt, "vpc", name);
+            import_set_bool(rt, "main", true);
+        }
+    }
+    json_object *tgws = import_get(c->e->kinds, "transit_gateways");
+    for (size_t i = 0; i < import_len(tgws); i++) {
+        json_object *t = json_object_array_get_idx(tgws, i);
+        if (!import_str(t, "region")) {
+            import_set_str(t, "region", import_str(json_object_array_get_idx(vpcs, 0), "region"));
+            import_note(c->e, "TGW %s attaches no VPC: its Region is a guess",
+                        import_str(t, "name"));
+        }
+    }
+}
+
+static void tf_unused(tf_ctx *c, tf_res *r)
+{
+    if (r->done) return;
+    if (r->data) return skip(c, r, "data source: read by Terraform, not part of the estate");
+    static const char *const consumed[][2] = {
+        {"aws_eip", "an Elastic IP not used by a NAT gateway of this estate"},
+        {"aws_customer_gateway", "a customer gateway with no VPN connection of this estate"},
+        {"aws_dx_connection",
+         "a Direct Connect connection with no virtual interface of this estate"},
+        {"aws_dx_gateway", "a Direct Connect gateway with no virtual interface of this estate"},
+        {"aws_internet_gateway", "an internet gateway attached to no VPC of this estate"},
+        {"aws_vpn_gateway", "a virtual private gateway attached to no VPC of this estate"},
+        {"aws_route53_record", "a DNS record outside a zone that shares an endpoint's name"}};
+    for (size_t i = 0; i < sizeof consumed / sizeof *consumed; i++)
+        if (strcmp(r->type, consumed[i][0]) == 0) return skip(c, r, consumed[i][1]);
+    skip(c, r, "resource type not in the scenario language");
+}
+
+/* ---- the table ------------------------------------------------------------------------------- */
+
+typedef struct tf_type {
+    const char *type;                 /* AWS provider resource type */
+    int pass;                         /* 1 to 5; what a pass needs was made before it */
+    void (*fn)(tf_ctx *c, tf_res *r); /* NULL: not imported, for why */
+    const char *why;                  /* why it is not imported */
+} tf_type;
+
+static const tf_type TF_TYPES[] = {
+    {"aws_vpc", 1, tf_vpc, NULL},
+    {"aws_ec2_transit_gateway", 1, tf_tgw, NULL},
+    {"aws_subnet", 2, tf_subnet, NULL},
+    {"aws_internet_gateway", 2, tf_igw, NULL},
+    {"aws_internet_gateway_attachment", 2, tf_igw, NULL},
+    {"aws_vpn_gateway", 2, tf_vgw, NULL},
+    {"aws_vpn_gateway_attachment", 2, tf_vgw, NULL},
+    {"aws_security_group", 2, tf_sg, NULL},
+    {"aws_route_table", 2, tf_route_table, NULL},
+    {"aws_default_route_table", 2, tf_route_table, NULL},
+    {"aws_vpc_peering_connection", 2, tf_peering, NULL},
+    {"aws_ec2_transit_gateway_route_table", 2, tf_tgw_rt, NULL},
+    {"aws_ec2_transit_gateway_peering_attachment", 2, tf_tgw_peering, NULL},
+    {"aws_nat_gateway", 3, tf_nat, NULL},
+    {"aws_route_table_association", 3, tf_rt_assoc, NULL},
+    {"aws_main_route_table_association", 3, tf_main_assoc, NULL},
+    {"aws_security_group", 3, tf_sg_inline, NULL},
+    {"aws_security_group_rule", 3, tf_sg_rule, NULL},
+    {"aws_vpc_security_group_ingress_rule", 3, tf_sg_rule, NULL},
+    {"aws_vpc_security_group_egress_rule", 3, tf_sg_rule, NULL},
+    {"aws_ec2_transit_gateway_vpc_attachment", 3, tf_tgw_vpc_att, NULL},
+    {"aws_vpc_endpoint_service", 3, tf_endpoint_service, NULL},
+    {"aws_lb_listener", 3, tf_lb_listener, NULL},
+    {"aws_route53_resolver_endpoint", 3, tf_resolver, NULL},
+    {"aws_vpn_connection", 3, tf_vpn, NULL},
+    {"aws_dx_gateway_association", 3, tf_dx_assoc, NULL},
+    {"aws_vpc_endpoint", 4, tf_vpc_endpoint, NULL},
+    {"aws_vpc_endpoint_route_table_association", 4, tf_endpoint_rt, NULL},
+    {"aws_route", 4, tf_route, NULL},
+    {"aws_route_table", 4, tf_inline_routes, NULL},
+    {"aws_default_route_table", 4, tf_inline_routes, NULL},
+    {"aws_ec2_transit_gateway_route_table_association", 4, tf_tgw_assoc, NULL},
+    {"aws_ec2_transit_gateway_route", 4, tf_tgw_route, NULL},
+    {"aws_vpn_connection_route", 4, tf_vpn_route, NULL},
+    {"aws_dx_private_virtual_interface", 4, tf_dx_vif, NULL},
+    {"aws_dx_transit_virtual_interface", 4, tf_dx_vif, NULL},
+    {"aws_ec2_transit_gateway_route_table_propagation", 5, tf_tgw_prop, NULL},
+    {"aws_ec2_transit_gateway_vpc_attachment", 5, tf_default_props, NULL},
+    {"aws_vpn_connection", 5, tf_default_props, NULL},
+    {"aws_dx_gateway_association", 5, tf_default_props, NULL},
+    {"aws_route53_zone", 6, tf_zone, NULL},
+    {"aws_lb", 6, tf_lb_unused, NULL},
+    {"aws_vpc_ipv4_cidr_block_association", 1, NULL,
+     "a secondary CIDR: a scenario VPC has one range (subnets in it fail check)"},
+    {"aws_network_acl", 1, NULL, "network ACLs are not modelled (security groups are)"},
+    {"aws_network_acl_rule", 1, NULL, "network ACLs are not modelled (security groups are)"},
+    {"aws_default_network_acl", 1, NULL, "network ACLs are not modelled (security groups are)"},
+    {"aws_flow_log", 1, NULL, "flow logs do not change paths"},
+    {"aws_vpc_dhcp_options", 1, NULL, "DHCP options do not change paths"},
+    {"aws_vpc_dhcp_options_association", 1, NULL, "DHCP options do not change paths"},
+    {"aws_egress_only_internet_gateway", 1, NULL, "IPv6 is not modelled"},
+    {"aws_ec2_transit_gateway_connect", 1, NULL, "TGW Connect attachments are not modelled"},
+    {"aws_vpc_peering_connection_accepter", 1, NULL,
+     "the peering is imported from its aws_vpc_peering_connection"},
+};
+
+int tf_convert(tf_ctx *c, vs_error *err)
+{
+    (void)err;
+    for (int pass = 1; pass <= 6; pass++) {
+        if (pass == 5) sites_finish(c, false); /* propagations need the sites' ranges */
+        if (pass == 6) estate_finish(c);
+        for (size_t t = 0; t < sizeof TF_TYPES / sizeof *TF_TYPES; t++) {
+            const tf_type *ty = &TF_TYPES[t];
+            if (ty->pass != pass) continue;
+            for (size_t i = 0; i < c->n; i++) {
+                tf_res *r = &c->res[i];
+                if (r->data || strcmp(r->type, ty->type)) continue;
+                if (ty->fn)
+                    ty->fn(c, r);
+                else
+                    skip(c, r, ty->why);
+            }
+        }
+    }
+    for (size_t i = 0; i < c->n; i++) tf_unused(c, &c->res[i]);
+    return 0;
+}
