@@ -44,9 +44,7 @@ json_object *import_json_parse(const char *text, size_t len, const char *name, v
         json_line_col(text, end, &line, &col);
         error_set(err, "%s:%d:%d: text after the JSON document", name, line, col);
     } else if (!doc) {
-        /* json-c stops one byte past the offending character; point at it */
-        json_line_col(text, end > 0 && jerr != json_tokener_error_parse_eof ? end - 1 : end, &line,
-                      &col);
+        json_line_col(text, end, &line, &col); /* json-c stops at the offending byte */
         error_set(err, "%s:%d:%d: bad JSON: %s", name, line, col, json_tokener_error_desc(jerr));
     }
     json_tokener_free(tok);
