@@ -34,6 +34,7 @@ json_object *import_json_parse(const char *text, size_t len, const char *name, v
 {
     json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
     if (!tok) return error_set(err, "%s: out of memory", name), NULL;
+    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8); /* JSON text is UTF-8 (RFC 8259) */
     json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);

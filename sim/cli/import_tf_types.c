@@ -952,6 +952,14 @@ static void estate_finish(tf_ctx *c)
             import_set_bool(rt, "main", true);
         }
     }
+    json_object_object_foreach(c->e->regions, rn, azs)
+    {
+        if (json_object_object_length(azs) > 0) continue;
+        char az[80];
+        snprintf(az, sizeof az, "%sa", rn); /* a Region needs an AZ; none was seen */
+        json_object_object_add(azs, az, json_object_new_boolean(1));
+        import_note(c->e, "Region %s has no subnet: its AZ %s is a guess", rn, az);
+    }
     json_object *tgws = import_get(c->e->kinds, "transit_gateways");
     for (size_t i = 0; i < import_len(tgws); i++) {
         json_object *t = json_object_array_get_idx(tgws, i);

@@ -7,6 +7,21 @@
 
 #include "cli/import_impl.h"
 
+/* Length of the valid UTF-8 sequence at p (1 to 4), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n = *p < 0x80                 ? 1
+               : *p >= 0xc2 && *p < 0xe0 ? 2
+               : *p >= 0xe0 && *p < 0xf0 ? 3
+               : *p >= 0xf0 && *p < 0xf5 ? 4
+                                         : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80) return 0;
+    if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0))) return 0;
+    if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90))) return 0;
+    return n;
+}
+
 /* A string YAML reads back as the same string: plain when it is safe, else double-quoted. */
 static void yaml_string(FILE *f, const char *s)
 {
@@ -27,6 +42,10 @@ static void yaml_string(FILE *f, const char *s)
             fprintf(f, "\\%c", *p);
         else if (*p < 0x20 || *p == 0x7f)
             fprintf(f, "\\x%02x", *p);
+        else if (utf8_len(p) > 1)
+            fwrite(p, 1, utf8_len(p), f), p += utf8_len(p) - 1;
+        else if (*p >= 0x80)
+            fputc('?', f); /* not UTF-8: never written as such */
         else
             fputc(*p, f);
     }
@@ -36,7 +55,13 @@ static void yaml_string(FILE *f, const char *s)
 /* Text on one comment line: control characters become spaces. */
 static void yaml_comment_text(FILE *f, const char *s)
 {
-    for (; s && *s; s++) fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        size_t n = utf8_len(p);
+        if (n > 1)
+            fwrite(p, 1, n, f), p += n - 1;
+        else
+            fputc(*p < 0x20 || *p >= 0x7f ? (*p >= 0x80 ? '?' : ' ') : *p, f);
+    }
 }
 
 static void yaml_comment(FILE *f, const char *s)
