@@ -17,7 +17,8 @@ enum { IMPORT_MAX_FILE_BYTES = 256 << 20, IMPORT_NAME_MAX = 63 };
 /* The scenario element kinds, in the order the writer emits them. */
 #define IMPORT_KINDS                                                                               \
     X(vpcs)                                                                                        \
-    X(subnets) X(route_tables) X(nat_gateways) X(gateway_endpoints) X(interface_endpoints)         \
+    X(subnets)                                                                                     \
+    X(route_tables) X(nat_gateways) X(gateway_endpoints) X(interface_endpoints)                    \
         X(endpoint_services) X(transit_gateways) X(peerings) X(sites) X(resolver_endpoints)        \
             X(security_groups) X(policies)
 
@@ -69,6 +70,27 @@ const char *import_service_short(const char *service_name, char *buf, size_t n);
 /* Adds an endpoint policy (a JSON document) as a `policies` element; its name into out. */
 int import_policy(import_estate *e, const char *doc, const char *owner, const char *source,
                   char *out, size_t n);
+
+/* ---- import_estate.c: finishing an estate ------------------------------------------------- */
+
+/* The element of kind named name, or NULL. */
+json_object *import_find(const import_estate *e, const char *kind, const char *name);
+/* Adds a security group rule {ports, key: peer} to sg's list dir unless it is there. */
+void import_sg_add(json_object *sg, const char *dir, const char *ports, const char *key,
+                   const char *peer);
+/* Sites' ranges from the routes toward them (hidden keys #via, #att_vpn, #att_dx say which
+ * gateway and attachments); final: also their Regions and resolvers, and drop (listed) a
+ * site whose range is unknown. */
+void import_sites_finish(import_estate *e, bool final);
+/* The site reached through gateway via (a VPC's or a TGW's name), made if none. */
+json_object *import_site_for(import_estate *e, const char *via, const char *want,
+                             const char *source);
+/* A private hosted zone named as an AWS service's default DNS name and associated with vpcs:
+ * the interface endpoint of that service in one of them gets private_dns and dns_shared_with
+ * the others. False if no endpoint matches. */
+bool import_share_zone(import_estate *e, const char *zone, const char *const *vpcs, size_t nv);
+/* Regions of VPCs and TGWs, implicit main route tables, an AZ for every Region. */
+void import_finish(import_estate *e);
 
 /* ---- import_yaml.c -------------------------------------------------------------------------- */
 

@@ -64,16 +64,6 @@ static const char *ref_name(tf_ctx *c, tf_res *r, const char *attr, const char *
     return t && t->name ? t->name : NULL;
 }
 
-/* The region of an element's VPC (vpcs[name]), set by the subnets. */
-static json_object *find_elem(tf_ctx *c, const char *kind, const char *name)
-{
-    json_object *l = import_get(c->e->kinds, kind);
-    for (size_t i = 0; name && i < import_len(l); i++)
-        if (strcmp(import_str(json_object_array_get_idx(l, i), "name"), name) == 0)
-            return json_object_array_get_idx(l, i);
-    return NULL;
-}
-
 /* A nested block's expressions (a plan): the i-th of n blocks when the counts match. */
 static json_object *block_expr(tf_res *r, const char *block, size_t i, size_t n)
 {
@@ -97,7 +87,7 @@ static void tf_igw(tf_ctx *c, tf_res *r)
     tf_res *gw = strcmp(r->type, "aws_internet_gateway") == 0
                      ? r
                      : tf_ref1(c, r, V(r), r->expr, "internet_gateway_id", NULL);
-    json_object *vpc = find_elem(c, "vpcs", ref_name(c, r, attr, "aws_vpc"));
+    json_object *vpc = import_find(c->e, "vpcs", ref_name(c, r, attr, "aws_vpc"));
     if (!vpc || !gw) {
         if (strcmp(r->type, "aws_internet_gateway") == 0 && !r->expr && !S(r, "vpc_id")) return;
         return skip(c, r, "not attached to a VPC of this estate");
@@ -109,7 +99,7 @@ static void tf_igw(tf_ctx *c, tf_res *r)
 
 static void tf_vgw(tf_ctx *c, tf_res *r)
 {
-    json_object *vpc = find_elem(c, "vpcs", ref_name(c, r, "vpc_id", "aws_vpc"));
+    json_object *vpc = import_find(c->e, "vpcs", ref_name(c, r, "vpc_id", "aws_vpc"));
     tf_res *gw = strcmp(r->type, "aws_vpn_gateway") == 0
                      ? r
                      : tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
@@ -140,7 +130,7 @@ static void tf_subnet(tf_ctx *c, tf_res *r)
     import_set_str(o, "cidr", S(r, "cidr_block"));
     if (import_bool(V(r), "map_public_ip_on_launch", false)) import_set_bool(o, "public", true);
     import_region_az(c->e, region, az);
-    json_object *v = find_elem(c, "vpcs", vpc);
+    json_object *v = import_find(c->e, "vpcs", vpc);
     if (v && !import_str(v, "region")) import_set_str(v, "region", region);
 }
 
@@ -158,7 +148,7 @@ static void tf_route_table(tf_ctx *c, tf_res *r)
 static void tf_rt_assoc(tf_ctx *c, tf_res *r)
 {
     const char *rt = ref_name(c, r, "route_table_id", NULL);
-    json_object *sn = find_elem(c, "subnets", ref_name(c, r, "subnet_id", "aws_subnet"));
+    json_object *sn = import_find(c->e, "subnets", ref_name(c, r, "subnet_id", "aws_subnet"));
     if (!rt || !sn)
         return skip(c, r,
                     S(r, "gateway_id") || import_get(r->expr, "gateway_id")
@@ -170,7 +160,7 @@ static void tf_rt_assoc(tf_ctx *c, tf_res *r)
 
 static void tf_main_assoc(tf_ctx *c, tf_res *r)
 {
-    json_object *rt = find_elem(c, "route_tables", ref_name(c, r, "route_table_id", NULL));
+    json_object *rt = import_find(c->e, "route_tables", ref_name(c, r, "route_table_id", NULL));
     if (!rt) return skip(c, r, "its route table is not in this estate");
     import_set_bool(rt, "main", true);
     r->done = 1;
@@ -263,7 +253,7 @@ static void route_add(tf_ctx *c, tf_res *r, json_object *rt, json_object *vals, 
 
 static void tf_route(tf_ctx *c, tf_res *r)
 {
-    json_object *rt = find_elem(c, "route_tables", ref_name(c, r, "route_table_id", NULL));
+    json_object *rt = import_find(c->e, "route_tables", ref_name(c, r, "route_table_id", NULL));
     r->done = 1;
     if (!rt) return import_skip(c->e, r->addr, "its route table is not in this estate");
     route_add(c, r, rt, V(r), r->expr);
@@ -278,21 +268,6 @@ static void tf_inline_routes(tf_ctx *c, tf_res *r)
 }
 
 /* ---- security groups ------------------------------------------------------------------------- */
-
-static void sg_add(json_object *sg, const char *dir, const char *ports, const char *key,
-                   const char *peer)
-{
-    json_object *rule = json_object_new_object(), *list = import_get(sg, dir);
-    import_set_str(rule, "ports", ports);
-    import_set_str(rule, key, peer);
-    for (size_t i = 0; i < import_len(list); i++)
-        if (json_object_equal(json_object_array_get_idx(list, i), rule)) {
-            json_object_put(rule);
-            return;
-        }
-    if (!list) json_object_object_add(sg, dir, list = json_object_new_array());
-    json_object_array_add(list, rule);
-}
 
 /* One rule (inline block or rule resource) into sg; what it cannot say goes to the skip list. */
 static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json_object *vals,
@@ -317,9 +292,10 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
     for (size_t k = 0; k < 2; k++) {
         json_object *v = import_get(vals, cidr_keys[k]);
         if (v && json_object_is_type(v, json_type_string))
-            sg_add(sg, dir, ports, "cidr", json_object_get_string(v));
+            import_sg_add(sg, dir, ports, "cidr", json_object_get_string(v));
         for (size_t i = 0; i < import_len(v); i++)
-            sg_add(sg, dir, ports, "cidr", json_object_get_string(json_object_array_get_idx(v, i)));
+            import_sg_add(sg, dir, ports, "cidr",
+                          json_object_get_string(json_object_array_get_idx(v, i)));
     }
     static const char *const sg_keys[] = {"security_groups", "source_security_group_id",
                                           "referenced_security_group_id"};
@@ -328,10 +304,10 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
         size_t n = tf_refs(c, r, vals, ex, sg_keys[k], peers, TF_REFS_MAX);
         for (size_t i = 0; i < n; i++)
             if (peers[i]->name && strcmp(peers[i]->type, "aws_security_group") == 0)
-                sg_add(sg, dir, ports, "security_group", peers[i]->name);
+                import_sg_add(sg, dir, ports, "security_group", peers[i]->name);
     }
     if (import_bool(vals, "self", false))
-        sg_add(sg, dir, ports, "security_group", import_str(sg, "name"));
+        import_sg_add(sg, dir, ports, "security_group", import_str(sg, "name"));
     if (import_len(import_get(vals, "ipv6_cidr_blocks")) || import_str(vals, "cidr_ipv6") ||
         import_len(import_get(vals, "prefix_list_ids")) || import_str(vals, "prefix_list_id"))
         import_skip(c->e, r->addr, "%s rule's IPv6 ranges and prefix lists are not modelled", dir);
@@ -361,8 +337,8 @@ static void tf_sg_inline(tf_ctx *c, tf_res *r)
 
 static void tf_sg_rule(tf_ctx *c, tf_res *r)
 {
-    json_object *sg =
-        find_elem(c, "security_groups", ref_name(c, r, "security_group_id", "aws_security_group"));
+    json_object *sg = import_find(c->e, "security_groups",
+                                  ref_name(c, r, "security_group_id", "aws_security_group"));
     const char *dir = S(r, "type");
     bool vpc_rule = strncmp(r->type, "aws_vpc_security_group_", 23) == 0;
     if (vpc_rule) dir = strstr(r->type, "ingress") ? "ingress" : "egress";
@@ -401,7 +377,7 @@ static void tf_endpoint_service(tf_ctx *c, tf_res *r)
         if (s) sn[ns++] = s;
     }
     (void)subs;
-    json_object *first = ns ? find_elem(c, "subnets", sn[0]->name) : NULL;
+    json_object *first = ns ? import_find(c->e, "subnets", sn[0]->name) : NULL;
     if (!first) return skip(c, r, "its load balancer's subnets are not in this estate");
     json_object *o = elem(c, r, "endpoint_services");
     import_set_str(o, "vpc", import_str(first, "vpc"));
@@ -497,7 +473,7 @@ static void tf_resolver(tf_ctx *c, tf_res *r)
         json_object *ip = json_object_array_get_idx(ips, i);
         tf_res *s = tf_ref1(c, r, ip, block_expr(r, "ip_address", i, import_len(ips)), "subnet_id",
                             "aws_subnet");
-        json_object *sn = s ? find_elem(c, "subnets", s->name) : NULL;
+        json_object *sn = s ? import_find(c->e, "subnets", s->name) : NULL;
         if (!sn) continue;
         if (!o)
             o = elem(c, r, "resolver_endpoints"), import_set_str(o, "vpc", import_str(sn, "vpc"));
@@ -563,7 +539,7 @@ static void tf_tgw_vpc_att(tf_ctx *c, tf_res *r)
     import_set_str(a, "vpc", vpc);
     names_of(c, r, "subnet_ids", "aws_subnet", a, "subnets");
     tgw_attach_default(c, r);
-    json_object *v = find_elem(c, "vpcs", vpc);
+    json_object *v = import_find(c->e, "vpcs", vpc);
     if (!import_str(tgw->elem, "region") && v && import_str(v, "region"))
         import_set_str(tgw->elem, "region", import_str(v, "region"));
 }
@@ -624,7 +600,7 @@ static void tf_tgw_assoc(tf_ctx *c, tf_res *r)
 /* The range behind an attachment: its VPC's CIDR, or its site's. */
 static const char *att_range(tf_ctx *c, json_object *att)
 {
-    json_object *v = find_elem(c, "vpcs", import_str(att, "vpc"));
+    json_object *v = import_find(c->e, "vpcs", import_str(att, "vpc"));
     if (v) return import_str(v, "cidr");
     json_object *sites = import_get(c->e->kinds, "sites");
     const char *tgw_att = import_str(att, "name");
@@ -698,22 +674,14 @@ static void tf_tgw_route(tf_ctx *c, tf_res *r)
 
 /* ---- sites: VPN and Direct Connect ----------------------------------------------------------- */
 
-/* The site reached through (vpc or tgw), made from owner if none: one site per customer
- * location, a VPN and a DX to the same gateway being one site. */
-static json_object *site_for(tf_ctx *c, tf_res *owner, const char *key, const char *gw)
+/* The site reached through gateway gw (one per customer location: a VPN and a DX to the same
+ * gateway are one site), named after owner (customer gateway or DX connection) if new. */
+static json_object *site_for(tf_ctx *c, tf_res *owner, const char *gw)
 {
-    json_object *sites = import_get(c->e->kinds, "sites");
-    for (size_t i = 0; i < import_len(sites); i++) {
-        json_object *s = json_object_array_get_idx(sites, i);
-        const char *via = import_str(s, "#via");
-        if (via && strcmp(via, gw) == 0 && (!owner->elem || owner->elem == s)) return s;
-    }
+    char nm[IMPORT_NAME_MAX + 1];
     if (owner->elem) return owner->elem;
-    json_object *s = elem(c, owner, "sites");
-    import_set_str(s, "cidr", NULL);
-    import_set_str(s, "region", NULL);
-    import_set_str(s, "#via", gw);
-    (void)key;
+    json_object *s = import_site_for(c->e, gw, tf_name(owner, nm, sizeof nm), owner->addr);
+    owner->elem = s, owner->done = 1;
     return s;
 }
 
@@ -730,13 +698,13 @@ static void tf_vpn(tf_ctx *c, tf_res *r)
         json_object *a = tgw_attach(r, tgw, "vpn");
         tgw_attach_default(c, r);
         import_set_str(vpn, "transit_gateway", tgw->name);
-        json_object *s = site_for(c, cgw, "vpn", tgw->name);
+        json_object *s = site_for(c, cgw, tgw->name);
         cgw->elem = s, cgw->done = 1;
         import_set_str(s, "#att_vpn", import_str(a, "name"));
         json_object_object_add(s, "vpn", vpn);
     } else {
         import_set_str(vpn, "vpc", vgw->name);
-        json_object *s = site_for(c, cgw, "vpn", vgw->name);
+        json_object *s = site_for(c, cgw, vgw->name);
         cgw->elem = s, cgw->done = 1;
         json_object_object_add(s, "vpn", vpn);
     }
@@ -786,7 +754,7 @@ static void tf_dx_vif(tf_ctx *c, tf_res *r)
     import_set_str(dx, "port_speed", S(conn, "bandwidth"));
     import_set_str(dx, "vif", transit ? "transit" : "private");
     import_set_str(dx, transit ? "transit_gateway" : "vpc", gw->name);
-    json_object *s = site_for(c, conn, "dx", gw->name);
+    json_object *s = site_for(c, conn, gw->name);
     conn->elem = s, conn->done = 1;
     if (assoc && assoc->att) import_set_str(s, "#att_dx", import_str(assoc->att, "name"));
     json_object_object_add(s, "direct_connect", dx);
@@ -798,75 +766,11 @@ static void tf_dx_vif(tf_ctx *c, tf_res *r)
 
 /* ---- the last pass: what needs everything else ----------------------------------------------- */
 
-/* The destination of the first route of a VPC's tables to its virtual private gateway. */
-static const char *vpc_route_to_vgw(json_object *rts, const char *vpc)
-{
-    for (size_t i = 0; i < import_len(rts); i++) {
-        json_object *rt = json_object_array_get_idx(rts, i), *routes = import_get(rt, "routes");
-        if (strcmp(import_str(rt, "vpc"), vpc) != 0) continue;
-        for (size_t k = 0; k < import_len(routes); k++) {
-            const char *t = import_str(json_object_array_get_idx(routes, k), "target");
-            if (t && strcmp(t, "vgw") == 0)
-                return import_str(json_object_array_get_idx(routes, k), "destination");
-        }
-    }
-    return NULL;
-}
-
-/* The destination of the first static route of a TGW's tables to attachment att. */
-static const char *tgw_route_to_att(json_object *trts, const char *att)
-{
-    for (size_t i = 0; att && i < import_len(trts); i++) {
-        json_object *routes = import_get(json_object_array_get_idx(trts, i), "routes");
-        for (size_t k = 0; k < import_len(routes); k++) {
-            const char *a = import_str(json_object_array_get_idx(routes, k), "attachment");
-            if (a && strcmp(a, att) == 0)
-                return import_str(json_object_array_get_idx(routes, k), "destination");
-        }
-    }
-    return NULL;
-}
-
-/* A site's range from the routes toward it, its Region from what it reaches; else it goes. */
-static void sites_finish(tf_ctx *c, bool final)
-{
-    json_object *sites = import_get(c->e->kinds, "sites");
-    json_object *resolvers = import_get(c->e->kinds, "resolver_endpoints");
-    for (size_t i = import_len(sites); i-- > 0;) {
-        json_object *s = json_object_array_get_idx(sites, i);
-        const char *via = import_str(s, "#via"), *cidr = import_str(s, "cidr");
-        json_object *vpc = find_elem(c, "vpcs", via), *tgw = find_elem(c, "transit_gateways", via);
-        if (!cidr && vpc) cidr = vpc_route_to_vgw(import_get(c->e->kinds, "route_tables"), via);
-        json_object *trts = import_get(tgw, "route_tables");
-        if (!cidr) cidr = tgw_route_to_att(trts, import_str(s, "#att_vpn"));
-        if (!cidr) cidr = tgw_route_to_att(trts, import_str(s, "#att_dx"));
-        if (cidr) import_set_str(s, "cidr", cidr);
-        if (!final) continue;
-        const char *region = import_str(vpc ? vpc : tgw, "region");
-        if (!cidr || !region) {
-            import_skip(c->e, import_str(s, "#"),
-                        "site not imported: no on-premises range found (add an "
-                        "aws_vpn_connection_route or a route to it)");
-            json_object_array_del_idx(sites, i, 1);
-            continue;
-        }
-        import_set_str(s, "region", region);
-        if (import_len(resolvers))
-            import_set_str(s, "dns_resolver",
-                           import_str(json_object_array_get_idx(resolvers, 0), "name"));
-        static const char *const hidden[] = {"#via", "#att_vpn", "#att_dx"};
-        for (size_t k = 0; k < 3; k++) json_object_object_del(s, hidden[k]);
-    }
-}
-
 /* Interface endpoint DNS shared through a private hosted zone named as the service. */
 static void tf_zone(tf_ctx *c, tf_res *r)
 {
     const char *zone = S(r, "name");
-    char svc[64];
-    json_object *eps = import_get(c->e->kinds, "interface_endpoints");
     size_t zl = zone ? strlen(zone) : 0;
-    if (zl && zone[zl - 1] == '.') zl--;
     tf_res *vpcs[TF_REFS_MAX];
     size_t nv = 0;
     json_object *blocks = import_get(V(r), "vpc");
@@ -884,19 +788,9 @@ static void tf_zone(tf_ctx *c, tf_res *r)
         if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
         a->done = 1;
     }
-    for (size_t i = 0; zl && i < import_len(eps); i++) {
-        json_object *ep = json_object_array_get_idx(eps, i);
-        const char *s = import_str(ep, "service");
-        json_object *v = find_elem(c, "vpcs", import_str(ep, "vpc"));
-        if (!s || !v) continue;
-        snprintf(svc, sizeof svc, "%s.%s.amazonaws.com", s, import_str(v, "region"));
-        bool own = false;
-        for (size_t k = 0; k < nv; k++) own |= strcmp(vpcs[k]->name, import_str(ep, "vpc")) == 0;
-        if (strlen(svc) != zl || strncmp(svc, zone, zl) || !own) continue;
-        import_set_bool(ep, "private_dns", true);
-        for (size_t k = 0; k < nv; k++)
-            if (strcmp(vpcs[k]->name, import_str(ep, "vpc")))
-                import_add_str(ep, "dns_shared_with", vpcs[k]->name);
+    const char *names[TF_REFS_MAX];
+    for (size_t k = 0; k < nv; k++) names[k] = vpcs[k]->name;
+    if (zl && import_share_zone(c->e, zone, names, nv)) {
         r->done = 1;
         for (size_t k = 0; k < c->n; k++) /* its alias records point at the endpoint */
             if (strcmp(c->res[k].type, "aws_route53_record") == 0 &&
@@ -907,68 +801,6 @@ static void tf_zone(tf_ctx *c, tf_res *r)
     skip(c, r,
          "a private hosted zone is modelled only when it shares an interface endpoint's "
          "service name (dns_shared_with)");
-}
-
-/* VPCs and TGWs without a Region, subnets without a table: what the scenario cannot leave out. */
-static void estate_finish(tf_ctx *c)
-{
-    sites_finish(c, true);
-    json_object *vpcs = import_get(c->e->kinds, "vpcs"),
-                *subnets = import_get(c->e->kinds, "subnets");
-    for (size_t i = 0; i < import_len(vpcs); i++) {
-        json_object *v = json_object_array_get_idx(vpcs, i);
-        const char *name = import_str(v, "name");
-        if (!import_str(v, "region")) {
-            const char *r0 = NULL;
-            json_object_object_foreach(c->e->regions, rn, azs)
-            {
-                (void)azs;
-                if (!r0) r0 = rn;
-            }
-            import_set_str(v, "region", r0 ? r0 : "us-east-1");
-            import_note(c->e, "VPC %s has no subnet: its Region (%s) is a guess", name,
-                        r0 ? r0 : "us-east-1");
-            import_region_az(c->e, r0 ? r0 : "us-east-1", NULL);
-        }
-        bool has_main = false, needs_main = false;
-        json_object *rts = import_get(c->e->kinds, "route_tables");
-        for (size_t k = 0; k < import_len(rts); k++) {
-            json_object *rt = json_object_array_get_idx(rts, k);
-            has_main |= strcmp(import_str(rt, "vpc"), name) == 0 && import_bool(rt, "main", false);
-        }
-        for (size_t k = 0; k < import_len(subnets); k++) {
-            json_object *s = json_object_array_get_idx(subnets, k);
-            needs_main |= strcmp(import_str(s, "vpc"), name) == 0 && !import_str(s, "route_table");
-        }
-        if (!has_main && needs_main) {
-            char want[IMPORT_NAME_MAX + 8], src[600];
-            snprintf(want, sizeof want, "%.57s.main", name);
-            snprintf(src, sizeof src,
-                     "main route table of %s (its routes are not in Terraform: "
-                     "local only)",
-                     import_str(v, "#"));
-            json_object *rt = import_elem_new(c->e, "route_tables", want, src);
-            import_set_str(rt, "vpc", name);
-            import_set_bool(rt, "main", true);
-        }
-    }
-    json_object_object_foreach(c->e->regions, rn, azs)
-    {
-        if (json_object_object_length(azs) > 0) continue;
-        char az[80];
-        snprintf(az, sizeof az, "%sa", rn); /* a Region needs an AZ; none was seen */
-        json_object_object_add(azs, az, json_object_new_boolean(1));
-        import_note(c->e, "Region %s has no subnet: its AZ %s is a guess", rn, az);
-    }
-    json_object *tgws = import_get(c->e->kinds, "transit_gateways");
-    for (size_t i = 0; i < import_len(tgws); i++) {
-        json_object *t = json_object_array_get_idx(tgws, i);
-        if (!import_str(t, "region")) {
-            import_set_str(t, "region", import_str(json_object_array_get_idx(vpcs, 0), "region"));
-            import_note(c->e, "TGW %s attaches no VPC: its Region is a guess",
-                        import_str(t, "name"));
-        }
-    }
 }
 
 static void tf_unused(tf_ctx *c, tf_res *r)
@@ -1059,8 +891,8 @@ int tf_convert(tf_ctx *c, vs_error *err)
 {
     (void)err;
     for (int pass = 1; pass <= 6; pass++) {
-        if (pass == 5) sites_finish(c, false); /* propagations need the sites' ranges */
-        if (pass == 6) estate_finish(c);
+        if (pass == 5) import_sites_finish(c->e, false); /* propagations need the sites' ranges */
+        if (pass == 6) import_finish(c->e);
         for (size_t t = 0; t < sizeof TF_TYPES / sizeof *TF_TYPES; t++) {
             const tf_type *ty = &TF_TYPES[t];
             if (ty->pass != pass) continue;
