@@ -67,7 +67,8 @@ void import_sanitize(const char *s, char *buf, size_t n);
 const char *import_az_region(const char *az, char *buf, size_t n);
 /* "s3" from "com.amazonaws.us-east-1.s3"; NULL when not an AWS service name. */
 const char *import_service_short(const char *service_name, char *buf, size_t n);
-/* Adds an endpoint policy (a JSON document) as a `policies` element; its name into out. */
+/* Adds an endpoint policy (a JSON document) as a `policies` element, its name into out: 0; 1 for
+ * a full-access policy (AWS's default: no element); -1 when it cannot be expressed (listed). */
 int import_policy(import_estate *e, const char *doc, const char *owner, const char *source,
                   char *out, size_t n);
 

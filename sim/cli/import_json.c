@@ -316,6 +316,28 @@ static const char *policy_statement(json_object *st, json_object *out)
     return NULL;
 }
 
+/* One statement that allows every action on every resource to every principal: full access. */
+static bool policy_full_access(const char *doc)
+{
+    vs_error err;
+    json_object *j = import_json_parse(doc, strlen(doc), "policy", &err), *one = NULL;
+    json_object *sts = import_get(j, "Statement");
+    if (sts && json_object_is_type(sts, json_type_object)) one = sts;
+    else if (import_len(sts) == 1) one = json_object_array_get_idx(sts, 0);
+    static const char *const keys[] = {"Action", "Resource", "Principal"};
+    bool full = one && import_str(one, "Effect") && strcmp(import_str(one, "Effect"), "Allow") == 0 &&
+                json_object_object_length(one) <= 5 && !import_get(one, "Condition");
+    for (size_t k = 0; full && k < 3; k++) {
+        json_object *v = import_get(one, keys[k]);
+        if (v && json_object_is_type(v, json_type_array) && import_len(v) == 1)
+            v = json_object_array_get_idx(v, 0);
+        full = (!v && k > 0) || (v && json_object_is_type(v, json_type_string) &&
+                                 strcmp(json_object_get_string(v), "*") == 0);
+    }
+    json_object_put(j);
+    return full;
+}
+
 int import_policy(import_estate *e, const char *doc, const char *owner, const char *source,
                   char *out, size_t n)
 {
@@ -346,6 +368,7 @@ int import_policy(import_estate *e, const char *doc, const char *owner, const ch
                     why);
         return -1;
     }
+    if (policy_full_access(doc)) return 1; /* AWS's default policy: nothing to model */
     char want[IMPORT_NAME_MAX + 8];
     snprintf(want, sizeof want, "%.55s.policy", owner);
     json_object *el = import_elem_new(e, "policies", want, source);

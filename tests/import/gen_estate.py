@@ -3,7 +3,8 @@
 Terraform's documented JSON Output Format (internals/json-format: values representation,
 configuration representation with expression `references`, module_calls, outputs).
 
-Usage: gen_estate.py OUTDIR [--spokes N]   (N > 2 makes a large estate: ~11 resources a spoke)
+Usage: gen_estate.py OUTDIR [--spokes N]   (N > 2 makes a large estate: 7 resources a spoke)
+       gen_estate.py --aws DIR               (the same estate as AWS CLI describe-* outputs)
 
 The estate: a hub VPC with an SQS interface endpoint (its name shared with the spokes through a
 private hosted zone) and an S3 gateway endpoint with a read-only policy, a central egress VPC with
@@ -430,5 +431,237 @@ def main():
             f.write("\n")
 
 
+
+# ---- the same estate as AWS CLI describe-* outputs (the shapes of the EC2, Direct Connect,
+# Route 53 and Route 53 Resolver API references), one file each, as experiments/aws-describe.sh
+# names them. Name tags carry the names vpcsim derives from Terraform addresses.
+
+def tf_name(addr):
+    parts, p = [], addr
+    while p.startswith("module."):
+        p = p[7:]
+        end = p.index("]") + 1 if "[" in p.split(".")[0] else len(p.split(".")[0])
+        parts.append(p[:end].replace("[", ".").replace("]", "").replace('"', ""))
+        p = p[end + 1:]
+    parts.append(p.split(".", 1)[1].replace("[", ".").replace("]", "").replace('"', ""))
+    return ".".join(parts)
+
+
+def describe(e, out):
+    st = e.state
+    by_type = {}
+    for addr, v in st.items():
+        m, (mode, t, n, attrs) = e.find(addr)
+        if mode == "managed":
+            by_type.setdefault(t, []).append((addr, v))
+    by_id = {v["id"]: (addr, v) for addr, v in st.items()}
+    tags = lambda addr: [{"Key": "Name", "Value": tf_name(addr)}]
+    azid = {"us-east-1a": "use1-az1", "us-east-1b": "use1-az2"}
+    files = {}
+    files["vpcs.json"] = {"Vpcs": [
+        {"VpcId": v["id"], "CidrBlock": v["cidr_block"], "State": "available",
+         "OwnerId": "111122223333", "IsDefault": False, "Tags": tags(a),
+         "CidrBlockAssociationSet": [{"CidrBlock": v["cidr_block"],
+                                      "CidrBlockState": {"State": "associated"}}]}
+        for a, v in by_type["aws_vpc"]]}
+    files["subnets.json"] = {"Subnets": [
+        {"SubnetId": v["id"], "VpcId": v["vpc_id"], "CidrBlock": v["cidr_block"],
+         "AvailabilityZone": v["availability_zone"],
+         "AvailabilityZoneId": azid[v["availability_zone"]],
+         "MapPublicIpOnLaunch": v.get("map_public_ip_on_launch", False), "State": "available",
+         "Tags": tags(a)} for a, v in by_type["aws_subnet"]]}
+    files["internet-gateways.json"] = {"InternetGateways": [
+        {"InternetGatewayId": v["id"], "Attachments": [{"State": "available", "VpcId": v["vpc_id"]}],
+         "Tags": tags(a)} for a, v in by_type["aws_internet_gateway"]]}
+    files["nat-gateways.json"] = {"NatGateways": [
+        {"NatGatewayId": v["id"], "SubnetId": v["subnet_id"], "State": "available",
+         "VpcId": st[by_id[v["subnet_id"]][0]]["vpc_id"],
+         "ConnectivityType": v["connectivity_type"],
+         "NatGatewayAddresses": [{"AllocationId": v["allocation_id"], "PublicIp": "198.51.100.7"}],
+         "Tags": tags(a)} for a, v in by_type["aws_nat_gateway"]]}
+    # route tables: Terraform's, and AWS's own main table where Terraform names none
+    rts = {}
+    for t in ("aws_route_table", "aws_default_route_table"):
+        for a, v in by_type.get(t, []):
+            vpc = v["vpc_id"]
+            rts[v["id"]] = {"RouteTableId": v["id"], "VpcId": vpc, "Tags": tags(a),
+                            "Associations": [{"Main": True, "RouteTableId": v["id"]}]
+                            if t == "aws_default_route_table" else [],
+                            "Routes": [{"DestinationCidrBlock": by_id[vpc][1]["cidr_block"],
+                                        "GatewayId": "local", "Origin": "CreateRouteTable",
+                                        "State": "active"}]}
+            for r in v.get("route", []):
+                rts[v["id"]]["Routes"].append(aws_route(r, r["cidr_block"]))
+    for a, v in by_type["aws_vpc"]:
+        if not any(rt["VpcId"] == v["id"] and any(x.get("Main") for x in rt["Associations"])
+                   for rt in rts.values()) and not any(
+                st2["vpc_id"] == v["id"] for _, st2 in by_type["aws_main_route_table_association"]):
+            rid = "rtb-main" + v["id"][4:]
+            rts[rid] = {"RouteTableId": rid, "VpcId": v["id"], "Tags": [],
+                        "Associations": [{"Main": True, "RouteTableId": rid}],
+                        "Routes": [{"DestinationCidrBlock": v["cidr_block"], "GatewayId": "local",
+                                    "Origin": "CreateRouteTable", "State": "active"}]}
+    for a, v in by_type["aws_main_route_table_association"]:
+        rts[v["route_table_id"]]["Associations"].append({"Main": True,
+                                                         "RouteTableId": v["route_table_id"]})
+    for a, v in by_type["aws_route_table_association"]:
+        rts[v["route_table_id"]]["Associations"].append(
+            {"Main": False, "SubnetId": v["subnet_id"], "RouteTableId": v["route_table_id"]})
+    for a, v in by_type["aws_route"]:
+        rts[v["route_table_id"]]["Routes"].append(aws_route(v, v["destination_cidr_block"]))
+    eps = []
+    for a, v in by_type["aws_vpc_endpoint"]:
+        for rt in v.get("route_table_ids", []):
+            rts[rt]["Routes"].append({"DestinationPrefixListId": "pl-63a5400a",
+                                      "GatewayId": v["id"], "Origin": "CreateRoute",
+                                      "State": "active"})
+        eps.append({"VpcEndpointId": v["id"], "VpcEndpointType": v["vpc_endpoint_type"],
+                    "VpcId": v["vpc_id"], "ServiceName": v["service_name"], "State": "available",
+                    "PolicyDocument": v.get("policy") or json.dumps({"Statement": [
+                        {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
+                    "RouteTableIds": v.get("route_table_ids", []),
+                    "SubnetIds": v.get("subnet_ids", []),
+                    "Groups": [{"GroupId": g} for g in v.get("security_group_ids", [])],
+                    "PrivateDnsEnabled": v.get("private_dns_enabled", False), "Tags": tags(a)})
+    files["route-tables.json"] = {"RouteTables": list(rts.values())}
+    files["vpc-endpoints.json"] = {"VpcEndpoints": eps}
+    sgs = {}
+    for a, v in by_type["aws_security_group"]:
+        sgs[v["id"]] = {"GroupId": v["id"], "GroupName": v.get("name", tf_name(a)),
+                        "VpcId": v["vpc_id"], "Tags": tags(a), "IpPermissions": [],
+                        "IpPermissionsEgress": []}
+        for d, key in (("ingress", "IpPermissions"), ("egress", "IpPermissionsEgress")):
+            for r in v.get(d, []):
+                sgs[v["id"]][key].append(
+                    {"IpProtocol": r["protocol"], "FromPort": r["from_port"], "ToPort": r["to_port"],
+                     "IpRanges": [{"CidrIp": c} for c in r["cidr_blocks"]],
+                     "UserIdGroupPairs": [{"GroupId": g} for g in r["security_groups"]]})
+    for t in ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"):
+        for a, v in by_type.get(t, []):
+            key = "IpPermissions" if "ingress" in t else "IpPermissionsEgress"
+            sgs[v["security_group_id"]][key].append(
+                {"IpProtocol": v["ip_protocol"], "FromPort": v["from_port"], "ToPort": v["to_port"],
+                 "IpRanges": [{"CidrIp": v["cidr_ipv4"]}], "UserIdGroupPairs": []})
+    files["security-groups.json"] = {"SecurityGroups": list(sgs.values())}
+    tgw = by_type["aws_ec2_transit_gateway"][0][1]
+    files["transit-gateways.json"] = {"TransitGateways": [
+        {"TransitGatewayId": tgw["id"], "State": "available",
+         "TransitGatewayArn": f"arn:aws:ec2:us-east-1:111122223333:transit-gateway/{tgw['id']}",
+         "Options": {"DefaultRouteTableAssociation": "disable",
+                     "DefaultRouteTablePropagation": "disable"},
+         "Tags": [{"Key": "Name", "Value": "main"}]}]}
+    assoc = {v["transit_gateway_attachment_id"]: v["transit_gateway_route_table_id"]
+             for _, v in by_type["aws_ec2_transit_gateway_route_table_association"]}
+    atts, vpc_atts = [], []
+    for a, v in by_type["aws_ec2_transit_gateway_vpc_attachment"]:
+        atts.append({"TransitGatewayAttachmentId": v["id"], "TransitGatewayId": tgw["id"],
+                     "ResourceType": "vpc", "ResourceId": v["vpc_id"], "State": "available",
+                     "Association": {"TransitGatewayRouteTableId": assoc[v["id"]],
+                                     "State": "associated"}, "Tags": tags(a)})
+        vpc_atts.append({"TransitGatewayAttachmentId": v["id"], "TransitGatewayId": tgw["id"],
+                         "VpcId": v["vpc_id"], "SubnetIds": v["subnet_ids"], "State": "available"})
+    vpn_addr, vpn = by_type["aws_vpn_connection"][0]
+    atts.append({"TransitGatewayAttachmentId": vpn["transit_gateway_attachment_id"],
+                 "TransitGatewayId": tgw["id"], "ResourceType": "vpn", "ResourceId": vpn["id"],
+                 "State": "available", "Tags": [{"Key": "Name", "Value": "dc1"}],
+                 "Association": {"TransitGatewayRouteTableId": assoc[vpn["transit_gateway_attachment_id"]],
+                                 "State": "associated"}})
+    dxa = [v for a, v in st.items() if a.startswith("data.aws_ec2_transit_gateway_dx")][0]
+    dxgw = by_type["aws_dx_gateway"][0][1]
+    atts.append({"TransitGatewayAttachmentId": dxa["id"], "TransitGatewayId": tgw["id"],
+                 "ResourceType": "direct-connect-gateway", "ResourceId": dxgw["id"],
+                 "State": "available", "Tags": [{"Key": "Name", "Value": "tgw"}],
+                 "Association": {"TransitGatewayRouteTableId": assoc[dxa["id"]],
+                                 "State": "associated"}})
+    files["transit-gateway-attachments.json"] = {"TransitGatewayAttachments": atts}
+    files["transit-gateway-vpc-attachments.json"] = {"TransitGatewayVpcAttachments": vpc_atts}
+    files["transit-gateway-route-tables.json"] = {"TransitGatewayRouteTables": [
+        {"TransitGatewayRouteTableId": v["id"], "TransitGatewayId": tgw["id"], "State": "available",
+         "DefaultAssociationRouteTable": False, "DefaultPropagationRouteTable": False,
+         "Tags": [{"Key": "Name", "Value": a.split(".")[-1]}]}
+        for a, v in by_type["aws_ec2_transit_gateway_route_table"]]}
+    att_of = {x["TransitGatewayAttachmentId"]: x for x in atts}
+    for _, rt in by_type["aws_ec2_transit_gateway_route_table"]:
+        routes = []
+        for _, r in by_type["aws_ec2_transit_gateway_route"]:
+            if r["transit_gateway_route_table_id"] != rt["id"]:
+                continue
+            x = att_of.get(r.get("transit_gateway_attachment_id"))
+            routes.append({"DestinationCidrBlock": r["destination_cidr_block"], "Type": "static",
+                           "State": "blackhole" if r.get("blackhole") else "active",
+                           "TransitGatewayAttachments": [] if not x else [
+                               {"ResourceId": x["ResourceId"], "ResourceType": x["ResourceType"],
+                                "TransitGatewayAttachmentId": x["TransitGatewayAttachmentId"]}]})
+        for _, p in by_type["aws_ec2_transit_gateway_route_table_propagation"]:
+            if p["transit_gateway_route_table_id"] == rt["id"]:
+                x = att_of[p["transit_gateway_attachment_id"]]
+                routes.append({"DestinationCidrBlock": by_id[x["ResourceId"]][1]["cidr_block"],
+                               "Type": "propagated", "State": "active",
+                               "TransitGatewayAttachments": [
+                                   {"ResourceId": x["ResourceId"], "ResourceType": "vpc",
+                                    "TransitGatewayAttachmentId": x["TransitGatewayAttachmentId"]}]})
+        files[f"transit-gateway-routes-{rt['id']}.json"] = {"Routes": routes,
+                                                            "AdditionalRoutesAvailable": False}
+    files["vpc-peering-connections.json"] = {"VpcPeeringConnections": [
+        {"VpcPeeringConnectionId": v["id"], "Status": {"Code": "active", "Message": "Active"},
+         "RequesterVpcInfo": {"VpcId": v["vpc_id"], "OwnerId": "111122223333",
+                              "Region": "us-east-1"},
+         "AccepterVpcInfo": {"VpcId": v["peer_vpc_id"], "OwnerId": "111122223333",
+                             "Region": "us-east-1"}, "Tags": tags(a)}
+        for a, v in by_type["aws_vpc_peering_connection"]]}
+    files["vpn-connections.json"] = {"VpnConnections": [
+        {"VpnConnectionId": vpn["id"], "CustomerGatewayId": vpn["customer_gateway_id"],
+         "TransitGatewayId": tgw["id"], "State": "available", "Type": "ipsec.1",
+         "Options": {"StaticRoutesOnly": False}, "Routes": [],
+         "VgwTelemetry": [{"Status": "UP"}, {"Status": "UP"}],
+         "Tags": [{"Key": "Name", "Value": "dc1"}]}]}
+    conn = by_type["aws_dx_connection"][0][1]
+    vif = by_type["aws_dx_transit_virtual_interface"][0][1]
+    files["virtual-interfaces.json"] = {"virtualInterfaces": [
+        {"virtualInterfaceId": vif["id"], "virtualInterfaceType": "transit",
+         "virtualInterfaceName": vif["name"], "connectionId": conn["id"], "location": "EqDC2",
+         "vlan": 4094, "asn": 65000, "directConnectGatewayId": dxgw["id"],
+         "virtualInterfaceState": "available", "region": "us-east-1"}]}
+    files["connections.json"] = {"connections": [
+        {"connectionId": conn["id"], "connectionName": conn["name"], "bandwidth": conn["bandwidth"],
+         "location": conn["location"], "connectionState": "available", "region": "us-east-1"}]}
+    zone = by_type["aws_route53_zone"][0][1]
+    zvpcs = [b["vpc_id"] for b in zone["vpc"]] + [
+        v["vpc_id"] for _, v in by_type["aws_route53_zone_association"]]
+    files[f"hosted-zone-{zone['id']}.json"] = {
+        "HostedZone": {"Id": f"/hostedzone/{zone['id']}", "Name": zone["name"] + ".",
+                       "Config": {"PrivateZone": True}},
+        "VPCs": [{"VPCRegion": "us-east-1", "VPCId": x} for x in zvpcs]}
+    rs_addr, rs = by_type["aws_route53_resolver_endpoint"][0]
+    hub_vpc = by_id[rs["ip_address"][0]["subnet_id"]][1]["vpc_id"]
+    files["resolver-endpoints.json"] = {"ResolverEndpoints": [
+        {"Id": "rslvr-in-" + rs["id"][3:], "Name": tf_name(rs_addr), "Direction": "INBOUND",
+         "HostVPCId": hub_vpc, "IpAddressCount": len(rs["ip_address"]), "Status": "OPERATIONAL"}]}
+    files[f"resolver-endpoint-ips-rslvr-in-{rs['id'][3:]}.json"] = {"IpAddresses": [
+        {"IpId": f"rni-{i}", "SubnetId": b["subnet_id"], "Ip": f"10.0.{i + 1}.53",
+         "Status": "ATTACHED"} for i, b in enumerate(rs["ip_address"])]}
+    import os
+    os.makedirs(out, exist_ok=True)
+    for name, doc in files.items():
+        with open(f"{out}/{name}", "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+
+
+def aws_route(r, dst):
+    out = {"DestinationCidrBlock": dst, "Origin": "CreateRoute", "State": "active"}
+    for k, key in (("gateway_id", "GatewayId"), ("nat_gateway_id", "NatGatewayId"),
+                   ("transit_gateway_id", "TransitGatewayId"),
+                   ("vpc_peering_connection_id", "VpcPeeringConnectionId")):
+        if r.get(k):
+            out[key] = r[k]
+    return out
+
+
 if __name__ == "__main__":
-    main()
+    if "--aws" in sys.argv:  # gen_estate.py --aws DIR: the describe-* files
+        est = Estate(estate(2))
+        est.state_doc()
+        describe(est, sys.argv[sys.argv.index("--aws") + 1])
+    else:
+        main()
