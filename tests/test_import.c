@@ -117,6 +117,45 @@ static void test_check_verdicts(void **state)
     }
 }
 
+/* The same estate from AWS's describe-* outputs: the same verdicts; bad files name the place. */
+static void test_aws_describe(void **state)
+{
+    (void)state;
+    cli_result r;
+    char dir[1024], w[1024];
+    cli_source_path("tests/import/aws", dir, sizeof dir);
+    cli_source_path("tests/import/workloads.yaml", w, sizeof w);
+    char *argv[] = {"vpcsim",      "import", "aws", dir, "-o", "/tmp/vpcsim-imp-a.yaml",
+                    "--workloads", w,        NULL};
+    assert_int_equal(cli_run(argv, &r), 0);
+    assert_int_equal(r.code, 0);
+    char *check[] = {"vpcsim", "check", "/tmp/vpcsim-imp-a.yaml", NULL};
+    char *out = cli_report_ok(check);
+    static const char *const want[][2] = {
+        {"spoke-to-sqs", "reachable"},
+        {"onprem-to-sqs", "reachable"},
+        {"onprem-to-s3", "unreachable"},
+        {"hub-to-s3", "reachable"},
+        {"hub-s3-write", "denied: endpoint policy 'hub.s3.policy'"},
+        {"spoke-to-internet", "reachable"},
+        {"legacy-to-sqs", "unreachable"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_verdict(out, want[i][0], want[i][1]);
+    free(out);
+    /* a malformed file: its line and column; a missing field: its JSON path */
+    mkdir("/tmp/vpcsim-imp-aws", 0700);
+    spit("/tmp/vpcsim-imp-aws/vpcs.json", "{\"Vpcs\": [\n  {\"VpcId\": \"vpc-1\",}\n]}\n");
+    char *bad[] = {"vpcsim", "import", "aws", "/tmp/vpcsim-imp-aws", NULL};
+    assert_int_equal(cli_run(bad, &r), 0);
+    assert_int_equal(r.code, 2);
+    assert_text_has(r.err, "vpcs.json:2:21: bad JSON");
+    spit("/tmp/vpcsim-imp-aws/vpcs.json", "{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": "
+                                          "\"10.0.0.0/16\"}, {\"VpcId\": \"vpc-2\"}]}");
+    assert_int_equal(cli_run(bad, &r), 0);
+    assert_int_equal(r.code, 2);
+    assert_text_has(r.err, "vpcs.json: Vpcs[1].CidrBlock: expected a string");
+}
+
 static void test_imported_scenario_runs(void **state)
 {
     (void)state;
@@ -185,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_unsupported_are_listed),
         cmocka_unit_test(test_bad_json_position),
         cmocka_unit_test(test_unsafe_targets_refused),
+        cmocka_unit_test(test_aws_describe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,12 +9,12 @@
 #include "cli/import_impl.h"
 
 typedef struct aws_ctx {
-    const char *dir;     /* the folder */
-    import_estate *e;    /* what is filled */
-    json_object *names;  /* AWS id -> element name */
-    json_object *docs;   /* file name -> parsed document (owned) */
-    vs_error *err;       /* set on bad input */
-    int bad;             /* an error was set */
+    const char *dir;    /* the folder */
+    import_estate *e;   /* what is filled */
+    json_object *names; /* AWS id -> element name */
+    json_object *docs;  /* file name -> parsed document (owned) */
+    vs_error *err;      /* set on bad input */
+    int bad;            /* an error was set */
 } aws_ctx;
 
 /* The array key of file (NULL if the file is absent: listed once); -1 in c->bad on bad input. */
@@ -36,8 +36,8 @@ static json_object *aws_list(aws_ctx *c, const char *file, const char *key)
     }
     json_object *a = import_get(doc, key);
     if (doc && json_object_object_length(doc) && (!a || !json_object_is_type(a, json_type_array))) {
-        error_set(c->err, "%s/%s: %s: expected a list (the output of the describe command)",
-                  c->dir, file, key);
+        error_set(c->err, "%s/%s: %s: expected a list (the output of the describe command)", c->dir,
+                  file, key);
         c->bad = 1;
         return NULL;
     }
@@ -87,10 +87,10 @@ static json_object *aws_elem(aws_ctx *c, const char *kind, const char *id, json_
 
 /* Each object o (index i) of the list key of file; nothing if the file is absent. */
 #define EACH(c, file, key, i, o)                                                                   \
-    for (json_object *o##_list = aws_list(c, file, key), *o = NULL; !(c)->bad && o##_list;        \
+    for (json_object *o##_list = aws_list(c, file, key), *o = NULL; !(c)->bad && o##_list;         \
          o##_list = NULL)                                                                          \
-        for (size_t i = 0;                                                                         \
-             i < import_len(o##_list) && (o = json_object_array_get_idx(o##_list, i)) && !(c)->bad; \
+        for (size_t i = 0; i < import_len(o##_list) &&                                             \
+                           (o = json_object_array_get_idx(o##_list, i)) && !(c)->bad;              \
              i++)
 
 /* ---- VPCs, subnets, gateways ----------------------------------------------------------------- */
@@ -114,8 +114,8 @@ static void aws_vpcs(aws_ctx *c)
     }
     EACH(c, "internet-gateways.json", "InternetGateways", i, g)
     {
-        const char *id = aws_need(c, "internet-gateways.json", "InternetGateways", i, g,
-                                  "InternetGatewayId");
+        const char *id =
+            aws_need(c, "internet-gateways.json", "InternetGateways", i, g, "InternetGatewayId");
         json_object *att = json_object_array_get_idx(import_get(g, "Attachments"), 0);
         json_object *vpc = import_find(c->e, "vpcs", aws_name(c, import_str(att, "VpcId")));
         if (!id) return;
@@ -267,7 +267,8 @@ static void aws_route_tables(aws_ctx *c)
             import_skip(c->e, id, "its VPC is not described");
             continue;
         }
-        json_object *el = aws_elem(c, "route_tables", id, rt, F), *as = import_get(rt, "Associations");
+        json_object *el = aws_elem(c, "route_tables", id, rt, F),
+                    *as = import_get(rt, "Associations");
         import_set_str(el, "vpc", vpc);
         for (size_t k = 0; k < import_len(as); k++) {
             json_object *a = json_object_array_get_idx(as, k);
@@ -293,9 +294,12 @@ static void aws_perm(aws_ctx *c, json_object *sg, const char *dir, json_object *
     }
     long lo = json_object_get_int(import_get(p, "FromPort"));
     long hi = import_get(p, "ToPort") ? json_object_get_int(import_get(p, "ToPort")) : 65535;
-    if (all || (lo <= 0 && hi >= 65535)) snprintf(ports, sizeof ports, "all");
-    else if (lo == hi) snprintf(ports, sizeof ports, "%ld", lo);
-    else snprintf(ports, sizeof ports, "%ld-%ld", lo, hi);
+    if (all || (lo <= 0 && hi >= 65535))
+        snprintf(ports, sizeof ports, "all");
+    else if (lo == hi)
+        snprintf(ports, sizeof ports, "%ld", lo);
+    else
+        snprintf(ports, sizeof ports, "%ld-%ld", lo, hi);
     json_object *ranges = import_get(p, "IpRanges"), *pairs = import_get(p, "UserIdGroupPairs");
     for (size_t k = 0; k < import_len(ranges); k++) {
         const char *cidr = import_str(json_object_array_get_idx(ranges, k), "CidrIp");
@@ -303,8 +307,10 @@ static void aws_perm(aws_ctx *c, json_object *sg, const char *dir, json_object *
     }
     for (size_t k = 0; k < import_len(pairs); k++) {
         const char *g = aws_name(c, import_str(json_object_array_get_idx(pairs, k), "GroupId"));
-        if (g) import_sg_add(sg, dir, ports, "security_group", g);
-        else import_skip(c->e, id, "a %s rule names a security group not described", dir);
+        if (g)
+            import_sg_add(sg, dir, ports, "security_group", g);
+        else
+            import_skip(c->e, id, "a %s rule names a security group not described", dir);
     }
     if (import_len(import_get(p, "Ipv6Ranges")) || import_len(import_get(p, "PrefixListIds")))
         import_skip(c->e, id, "%s rule's IPv6 ranges and prefix lists are not modelled", dir);
@@ -333,13 +339,15 @@ static void aws_sgs(aws_ctx *c)
     }
     EACH(c, F, "SecurityGroups", i, g)
     {
-        json_object *el = import_find(c->e, "security_groups", aws_name(c, import_str(g, "GroupId")));
+        json_object *el =
+            import_find(c->e, "security_groups", aws_name(c, import_str(g, "GroupId")));
         static const char *const dirs[][2] = {{"IpPermissions", "ingress"},
                                               {"IpPermissionsEgress", "egress"}};
         for (size_t d = 0; el && d < 2; d++) {
             json_object *ps = import_get(g, dirs[d][0]);
             for (size_t k = 0; k < import_len(ps); k++)
-                aws_perm(c, el, dirs[d][1], json_object_array_get_idx(ps, k), import_str(g, "GroupId"));
+                aws_perm(c, el, dirs[d][1], json_object_array_get_idx(ps, k),
+                         import_str(g, "GroupId"));
         }
     }
 }
@@ -361,15 +369,17 @@ static void aws_endpoints(aws_ctx *c)
     {
         const char *id = aws_need(c, F, "VpcEndpoints", i, ep, "VpcEndpointId");
         const char *vpc = aws_name(c, import_str(ep, "VpcId"));
-        const char *type = import_str(ep, "VpcEndpointType"), *doc = import_str(ep, "PolicyDocument");
+        const char *type = import_str(ep, "VpcEndpointType"),
+                   *doc = import_str(ep, "PolicyDocument");
         char svc[64], pol[IMPORT_NAME_MAX + 1];
         const char *aws = import_service_short(import_str(ep, "ServiceName"), svc, sizeof svc);
         if (!id) return;
         bool gw = type && strcmp(type, "Gateway") == 0;
         if (!vpc || !aws || (gw && strcmp(aws, "s3") && strcmp(aws, "dynamodb")) ||
             (!gw && (!type || strcmp(type, "Interface")))) {
-            import_skip(c->e, id, "not modelled: its VPC is not described, or it serves an "
-                                  "endpoint service or is a Gateway Load Balancer endpoint");
+            import_skip(c->e, id,
+                        "not modelled: its VPC is not described, or it serves an "
+                        "endpoint service or is a Gateway Load Balancer endpoint");
             continue;
         }
         json_object *el = aws_elem(c, gw ? "gateway_endpoints" : "interface_endpoints", id, ep, F);
@@ -427,24 +437,29 @@ static void aws_att_subnets(aws_ctx *c, const char *att_id, json_object *el)
     EACH(c, "transit-gateway-vpc-attachments.json", "TransitGatewayVpcAttachments", i, v)
     {
         const char *id = import_str(v, "TransitGatewayAttachmentId");
-        if (id && strcmp(id, att_id) == 0) aws_names_of(c, import_get(v, "SubnetIds"), NULL, el, "subnets");
+        if (id && strcmp(id, att_id) == 0)
+            aws_names_of(c, import_get(v, "SubnetIds"), NULL, el, "subnets");
     }
 }
 
 static void aws_tgw_atts(aws_ctx *c)
 {
-    static const char F[] = "transit-gateway-attachments.json", R[] = "transit-gateway-route-tables.json";
+    static const char F[] = "transit-gateway-attachments.json",
+                      R[] = "transit-gateway-route-tables.json";
     EACH(c, R, "TransitGatewayRouteTables", i, rt)
     {
-        const char *id = aws_need(c, R, "TransitGatewayRouteTables", i, rt, "TransitGatewayRouteTableId");
+        const char *id =
+            aws_need(c, R, "TransitGatewayRouteTables", i, rt, "TransitGatewayRouteTableId");
         json_object *tgw = aws_tgw_of(c, rt);
         if (!id) return;
-        if (tgw) json_object_object_add(aws_sub(c, tgw, "route_tables", id, rt, R), "routes",
-                                        json_object_new_array());
+        if (tgw)
+            json_object_object_add(aws_sub(c, tgw, "route_tables", id, rt, R), "routes",
+                                   json_object_new_array());
     }
     EACH(c, F, "TransitGatewayAttachments", i, a)
     {
-        const char *id = aws_need(c, F, "TransitGatewayAttachments", i, a, "TransitGatewayAttachmentId");
+        const char *id =
+            aws_need(c, F, "TransitGatewayAttachments", i, a, "TransitGatewayAttachmentId");
         const char *type = import_str(a, "ResourceType"), *res = import_str(a, "ResourceId");
         json_object *tgw = aws_tgw_of(c, a);
         if (!id) return;
@@ -454,7 +469,8 @@ static void aws_tgw_atts(aws_ctx *c)
         }
         if (strcmp(type, "peering") == 0) {
             continue; /* peers: from the routes that use it */
-        } else if (strcmp(type, "vpc") && strcmp(type, "vpn") && strcmp(type, "direct-connect-gateway")) {
+        } else if (strcmp(type, "vpc") && strcmp(type, "vpn") &&
+                   strcmp(type, "direct-connect-gateway")) {
             import_skip(c->e, id, "a %s attachment is not modelled", type);
             continue;
         }
@@ -469,7 +485,8 @@ static void aws_tgw_atts(aws_ctx *c)
         } else {
             import_set_bool(el, strcmp(type, "vpn") == 0 ? "vpn" : "direct_connect_gateway", true);
         }
-        const char *rt = aws_name(c, import_str(import_get(a, "Association"), "TransitGatewayRouteTableId"));
+        const char *rt =
+            aws_name(c, import_str(import_get(a, "Association"), "TransitGatewayRouteTableId"));
         if (rt) import_set_str(el, "route_table", rt);
     }
 }
@@ -490,7 +507,8 @@ static void aws_tgw_routes(aws_ctx *c)
         EACH(c, file, "Routes", k, r)
         {
             const char *dst = import_str(r, "DestinationCidrBlock"), *st = import_str(r, "State");
-            json_object *att = json_object_array_get_idx(import_get(r, "TransitGatewayAttachments"), 0);
+            json_object *att =
+                json_object_array_get_idx(import_get(r, "TransitGatewayAttachments"), 0);
             const char *type = import_str(att, "ResourceType");
             const char *an = aws_name(c, import_str(att, "TransitGatewayAttachmentId"));
             if (!dst) continue; /* a prefix list route */
@@ -498,7 +516,8 @@ static void aws_tgw_routes(aws_ctx *c)
             import_set_str(o, "destination", dst);
             if (st && strcmp(st, "blackhole") == 0) {
                 import_set_bool(o, "blackhole", true);
-            } else if (type && strcmp(type, "peering") == 0 && aws_name(c, import_str(att, "ResourceId"))) {
+            } else if (type && strcmp(type, "peering") == 0 &&
+                       aws_name(c, import_str(att, "ResourceId"))) {
                 const char *peer = aws_name(c, import_str(att, "ResourceId"));
                 import_set_str(o, "peer", peer);
                 import_add_str(tgw, "peers", peer);
@@ -550,7 +569,8 @@ static void aws_vpns(aws_ctx *c)
     {
         const char *id = aws_need(c, F, "VpnConnections", i, v, "VpnConnectionId");
         const char *tgw = aws_name(c, import_str(v, "TransitGatewayId"));
-        const char *vpc = aws_vgw_vpc(c, import_str(v, "VpnGatewayId")), *st = import_str(v, "State");
+        const char *vpc = aws_vgw_vpc(c, import_str(v, "VpnGatewayId")),
+                   *st = import_str(v, "State");
         if (!id) return;
         if (st && strcmp(st, "available")) continue;
         if (!tgw && !vpc) {
@@ -560,12 +580,14 @@ static void aws_vpns(aws_ctx *c)
         char src[256];
         snprintf(src, sizeof src, "%s (%s)", id, F);
         const char *tag = aws_tag(v, NULL);
-        json_object *s = import_site_for(c->e, tgw ? tgw : vpc, tag ? tag : id, src), *vpn = json_object_new_object();
+        json_object *s = import_site_for(c->e, tgw ? tgw : vpc, tag ? tag : id, src),
+                    *vpn = json_object_new_object();
         import_set_int(vpn, "tunnels", import_len(import_get(v, "VgwTelemetry")) == 1 ? 1 : 2);
         import_set_str(vpn, tgw ? "transit_gateway" : "vpc", tgw ? tgw : vpc);
         json_object_object_add(s, "vpn", vpn);
         if (tgw && aws_att_of(c, id)) import_set_str(s, "#att_vpn", aws_att_of(c, id));
-        const char *cidr = import_str(json_object_array_get_idx(import_get(v, "Routes"), 0), "DestinationCidrBlock");
+        const char *cidr = import_str(json_object_array_get_idx(import_get(v, "Routes"), 0),
+                                      "DestinationCidrBlock");
         if (cidr) import_set_str(s, "cidr", cidr);
     }
 }
@@ -600,13 +622,15 @@ static void aws_vifs(aws_ctx *c)
                     gw = import_str(json_object_array_get_idx(tgws, k), "name");
         }
         if (!gw || !loc || !speed) {
-            import_skip(c->e, id, "its gateway, location or connection (connections.json) is not described");
+            import_skip(c->e, id,
+                        "its gateway, location or connection (connections.json) is not described");
             continue;
         }
         char src[256];
         snprintf(src, sizeof src, "%s (%s)", id, F);
         const char *nm = import_str(v, "virtualInterfaceName");
-        json_object *s = import_site_for(c->e, gw, nm ? nm : id, src), *dx = json_object_new_object();
+        json_object *s = import_site_for(c->e, gw, nm ? nm : id, src),
+                    *dx = json_object_new_object();
         import_set_str(dx, "location", loc);
         import_set_int(dx, "distance_km", 50);
         import_set_str(dx, "port_speed", speed);
@@ -614,7 +638,8 @@ static void aws_vifs(aws_ctx *c)
         import_set_str(dx, transit ? "transit_gateway" : "vpc", gw);
         json_object_object_add(s, "direct_connect", dx);
         if (att) import_set_str(s, "#att_dx", att);
-        import_note(c->e, "%s: distance_km 50 is assumed (not described): set the fibre distance", id);
+        import_note(c->e, "%s: distance_km 50 is assumed (not described): set the fibre distance",
+                    id);
     }
 }
 
@@ -646,8 +671,9 @@ static void aws_zones(aws_ctx *c)
             if (aws_name(c, import_str(json_object_array_get_idx(vpcs, k), "VPCId")))
                 names[n++] = aws_name(c, import_str(json_object_array_get_idx(vpcs, k), "VPCId"));
         if (!import_share_zone(c->e, import_str(hz, "Name"), names, n))
-            import_skip(c->e, files[f], "a private hosted zone is modelled only when it shares an "
-                                        "interface endpoint's service name (dns_shared_with)");
+            import_skip(c->e, files[f],
+                        "a private hosted zone is modelled only when it shares an "
+                        "interface endpoint's service name (dns_shared_with)");
     }
     for (size_t f = 0; f < nf; f++) free(files[f]);
 }
@@ -658,7 +684,8 @@ static void aws_resolvers(aws_ctx *c)
     EACH(c, F, "ResolverEndpoints", i, r)
     {
         const char *id = aws_need(c, F, "ResolverEndpoints", i, r, "Id");
-        const char *dir = import_str(r, "Direction"), *vpc = aws_name(c, import_str(r, "HostVPCId"));
+        const char *dir = import_str(r, "Direction"),
+                   *vpc = aws_name(c, import_str(r, "HostVPCId"));
         char file[160], src[256];
         if (!id) return;
         if (!dir || strcmp(dir, "INBOUND") || !vpc) {
@@ -676,15 +703,20 @@ static void aws_resolvers(aws_ctx *c)
 
 int import_aws(const char *dir, import_estate *e, vs_error *err)
 {
-    aws_ctx c = {.dir = dir, .e = e, .names = json_object_new_object(),
-                 .docs = json_object_new_object(), .err = err};
-    void (*const steps[])(aws_ctx *) = {aws_vpcs,  aws_subnets, aws_nats,       aws_tgws,
-                                        aws_peerings, aws_route_tables, aws_sgs, aws_endpoints,
-                                        aws_tgw_atts, aws_tgw_routes, aws_vpns, aws_vifs,
+    aws_ctx c = {.dir = dir,
+                 .e = e,
+                 .names = json_object_new_object(),
+                 .docs = json_object_new_object(),
+                 .err = err};
+    void (*const steps[])(aws_ctx *) = {aws_vpcs,     aws_subnets,      aws_nats, aws_tgws,
+                                        aws_peerings, aws_route_tables, aws_sgs,  aws_endpoints,
+                                        aws_tgw_atts, aws_tgw_routes,   aws_vpns, aws_vifs,
                                         aws_resolvers};
     DIR *d = opendir(dir);
-    if (!d) c.bad = 1, error_set(err, "%s: not a folder of describe-* outputs", dir);
-    else closedir(d);
+    if (!d)
+        c.bad = 1, error_set(err, "%s: not a folder of describe-* outputs", dir);
+    else
+        closedir(d);
     for (size_t i = 0; !c.bad && i < sizeof steps / sizeof *steps; i++) steps[i](&c);
     if (!c.bad) import_sites_finish(e, false);
     if (!c.bad) import_finish(e);

@@ -34,7 +34,8 @@ json_object *import_json_parse(const char *text, size_t len, const char *name, v
 {
     json_tokener *tok = json_tokener_new_ex(JSON_MAX_DEPTH);
     if (!tok) return error_set(err, "%s: out of memory", name), NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8); /* JSON text is UTF-8 (RFC 8259) */
+    /* RFC 8259: no trailing commas or single quotes; UTF-8 text */
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
@@ -322,10 +323,13 @@ static bool policy_full_access(const char *doc)
     vs_error err;
     json_object *j = import_json_parse(doc, strlen(doc), "policy", &err), *one = NULL;
     json_object *sts = import_get(j, "Statement");
-    if (sts && json_object_is_type(sts, json_type_object)) one = sts;
-    else if (import_len(sts) == 1) one = json_object_array_get_idx(sts, 0);
+    if (sts && json_object_is_type(sts, json_type_object))
+        one = sts;
+    else if (import_len(sts) == 1)
+        one = json_object_array_get_idx(sts, 0);
     static const char *const keys[] = {"Action", "Resource", "Principal"};
-    bool full = one && import_str(one, "Effect") && strcmp(import_str(one, "Effect"), "Allow") == 0 &&
+    bool full = one && import_str(one, "Effect") &&
+                strcmp(import_str(one, "Effect"), "Allow") == 0 &&
                 json_object_object_length(one) <= 5 && !import_get(one, "Condition");
     for (size_t k = 0; full && k < 3; k++) {
         json_object *v = import_get(one, keys[k]);
