@@ -199,8 +199,56 @@ static void test_bad_json_position(void **state)
     spit("/tmp/vpcsim-imp-bad.json", "{\"format_version\": \"1.0\"}");
     assert_int_equal(import_to("/tmp/vpcsim-imp-bad.json", "/tmp/vpcsim-imp-b.yaml", false, &r), 2);
     assert_text_has(r.err, "nothing to import");
+    spit("/tmp/vpcsim-imp-bad.json",
+         "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {\"resources\": "
+         "[{\"address\": "
+         "\"aws_vpc.a\", \"type\": \"aws_vpc\", \"values\": {\"cidr_block\": 5}}]}}}");
+    assert_int_equal(import_to("/tmp/vpcsim-imp-bad.json", "/tmp/vpcsim-imp-b.yaml", false, &r), 2);
+    assert_text_has(r.err, "values.root_module.resources[0].values.cidr_block: expected a string");
     struct stat st;
     assert_int_not_equal(stat("/tmp/vpcsim-imp-b.yaml", &st), 0); /* nothing written */
+}
+
+/* count: `aws_subnet.private[count.index].id` gives the references "aws_subnet.private" and
+ * "count.index" (the index is not constant); each instance takes its own index's target. */
+static void test_plan_count_index(void **state)
+{
+    (void)state;
+    cli_result r;
+    spit("/tmp/vpcsim-imp-count.json",
+         "{\"format_version\": \"1.2\", \"planned_values\": {\"root_module\": {\"resources\": [\n"
+         " {\"address\": \"aws_vpc.main\", \"type\": \"aws_vpc\", \"values\": {\"cidr_block\": "
+         "\"10.0.0.0/16\"}},\n"
+         " {\"address\": \"aws_subnet.private[0]\", \"type\": \"aws_subnet\", \"index\": 0, "
+         "\"values\": {\"cidr_block\": \"10.0.0.0/24\", \"availability_zone\": \"us-east-1a\"}},\n"
+         " {\"address\": \"aws_subnet.private[1]\", \"type\": \"aws_subnet\", \"index\": 1, "
+         "\"values\": {\"cidr_block\": \"10.0.1.0/24\", \"availability_zone\": \"us-east-1b\"}},\n"
+         " {\"address\": \"aws_route_table.private[0]\", \"type\": \"aws_route_table\", "
+         "\"values\": {}},\n"
+         " {\"address\": \"aws_route_table.private[1]\", \"type\": \"aws_route_table\", "
+         "\"values\": {}},\n"
+         " {\"address\": \"aws_route_table_association.private[0]\", \"type\": "
+         "\"aws_route_table_association\", \"values\": {}},\n"
+         " {\"address\": \"aws_route_table_association.private[1]\", \"type\": "
+         "\"aws_route_table_association\", \"values\": {}}]}},\n"
+         "\"configuration\": {\"root_module\": {\"resources\": [\n"
+         " {\"address\": \"aws_subnet.private\", \"expressions\": {\"vpc_id\": {\"references\": "
+         "[\"aws_vpc.main.id\", \"aws_vpc.main\"]}}},\n"
+         " {\"address\": \"aws_route_table.private\", \"expressions\": {\"vpc_id\": "
+         "{\"references\": [\"aws_vpc.main.id\", \"aws_vpc.main\"]}}},\n"
+         " {\"address\": \"aws_route_table_association.private\", \"expressions\": {\"subnet_id\": "
+         "{\"references\": [\"aws_subnet.private\", \"count.index\"]}, \"route_table_id\": "
+         "{\"references\": [\"aws_route_table.private\", \"count.index\"]}}}]}}}\n");
+    assert_int_equal(
+        import_to("/tmp/vpcsim-imp-count.json", "/tmp/vpcsim-imp-count.yaml", false, &r), 0);
+    char *s = slurp("/tmp/vpcsim-imp-count.yaml");
+    assert_text_has(s,
+                    "{name: private.0, vpc: main, az: us-east-1a, cidr: 10.0.0.0/24, route_table: "
+                    "private.0}  # aws_subnet.private[0]");
+    assert_text_has(s,
+                    "{name: private.1, vpc: main, az: us-east-1b, cidr: 10.0.1.0/24, route_table: "
+                    "private.1}  # aws_subnet.private[1]");
+    free(s);
 }
 
 static void test_unsafe_targets_refused(void **state)
@@ -225,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_bad_json_position),
         cmocka_unit_test(test_unsafe_targets_refused),
         cmocka_unit_test(test_aws_describe),
+        cmocka_unit_test(test_plan_count_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,9 +19,9 @@ enum { IMPORT_MAX_FILE_BYTES = 256 << 20, IMPORT_NAME_MAX = 63 };
     X(vpcs)                                                                                        \
     X(subnets)                                                                                     \
     X(route_tables)                                                                                \
-    X(nat_gateways) X(gateway_endpoints) X(interface_endpoints) X(endpoint_services)               \
-        X(transit_gateways) X(peerings) X(sites) X(resolver_endpoints) X(security_groups)          \
-            X(policies)
+    X(nat_gateways)                                                                                \
+    X(gateway_endpoints) X(interface_endpoints) X(endpoint_services) X(transit_gateways)           \
+        X(peerings) X(sites) X(resolver_endpoints) X(security_groups) X(policies)
 
 typedef struct import_estate {
     json_object *kinds;   /* kind -> array of elements (maps; key "#" is the source comment) */

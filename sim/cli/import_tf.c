@@ -54,10 +54,18 @@ static int tf_collect(tf_ctx *c, json_object *mod, const char *jpath, int depth,
     char p[TF_JPATH_MAX];
     if (depth > 64) return error_set(err, "%s: %s: modules nested too deeply", c->file, jpath);
     json_object *rs = import_get(mod, "resources"), *cm = import_get(mod, "child_modules");
+    if ((rs && !json_object_is_type(rs, json_type_array)) ||
+        (cm && !json_object_is_type(cm, json_type_array)))
+        return error_set(err, "%s: %s.%s: expected a list", c->file, jpath,
+                         rs && !json_object_is_type(rs, json_type_array) ? "resources"
+                                                                         : "child_modules");
     for (size_t i = 0; i < import_len(rs); i++) {
         snprintf(p, sizeof p, "%s.resources[%zu]", jpath, i);
-        if (tf_add(c, json_object_array_get_idx(rs, i), p))
+        json_object *r = json_object_array_get_idx(rs, i), *v = import_get(r, "values");
+        if (tf_add(c, r, p))
             return error_set(err, "%s: %s: a resource needs address and type", c->file, p);
+        if (v && !json_object_is_type(v, json_type_object))
+            return error_set(err, "%s: %s.values: expected an object", c->file, p);
     }
     for (size_t i = 0; i < import_len(cm); i++) {
         snprintf(p, sizeof p, "%s.child_modules[%zu]", jpath, i);
@@ -289,6 +297,7 @@ int import_tf(json_object *doc, const char *file, import_estate *e, vs_error *er
     if (tf_version(doc, file, err)) return -1;
     tf_ctx c = {.e = e,
                 .file = file,
+                .err = err,
                 .by_addr = json_object_new_object(),
                 .by_id = json_object_new_object()};
     json_object *planned = import_get(import_get(doc, "planned_values"), "root_module");
@@ -319,7 +328,7 @@ int import_tf(json_object *doc, const char *file, import_estate *e, vs_error *er
             if (!c.res[i].data) c.res[i].done = 1; /* to be deleted: not in the planned estate */
     }
     tf_index(&c);
-    rc = tf_convert(&c, err);
+    rc = tf_convert(&c);
 done:
     json_object_put(c.by_addr), json_object_put(c.by_id);
     free(c.res);

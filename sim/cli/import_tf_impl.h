@@ -33,6 +33,8 @@ typedef struct tf_ctx {
     bool plan;             /* planned_values rather than a state */
     import_estate *e;      /* what is filled */
     const char *file;      /* for messages */
+    vs_error *err;         /* the first bad input found */
+    int bad;               /* err is set */
 } tf_ctx;
 
 json_object *tf_cfg_module(const tf_ctx *c, const char *addr);
@@ -44,7 +46,7 @@ size_t tf_refs(const tf_ctx *c, const tf_res *r, json_object *vals, json_object 
 /* The first of them of type (any if NULL), or NULL. */
 tf_res *tf_ref1(const tf_ctx *c, const tf_res *r, json_object *vals, json_object *exprs,
                 const char *attr, const char *type);
-/* Runs the conversion passes over c's resources into c->e. */
-int tf_convert(tf_ctx *c, vs_error *err);
+/* Runs the conversion passes over c's resources into c->e; -1 with c->err set on bad input. */
+int tf_convert(tf_ctx *c);
 
 #endif

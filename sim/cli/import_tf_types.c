@@ -7,7 +7,20 @@
 #include "cli/import_tf_impl.h"
 
 #define V(r)    ((r)->values)
-#define S(r, k) import_str((r)->values, k)
+#define S(r, k) tf_str(c, r, k)
+
+/* Attribute key of r as a string; NULL when absent or unknown. Any other type is bad input: the
+ * first such is kept in c (its JSON path) and ends the import with exit 2. */
+static const char *tf_str(tf_ctx *c, const tf_res *r, const char *key)
+{
+    json_object *v = import_get(r->values, key);
+    if (!v || json_object_is_type(v, json_type_string)) return v ? json_object_get_string(v) : NULL;
+    if (!c->bad)
+        error_set(c->err, "%s: %s.values.%s: expected a string, got %s", c->file, r->jpath, key,
+                  json_type_to_name(json_object_get_type(v)));
+    c->bad = 1;
+    return NULL;
+}
 
 /* "hub.this" from module.hub.aws_vpc.this, "spoke.0.a" from module.spoke[0].aws_subnet.a. */
 static const char *tf_name(const tf_res *r, char *buf, size_t n)
@@ -490,7 +503,7 @@ static void tf_tgw(tf_ctx *c, tf_res *r)
     import_set_str(o, "region", S(r, "region"));
 }
 
-static bool tgw_default(const tf_res *tgw, const char *key)
+static bool tgw_default(tf_ctx *c, const tf_res *tgw, const char *key)
 {
     const char *v = S(tgw, key);
     return !v || strcmp(v, "disable") != 0; /* AWS's default: enable */
@@ -526,7 +539,7 @@ static json_object *tgw_attach(tf_res *r, tf_res *tgw, const char *kind)
 static void tgw_attach_default(tf_ctx *c, tf_res *r)
 {
     bool assoc = import_bool(V(r), "transit_gateway_default_route_table_association", true);
-    if (assoc && tgw_default(r->tgw, "default_route_table_association"))
+    if (assoc && tgw_default(c, r->tgw, "default_route_table_association"))
         import_set_str(r->att, "route_table", import_str(tgw_default_rt(c, r->tgw), "name"));
 }
 
@@ -646,7 +659,7 @@ static void tf_tgw_prop(tf_ctx *c, tf_res *r)
 /* Default propagation of every attachment that has it, after the static routes. */
 static void tf_default_props(tf_ctx *c, tf_res *r)
 {
-    if (!r->att || !r->tgw || !tgw_default(r->tgw, "default_route_table_propagation") ||
+    if (!r->att || !r->tgw || !tgw_default(c, r->tgw, "default_route_table_propagation") ||
         !import_bool(V(r), "transit_gateway_default_route_table_propagation", true))
         return;
     tgw_propagate(c, tgw_default_rt(c, r->tgw), r->att, r->addr);
@@ -887,9 +900,8 @@ static const tf_type TF_TYPES[] = {
      "the peering is imported from its aws_vpc_peering_connection"},
 };
 
-int tf_convert(tf_ctx *c, vs_error *err)
+int tf_convert(tf_ctx *c)
 {
-    (void)err;
     for (int pass = 1; pass <= 6; pass++) {
         if (pass == 5) import_sites_finish(c->e, false); /* propagations need the sites' ranges */
         if (pass == 6) import_finish(c->e);
@@ -907,5 +919,5 @@ int tf_convert(tf_ctx *c, vs_error *err)
         }
     }
     for (size_t i = 0; i < c->n; i++) tf_unused(c, &c->res[i]);
-    return 0;
+    return c->bad ? -1 : 0;
 }
