@@ -303,12 +303,12 @@ static void aws_perm(aws_ctx *c, json_object *sg, const char *dir, json_object *
     json_object *ranges = import_get(p, "IpRanges"), *pairs = import_get(p, "UserIdGroupPairs");
     for (size_t k = 0; k < import_len(ranges); k++) {
         const char *cidr = import_str(json_object_array_get_idx(ranges, k), "CidrIp");
-        if (cidr) import_sg_add(sg, dir, ports, "cidr", cidr);
+        if (cidr) import_sg_add(sg, dir, ports, "cidr", cidr, NULL);
     }
     for (size_t k = 0; k < import_len(pairs); k++) {
         const char *g = aws_name(c, import_str(json_object_array_get_idx(pairs, k), "GroupId"));
         if (g)
-            import_sg_add(sg, dir, ports, "security_group", g);
+            import_sg_add(sg, dir, ports, "security_group", g, NULL);
         else
             import_skip(c->e, id, "a %s rule names a security group not described", dir);
     }
@@ -493,7 +493,6 @@ static void aws_tgw_atts(aws_ctx *c)
 
 static void aws_tgw_routes(aws_ctx *c)
 {
-    json_object *tgws = import_get(c->e->kinds, "transit_gateways");
     EACH(c, "transit-gateway-route-tables.json", "TransitGatewayRouteTables", i, rt)
     {
         char file[160];
@@ -531,7 +530,6 @@ static void aws_tgw_routes(aws_ctx *c)
             json_object_array_add(import_get(el, "routes"), o);
         }
     }
-    (void)tgws;
 }
 
 /* ---- sites ----------------------------------------------------------------------------------- */

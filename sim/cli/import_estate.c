@@ -15,16 +15,22 @@ json_object *import_find(const import_estate *e, const char *kind, const char *n
 }
 
 void import_sg_add(json_object *sg, const char *dir, const char *ports, const char *key,
-                   const char *peer)
+                   const char *peer, const char *source)
 {
-    json_object *rule = json_object_new_object(), *list = import_get(sg, dir);
-    import_set_str(rule, "ports", ports);
-    import_set_str(rule, key, peer);
-    for (size_t i = 0; i < import_len(list); i++)
-        if (json_object_equal(json_object_array_get_idx(list, i), rule)) {
-            json_object_put(rule);
+    json_object *list = import_get(sg, dir);
+    for (size_t i = 0; i < import_len(list); i++) { /* one rule per ports and peer */
+        json_object *o = json_object_array_get_idx(list, i);
+        const char *p = import_str(o, key);
+        if (strcmp(import_str(o, "ports"), ports) == 0 && p && strcmp(p, peer) == 0) {
+            /* a state lists a rule resource's rule in its group too: keep the resource's name */
+            if (source && !import_str(o, "#")) import_set_str(o, "#", source);
             return;
         }
+    }
+    json_object *rule = json_object_new_object();
+    if (source) import_set_str(rule, "#", source);
+    import_set_str(rule, "ports", ports);
+    import_set_str(rule, key, peer);
     if (!list) json_object_object_add(sg, dir, list = json_object_new_array());
     json_object_array_add(list, rule);
 }

@@ -20,8 +20,9 @@ enum { IMPORT_MAX_FILE_BYTES = 256 << 20, IMPORT_NAME_MAX = 63 };
     X(subnets)                                                                                     \
     X(route_tables)                                                                                \
     X(nat_gateways)                                                                                \
-    X(gateway_endpoints) X(interface_endpoints) X(endpoint_services) X(transit_gateways)           \
-        X(peerings) X(sites) X(resolver_endpoints) X(security_groups) X(policies)
+    X(gateway_endpoints)                                                                           \
+    X(interface_endpoints) X(endpoint_services) X(transit_gateways) X(peerings) X(sites)           \
+        X(resolver_endpoints) X(security_groups) X(policies)
 
 typedef struct import_estate {
     json_object *kinds;   /* kind -> array of elements (maps; key "#" is the source comment) */
@@ -77,9 +78,10 @@ int import_policy(import_estate *e, const char *doc, const char *owner, const ch
 
 /* The element of kind named name, or NULL. */
 json_object *import_find(const import_estate *e, const char *kind, const char *name);
-/* Adds a security group rule {ports, key: peer} to sg's list dir unless it is there. */
+/* Adds a security group rule {ports, key: peer} (with its source, if it has its own) to sg's
+ * list dir unless a rule with those ports and peer is there. */
 void import_sg_add(json_object *sg, const char *dir, const char *ports, const char *key,
-                   const char *peer);
+                   const char *peer, const char *source);
 /* Sites' ranges from the routes toward them (hidden keys #via, #att_vpn, #att_dx say which
  * gateway and attachments); final: also their Regions and resolvers, and drop (listed) a
  * site whose range is unknown. */

@@ -260,6 +260,7 @@ static void route_add(tf_ctx *c, tf_res *r, json_object *rt, json_object *vals, 
         return;
     }
     json_object *o = import_add_obj(rt, "routes");
+    if (strcmp(r->type, "aws_route") == 0) import_set_str(o, "#", r->addr); /* its own resource */
     import_set_str(o, "destination", dst);
     import_set_str(o, "target", t);
 }
@@ -287,6 +288,7 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
                     json_object *ex, const char *proto_key)
 {
     const char *proto = import_str(vals, proto_key);
+    const char *src = strcmp(r->type, "aws_security_group") ? r->addr : NULL; /* a rule resource */
     json_object *from = import_get(vals, "from_port"), *to = import_get(vals, "to_port");
     char ports[32];
     if (!proto) return import_skip(c->e, r->addr, "a %s rule with an unknown protocol", dir);
@@ -305,10 +307,10 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
     for (size_t k = 0; k < 2; k++) {
         json_object *v = import_get(vals, cidr_keys[k]);
         if (v && json_object_is_type(v, json_type_string))
-            import_sg_add(sg, dir, ports, "cidr", json_object_get_string(v));
+            import_sg_add(sg, dir, ports, "cidr", json_object_get_string(v), src);
         for (size_t i = 0; i < import_len(v); i++)
             import_sg_add(sg, dir, ports, "cidr",
-                          json_object_get_string(json_object_array_get_idx(v, i)));
+                          json_object_get_string(json_object_array_get_idx(v, i)), src);
     }
     static const char *const sg_keys[] = {"security_groups", "source_security_group_id",
                                           "referenced_security_group_id"};
@@ -317,10 +319,10 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
         size_t n = tf_refs(c, r, vals, ex, sg_keys[k], peers, TF_REFS_MAX);
         for (size_t i = 0; i < n; i++)
             if (peers[i]->name && strcmp(peers[i]->type, "aws_security_group") == 0)
-                import_sg_add(sg, dir, ports, "security_group", peers[i]->name);
+                import_sg_add(sg, dir, ports, "security_group", peers[i]->name, src);
     }
     if (import_bool(vals, "self", false))
-        import_sg_add(sg, dir, ports, "security_group", import_str(sg, "name"));
+        import_sg_add(sg, dir, ports, "security_group", import_str(sg, "name"), src);
     if (import_len(import_get(vals, "ipv6_cidr_blocks")) || import_str(vals, "cidr_ipv6") ||
         import_len(import_get(vals, "prefix_list_ids")) || import_str(vals, "prefix_list_id"))
         import_skip(c->e, r->addr, "%s rule's IPv6 ranges and prefix lists are not modelled", dir);
@@ -634,6 +636,7 @@ static void tgw_propagate(tf_ctx *c, json_object *rt, json_object *att, const ch
         return;
     }
     json_object *o = json_object_new_object();
+    import_set_str(o, "#", source);
     import_set_str(o, "destination", dst);
     import_set_str(o, "attachment", import_str(att, "name"));
     json_object *routes = import_get(rt, "routes");
@@ -652,7 +655,9 @@ static void tf_tgw_prop(tf_ctx *c, tf_res *r)
     tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
     if (!att || peer || !rt || !rt->elem)
         return skip(c, r, "its attachment or route table is not imported");
-    tgw_propagate(c, rt->elem, att->att, r->addr);
+    char src[TF_ADDR_MAX + 16];
+    snprintf(src, sizeof src, "propagated: %s", r->addr);
+    tgw_propagate(c, rt->elem, att->att, src);
     r->done = 1;
 }
 
@@ -662,7 +667,9 @@ static void tf_default_props(tf_ctx *c, tf_res *r)
     if (!r->att || !r->tgw || !tgw_default(c, r->tgw, "default_route_table_propagation") ||
         !import_bool(V(r), "transit_gateway_default_route_table_propagation", true))
         return;
-    tgw_propagate(c, tgw_default_rt(c, r->tgw), r->att, r->addr);
+    char src[TF_ADDR_MAX + 32];
+    snprintf(src, sizeof src, "default propagation: %s", r->addr);
+    tgw_propagate(c, tgw_default_rt(c, r->tgw), r->att, src);
 }
 
 static void tf_tgw_route(tf_ctx *c, tf_res *r)

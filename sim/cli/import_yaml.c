@@ -115,7 +115,7 @@ static void yaml_flow(FILE *f, json_object *o)
     fputc('{', f);
     json_object_object_foreach(o, k, v)
     {
-        if (strcmp(k, "#") == 0) continue;
+        if (k[0] == '#') continue; /* the source, and importers' own keys */
         fprintf(f, "%s%s: ", first ? "" : ", ", k);
         yaml_value(f, v);
         first = false;
@@ -141,7 +141,7 @@ static void yaml_block(FILE *f, json_object *o, int indent, bool dash)
     bool first = true;
     json_object_object_foreach(o, k, v)
     {
-        if (strcmp(k, "#") == 0) continue;
+        if (k[0] == '#') continue; /* the source, and importers' own keys */
         fprintf(f, "%*s%s%s:", first && dash ? indent - 2 : indent, "", first && dash ? "- " : "",
                 k);
         if (!is_nested(v)) {

@@ -227,6 +227,19 @@ class Estate:
         return out
 
     def state_doc(self):
+        for addr in list(self.index.values()):
+            self.values(addr)
+        # a state's security group lists every rule of the group, rule resources' included (the
+        # provider reads the group back); a plan cannot know them
+        for addr, v in list(self.state.items()):
+            t = self.find(addr)[1][1]
+            if t in ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"):
+                sg = [x for x in self.state.values() if x["id"] == v["security_group_id"]][0]
+                sg.setdefault("ingress" if "ingress" in t else "egress", []).append(
+                    {"protocol": v["ip_protocol"], "from_port": v["from_port"],
+                     "to_port": v["to_port"], "cidr_blocks": [v["cidr_ipv4"]],
+                     "security_groups": [], "self": False, "ipv6_cidr_blocks": [],
+                     "prefix_list_ids": []})
         return {"format_version": "1.0", "terraform_version": "1.9.8",
                 "values": {"root_module": self.module_values(self.root, False)}}
 
@@ -539,9 +552,11 @@ def describe(e, out):
     for t in ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"):
         for a, v in by_type.get(t, []):
             key = "IpPermissions" if "ingress" in t else "IpPermissionsEgress"
-            sgs[v["security_group_id"]][key].append(
-                {"IpProtocol": v["ip_protocol"], "FromPort": v["from_port"], "ToPort": v["to_port"],
-                 "IpRanges": [{"CidrIp": v["cidr_ipv4"]}], "UserIdGroupPairs": []})
+            perm = {"IpProtocol": v["ip_protocol"], "FromPort": v["from_port"],
+                    "ToPort": v["to_port"], "IpRanges": [{"CidrIp": v["cidr_ipv4"]}],
+                    "UserIdGroupPairs": []}
+            if perm not in sgs[v["security_group_id"]][key]:  # the group lists it already
+                sgs[v["security_group_id"]][key].append(perm)
     files["security-groups.json"] = {"SecurityGroups": list(sgs.values())}
     tgw = by_type["aws_ec2_transit_gateway"][0][1]
     files["transit-gateways.json"] = {"TransitGateways": [
