@@ -46,6 +46,41 @@ size_t tf_refs(const tf_ctx *c, const tf_res *r, json_object *vals, json_object 
 /* The first of them of type (any if NULL), or NULL. */
 tf_res *tf_ref1(const tf_ctx *c, const tf_res *r, json_object *vals, json_object *exprs,
                 const char *attr, const char *type);
+/* ---- import_tf_types.c: helpers of the handlers ---------------------------------------------- */
+
+/* Attribute key of r as a string, NULL when absent or unknown; another type is bad input (kept in
+ * c with its JSON path). */
+const char *tf_str(tf_ctx *c, const tf_res *r, const char *key);
+/* The scenario name of r's address: "spoke.app1.a" from module.spoke["app1"].aws_subnet.a. */
+const char *tf_name(const tf_res *r, char *buf, size_t n);
+/* A new element of kind for r (named from its address, commented with it); r is done. */
+json_object *tf_elem(tf_ctx *c, tf_res *r, const char *kind);
+/* Lists r as not imported, for why (once). */
+void tf_skip(tf_ctx *c, tf_res *r, const char *why);
+/* The name of what r's attribute attr refers to, if of type (any if NULL) and imported. */
+const char *tf_ref_name(tf_ctx *c, tf_res *r, const char *attr, const char *type);
+/* The i-th of n nested blocks' configuration expressions (a plan), when the counts match. */
+json_object *tf_block_expr(tf_res *r, const char *block, size_t i, size_t n);
+/* Adds to o[key] the names of what attr refers to, of type. */
+void tf_names_of(tf_ctx *c, tf_res *r, const char *attr, const char *type, json_object *o,
+                 const char *key);
+
+/* ---- import_tf_transit.c: handlers ---------------------------------------------------------- */
+
+void tf_tgw(tf_ctx *c, tf_res *r);
+void tf_tgw_vpc_att(tf_ctx *c, tf_res *r);
+void tf_tgw_rt(tf_ctx *c, tf_res *r);
+void tf_tgw_peering(tf_ctx *c, tf_res *r);
+void tf_tgw_assoc(tf_ctx *c, tf_res *r);
+void tf_tgw_prop(tf_ctx *c, tf_res *r);
+void tf_default_props(tf_ctx *c, tf_res *r);
+void tf_tgw_route(tf_ctx *c, tf_res *r);
+void tf_vpn(tf_ctx *c, tf_res *r);
+void tf_vpn_route(tf_ctx *c, tf_res *r);
+void tf_dx_assoc(tf_ctx *c, tf_res *r);
+void tf_dx_vif(tf_ctx *c, tf_res *r);
+void tf_zone(tf_ctx *c, tf_res *r);
+
 /* Runs the conversion passes over c's resources into c->e; -1 with c->err set on bad input. */
 int tf_convert(tf_ctx *c);
 

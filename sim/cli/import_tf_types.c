@@ -11,7 +11,7 @@
 
 /* Attribute key of r as a string; NULL when absent or unknown. Any other type is bad input: the
  * first such is kept in c (its JSON path) and ends the import with exit 2. */
-static const char *tf_str(tf_ctx *c, const tf_res *r, const char *key)
+const char *tf_str(tf_ctx *c, const tf_res *r, const char *key)
 {
     json_object *v = import_get(r->values, key);
     if (!v || json_object_is_type(v, json_type_string)) return v ? json_object_get_string(v) : NULL;
@@ -23,7 +23,7 @@ static const char *tf_str(tf_ctx *c, const tf_res *r, const char *key)
 }
 
 /* "hub.this" from module.hub.aws_vpc.this, "spoke.0.a" from module.spoke[0].aws_subnet.a. */
-static const char *tf_name(const tf_res *r, char *buf, size_t n)
+const char *tf_name(const tf_res *r, char *buf, size_t n)
 {
     char raw[TF_ADDR_MAX];
     size_t k = 0;
@@ -54,7 +54,7 @@ static const char *tf_name(const tf_res *r, char *buf, size_t n)
     return buf;
 }
 
-static json_object *elem(tf_ctx *c, tf_res *r, const char *kind)
+json_object *tf_elem(tf_ctx *c, tf_res *r, const char *kind)
 {
     char nm[IMPORT_NAME_MAX + 1];
     r->elem = import_elem_new(c->e, kind, tf_name(r, nm, sizeof nm), r->addr);
@@ -63,7 +63,7 @@ static json_object *elem(tf_ctx *c, tf_res *r, const char *kind)
     return r->elem;
 }
 
-static void skip(tf_ctx *c, tf_res *r, const char *why)
+void tf_skip(tf_ctx *c, tf_res *r, const char *why)
 {
     if (r->done) return;
     import_skip(c->e, r->addr, "%s", why);
@@ -71,14 +71,14 @@ static void skip(tf_ctx *c, tf_res *r, const char *why)
 }
 
 /* The element name of what attribute attr refers to, if it is of type and was imported. */
-static const char *ref_name(tf_ctx *c, tf_res *r, const char *attr, const char *type)
+const char *tf_ref_name(tf_ctx *c, tf_res *r, const char *attr, const char *type)
 {
     tf_res *t = tf_ref1(c, r, V(r), r->expr, attr, type);
     return t && t->name ? t->name : NULL;
 }
 
 /* A nested block's expressions (a plan): the i-th of n blocks when the counts match. */
-static json_object *block_expr(tf_res *r, const char *block, size_t i, size_t n)
+json_object *tf_block_expr(tf_res *r, const char *block, size_t i, size_t n)
 {
     json_object *b = import_get(r->expr, block);
     return import_len(b) == n ? json_object_array_get_idx(b, i) : NULL;
@@ -88,8 +88,8 @@ static json_object *block_expr(tf_res *r, const char *block, size_t i, size_t n)
 
 static void tf_vpc(tf_ctx *c, tf_res *r)
 {
-    if (!S(r, "cidr_block")) return skip(c, r, "cidr_block unknown (IPAM-allocated?): give it");
-    json_object *o = elem(c, r, "vpcs");
+    if (!S(r, "cidr_block")) return tf_skip(c, r, "cidr_block unknown (IPAM-allocated?): give it");
+    json_object *o = tf_elem(c, r, "vpcs");
     import_set_str(o, "region", S(r, "region")); /* provider 6 has it; else from the subnets */
     import_set_str(o, "cidr", S(r, "cidr_block"));
 }
@@ -100,10 +100,10 @@ static void tf_igw(tf_ctx *c, tf_res *r)
     tf_res *gw = strcmp(r->type, "aws_internet_gateway") == 0
                      ? r
                      : tf_ref1(c, r, V(r), r->expr, "internet_gateway_id", NULL);
-    json_object *vpc = import_find(c->e, "vpcs", ref_name(c, r, attr, "aws_vpc"));
+    json_object *vpc = import_find(c->e, "vpcs", tf_ref_name(c, r, attr, "aws_vpc"));
     if (!vpc || !gw) {
         if (strcmp(r->type, "aws_internet_gateway") == 0 && !r->expr && !S(r, "vpc_id")) return;
-        return skip(c, r, "not attached to a VPC of this estate");
+        return tf_skip(c, r, "not attached to a VPC of this estate");
     }
     if (!gw->name) gw->name = tf_name(gw, gw->own, sizeof gw->own);
     import_set_str(vpc, "internet_gateway", gw->name);
@@ -112,13 +112,13 @@ static void tf_igw(tf_ctx *c, tf_res *r)
 
 static void tf_vgw(tf_ctx *c, tf_res *r)
 {
-    json_object *vpc = import_find(c->e, "vpcs", ref_name(c, r, "vpc_id", "aws_vpc"));
+    json_object *vpc = import_find(c->e, "vpcs", tf_ref_name(c, r, "vpc_id", "aws_vpc"));
     tf_res *gw = strcmp(r->type, "aws_vpn_gateway") == 0
                      ? r
                      : tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
     if (!vpc || !gw) {
         if (strcmp(r->type, "aws_vpn_gateway") == 0) return; /* an attachment may follow */
-        return skip(c, r, "not attached to a VPC of this estate");
+        return tf_skip(c, r, "not attached to a VPC of this estate");
     }
     import_set_bool(vpc, "vpn_gateway", true);
     gw->name = import_str(vpc, "name");
@@ -127,17 +127,18 @@ static void tf_vgw(tf_ctx *c, tf_res *r)
 
 static void tf_subnet(tf_ctx *c, tf_res *r)
 {
-    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    const char *vpc = tf_ref_name(c, r, "vpc_id", "aws_vpc");
     const char *az =
         S(r, "availability_zone") ? S(r, "availability_zone") : S(r, "availability_zone_id");
     char reg[64];
-    if (!vpc) return skip(c, r, "its VPC is not in this estate (a data source or another state?)");
+    if (!vpc)
+        return tf_skip(c, r, "its VPC is not in this estate (a data source or another state?)");
     if (!az || !S(r, "cidr_block"))
-        return skip(c, r,
-                    "availability_zone or cidr_block unknown: give them in the configuration");
+        return tf_skip(c, r,
+                       "availability_zone or cidr_block unknown: give them in the configuration");
     const char *region = import_az_region(az, reg, sizeof reg);
-    if (!region) return skip(c, r, "availability_zone is not an AZ name (us-east-1a)");
-    json_object *o = elem(c, r, "subnets");
+    if (!region) return tf_skip(c, r, "availability_zone is not an AZ name (us-east-1a)");
+    json_object *o = tf_elem(c, r, "subnets");
     import_set_str(o, "vpc", vpc);
     import_set_str(o, "az", az);
     import_set_str(o, "cidr", S(r, "cidr_block"));
@@ -150,40 +151,40 @@ static void tf_subnet(tf_ctx *c, tf_res *r)
 static void tf_route_table(tf_ctx *c, tf_res *r)
 {
     bool dflt = strcmp(r->type, "aws_default_route_table") == 0;
-    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
-    if (!vpc && dflt) vpc = ref_name(c, r, "default_route_table_id", "aws_vpc");
-    if (!vpc) return skip(c, r, "its VPC is not in this estate");
-    json_object *o = elem(c, r, "route_tables");
+    const char *vpc = tf_ref_name(c, r, "vpc_id", "aws_vpc");
+    if (!vpc && dflt) vpc = tf_ref_name(c, r, "default_route_table_id", "aws_vpc");
+    if (!vpc) return tf_skip(c, r, "its VPC is not in this estate");
+    json_object *o = tf_elem(c, r, "route_tables");
     import_set_str(o, "vpc", vpc);
     if (dflt) import_set_bool(o, "main", true);
 }
 
 static void tf_rt_assoc(tf_ctx *c, tf_res *r)
 {
-    const char *rt = ref_name(c, r, "route_table_id", NULL);
-    json_object *sn = import_find(c->e, "subnets", ref_name(c, r, "subnet_id", "aws_subnet"));
+    const char *rt = tf_ref_name(c, r, "route_table_id", NULL);
+    json_object *sn = import_find(c->e, "subnets", tf_ref_name(c, r, "subnet_id", "aws_subnet"));
     if (!rt || !sn)
-        return skip(c, r,
-                    S(r, "gateway_id") || import_get(r->expr, "gateway_id")
-                        ? "edge association (gateway route table) is not modelled"
-                        : "its subnet or route table is not in this estate");
+        return tf_skip(c, r,
+                       S(r, "gateway_id") || import_get(r->expr, "gateway_id")
+                           ? "edge association (gateway route table) is not modelled"
+                           : "its subnet or route table is not in this estate");
     import_set_str(sn, "route_table", rt);
     r->done = 1;
 }
 
 static void tf_main_assoc(tf_ctx *c, tf_res *r)
 {
-    json_object *rt = import_find(c->e, "route_tables", ref_name(c, r, "route_table_id", NULL));
-    if (!rt) return skip(c, r, "its route table is not in this estate");
+    json_object *rt = import_find(c->e, "route_tables", tf_ref_name(c, r, "route_table_id", NULL));
+    if (!rt) return tf_skip(c, r, "its route table is not in this estate");
     import_set_bool(rt, "main", true);
     r->done = 1;
 }
 
 static void tf_nat(tf_ctx *c, tf_res *r)
 {
-    const char *sn = ref_name(c, r, "subnet_id", "aws_subnet");
-    if (!sn) return skip(c, r, "its subnet is not in this estate");
-    json_object *o = elem(c, r, "nat_gateways");
+    const char *sn = tf_ref_name(c, r, "subnet_id", "aws_subnet");
+    if (!sn) return tf_skip(c, r, "its subnet is not in this estate");
+    json_object *o = tf_elem(c, r, "nat_gateways");
     import_set_str(o, "subnet", sn);
     const char *conn = S(r, "connectivity_type");
     size_t extra = import_len(import_get(V(r), "secondary_allocation_ids"));
@@ -198,10 +199,11 @@ static void tf_nat(tf_ctx *c, tf_res *r)
 
 static void tf_peering(tf_ctx *c, tf_res *r)
 {
-    const char *a = ref_name(c, r, "vpc_id", "aws_vpc"),
-               *b = ref_name(c, r, "peer_vpc_id", "aws_vpc");
-    if (!a || !b) return skip(c, r, "a peer VPC is not in this estate (another account or state)");
-    json_object *o = elem(c, r, "peerings");
+    const char *a = tf_ref_name(c, r, "vpc_id", "aws_vpc"),
+               *b = tf_ref_name(c, r, "peer_vpc_id", "aws_vpc");
+    if (!a || !b)
+        return tf_skip(c, r, "a peer VPC is not in this estate (another account or state)");
+    json_object *o = tf_elem(c, r, "peerings");
     import_add_str(o, "vpcs", a);
     import_add_str(o, "vpcs", b);
 }
@@ -267,7 +269,7 @@ static void route_add(tf_ctx *c, tf_res *r, json_object *rt, json_object *vals, 
 
 static void tf_route(tf_ctx *c, tf_res *r)
 {
-    json_object *rt = import_find(c->e, "route_tables", ref_name(c, r, "route_table_id", NULL));
+    json_object *rt = import_find(c->e, "route_tables", tf_ref_name(c, r, "route_table_id", NULL));
     r->done = 1;
     if (!rt) return import_skip(c->e, r->addr, "its route table is not in this estate");
     route_add(c, r, rt, V(r), r->expr);
@@ -278,7 +280,7 @@ static void tf_inline_routes(tf_ctx *c, tf_res *r)
     json_object *routes = import_get(V(r), "route");
     for (size_t i = 0; r->elem && i < import_len(routes); i++)
         route_add(c, r, r->elem, json_object_array_get_idx(routes, i),
-                  block_expr(r, "route", i, import_len(routes)));
+                  tf_block_expr(r, "route", i, import_len(routes)));
 }
 
 /* ---- security groups ------------------------------------------------------------------------- */
@@ -330,9 +332,9 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
 
 static void tf_sg(tf_ctx *c, tf_res *r)
 {
-    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
-    if (!vpc) return skip(c, r, "no VPC of this estate (EC2-Classic or a default VPC)");
-    json_object *o = elem(c, r, "security_groups");
+    const char *vpc = tf_ref_name(c, r, "vpc_id", "aws_vpc");
+    if (!vpc) return tf_skip(c, r, "no VPC of this estate (EC2-Classic or a default VPC)");
+    json_object *o = tf_elem(c, r, "security_groups");
     import_set_str(o, "vpc", vpc);
     json_object_object_add(o, "ingress", json_object_new_array());
     json_object_object_add(o, "egress",
@@ -346,14 +348,14 @@ static void tf_sg_inline(tf_ctx *c, tf_res *r)
         json_object *rules = import_get(V(r), dirs[d]);
         for (size_t i = 0; i < import_len(rules); i++)
             sg_rule(c, r, r->elem, dirs[d], json_object_array_get_idx(rules, i),
-                    block_expr(r, dirs[d], i, import_len(rules)), "protocol");
+                    tf_block_expr(r, dirs[d], i, import_len(rules)), "protocol");
     }
 }
 
 static void tf_sg_rule(tf_ctx *c, tf_res *r)
 {
     json_object *sg = import_find(c->e, "security_groups",
-                                  ref_name(c, r, "security_group_id", "aws_security_group"));
+                                  tf_ref_name(c, r, "security_group_id", "aws_security_group"));
     const char *dir = S(r, "type");
     bool vpc_rule = strncmp(r->type, "aws_vpc_security_group_", 23) == 0;
     if (vpc_rule) dir = strstr(r->type, "ingress") ? "ingress" : "egress";
@@ -367,10 +369,10 @@ static void tf_sg_rule(tf_ctx *c, tf_res *r)
 static void tf_lb_unused(tf_ctx *c, tf_res *r)
 {
     if (!r->done)
-        skip(c, r,
-             strcmp(r->type, "aws_lb") == 0
-                 ? "a load balancer is modelled only as the NLB of an endpoint service"
-                 : "its load balancer is not imported");
+        tf_skip(c, r,
+                strcmp(r->type, "aws_lb") == 0
+                    ? "a load balancer is modelled only as the NLB of an endpoint service"
+                    : "its load balancer is not imported");
 }
 
 static void tf_endpoint_service(tf_ctx *c, tf_res *r)
@@ -378,23 +380,23 @@ static void tf_endpoint_service(tf_ctx *c, tf_res *r)
     tf_res *lbs[8];
     size_t n = tf_refs(c, r, V(r), r->expr, "network_load_balancer_arns", lbs, 8);
     if (n == 0)
-        return skip(c, r,
-                    "no Network Load Balancer of this estate (Gateway Load Balancer "
-                    "services are not modelled)");
+        return tf_skip(c, r,
+                       "no Network Load Balancer of this estate (Gateway Load Balancer "
+                       "services are not modelled)");
     tf_res *lb = lbs[0];
     json_object *subs = import_get(V(lb), "subnets"), *maps = import_get(V(lb), "subnet_mapping");
     tf_res *sn[TF_REFS_MAX];
     size_t ns = tf_refs(c, lb, V(lb), lb->expr, "subnets", sn, TF_REFS_MAX);
     for (size_t i = 0; ns == 0 && i < import_len(maps); i++) {
         json_object *m = json_object_array_get_idx(maps, i);
-        tf_res *s = tf_ref1(c, lb, m, block_expr(lb, "subnet_mapping", i, import_len(maps)),
+        tf_res *s = tf_ref1(c, lb, m, tf_block_expr(lb, "subnet_mapping", i, import_len(maps)),
                             "subnet_id", "aws_subnet");
         if (s) sn[ns++] = s;
     }
     (void)subs;
     json_object *first = ns ? import_find(c->e, "subnets", sn[0]->name) : NULL;
-    if (!first) return skip(c, r, "its load balancer's subnets are not in this estate");
-    json_object *o = elem(c, r, "endpoint_services");
+    if (!first) return tf_skip(c, r, "its load balancer's subnets are not in this estate");
+    json_object *o = tf_elem(c, r, "endpoint_services");
     import_set_str(o, "vpc", import_str(first, "vpc"));
     for (size_t i = 0; i < ns; i++)
         if (sn[i]->name) import_add_str(o, "subnets", sn[i]->name);
@@ -407,7 +409,7 @@ static void tf_lb_listener(tf_ctx *c, tf_res *r)
 {
     tf_res *lb = tf_ref1(c, r, V(r), r->expr, "load_balancer_arn", "aws_lb");
     json_object *port = import_get(V(r), "port");
-    if (!lb || !lb->elem || !port) return skip(c, r, "its load balancer is not imported");
+    if (!lb || !lb->elem || !port) return tf_skip(c, r, "its load balancer is not imported");
     if (!import_get(lb->elem, "port")) import_set_int(lb->elem, "port", json_object_get_int(port));
     r->done = 1;
 }
@@ -423,8 +425,8 @@ static void endpoint_policy(tf_ctx *c, tf_res *r, json_object *o)
         import_skip(c->e, r->addr, "policy unknown until apply: the endpoint has full access here");
 }
 
-static void names_of(tf_ctx *c, tf_res *r, const char *attr, const char *type, json_object *o,
-                     const char *key)
+void tf_names_of(tf_ctx *c, tf_res *r, const char *attr, const char *type, json_object *o,
+                 const char *key)
 {
     tf_res *t[TF_REFS_MAX];
     size_t n = tf_refs(c, r, V(r), r->expr, attr, t, TF_REFS_MAX);
@@ -435,35 +437,35 @@ static void names_of(tf_ctx *c, tf_res *r, const char *attr, const char *type, j
 static void tf_vpc_endpoint(tf_ctx *c, tf_res *r)
 {
     const char *kind = S(r, "vpc_endpoint_type") ? S(r, "vpc_endpoint_type") : "Gateway";
-    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
+    const char *vpc = tf_ref_name(c, r, "vpc_id", "aws_vpc");
     tf_res *svc = tf_ref1(c, r, V(r), r->expr, "service_name", "aws_vpc_endpoint_service");
     char shortname[64];
     const char *aws = import_service_short(S(r, "service_name"), shortname, sizeof shortname);
-    if (!vpc) return skip(c, r, "its VPC is not in this estate");
+    if (!vpc) return tf_skip(c, r, "its VPC is not in this estate");
     if (strcmp(kind, "Gateway") == 0) {
         if (!aws || (strcmp(aws, "s3") && strcmp(aws, "dynamodb")))
-            return skip(c, r, "a gateway endpoint for a service other than s3 or dynamodb");
-        json_object *o = elem(c, r, "gateway_endpoints");
+            return tf_skip(c, r, "a gateway endpoint for a service other than s3 or dynamodb");
+        json_object *o = tf_elem(c, r, "gateway_endpoints");
         import_set_str(o, "vpc", vpc);
         import_set_str(o, "service", aws);
-        names_of(c, r, "route_table_ids", "aws_route_table", o, "route_tables");
-        names_of(c, r, "route_table_ids", "aws_default_route_table", o, "route_tables");
+        tf_names_of(c, r, "route_table_ids", "aws_route_table", o, "route_tables");
+        tf_names_of(c, r, "route_table_ids", "aws_default_route_table", o, "route_tables");
         return endpoint_policy(c, r, o);
     }
     if (strcmp(kind, "Interface") != 0)
-        return skip(c, r, "Gateway Load Balancer endpoints are not modelled");
+        return tf_skip(c, r, "Gateway Load Balancer endpoints are not modelled");
     if (!svc && !aws)
-        return skip(c, r,
-                    "service_name is neither an AWS service nor an endpoint service of "
-                    "this estate (a partner or another account's service)");
-    if (svc && !svc->name) return skip(c, r, "its endpoint service is not imported");
-    json_object *o = elem(c, r, "interface_endpoints");
+        return tf_skip(c, r,
+                       "service_name is neither an AWS service nor an endpoint service of "
+                       "this estate (a partner or another account's service)");
+    if (svc && !svc->name) return tf_skip(c, r, "its endpoint service is not imported");
+    json_object *o = tf_elem(c, r, "interface_endpoints");
     import_set_str(o, "vpc", vpc);
     import_set_str(o, svc ? "endpoint_service" : "service", svc ? svc->name : aws);
-    names_of(c, r, "subnet_ids", "aws_subnet", o, "subnets");
+    tf_names_of(c, r, "subnet_ids", "aws_subnet", o, "subnets");
     if (!import_get(o, "subnets"))
         import_skip(c->e, r->addr, "no subnets known: check will say so");
-    names_of(c, r, "security_group_ids", "aws_security_group", o, "security_groups");
+    tf_names_of(c, r, "security_group_ids", "aws_security_group", o, "security_groups");
     import_set_bool(o, "private_dns", import_bool(V(r), "private_dns_enabled", false));
     endpoint_policy(c, r, o);
 }
@@ -471,8 +473,9 @@ static void tf_vpc_endpoint(tf_ctx *c, tf_res *r)
 static void tf_endpoint_rt(tf_ctx *c, tf_res *r)
 {
     tf_res *ep = tf_ref1(c, r, V(r), r->expr, "vpc_endpoint_id", "aws_vpc_endpoint");
-    const char *rt = ref_name(c, r, "route_table_id", NULL);
-    if (!ep || !ep->elem || !rt) return skip(c, r, "its endpoint or route table is not imported");
+    const char *rt = tf_ref_name(c, r, "route_table_id", NULL);
+    if (!ep || !ep->elem || !rt)
+        return tf_skip(c, r, "its endpoint or route table is not imported");
     import_add_str(ep->elem, "route_tables", rt);
     r->done = 1;
 }
@@ -481,352 +484,29 @@ static void tf_resolver(tf_ctx *c, tf_res *r)
 {
     const char *dir = S(r, "direction");
     if (!dir || strcmp(dir, "INBOUND"))
-        return skip(c, r, "only inbound Resolver endpoints are modelled (sites' DNS)");
+        return tf_skip(c, r, "only inbound Resolver endpoints are modelled (sites' DNS)");
     json_object *ips = import_get(V(r), "ip_address");
     json_object *o = NULL;
     for (size_t i = 0; i < import_len(ips); i++) {
         json_object *ip = json_object_array_get_idx(ips, i);
-        tf_res *s = tf_ref1(c, r, ip, block_expr(r, "ip_address", i, import_len(ips)), "subnet_id",
-                            "aws_subnet");
+        tf_res *s = tf_ref1(c, r, ip, tf_block_expr(r, "ip_address", i, import_len(ips)),
+                            "subnet_id", "aws_subnet");
         json_object *sn = s ? import_find(c->e, "subnets", s->name) : NULL;
         if (!sn) continue;
         if (!o)
-            o = elem(c, r, "resolver_endpoints"), import_set_str(o, "vpc", import_str(sn, "vpc"));
+            o = tf_elem(c, r, "resolver_endpoints"),
+            import_set_str(o, "vpc", import_str(sn, "vpc"));
         import_add_str(o, "subnets", s->name);
     }
-    if (!o) skip(c, r, "its subnets are not in this estate");
-}
-
-/* ---- Transit Gateways ------------------------------------------------------------------------ */
-
-static void tf_tgw(tf_ctx *c, tf_res *r)
-{
-    json_object *o = elem(c, r, "transit_gateways");
-    import_set_str(o, "region", S(r, "region"));
-}
-
-static bool tgw_default(tf_ctx *c, const tf_res *tgw, const char *key)
-{
-    const char *v = S(tgw, key);
-    return !v || strcmp(v, "disable") != 0; /* AWS's default: enable */
-}
-
-/* The TGW's default route table (made on first use). */
-static json_object *tgw_default_rt(tf_ctx *c, tf_res *tgw)
-{
-    json_object *rts = import_get(tgw->elem, "route_tables");
-    for (size_t i = 0; i < import_len(rts); i++)
-        if (strcmp(import_str(json_object_array_get_idx(rts, i), "#"), "default route table") == 0)
-            return json_object_array_get_idx(rts, i);
-    (void)c;
-    json_object *rt = import_sub_new(tgw->elem, "route_tables", "default", "default route table");
-    json_object_object_add(rt, "routes", json_object_new_array());
-    return rt;
-}
-
-/* A new attachment of kind ("vpc", "vpn", "dx") of r to tgw, associated and propagated as the
- * TGW's defaults and the attachment's flags say. */
-static json_object *tgw_attach(tf_res *r, tf_res *tgw, const char *kind)
-{
-    char nm[IMPORT_NAME_MAX + 1];
-    json_object *a = import_sub_new(tgw->elem, "attachments", tf_name(r, nm, sizeof nm), r->addr);
-    if (strcmp(kind, "vpn") == 0) import_set_bool(a, "vpn", true);
-    if (strcmp(kind, "dx") == 0) import_set_bool(a, "direct_connect_gateway", true);
-    r->att = a, r->tgw = tgw, r->done = 1;
-    return a;
-}
-
-/* The TGW's default association, unless the attachment or the TGW turns it off (written after
- * the attachment's other keys). */
-static void tgw_attach_default(tf_ctx *c, tf_res *r)
-{
-    bool assoc = import_bool(V(r), "transit_gateway_default_route_table_association", true);
-    if (assoc && tgw_default(c, r->tgw, "default_route_table_association"))
-        import_set_str(r->att, "route_table", import_str(tgw_default_rt(c, r->tgw), "name"));
-}
-
-static void tf_tgw_vpc_att(tf_ctx *c, tf_res *r)
-{
-    tf_res *tgw = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
-    const char *vpc = ref_name(c, r, "vpc_id", "aws_vpc");
-    if (!tgw || !tgw->elem || !vpc) return skip(c, r, "its TGW or VPC is not in this estate");
-    json_object *a = tgw_attach(r, tgw, "vpc");
-    import_set_str(a, "vpc", vpc);
-    names_of(c, r, "subnet_ids", "aws_subnet", a, "subnets");
-    tgw_attach_default(c, r);
-    json_object *v = import_find(c->e, "vpcs", vpc);
-    if (!import_str(tgw->elem, "region") && v && import_str(v, "region"))
-        import_set_str(tgw->elem, "region", import_str(v, "region"));
-}
-
-static void tf_tgw_rt(tf_ctx *c, tf_res *r)
-{
-    tf_res *tgw = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
-    if (!tgw || !tgw->elem) return skip(c, r, "its TGW is not in this estate");
-    char nm[IMPORT_NAME_MAX + 1];
-    r->elem = import_sub_new(tgw->elem, "route_tables", tf_name(r, nm, sizeof nm), r->addr);
-    json_object_object_add(r->elem, "routes", json_object_new_array());
-    r->name = import_str(r->elem, "name"), r->tgw = tgw, r->done = 1;
-}
-
-static void tf_tgw_peering(tf_ctx *c, tf_res *r)
-{
-    tf_res *a = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
-    tf_res *b = tf_ref1(c, r, V(r), r->expr, "peer_transit_gateway_id", "aws_ec2_transit_gateway");
-    if (!a || !b || !a->elem || !b->elem) return skip(c, r, "a peer TGW is not in this estate");
-    import_add_str(a->elem, "peers", b->name);
-    r->tgw = a, r->name = b->name, r->done = 1;
-}
-
-/* The attachment an attribute names: a VPC, VPN or DX attachment, or a peering (peer set). */
-static tf_res *tgw_att_ref(tf_ctx *c, tf_res *r, const char *attr, const char **peer)
-{
-    tf_res *t = tf_ref1(c, r, V(r), r->expr, attr, NULL);
-    *peer = NULL;
-    if (t && strcmp(t->type, "aws_ec2_transit_gateway_peering_attachment") == 0) {
-        *peer = t->name;
-        return t;
-    }
-    if (t && t->data) { /* data.aws_ec2_transit_gateway_{dx_gateway,vpn}_attachment */
-        tf_res *by = tf_ref1(c, t, V(t), t->expr, "vpn_connection_id", "aws_vpn_connection");
-        tf_res *dxgw = tf_ref1(c, t, V(t), t->expr, "dx_gateway_id", "aws_dx_gateway");
-        for (size_t i = 0; !by && dxgw && i < c->n; i++)
-            if (strcmp(c->res[i].type, "aws_dx_gateway_association") == 0 &&
-                tf_ref1(c, &c->res[i], V(&c->res[i]), c->res[i].expr, "dx_gateway_id", NULL) ==
-                    dxgw)
-                by = &c->res[i];
-        t->done = t->done || (by && by->att);
-        t = by;
-    }
-    return t && t->att ? t : NULL;
-}
-
-static void tf_tgw_assoc(tf_ctx *c, tf_res *r)
-{
-    const char *peer;
-    tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
-    tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
-    if (!att || peer || !rt || !rt->elem)
-        return skip(c, r, "its attachment or route table is not imported");
-    import_set_str(att->att, "route_table", rt->name);
-    r->done = 1;
-}
-
-/* The range behind an attachment: its VPC's CIDR, or its site's. */
-static const char *att_range(tf_ctx *c, json_object *att)
-{
-    json_object *v = import_find(c->e, "vpcs", import_str(att, "vpc"));
-    if (v) return import_str(v, "cidr");
-    json_object *sites = import_get(c->e->kinds, "sites");
-    const char *tgw_att = import_str(att, "name");
-    for (size_t i = 0; i < import_len(sites); i++) {
-        json_object *s = json_object_array_get_idx(sites, i);
-        const char *via = import_str(s, "#att_vpn"), *via2 = import_str(s, "#att_dx");
-        if ((via && strcmp(via, tgw_att) == 0) || (via2 && strcmp(via2, tgw_att) == 0))
-            return import_str(s, "cidr");
-    }
-    return NULL;
-}
-
-static void tgw_propagate(tf_ctx *c, json_object *rt, json_object *att, const char *source)
-{
-    const char *dst = att_range(c, att);
-    if (!dst) {
-        import_skip(c->e, source, "propagation of an attachment with no known range");
-        return;
-    }
-    json_object *o = json_object_new_object();
-    import_set_str(o, "#", source);
-    import_set_str(o, "destination", dst);
-    import_set_str(o, "attachment", import_str(att, "name"));
-    json_object *routes = import_get(rt, "routes");
-    for (size_t i = 0; i < import_len(routes); i++)
-        if (strcmp(import_str(json_object_array_get_idx(routes, i), "destination"), dst) == 0) {
-            json_object_put(o); /* a static route wins over a propagated one */
-            return;
-        }
-    json_object_array_add(routes, o);
-}
-
-static void tf_tgw_prop(tf_ctx *c, tf_res *r)
-{
-    const char *peer;
-    tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
-    tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
-    if (!att || peer || !rt || !rt->elem)
-        return skip(c, r, "its attachment or route table is not imported");
-    char src[TF_ADDR_MAX + 16];
-    snprintf(src, sizeof src, "propagated: %s", r->addr);
-    tgw_propagate(c, rt->elem, att->att, src);
-    r->done = 1;
-}
-
-/* Default propagation of every attachment that has it, after the static routes. */
-static void tf_default_props(tf_ctx *c, tf_res *r)
-{
-    if (!r->att || !r->tgw || !tgw_default(c, r->tgw, "default_route_table_propagation") ||
-        !import_bool(V(r), "transit_gateway_default_route_table_propagation", true))
-        return;
-    char src[TF_ADDR_MAX + 32];
-    snprintf(src, sizeof src, "default propagation: %s", r->addr);
-    tgw_propagate(c, tgw_default_rt(c, r->tgw), r->att, src);
-}
-
-static void tf_tgw_route(tf_ctx *c, tf_res *r)
-{
-    const char *peer, *dst = S(r, "destination_cidr_block");
-    tf_res *rt = tf_ref1(c, r, V(r), r->expr, "transit_gateway_route_table_id", NULL);
-    tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
-    bool hole = import_bool(V(r), "blackhole", false);
-    r->done = 1;
-    if (!rt || !rt->elem || !dst || (!att && !hole))
-        return import_skip(c->e, r->addr, "its route table, range or attachment is not imported");
-    json_object *o = json_object_new_object();
-    import_set_str(o, "destination", dst);
-    if (hole)
-        import_set_bool(o, "blackhole", true);
-    else if (peer)
-        import_set_str(o, "peer", peer);
-    else
-        import_set_str(o, "attachment", import_str(att->att, "name"));
-    json_object_array_add(import_get(rt->elem, "routes"), o);
-}
-
-/* ---- sites: VPN and Direct Connect ----------------------------------------------------------- */
-
-/* The site reached through gateway gw (one per customer location: a VPN and a DX to the same
- * gateway are one site), named after owner (customer gateway or DX connection) if new. */
-static json_object *site_for(tf_ctx *c, tf_res *owner, const char *gw)
-{
-    char nm[IMPORT_NAME_MAX + 1];
-    if (owner->elem) return owner->elem;
-    json_object *s = import_site_for(c->e, gw, tf_name(owner, nm, sizeof nm), owner->addr);
-    owner->elem = s, owner->done = 1;
-    return s;
-}
-
-static void tf_vpn(tf_ctx *c, tf_res *r)
-{
-    tf_res *cgw = tf_ref1(c, r, V(r), r->expr, "customer_gateway_id", "aws_customer_gateway");
-    tf_res *vgw = tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
-    tf_res *tgw = tf_ref1(c, r, V(r), r->expr, "transit_gateway_id", "aws_ec2_transit_gateway");
-    if (!cgw || (!(vgw && vgw->name) && !(tgw && tgw->elem)))
-        return skip(c, r, "its customer gateway, or its VPN or Transit Gateway, is not imported");
-    json_object *vpn = json_object_new_object();
-    import_set_int(vpn, "tunnels", 2);
-    if (tgw && tgw->elem) {
-        json_object *a = tgw_attach(r, tgw, "vpn");
-        tgw_attach_default(c, r);
-        import_set_str(vpn, "transit_gateway", tgw->name);
-        json_object *s = site_for(c, cgw, tgw->name);
-        cgw->elem = s, cgw->done = 1;
-        import_set_str(s, "#att_vpn", import_str(a, "name"));
-        json_object_object_add(s, "vpn", vpn);
-    } else {
-        import_set_str(vpn, "vpc", vgw->name);
-        json_object *s = site_for(c, cgw, vgw->name);
-        cgw->elem = s, cgw->done = 1;
-        json_object_object_add(s, "vpn", vpn);
-    }
-    r->elem = cgw->elem, r->done = 1;
-}
-
-static void tf_vpn_route(tf_ctx *c, tf_res *r)
-{
-    tf_res *vpn = tf_ref1(c, r, V(r), r->expr, "vpn_connection_id", "aws_vpn_connection");
-    r->done = 1;
-    if (!vpn || !vpn->elem || !S(r, "destination_cidr_block"))
-        return import_skip(c->e, r->addr, "its VPN connection is not imported");
-    if (!import_str(vpn->elem, "cidr"))
-        import_set_str(vpn->elem, "cidr", S(r, "destination_cidr_block"));
-    else
-        import_skip(c->e, r->addr, "a site has one range: %s kept, %s left out",
-                    import_str(vpn->elem, "cidr"), S(r, "destination_cidr_block"));
-}
-
-static void tf_dx_assoc(tf_ctx *c, tf_res *r)
-{
-    tf_res *gw = tf_ref1(c, r, V(r), r->expr, "associated_gateway_id", NULL);
-    if (!gw || !gw->name) return skip(c, r, "its associated gateway is not imported");
-    if (strcmp(gw->type, "aws_ec2_transit_gateway") == 0) {
-        tgw_attach(r, gw, "dx");
-        tgw_attach_default(c, r);
-    }
-    r->tgw = gw, r->done = 1;
-}
-
-static void tf_dx_vif(tf_ctx *c, tf_res *r)
-{
-    bool transit = strcmp(r->type, "aws_dx_transit_virtual_interface") == 0;
-    tf_res *conn = tf_ref1(c, r, V(r), r->expr, "connection_id", "aws_dx_connection");
-    tf_res *vgw = tf_ref1(c, r, V(r), r->expr, "vpn_gateway_id", "aws_vpn_gateway");
-    tf_res *dxgw = tf_ref1(c, r, V(r), r->expr, "dx_gateway_id", "aws_dx_gateway"), *assoc = NULL;
-    for (size_t i = 0; dxgw && !assoc && i < c->n; i++)
-        if (strcmp(c->res[i].type, "aws_dx_gateway_association") == 0 && c->res[i].tgw &&
-            tf_ref1(c, &c->res[i], V(&c->res[i]), c->res[i].expr, "dx_gateway_id", NULL) == dxgw)
-            assoc = &c->res[i];
-    tf_res *gw = vgw ? vgw : assoc ? assoc->tgw : NULL;
-    if (!conn || !gw || !gw->name || !S(conn, "bandwidth") || !S(conn, "location"))
-        return skip(c, r, "its connection, or the gateway it reaches, is not imported");
-    json_object *dx = json_object_new_object();
-    import_set_str(dx, "location", S(conn, "location"));
-    import_set_int(dx, "distance_km", 50);
-    import_set_str(dx, "port_speed", S(conn, "bandwidth"));
-    import_set_str(dx, "vif", transit ? "transit" : "private");
-    import_set_str(dx, transit ? "transit_gateway" : "vpc", gw->name);
-    json_object *s = site_for(c, conn, gw->name);
-    conn->elem = s, conn->done = 1;
-    if (assoc && assoc->att) import_set_str(s, "#att_dx", import_str(assoc->att, "name"));
-    json_object_object_add(s, "direct_connect", dx);
-    if (dxgw) dxgw->done = 1;
-    r->done = 1;
-    import_note(c->e, "%s: distance_km 50 is assumed (not in Terraform): set the fibre distance",
-                r->addr);
+    if (!o) tf_skip(c, r, "its subnets are not in this estate");
 }
 
 /* ---- the last pass: what needs everything else ----------------------------------------------- */
 
-/* Interface endpoint DNS shared through a private hosted zone named as the service. */
-static void tf_zone(tf_ctx *c, tf_res *r)
-{
-    const char *zone = S(r, "name");
-    size_t zl = zone ? strlen(zone) : 0;
-    tf_res *vpcs[TF_REFS_MAX];
-    size_t nv = 0;
-    json_object *blocks = import_get(V(r), "vpc");
-    for (size_t i = 0; i < import_len(blocks); i++) {
-        tf_res *v = tf_ref1(c, r, json_object_array_get_idx(blocks, i),
-                            block_expr(r, "vpc", i, import_len(blocks)), "vpc_id", "aws_vpc");
-        if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
-    }
-    for (size_t i = 0; i < c->n; i++) {
-        tf_res *a = &c->res[i];
-        if (strcmp(a->type, "aws_route53_zone_association") ||
-            tf_ref1(c, a, V(a), a->expr, "zone_id", NULL) != r)
-            continue;
-        tf_res *v = tf_ref1(c, a, V(a), a->expr, "vpc_id", "aws_vpc");
-        if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
-        a->done = 1;
-    }
-    const char *names[TF_REFS_MAX];
-    for (size_t k = 0; k < nv; k++) names[k] = vpcs[k]->name;
-    if (zl && import_share_zone(c->e, zone, names, nv)) {
-        r->done = 1;
-        for (size_t k = 0; k < c->n; k++) /* its alias records point at the endpoint */
-            if (strcmp(c->res[k].type, "aws_route53_record") == 0 &&
-                tf_ref1(c, &c->res[k], V(&c->res[k]), c->res[k].expr, "zone_id", NULL) == r)
-                c->res[k].done = 1;
-        return;
-    }
-    skip(c, r,
-         "a private hosted zone is modelled only when it shares an interface endpoint's "
-         "service name (dns_shared_with)");
-}
-
 static void tf_unused(tf_ctx *c, tf_res *r)
 {
     if (r->done) return;
-    if (r->data) return skip(c, r, "data source: read by Terraform, not part of the estate");
+    if (r->data) return tf_skip(c, r, "data source: read by Terraform, not part of the estate");
     static const char *const consumed[][2] = {
         {"aws_eip", "an Elastic IP not used by a NAT gateway of this estate"},
         {"aws_customer_gateway", "a customer gateway with no VPN connection of this estate"},
@@ -837,8 +517,8 @@ static void tf_unused(tf_ctx *c, tf_res *r)
         {"aws_vpn_gateway", "a virtual private gateway attached to no VPC of this estate"},
         {"aws_route53_record", "a DNS record outside a zone that shares an endpoint's name"}};
     for (size_t i = 0; i < sizeof consumed / sizeof *consumed; i++)
-        if (strcmp(r->type, consumed[i][0]) == 0) return skip(c, r, consumed[i][1]);
-    skip(c, r, "resource type not in the scenario language");
+        if (strcmp(r->type, consumed[i][0]) == 0) return tf_skip(c, r, consumed[i][1]);
+    tf_skip(c, r, "resource type not in the scenario language");
 }
 
 /* ---- the table ------------------------------------------------------------------------------- */
@@ -921,7 +601,7 @@ int tf_convert(tf_ctx *c)
                 if (ty->fn)
                     ty->fn(c, r);
                 else
-                    skip(c, r, ty->why);
+                    tf_skip(c, r, ty->why);
             }
         }
     }
