@@ -142,6 +142,10 @@ static void test_aws_describe(void **state)
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         assert_verdict(out, want[i][0], want[i][1]);
     free(out);
+    char *run[] = {"vpcsim", "run", "/tmp/vpcsim-imp-a.yaml", "--duration", "1s", "--replications",
+                   "1",      NULL};
+    assert_int_equal(cli_run(run, &r), 0);
+    if (r.code != 0) fail_msg("run: exit %d: %s", r.code, r.err);
     /* a malformed file: its line and column; a missing field: its JSON path */
     mkdir("/tmp/vpcsim-imp-aws", 0700);
     spit("/tmp/vpcsim-imp-aws/vpcs.json", "{\"Vpcs\": [\n  {\"VpcId\": \"vpc-1\",}\n]}\n");

@@ -643,29 +643,36 @@ static void aws_vifs(aws_ctx *c)
 
 /* ---- Route 53: shared zones and Resolver inbound endpoints ----------------------------------- */
 
+static int aws_cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void aws_zones(aws_ctx *c)
 {
+    enum { ZONES_MAX = 1024 };
     DIR *d = opendir(c->dir);
     struct dirent *de;
-    char *files[256];
-    size_t nf = 0;
-    while (d && (de = readdir(d)) && nf < 256)
-        if (strncmp(de->d_name, "hosted-zone-", 12) == 0 && strstr(de->d_name, ".json"))
-            files[nf++] = strdup(de->d_name);
+    char *files[ZONES_MAX];
+    size_t nf = 0, more = 0;
+    while (d && (de = readdir(d)))
+        if (strncmp(de->d_name, "hosted-zone-", 12) == 0 && strstr(de->d_name, ".json")) {
+            if (nf < ZONES_MAX && (files[nf] = strdup(de->d_name)))
+                nf++;
+            else
+                more++;
+        }
     if (d) closedir(d);
-    for (size_t f = 0; f < nf; f++) { /* readdir order is the file system's: sort for stability */
-        for (size_t g = f + 1; g < nf; g++)
-            if (files[g] && files[f] && strcmp(files[g], files[f]) < 0) {
-                char *t = files[f];
-                files[f] = files[g], files[g] = t;
-            }
-    }
+    if (more)
+        import_note(c->e, "%zu hosted-zone files beyond the first %d are not read", more,
+                    ZONES_MAX);
+    qsort(files, nf, sizeof *files, aws_cmp_names); /* readdir's order is the file system's */
     for (size_t f = 0; f < nf && !c->bad; f++) {
         json_object *vpcs = aws_list(c, files[f], "VPCs");
         json_object *hz = import_get(import_get(c->docs, files[f]), "HostedZone");
-        const char *names[64];
+        const char *names[ZONE_VPCS_MAX];
         size_t n = 0;
-        for (size_t k = 0; k < import_len(vpcs) && n < 64; k++)
+        for (size_t k = 0; k < import_len(vpcs) && n < ZONE_VPCS_MAX; k++)
             if (aws_name(c, import_str(json_object_array_get_idx(vpcs, k), "VPCId")))
                 names[n++] = aws_name(c, import_str(json_object_array_get_idx(vpcs, k), "VPCId"));
         if (!import_share_zone(c->e, import_str(hz, "Name"), names, n))

@@ -12,7 +12,11 @@
 
 #include "vpcsim/error.h"
 
-enum { IMPORT_MAX_FILE_BYTES = 256 << 20, IMPORT_NAME_MAX = 63 };
+enum {
+    IMPORT_MAX_FILE_BYTES = 256 << 20, /* largest JSON file read */
+    IMPORT_NAME_MAX = 63,              /* longest scenario name */
+    ZONE_VPCS_MAX = 1024 /* VPCs of one hosted zone (Route 53 allows 300 by default) */
+};
 
 /* The scenario element kinds, in the order the writer emits them. */
 #define IMPORT_KINDS                                                                               \
@@ -21,8 +25,9 @@ enum { IMPORT_MAX_FILE_BYTES = 256 << 20, IMPORT_NAME_MAX = 63 };
     X(route_tables)                                                                                \
     X(nat_gateways)                                                                                \
     X(gateway_endpoints)                                                                           \
-    X(interface_endpoints) X(endpoint_services) X(transit_gateways) X(peerings) X(sites)           \
-        X(resolver_endpoints) X(security_groups) X(policies)
+    X(interface_endpoints)                                                                         \
+    X(endpoint_services) X(transit_gateways) X(peerings) X(sites) X(resolver_endpoints)            \
+        X(security_groups) X(policies)
 
 typedef struct import_estate {
     json_object *kinds;   /* kind -> array of elements (maps; key "#" is the source comment) */

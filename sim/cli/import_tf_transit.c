@@ -302,13 +302,13 @@ void tf_zone(tf_ctx *c, tf_res *r)
 {
     const char *zone = S(r, "name");
     size_t zl = zone ? strlen(zone) : 0;
-    tf_res *vpcs[TF_REFS_MAX];
+    tf_res *vpcs[ZONE_VPCS_MAX];
     size_t nv = 0;
     json_object *blocks = import_get(V(r), "vpc");
     for (size_t i = 0; i < import_len(blocks); i++) {
         tf_res *v = tf_ref1(c, r, json_object_array_get_idx(blocks, i),
                             tf_block_expr(r, "vpc", i, import_len(blocks)), "vpc_id", "aws_vpc");
-        if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
+        if (v && v->name && nv < ZONE_VPCS_MAX) vpcs[nv++] = v;
     }
     for (size_t i = 0; i < c->n; i++) {
         tf_res *a = &c->res[i];
@@ -316,10 +316,10 @@ void tf_zone(tf_ctx *c, tf_res *r)
             tf_ref1(c, a, V(a), a->expr, "zone_id", NULL) != r)
             continue;
         tf_res *v = tf_ref1(c, a, V(a), a->expr, "vpc_id", "aws_vpc");
-        if (v && v->name && nv < TF_REFS_MAX) vpcs[nv++] = v;
+        if (v && v->name && nv < ZONE_VPCS_MAX) vpcs[nv++] = v;
         a->done = 1;
     }
-    const char *names[TF_REFS_MAX];
+    const char *names[ZONE_VPCS_MAX];
     for (size_t k = 0; k < nv; k++) names[k] = vpcs[k]->name;
     if (zl && import_share_zone(c->e, zone, names, nv)) {
         r->done = 1;
