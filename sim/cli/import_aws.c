@@ -284,22 +284,13 @@ static void aws_route_tables(aws_ctx *c)
 
 static void aws_perm(aws_ctx *c, json_object *sg, const char *dir, json_object *p, const char *id)
 {
-    const char *proto = import_str(p, "IpProtocol");
     char ports[32];
-    bool all = proto && (strcmp(proto, "-1") == 0 || strcmp(proto, "all") == 0);
-    if (!all && (!proto || (strcmp(proto, "tcp") && strcmp(proto, "6")))) {
+    if (!import_ports(import_str(p, "IpProtocol"), import_get(p, "FromPort"),
+                      import_get(p, "ToPort"), ports, sizeof ports)) {
         import_skip(c->e, id, "%s rule for protocol %s: the model has TCP only", dir,
-                    proto ? proto : "?");
+                    import_str(p, "IpProtocol") ? import_str(p, "IpProtocol") : "?");
         return;
     }
-    long lo = json_object_get_int(import_get(p, "FromPort"));
-    long hi = import_get(p, "ToPort") ? json_object_get_int(import_get(p, "ToPort")) : 65535;
-    if (all || (lo <= 0 && hi >= 65535))
-        snprintf(ports, sizeof ports, "all");
-    else if (lo == hi)
-        snprintf(ports, sizeof ports, "%ld", lo);
-    else
-        snprintf(ports, sizeof ports, "%ld-%ld", lo, hi);
     json_object *ranges = import_get(p, "IpRanges"), *pairs = import_get(p, "UserIdGroupPairs");
     for (size_t k = 0; k < import_len(ranges); k++) {
         const char *cidr = import_str(json_object_array_get_idx(ranges, k), "CidrIp");

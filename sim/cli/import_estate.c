@@ -1,6 +1,7 @@
 /* `vpcsim import`: what both importers do to an estate once its elements are in: a site's range
  * and Region from the routes toward it, interface endpoint names shared through a private hosted
  * zone, the implicit main route tables, and the Regions and AZs a scenario must declare. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/import_impl.h"
@@ -12,6 +13,20 @@ json_object *import_find(const import_estate *e, const char *kind, const char *n
         if (strcmp(import_str(json_object_array_get_idx(l, i), "name"), name) == 0)
             return json_object_array_get_idx(l, i);
     return NULL;
+}
+
+const char *import_ports(const char *proto, json_object *from, json_object *to, char *buf, size_t n)
+{
+    bool all = proto && (strcmp(proto, "-1") == 0 || strcmp(proto, "all") == 0);
+    if (!all && (!proto || (strcmp(proto, "tcp") && strcmp(proto, "6")))) return NULL;
+    long lo = from ? json_object_get_int(from) : 0, hi = to ? json_object_get_int(to) : 65535;
+    if (all || (lo <= 0 && hi >= 65535))
+        snprintf(buf, n, "all");
+    else if (lo == hi)
+        snprintf(buf, n, "%ld", lo);
+    else
+        snprintf(buf, n, "%ld-%ld", lo, hi);
+    return buf;
 }
 
 void import_sg_add(json_object *sg, const char *dir, const char *ports, const char *key,

@@ -26,8 +26,8 @@ enum {
     X(nat_gateways)                                                                                \
     X(gateway_endpoints)                                                                           \
     X(interface_endpoints)                                                                         \
-    X(endpoint_services) X(transit_gateways) X(peerings) X(sites) X(resolver_endpoints)            \
-        X(security_groups) X(policies)
+    X(endpoint_services)                                                                           \
+    X(transit_gateways) X(peerings) X(sites) X(resolver_endpoints) X(security_groups) X(policies)
 
 typedef struct import_estate {
     json_object *kinds;   /* kind -> array of elements (maps; key "#" is the source comment) */
@@ -83,6 +83,10 @@ int import_policy(import_estate *e, const char *doc, const char *owner, const ch
 
 /* The element of kind named name, or NULL. */
 json_object *import_find(const import_estate *e, const char *kind, const char *name);
+/* A rule's ports as the scenario writes them ("all", "443", "1024-2048") from its protocol
+ * ("-1", "all", "tcp", "6") and port range; NULL for another protocol (the model has TCP). */
+const char *import_ports(const char *proto, json_object *from, json_object *to, char *buf,
+                         size_t n);
 /* Adds a security group rule {ports, key: peer} (with its source, if it has its own) to sg's
  * list dir unless a rule with those ports and peer is there. */
 void import_sg_add(json_object *sg, const char *dir, const char *ports, const char *key,

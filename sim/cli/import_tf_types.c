@@ -291,20 +291,12 @@ static void sg_rule(tf_ctx *c, tf_res *r, json_object *sg, const char *dir, json
 {
     const char *proto = import_str(vals, proto_key);
     const char *src = strcmp(r->type, "aws_security_group") ? r->addr : NULL; /* a rule resource */
-    json_object *from = import_get(vals, "from_port"), *to = import_get(vals, "to_port");
     char ports[32];
     if (!proto) return import_skip(c->e, r->addr, "a %s rule with an unknown protocol", dir);
-    bool all = strcmp(proto, "-1") == 0 || strcmp(proto, "all") == 0;
-    if (!all && strcmp(proto, "tcp") && strcmp(proto, "6"))
+    if (!import_ports(proto, import_get(vals, "from_port"), import_get(vals, "to_port"), ports,
+                      sizeof ports))
         return import_skip(c->e, r->addr, "%s rule for protocol %s: the model has TCP only", dir,
                            proto);
-    long lo = from ? json_object_get_int(from) : 0, hi = to ? json_object_get_int(to) : 65535;
-    if (all || (lo <= 0 && hi >= 65535))
-        snprintf(ports, sizeof ports, "all");
-    else if (lo == hi)
-        snprintf(ports, sizeof ports, "%ld", lo);
-    else
-        snprintf(ports, sizeof ports, "%ld-%ld", lo, hi);
     static const char *const cidr_keys[] = {"cidr_blocks", "cidr_ipv4"};
     for (size_t k = 0; k < 2; k++) {
         json_object *v = import_get(vals, cidr_keys[k]);
