@@ -15,5 +15,6 @@ int bench_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 int report_main(int argc, char **argv);
+int import_main(int argc, char **argv);
 
 #endif

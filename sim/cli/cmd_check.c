@@ -317,6 +317,12 @@ static int print_text(FILE *f, const check_report *rp)
             nw == 1 ? "" : "s");
     fprintf(f, "prices: %s, %s, taken %s (%s)\n", rp->p->region, rp->p->currency, rp->p->taken,
             rp->p->file);
+    if (nw == 0) /* an imported estate, before its workloads are added */
+        fputs("no workloads: paths and verdicts need a `workloads:` list; each workload has a "
+              "source\n  ({subnet: NAME, security_groups: [..]} or {site: NAME}) and a target "
+              "({service: s3},\n  {endpoint_service: NAME} or {internet: ADDRESS}); see "
+              "docs/scenario.md, Workloads and traffic\n",
+              f);
     for (size_t a = 0; a < s->narchs; a++) {
         const topology *t = &s->archs[a];
         fprintf(f, "\n=== architecture %s ===\n", t->name);

@@ -14,6 +14,7 @@ static void usage(FILE *f)
           "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
           "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o)\n"
           "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
+          "  import terraform|aws IN [-o OUT]  a scenario from Terraform JSON or AWS describe-*\n"
           "  --version               print the version\n",
           f);
 }
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return check_main(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0) return run_main(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0) return report_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "import") == 0) return import_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0) {
         puts("vpcsim " VPCSIM_VERSION);
         return 0;
