@@ -29,9 +29,9 @@ enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 #define TGW_ATTACHMENT_HOUR 0.05
 #define CROSS_AZ_GB         0.02 /* $0.01 out of one AZ and $0.01 into the other */
 
-static const char *const SEED_EXPERIMENTS[] = {"s3-analytics", "microservices",
-                                               "hybrid-dx",    "centralised-endpoints",
-                                               "az-failure",   "nat-ports"};
+static const char *const SEED_EXPERIMENTS[] = {
+    "s3-analytics", "microservices", "hybrid-dx", "centralised-endpoints",
+    "az-failure",   "nat-ports",     "lock-s3"};
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -572,6 +572,51 @@ static void smoke(const char *name)
     free(out);
 }
 
+/* ---- 7. lock S3 to my endpoints ------------------------------------------------------------- */
+
+/* The S3 user guide's pattern: a bucket policy denying requests whose aws:SourceVpce is not one
+ * of ours. By IAM's rules a Deny with StringNotEquals holds when the key is absent, and
+ * aws:SourceVpce is present only on requests through a VPC endpoint: so exactly the callers that
+ * reach S3 through our endpoints keep working. */
+static void test_lock_s3_verdicts(void **state)
+{
+    (void)state;
+    scenario *s = load("lock-s3");
+    static const struct {
+        const char *arch, *workload;
+        verdict want;
+        hop_kind via; /* for reachable ones */
+    } cases[] = {
+        {"open", "etl", VERDICT_REACHABLE, HOP_GATEWAY_ENDPOINT},
+        {"open", "reports", VERDICT_REACHABLE, HOP_NAT},
+        {"open", "dc-sync", VERDICT_REACHABLE, HOP_INTERFACE_ENDPOINT},
+        {"open", "partner", VERDICT_REACHABLE, HOP_NAT},
+        {"locked", "etl", VERDICT_REACHABLE, HOP_GATEWAY_ENDPOINT},
+        {"locked", "reports", VERDICT_DENIED, HOP_NAT},
+        {"locked", "dc-sync", VERDICT_REACHABLE, HOP_INTERFACE_ENDPOINT},
+        {"locked", "partner", VERDICT_DENIED, HOP_NAT},
+        {"locked-fixed", "etl", VERDICT_REACHABLE, HOP_GATEWAY_ENDPOINT},
+        {"locked-fixed", "reports", VERDICT_REACHABLE, HOP_GATEWAY_ENDPOINT},
+        {"locked-fixed", "dc-sync", VERDICT_REACHABLE, HOP_INTERFACE_ENDPOINT},
+        {"locked-fixed", "partner", VERDICT_REACHABLE, HOP_GATEWAY_ENDPOINT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const topology *t = arch(s, cases[i].arch);
+        path_result r = resolve(t, cases[i].workload, NULL);
+        if (r.verdict != cases[i].want)
+            fail_msg("%s/%s: verdict %d (%s), want %d", cases[i].arch, cases[i].workload, r.verdict,
+                     r.reason, cases[i].want);
+        if (r.verdict == VERDICT_REACHABLE) {
+            assert_reachable_via(t, cases[i].workload, &r, cases[i].via, HOP_KIND_COUNT);
+            continue;
+        }
+        assert_text_has(r.reason, "bucket policy 'only-our-endpoints'");
+        assert_text_has(r.reason, "statement 'DenyOutsideOurEndpoints'");
+        assert_text_has(r.reason, "the request has no aws:SourceVpce");
+    }
+    scenario_free(s);
+}
+
 static void test_smoke_runs(void **state)
 {
     (void)state;
@@ -592,6 +637,7 @@ int main(void)
         cmocka_unit_test(test_az_failure_run),
         cmocka_unit_test(test_hybrid_dx_run),
         cmocka_unit_test(test_nat_ports_run),
+        cmocka_unit_test(test_lock_s3_verdicts),
         cmocka_unit_test(test_smoke_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/paths/policy.h"
+#include "vpcsim/aws/policy.h"
 #include "topo_builder.h"
 #include "vpcsim/aws/paths.h"
+#include "vpcsim/aws/scenario.h"
 
 /* ---- rendering a path: "kind:name@az/link" per hop --------------------------------------------
  */
@@ -1418,30 +1419,36 @@ static void test_pattern_match(void **state)
     assert_false(policy_pattern_match(NULL, "x", false));
 }
 
+/* policy_evaluate on a request with no condition keys. */
+static policy_decision evaluate(const topo_policy *p, const char *action, const char *resource,
+                                const char *principal, size_t *st)
+{
+    policy_request r = {.action = action, .resource = resource, .principal = principal};
+    return policy_evaluate(p, &r, st);
+}
+
 static void test_policy_evaluate(void **state)
 {
     (void)state;
     size_t st = 99;
-    assert_int_equal(policy_evaluate(NULL, "s3:GetObject", "x", "*", &st), POLICY_ALLOWED);
+    assert_int_equal(evaluate(NULL, "s3:GetObject", "x", "*", &st), POLICY_ALLOWED);
     tb *b = tb_new();
     tb_policy(b, "p");
     const topo_policy *p = &tb_topo(b)->policies[0];
-    assert_int_equal(policy_evaluate(p, "s3:GetObject", "x", "*", &st), POLICY_IMPLICIT_DENY);
+    assert_int_equal(evaluate(p, "s3:GetObject", "x", "*", &st), POLICY_IMPLICIT_DENY);
     assert_int_equal(st, 0);
     tb_statement(b, "p", EFFECT_ALLOW, "s3:Get*", "*", "*", NULL);
     tb_statement(b, "p", EFFECT_ALLOW, "s3:*", "*", "*", NULL);
     tb_statement(b, "p", EFFECT_DENY, "s3:PutObject", "arn:aws:s3:::secret/*", "*", "NoSecret");
     p = &tb_topo(b)->policies[0];
-    assert_int_equal(policy_evaluate(p, "s3:GetObject", "arn:aws:s3:::x", "*", &st),
-                     POLICY_ALLOWED);
+    assert_int_equal(evaluate(p, "s3:GetObject", "arn:aws:s3:::x", "*", &st), POLICY_ALLOWED);
     assert_int_equal(st, 0); /* the first matching Allow */
-    assert_int_equal(policy_evaluate(p, "s3:PutObject", "arn:aws:s3:::x", "*", &st),
-                     POLICY_ALLOWED);
+    assert_int_equal(evaluate(p, "s3:PutObject", "arn:aws:s3:::x", "*", &st), POLICY_ALLOWED);
     assert_int_equal(st, 1);
-    assert_int_equal(policy_evaluate(p, "s3:PutObject", "arn:aws:s3:::secret/k", "*", &st),
+    assert_int_equal(evaluate(p, "s3:PutObject", "arn:aws:s3:::secret/k", "*", &st),
                      POLICY_EXPLICIT_DENY);
     assert_int_equal(st, 2);
-    assert_int_equal(policy_evaluate(p, "sqs:SendMessage", "arn:aws:s3:::x", "*", &st),
+    assert_int_equal(evaluate(p, "sqs:SendMessage", "arn:aws:s3:::x", "*", &st),
                      POLICY_IMPLICIT_DENY);
     assert_int_equal(st, 3);
     /* an account principal matches every principal of the account */
@@ -1464,14 +1471,137 @@ static void test_policy_evaluate(void **state)
         {"", POLICY_IMPLICIT_DENY},
     };
     for (size_t i = 0; i < sizeof accts / sizeof accts[0]; i++)
-        if (policy_evaluate(a, "s3:GetObject", "x", accts[i].principal, NULL) != accts[i].want)
+        if (evaluate(a, "s3:GetObject", "x", accts[i].principal, NULL) != accts[i].want)
             fail_msg("principal %s: want %d", accts[i].principal, accts[i].want);
     /* empty lists (loader defaults) match anything; NULL request fields are "" */
     tb_policy(b, "q");
     tb_statement(b, "q", EFFECT_ALLOW, "", "", "", NULL);
-    assert_int_equal(policy_evaluate(&tb_topo(b)->policies[2], NULL, NULL, NULL, NULL),
-                     POLICY_ALLOWED);
+    assert_int_equal(evaluate(&tb_topo(b)->policies[2], NULL, NULL, NULL, NULL), POLICY_ALLOWED);
     tb_free(b);
+}
+
+/* ---- policies on real paths: the request context each way gives --------------------------- */
+
+/* One VPC in account 111122223333: subnet a routes S3 to a gateway endpoint, subnet b to NAT
+ * nat-b (Elastic IP 203.0.113.10), subnet c to NAT nat-c (198.51.100.5); a KMS interface endpoint
+ * created without security groups. */
+static const char policy_yaml[] =
+    "version: 1\n"
+    "name: pol\n"
+    "regions: [{name: us-east-1, azs: [use1-az1]}]\n"
+    "architectures:\n"
+    "  - name: one\n"
+    "    vpcs: [{name: app, account: \"111122223333\", region: us-east-1, cidr: 10.0.0.0/16,\n"
+    "            internet_gateway: igw}]\n"
+    "    subnets:\n"
+    "      - {name: pub, vpc: app, az: use1-az1, cidr: 10.0.0.0/24, public: true, route_table: "
+    "pub}\n"
+    "      - {name: a, vpc: app, az: use1-az1, cidr: 10.0.1.0/24, route_table: a}\n"
+    "      - {name: b, vpc: app, az: use1-az1, cidr: 10.0.2.0/24, route_table: b}\n"
+    "      - {name: c, vpc: app, az: use1-az1, cidr: 10.0.3.0/24, route_table: c}\n"
+    "    route_tables:\n"
+    "      - {name: pub, vpc: app, routes: [{destination: 0.0.0.0/0, target: igw/igw}]}\n"
+    "      - {name: a, vpc: app}\n"
+    "      - {name: b, vpc: app, routes: [{destination: 0.0.0.0/0, target: nat/nat-b}]}\n"
+    "      - {name: c, vpc: app, routes: [{destination: 0.0.0.0/0, target: nat/nat-c}]}\n"
+    "    nat_gateways:\n"
+    "      - {name: nat-b, subnet: pub, public_ip: 203.0.113.10}\n"
+    "      - {name: nat-c, subnet: pub, public_ip: 198.51.100.5}\n"
+    "    gateway_endpoints: [{name: gw, id: vpce-0gw, vpc: app, service: s3, route_tables: [a]}]\n"
+    "    interface_endpoints: [{name: kms-ep, vpc: app, service: kms, subnets: [a]}]\n"
+    "    security_groups: [{name: app-sg, vpc: app, egress: [{ports: all, cidr: 0.0.0.0/0}]}]\n"
+    "    policies:\n"
+    "      - name: office-only\n"
+    "        statements:\n"
+    "          - {sid: DenyElsewhere, effect: Deny, actions: [\"s3:*\"], resources: [\"*\"],\n"
+    "             conditions: {NotIpAddress: {\"aws:SourceIp\": 203.0.113.0/24}}}\n"
+    "      - name: own-account\n"
+    "        statements: [{effect: Allow, actions: [\"s3:*\"], principals: [\"111122223333\"]}]\n"
+    "      - name: both-accounts\n"
+    "        statements: [{effect: Allow, actions: [\"s3:*\"],\n"
+    "                      principals: [\"111122223333\", \"444455556666\"]}]\n"
+    "      - name: s3-only\n"
+    "        statements: [{effect: Allow, actions: [\"s3:*\"]}]\n"
+    "      - name: key-account\n"
+    "        statements: [{effect: Allow, actions: [\"kms:*\"],\n"
+    "                      principals: [\"arn:aws:iam::111122223333:root\"]}]\n"
+    "      - name: tls-only\n"
+    "        statements:\n"
+    "          - {effect: Allow, actions: [\"*\"]}\n"
+    "          - {sid: NoPlainText, effect: Deny, actions: [\"*\"],\n"
+    "             conditions: {Bool: {\"aws:SecureTransport\": \"false\"}}}\n"
+    "    resource_policies:\n"
+    "      - {name: ip-bucket, service: s3, resource: \"arn:aws:s3:::ipb/*\", policy: "
+    "office-only}\n"
+    "      - {name: x1, service: s3, resource: \"arn:aws:s3:::x1/*\", policy: own-account,\n"
+    "         account: \"111122223333\"}\n"
+    "      - {name: x2, service: s3, resource: \"arn:aws:s3:::x2/*\", policy: both-accounts,\n"
+    "         account: \"111122223333\"}\n"
+    "      - {name: key, service: kms, resource: \"arn:aws:kms:*:key/k\", policy: key-account}\n"
+    "workloads:\n"
+    "  - {name: default-member, source: {subnet: a}, target: {service: kms}}\n"
+    "  - {name: own-group, source: {subnet: a, security_groups: [app-sg]}, target: {service: "
+    "kms}}\n"
+    "  - {name: via-nat-b, source: {subnet: b}, target: {service: s3}, action: s3:GetObject,\n"
+    "     resource: \"arn:aws:s3:::ipb/k\"}\n"
+    "  - {name: via-nat-c, source: {subnet: c}, target: {service: s3}, action: s3:GetObject,\n"
+    "     resource: \"arn:aws:s3:::ipb/k\"}\n"
+    "  - {name: via-gw, source: {subnet: a}, target: {service: s3}, action: s3:GetObject,\n"
+    "     resource: \"arn:aws:s3:::ipb/k\"}\n"
+    "  - {name: other-account, source: {subnet: a}, target: {service: s3}, action: s3:GetObject,\n"
+    "     resource: \"arn:aws:s3:::x1/k\", principal: \"arn:aws:iam::444455556666:role/r\"}\n"
+    "  - {name: other-account-granted, source: {subnet: a}, target: {service: s3},\n"
+    "     action: s3:GetObject, resource: \"arn:aws:s3:::x2/k\",\n"
+    "     principal: \"arn:aws:iam::444455556666:role/r\", identity_policy: s3-only}\n"
+    "  - {name: kms-not-in-identity, source: {subnet: a}, target: {service: kms},\n"
+    "     action: kms:Decrypt, resource: \"arn:aws:kms:us-east-1:111122223333:key/k\",\n"
+    "     principal: \"arn:aws:iam::111122223333:role/app\", identity_policy: s3-only}\n"
+    "  - {name: plain-http, source: {subnet: a}, target: {service: s3}, action: s3:GetObject,\n"
+    "     resource: \"arn:aws:s3:::other/k\", identity_policy: tls-only,\n"
+    "     secure_transport: false}\n";
+
+static void test_policy_paths(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *workload;
+        verdict want;
+        const char *says; /* in the reason */
+    } policy_cases[] = {
+        /* an endpoint without groups has the VPC's default group: members only */
+        {"default-member", VERDICT_REACHABLE, NULL},
+        {"own-group", VERDICT_DENIED, "default security group"},
+        /* aws:SourceIp is the NAT's address; through a gateway endpoint it is absent, which
+         * makes NotIpAddress hold (IAM: negated operators hold on absent keys) */
+        {"via-nat-b", VERDICT_REACHABLE, NULL},
+        {"via-nat-c", VERDICT_DENIED, "the request has aws:SourceIp '198.51.100.5'"},
+        {"via-gw", VERDICT_DENIED, "the request has no aws:SourceIp"},
+        /* across accounts the resource policy must grant, and the identity policy too */
+        {"other-account", VERDICT_DENIED, "across accounts the resource policy must allow"},
+        {"other-account-granted", VERDICT_REACHABLE, NULL},
+        /* a key policy allowing the account delegates to IAM */
+        {"kms-not-in-identity", VERDICT_DENIED, "identity policy 's3-only'"},
+        {"plain-http", VERDICT_DENIED, "statement 'NoPlainText'"},
+    };
+    scenario *sc = NULL;
+    vs_error err = {""};
+    if (scenario_load_buffer(policy_yaml, sizeof policy_yaml - 1, "pol.yaml", &sc, &err))
+        fail_msg("%s", err.msg);
+    const topology *t = &sc->archs[0];
+    for (size_t i = 0; i < sizeof policy_cases / sizeof policy_cases[0]; i++) {
+        size_t w = 0;
+        while (w < t->nworkloads && strcmp(t->workloads[w].name, policy_cases[i].workload)) w++;
+        path_result r;
+        if (w == t->nworkloads || paths_resolve(t, w, NULL, &r, &err))
+            fail_msg("%s: %s", policy_cases[i].workload, err.msg);
+        if (r.verdict != policy_cases[i].want)
+            fail_msg("%s: verdict %d, want %d: %s", policy_cases[i].workload, r.verdict,
+                     policy_cases[i].want, r.reason);
+        if (policy_cases[i].says && !strstr(r.reason, policy_cases[i].says))
+            fail_msg("%s: reason lacks \"%s\": %s", policy_cases[i].workload, policy_cases[i].says,
+                     r.reason);
+    }
+    scenario_free(sc);
 }
 
 /* ---- broken topologies: errors, never crashes ----------------------------------------------- */
@@ -1628,13 +1758,10 @@ static void test_az_mask_bounds(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_path_table),
-        cmocka_unit_test(test_names),
-        cmocka_unit_test(test_pattern_match),
-        cmocka_unit_test(test_policy_evaluate),
-        cmocka_unit_test(test_broken_topology_errors),
-        cmocka_unit_test(test_corrupted_indices),
-        cmocka_unit_test(test_repeatable),
+        cmocka_unit_test(test_path_table),        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_pattern_match),     cmocka_unit_test(test_policy_evaluate),
+        cmocka_unit_test(test_policy_paths),      cmocka_unit_test(test_broken_topology_errors),
+        cmocka_unit_test(test_corrupted_indices), cmocka_unit_test(test_repeatable),
         cmocka_unit_test(test_az_mask_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -576,7 +576,7 @@ static void patch_errors_name_the_architecture(void **st)
                  "(allowed: name, description, extends, add, replace, remove, vpcs, subnets, "
                  "route_tables, nat_gateways, gateway_endpoints, interface_endpoints, "
                  "endpoint_services, transit_gateways, peerings, sites, resolver_endpoints, "
-                 "security_groups, policies)");
+                 "security_groups, policies, resource_policies)");
     expect_error(HEAD "architectures:\n"
                       "  - name: a\n"
                       "  - name: a\n",
@@ -859,6 +859,8 @@ static const char all_keys[] =
     "    description: d\n"
     "    vpcs:\n"
     "      - name: v #@vpcs[]\n"
+    "        id: vpc-0a1b2c3d\n"
+    "        account: \"111122223333\"\n"
     "        region: r1\n"
     "        cidr: 10.0.0.0/16\n"
     "        internet_gateway: igw\n"
@@ -890,9 +892,11 @@ static const char all_keys[] =
     "      - name: n #@nat_gateways[]\n"
     "        subnet: s1\n"
     "        ips: 3\n"
+    "        public_ip: 203.0.113.7\n"
     "        connectivity: public\n"
     "    gateway_endpoints:\n"
     "      - name: g #@gateway_endpoints[]\n"
+    "        id: vpce-0123\n"
     "        vpc: v\n"
     "        service: s3\n"
     "        route_tables: [rt]\n"
@@ -900,6 +904,7 @@ static const char all_keys[] =
     "      - {name: g2, vpc: v, service: dynamodb}\n"
     "    interface_endpoints:\n"
     "      - name: i #@interface_endpoints[]\n"
+    "        id: vpce-0456\n"
     "        vpc: v\n"
     "        service: kms\n"
     "        subnets: [s1, s2]\n"
@@ -972,6 +977,14 @@ static const char all_keys[] =
     "            actions: [\"kms:*\"]\n"
     "            resources: [\"*\"]\n"
     "            principals: [\"123456789012\"]\n"
+    "            conditions: {StringNotEquals: {\"aws:SourceVpce\": [vpce-0123]}, "
+    "BoolIfExists: {\"aws:SecureTransport\": \"false\"}}\n"
+    "    resource_policies:\n"
+    "      - name: bucket #@resource_policies[]\n"
+    "        service: s3\n"
+    "        resource: \"arn:aws:s3:::b*\"\n"
+    "        policy: pol\n"
+    "        account: \"111122223333\"\n"
     "  - name: child\n"
     "    extends: base\n"
     "    add:\n"
@@ -991,6 +1004,9 @@ static const char all_keys[] =
     "    action: kms:Decrypt\n"
     "    resource: \"*\"\n"
     "    principal: \"*\"\n"
+    "    principal_org: o-abc\n"
+    "    identity_policy: pol\n"
+    "    secure_transport: true\n"
     "    traffic:\n"
     "      arrival: onoff #@workloads[].traffic\n"
     "      rate: 5/s\n"
@@ -1083,6 +1099,7 @@ static void keys_agree_with_loader(void **st)
                                          "security_groups[].ingress[], .egress[]",
                                          "policies[]",
                                          "policies[].statements[]",
+                                         "resource_policies[]",
                                          "workloads[]",
                                          "workloads[].source",
                                          "workloads[].target",

@@ -270,6 +270,7 @@ static inline int32_t tb_vpc(tb *b, const char *name, const char *cidr)
     if (b->region < 0) tb_fail("tb_vpc before tb_region");
     topo_vpc *v = TB_PUSH(b->t.vpcs, b->t.nvpcs);
     v->name = tb_str(b, name);
+    v->id = v->name;
     v->pos = tb_pos(b);
     v->region = b->region;
     v->cidr = tb_cidr(cidr);
@@ -450,6 +451,7 @@ static inline int32_t tb_interface_endpoint(tb *b, const char *name, const char 
         tb_fail("unknown service %s", target);
     topo_interface_endpoint *e = TB_PUSH(b->t.interface_endpoints, b->t.ninterface_endpoints);
     e->name = tb_str(b, name);
+    e->id = e->name;
     e->pos = tb_pos(b);
     e->vpc = v;
     e->aws_service = svc;
@@ -660,6 +662,8 @@ static inline int32_t tb_workload(tb *b, const char *name, const char *source, c
     w->port = 443;
     w->dns = DNS_REGIONAL;
     w->principal = "*";
+    w->identity_policy = -1;
+    w->secure_transport = true;
     w->rate_per_s = 100;
     w->bytes_up = w->bytes_down = 1024;
     w->reuse_connections = true;

@@ -188,6 +188,7 @@ static int walk_one(walk *k)
     k->vpc = k->src_vpc;
     k->arr = ARR_OWN;
     k->arr_index = k->arr_att = k->entry_att = k->via_peering = -1;
+    k->via_nat = k->via_gateway_endpoint = k->via_interface_endpoint = -1;
     k->ntgw = 0;
     if (k->src_site >= 0) {
         int rc = paths_push(k, HOP_SOURCE, k->src_site, -1, k->src_region);

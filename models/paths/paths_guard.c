@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "paths_impl.h"
-#include "policy.h"
+#include "vpcsim/aws/policy.h"
 
 /* ---- security groups ------------------------------------------------------------------------ */
 
@@ -117,14 +117,34 @@ static void ingress_sources(const walk *k, const topo_security_group *g, char *b
     }
 }
 
+/* An endpoint created without security groups gets its VPC's default group (PrivateLink guide,
+ * create an interface endpoint; VPC guide, default security groups): it admits only members of
+ * that default group, and a client launched without groups is in its VPC's default group; as a
+ * group reference it works only in the same VPC or across a same-Region peering. */
+static int check_default_group(walk *k, const topo_interface_endpoint *e)
+{
+    if (k->src_subnet >= 0 && k->w->nsource_sgs == 0 && sg_reference_works(k, e->vpc))
+        return STEP_OK;
+    char pos[80], cl[120];
+    paths_client_words(k, cl, sizeof cl);
+    return paths_stop(k, VERDICT_DENIED,
+                      "interface endpoint '%s' (%s) has no security_groups, so its ENIs have VPC "
+                      "'%s''s default security group, which admits only its own members; the "
+                      "client at %s is not one (%s)",
+                      e->name, paths_pos(e->pos, pos, sizeof pos), k->t->vpcs[e->vpc].name, cl,
+                      k->src_subnet < 0   ? "on premises"
+                      : k->w->nsource_sgs ? "it has its own security groups"
+                                          : "another VPC's default group");
+}
+
 static int check_eni_ingress(walk *k, const topo_interface_endpoint *e)
 {
+    if (e->nsecurity_groups == 0) return check_default_group(k, e);
     for (size_t i = 0; i < e->nsecurity_groups; i++) {
         const topo_security_group *g = &k->t->security_groups[e->security_groups[i]];
         for (size_t j = 0; j < g->nrules; j++)
             if (ingress_matches(k, &g->rules[j], e->vpc)) return STEP_OK;
     }
-    if (e->nsecurity_groups == 0) return STEP_OK; /* none modelled: nothing to refuse */
     const topo_security_group *g = sg_to_name(k, e);
     char pos[80], from[200], cl[120];
     int refs;
@@ -145,40 +165,182 @@ static int check_eni_ingress(walk *k, const topo_interface_endpoint *e)
                            : "");
 }
 
-/* ---- endpoint policies ---------------------------------------------------------------------- */
+/* ---- policies ------------------------------------------------------------------------------- */
 
 static const char *or_none(const char *s)
 {
     return s && *s ? s : "(none)";
 }
 
+/* The request as policies see it, from the way the walk went (IAM User Guide, global condition
+ * keys: aws:SourceVpce, aws:SourceVpc and aws:VpceAccount only through a VPC endpoint;
+ * aws:SourceIp is the public address, absent through a VPC endpoint). acct[13], ip[16]: storage. */
+static policy_request request_of(const walk *k, char *acct, char *ip)
+{
+    const topology *t = k->t;
+    const topo_workload *w = k->w;
+    policy_request r = {.action = w->action, .resource = w->resource, .principal = w->principal};
+    int32_t vpc = -1;
+    if (k->via_interface_endpoint >= 0) {
+        const topo_interface_endpoint *e = &t->interface_endpoints[k->via_interface_endpoint];
+        r.values[CKEY_SOURCE_VPCE] = e->id;
+        vpc = e->vpc;
+    } else if (k->via_gateway_endpoint >= 0) {
+        const topo_gateway_endpoint *e = &t->gateway_endpoints[k->via_gateway_endpoint];
+        r.values[CKEY_SOURCE_VPCE] = e->id;
+        vpc = e->vpc;
+    } else if (k->via_nat >= 0 && t->nats[k->via_nat].public_ip) {
+        r.values[CKEY_SOURCE_IP] = paths_ip(t->nats[k->via_nat].public_ip, ip, 16);
+    }
+    if (vpc >= 0) {
+        r.values[CKEY_SOURCE_VPC] = t->vpcs[vpc].id;
+        r.values[CKEY_VPCE_ACCOUNT] = t->vpcs[vpc].account;
+    }
+    r.values[CKEY_PRINCIPAL_ACCOUNT] = policy_principal_account(w->principal, acct);
+    r.values[CKEY_PRINCIPAL_ARN] = w->principal && strcmp(w->principal, "*") ? w->principal : NULL;
+    r.values[CKEY_PRINCIPAL_ORG_ID] = w->principal_org;
+    r.values[CKEY_SECURE_TRANSPORT] = w->secure_transport ? "true" : "false";
+    return r;
+}
+
+/* "statement 'Sid' (file:line)" or "statement #2 (file:line)". */
+static const char *statement_words(const topo_policy *p, size_t st, char *buf, size_t n)
+{
+    const topo_statement *s = &p->statements[st];
+    char pos[80];
+    paths_pos(s->pos, pos, sizeof pos);
+    if (s->sid) return paths_text(buf, n, "statement '%s' (%s)", s->sid, pos);
+    return paths_text(buf, n, "statement #%zu (%s)", st + 1, pos);
+}
+
+/* Why a key is absent from the request, in words. */
+static const char *absent_why(cond_key key)
+{
+    switch (key) { /* condition keys, not component kinds */
+    case CKEY_SOURCE_VPCE:
+    case CKEY_SOURCE_VPC:
+    case CKEY_VPCE_ACCOUNT:
+        return ", as it did not come through a VPC endpoint";
+    case CKEY_SOURCE_IP:
+        return " (it came through a VPC endpoint, or no public_ip is given)";
+    default:
+        return "";
+    }
+}
+
+/* The deciding statement's conditions with the request's values, in words: "its condition
+ * StringNotEquals aws:SourceVpce holds: the request has no aws:SourceVpce, ...". */
+static const char *condition_words(const topo_statement *s, const policy_request *r, char *buf,
+                                   size_t n)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < s->nconditions; i++) {
+        const topo_condition *c = &s->conditions[i];
+        size_t len = strlen(buf);
+        const char *v = r->values[c->key], *key = policy_key_name(c->key);
+        if (v)
+            paths_text(buf + len, n - len, "%s %s %s holds: the request has %s '%s'",
+                       len ? ";" : " (its condition", policy_op_name(c->op), key, key, v);
+        else
+            paths_text(buf + len, n - len, "%s %s %s holds: the request has no %s%s",
+                       len ? ";" : " (its condition", policy_op_name(c->op), key, key,
+                       absent_why(c->key));
+    }
+    if (buf[0]) paths_text(buf + strlen(buf), n - strlen(buf), ")");
+    return buf;
+}
+
+/* The verdict of policy p (named with its position by who, e.g. "endpoint policy 'ro' (f:3) of
+ * gateway endpoint 'gw'") denying request r with decision dec at statement st. */
+static int deny(walk *k, const char *who, const topo_policy *p, policy_decision dec, size_t st,
+                const policy_request *r, const char *why)
+{
+    char sw[160], cw[300];
+    if (dec == POLICY_IMPLICIT_DENY)
+        return paths_stop(k, VERDICT_DENIED,
+                          "%s does not allow %s on %s for principal %s: none of its %zu "
+                          "statements is a matching Allow%s",
+                          who, or_none(r->action), or_none(r->resource), or_none(r->principal),
+                          p->nstatements, why);
+    return paths_stop(k, VERDICT_DENIED,
+                      "%s denies %s on %s: %s is an explicit Deny, which wins over any "
+                      "Allow%s%s",
+                      who, or_none(r->action), or_none(r->resource),
+                      statement_words(p, st, sw, sizeof sw),
+                      condition_words(&p->statements[st], r, cw, sizeof cw), why);
+}
+
 int paths_check_policy(walk *k, int32_t policy, const char *what, const char *name)
 {
     if (policy < 0) return STEP_OK;
     const topo_policy *p = &k->t->policies[policy];
-    const topo_workload *w = k->w;
+    char acct[13], ip[16], who[200], pos[80];
+    policy_request r = request_of(k, acct, ip);
     size_t st;
-    policy_decision dec = policy_evaluate(p, w->action, w->resource, w->principal, &st);
+    policy_decision dec = policy_evaluate(p, &r, &st);
     if (dec == POLICY_ALLOWED) return STEP_OK;
-    char ppos[80], spos[80], sname[80];
-    paths_pos(p->pos, ppos, sizeof ppos);
-    if (dec == POLICY_IMPLICIT_DENY)
+    paths_text(who, sizeof who, "endpoint policy '%s' (%s) of %s '%s'", p->name,
+               paths_pos(p->pos, pos, sizeof pos), what, name);
+    return deny(k, who, p, dec, st, &r, "");
+}
+
+/* The resource policy governing the workload's request to service, or -1. */
+static int32_t resource_policy_for(const topology *t, const topo_workload *w, int32_t service)
+{
+    for (size_t i = 0; i < t->nresource_policies; i++) {
+        const topo_resource_policy *rp = &t->resource_policies[i];
+        if ((int32_t)rp->service == service &&
+            policy_pattern_match(rp->resource, w->resource, false))
+            return (int32_t)i;
+    }
+    return -1;
+}
+
+static const char *resource_policy_noun(aws_service s)
+{
+    return s == SVC_S3    ? "bucket policy"
+           : s == SVC_KMS ? "key policy"
+           : s == SVC_SQS ? "queue policy"
+                          : "resource policy";
+}
+
+/* The identity and resource layers at an AWS service (the endpoint layer was checked at the
+ * endpoint): which of them decides, named in the verdict. */
+static int check_service_access(walk *k, int32_t service)
+{
+    const topology *t = k->t;
+    const topo_workload *w = k->w;
+    int32_t rpi = resource_policy_for(t, w, service);
+    const topo_resource_policy *rp = rpi >= 0 ? &t->resource_policies[rpi] : NULL;
+    const topo_policy *identity = w->identity_policy >= 0 ? &t->policies[w->identity_policy] : NULL;
+    const topo_policy *resource = rp ? &t->policies[rp->policy] : NULL;
+    char acct[13], ip[16], who[240], pos[80];
+    policy_request r = request_of(k, acct, ip);
+    policy_verdict v =
+        policy_layers(identity, resource, rp ? rp->account : NULL, service == SVC_KMS, &r);
+    if (v.decision == POLICY_ALLOWED) return STEP_OK;
+    if (v.layer == LAYER_IDENTITY) {
+        paths_text(who, sizeof who, "identity policy '%s' (%s) of workload '%s'", identity->name,
+                   paths_pos(identity->pos, pos, sizeof pos), w->name);
+        return deny(k, who, identity, v.decision, v.statement, &r,
+                    v.cross_account ? ": across accounts the caller's identity policy must allow "
+                                      "too"
+                    : v.key_policy  ? ": the key policy delegates to the account's IAM policies"
+                                    : "");
+    }
+    if (!resource)
         return paths_stop(k, VERDICT_DENIED,
-                          "endpoint policy '%s' (%s) of %s '%s' does not allow "
-                          "%s on %s for principal %s: none of its %zu statements is a matching "
-                          "Allow",
-                          p->name, ppos, what, name, or_none(w->action), or_none(w->resource),
-                          or_none(w->principal), p->nstatements);
-    const topo_statement *s = &p->statements[st];
-    if (s->sid)
-        paths_text(sname, sizeof sname, "'%s'", s->sid);
-    else
-        paths_text(sname, sizeof sname, "#%zu", st + 1);
-    return paths_stop(k, VERDICT_DENIED,
-                      "endpoint policy '%s' (%s) of %s '%s' denies %s on %s: "
-                      "statement %s (%s) is an explicit Deny, which wins over any Allow",
-                      p->name, ppos, what, name, or_none(w->action), or_none(w->resource), sname,
-                      paths_pos(s->pos, spos, sizeof spos));
+                          "no resource policy of %s grants %s on %s to principal %s, which is in "
+                          "another account: across accounts the resource policy must allow",
+                          aws_service_name((aws_service)service), or_none(r.action),
+                          or_none(r.resource), or_none(r.principal));
+    paths_text(who, sizeof who, "%s '%s' (%s) of %s (resource policy '%s')",
+               resource_policy_noun((aws_service)service), resource->name,
+               paths_pos(resource->pos, pos, sizeof pos), rp->resource, rp->name);
+    return deny(k, who, resource, v.decision, v.statement, &r,
+                v.key_policy      ? ": a KMS key policy must allow"
+                : v.cross_account ? ": across accounts the resource policy must allow"
+                                  : "");
 }
 
 /* ---- delivery ------------------------------------------------------------------------------- */
@@ -188,7 +350,8 @@ static int service_hop(walk *k, int32_t service, int32_t region)
     if (paths_down(k, HOP_AWS_SERVICE, service, -1))
         return paths_stop(k, VERDICT_UNREACHABLE, "%s in %s is down",
                           aws_service_name((aws_service)service), k->t->regions[region].name);
-    return paths_push(k, HOP_AWS_SERVICE, service, -1, region);
+    int rc = check_service_access(k, service);
+    return rc ? rc : paths_push(k, HOP_AWS_SERVICE, service, -1, region);
 }
 
 static int32_t nlb_subnet_in(const topology *t, const topo_endpoint_service *s, int32_t az)
@@ -234,6 +397,7 @@ int paths_deliver_eni(walk *k)
     int32_t ep = k->d.endpoint, az = t->subnets[k->d.subnet].az;
     const topo_interface_endpoint *e = &t->interface_endpoints[ep];
     int32_t region = paths_vpc_region(t, e->vpc);
+    k->via_interface_endpoint = ep;
     int rc = paths_push(k, HOP_INTERFACE_ENDPOINT, ep, az, region);
     if (!rc) rc = paths_check_return(k, k->d.subnet);
     if (!rc) rc = check_client_egress(k);

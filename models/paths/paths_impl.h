@@ -61,6 +61,10 @@ typedef struct walk {
     int32_t entry_att;   /* attachment of the first TGW it went into, or -1 */
     int32_t ntgw;        /* Transit Gateways crossed */
     int32_t via_peering; /* peering crossed, or -1 */
+    /* what the request context of policies needs (aws:SourceVpce, aws:SourceIp) */
+    int32_t via_nat;                /* NAT gateway crossed, or -1 */
+    int32_t via_gateway_endpoint;   /* gateway endpoint crossed, or -1 */
+    int32_t via_interface_endpoint; /* interface endpoint delivered to, or -1 */
 } walk;
 
 /* ---- paths.c: hops, verdicts, faults, words ---- */
@@ -105,7 +109,7 @@ int paths_site_start(walk *k);
  * attachment it came in by (one TGW on the path; peered TGWs are not checked). */
 int paths_tgw_return(walk *k);
 
-/* ---- paths_guard.c: delivery, security groups, endpoint policies ---- */
+/* ---- paths_guard.c: delivery, security groups, endpoint, identity and resource policies ---- */
 int paths_deliver_eni(walk *k);
 int paths_deliver_public(walk *k); /* after an IGW or a gateway endpoint */
 int paths_check_policy(walk *k, int32_t policy, const char *what, const char *name);

@@ -279,6 +279,7 @@ static int nat_step(walk *k, int32_t subnet, int32_t nat)
                           "'%s'",
                           n->name, t->vpcs[ns->vpc].name, t->vpcs[k->vpc].name);
     if (paths_down(k, HOP_NAT, nat, ns->az)) return nat_down(k, n, subnet);
+    k->via_nat = nat;
     int rc = paths_push(k, HOP_NAT, nat, ns->az, paths_vpc_region(t, k->vpc));
     if (rc) return rc;
     if (n->private_nat)
@@ -314,6 +315,7 @@ static int gateway_endpoint_step(walk *k, int32_t table, int32_t subnet, int32_t
                           t->regions[paths_vpc_region(t, e->vpc)].name, t->vpcs[e->vpc].name);
     if (paths_down(k, HOP_GATEWAY_ENDPOINT, g, -1))
         return paths_stop(k, VERDICT_UNREACHABLE, "gateway endpoint '%s' is down", e->name);
+    k->via_gateway_endpoint = g;
     int rc = paths_push(k, HOP_GATEWAY_ENDPOINT, g, k->az, k->region);
     if (!rc) rc = paths_check_policy(k, e->policy, "gateway endpoint", e->name);
     return rc ? rc : paths_deliver_public(k);

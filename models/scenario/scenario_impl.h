@@ -41,6 +41,7 @@ typedef enum sc_section {
     SEC_SG_RULE,
     SEC_POLICY,
     SEC_STATEMENT,
+    SEC_RESOURCE_POLICY,
     SEC_WORKLOAD,
     SEC_SOURCE,
     SEC_TARGET,
@@ -91,6 +92,7 @@ typedef enum sc_kind {
     SK_RESOLVER,
     SK_SG,
     SK_POLICY,
+    SK_RESOURCE_POLICY,
     SK_WORKLOAD,
     SK_COUNT
 } sc_kind;
@@ -216,6 +218,13 @@ int sc_ref_node(const sc_build *b, const config_node *node, sc_kind kind, int32_
 int sc_ref_list(const sc_build *b, const config_node *map, sc_section sec, const char *key,
                 sc_kind kind, int32_t **out, size_t *n);
 
+/* An element's `id` as policy conditions name it ("vpce-...", "vpc-..."): a non-empty string
+ * without spaces; absent: the element's name. */
+int sc_get_id(const sc_build *b, const config_node *map, sc_section sec, const char *name,
+              const char **out);
+/* An optional AWS account id (12 digits) at key; *out NULL when absent. */
+int sc_get_account(const sc_build *b, const config_node *map, sc_section sec, const char *key,
+                   const char **out);
 /* Typed readers whose default comes from the section's table. */
 int sc_get_string(const config_node *map, sc_section sec, const char *key, const char **out,
                   vs_error *err); /* optional without default: *out = NULL when absent */

@@ -60,8 +60,9 @@ static const config_keydef region_keys[] = {
         {"sites", T_SEQ, NULL, dflt, what " (sites[])"},                                           \
         {"resolver_endpoints", T_SEQ, NULL, dflt, what " (resolver_endpoints[])"},                 \
         {"security_groups", T_SEQ, NULL, dflt, what " (security_groups[])"},                       \
+        {"policies", T_SEQ, NULL, dflt, what " (policies[])"},                                     \
     {                                                                                              \
-        "policies", T_SEQ, NULL, dflt, what " (policies[])"                                        \
+        "resource_policies", T_SEQ, NULL, dflt, what " (resource_policies[])"                      \
     }
 
 static const config_keydef arch_keys[] = {
@@ -81,6 +82,9 @@ static const config_keydef patch_keys[] = {
 
 static const config_keydef vpc_keys[] = {
     NAME("VPCs"),
+    {"id", T_STRING, "vpc-...", "", "as policy conditions name it (aws:SourceVpc); none: its name"},
+    {"account", T_STRING, "12 digits", "",
+     "owning account (aws:VpceAccount of its endpoints); none: not known"},
     {"region", T_STRING, "Region code", NULL, "its Region"},
     {"cidr", T_STRING, "IPv4 CIDR /16../28", NULL, "its address range"},
     {"internet_gateway", T_STRING, "name", "", "internet gateway attached (route target igw/NAME)"},
@@ -118,12 +122,16 @@ static const config_keydef nat_keys[] = {
     NAME("NAT gateways"),
     {"subnet", T_STRING, "name", NULL, "subnet it lives in (its AZ)"},
     {"ips", T_INT, "1..8", "1", "IP addresses: 55,000 connections per destination per IP"},
+    {"public_ip", T_STRING, "IPv4 address", "",
+     "its first Elastic IP: aws:SourceIp of what it forwards; none: not known"},
     {"connectivity", T_ENUM, "public|private", "public",
      "public needs an internet gateway in the VPC; private has no internet"},
     END};
 
 static const config_keydef gwe_keys[] = {
     NAME("gateway endpoints"),
+    {"id", T_STRING, "vpce-...", "",
+     "as policy conditions name it (aws:SourceVpce); none: its name"},
     {"vpc", T_STRING, "name", NULL, "its VPC"},
     {"service", T_STRING, "s3 or dynamodb", NULL, "the only services with gateway endpoints"},
     {"route_tables", T_SEQ, "names", "[]", "tables of its VPC that get its prefix-list route"},
@@ -132,11 +140,14 @@ static const config_keydef gwe_keys[] = {
 
 static const config_keydef ife_keys[] = {
     NAME("interface endpoints"),
+    {"id", T_STRING, "vpce-...", "",
+     "as policy conditions name it (aws:SourceVpce); none: its name"},
     {"vpc", T_STRING, "name", NULL, "its VPC"},
     {"service", T_STRING, "AWS service", "", "s3, dynamodb, sqs, ...; or endpoint_service"},
     {"endpoint_service", T_STRING, "name", "", "a PrivateLink endpoint service; or service"},
     {"subnets", T_SEQ, "names", NULL, "one ENI per subnet, at most one subnet per AZ"},
-    {"security_groups", T_SEQ, "names", "[]", "security groups on its ENIs, of its VPC"},
+    {"security_groups", T_SEQ, "names", "[]",
+     "security groups on its ENIs, of its VPC; none: the VPC's default group (members only)"},
     {"private_dns", T_BOOL, NULL, "true", "the service's default name resolves to its ENIs"},
     {"dns_shared_with", T_SEQ, "VPC names", "[]",
      "other VPCs where its DNS name also resolves (shared private hosted zone)"},
@@ -241,6 +252,21 @@ static const config_keydef statement_keys[] = {
     {"actions", T_SEQ, "patterns", NULL, "\"s3:Get*\", \"*\"; * matches any run of characters"},
     {"resources", T_SEQ, "patterns", "[\"*\"]", "ARN patterns"},
     {"principals", T_SEQ, "patterns", "[\"*\"]", "\"*\", ARNs or account ids"},
+    {"conditions", T_MAP, "operator -> key -> values", "{}",
+     "IAM condition operators (StringEquals, StringNotEquals, StringLike, ArnLike, IpAddress, "
+     "Bool, Null, ...IfExists) on aws:SourceVpce, aws:SourceVpc, aws:VpceAccount, "
+     "aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceIp, "
+     "aws:SecureTransport; all must hold, values of one key are ORed"},
+    END};
+
+static const config_keydef resource_policy_keys[] = {
+    NAME("resource policies"),
+    {"service", T_STRING, "AWS service", NULL, "s3 (bucket policy), kms (key policy), sqs, ..."},
+    {"resource", T_STRING, "ARN pattern", "*",
+     "the workloads' resources it governs, e.g. arn:aws:s3:::bucket*"},
+    {"policy", T_STRING, "name", NULL, "the policy (policies[]); its principals say who"},
+    {"account", T_STRING, "12 digits", "",
+     "the resource's account; another than the caller's needs both policies to allow"},
     END};
 
 static const config_keydef workload_keys[] = {
@@ -252,6 +278,10 @@ static const config_keydef workload_keys[] = {
     {"action", T_STRING, "IAM action", "", "e.g. s3:GetObject, for endpoint policies"},
     {"resource", T_STRING, "ARN", "", "e.g. arn:aws:s3:::bucket/key, for endpoint policies"},
     {"principal", T_STRING, "ARN", "*", "caller, for endpoint policies"},
+    {"principal_org", T_STRING, "o-...", "", "the caller's organization (aws:PrincipalOrgID)"},
+    {"identity_policy", T_STRING, "name", "",
+     "the caller's identity policy (policies[]); none: it allows what the workload calls"},
+    {"secure_transport", T_BOOL, NULL, "true", "requests use TLS (aws:SecureTransport)"},
     {"traffic", T_MAP, NULL, "", "traffic for `vpcsim run` (traffic); none: check only"},
     END};
 
@@ -368,8 +398,16 @@ const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_SG] = {"security_groups[]", NULL, sg_keys},
     [SEC_SG_RULE] = {"security_groups[].ingress[], .egress[]", "Give `cidr` or `security_group`.",
                      sg_rule_keys},
-    [SEC_POLICY] = {"policies[]", "Endpoint policies.", policy_keys},
+    [SEC_POLICY] = {"policies[]",
+                    "IAM policies: endpoint policies, identity policies of workloads and resource "
+                    "policies (bucket, key, queue policies).",
+                    policy_keys},
     [SEC_STATEMENT] = {"policies[].statements[]", NULL, statement_keys},
+    [SEC_RESOURCE_POLICY] = {"resource_policies[]",
+                             "A resource-based policy: evaluated with the caller's identity "
+                             "policy as AWS does (explicit Deny wins; same account, either "
+                             "Allow; across accounts, both; a KMS key policy must allow).",
+                             resource_policy_keys},
     [SEC_WORKLOAD] = {"workloads[]",
                       "Top-level workloads run in every architecture; an architecture may add, "
                       "replace or remove workloads.",
@@ -406,6 +444,8 @@ const sc_kind_info sc_kinds[SK_COUNT] = {
     [SK_RESOLVER] = {"resolver_endpoints", "resolver endpoint", "resolver endpoints", SEC_RESOLVER},
     [SK_SG] = {"security_groups", "security group", "security groups", SEC_SG},
     [SK_POLICY] = {"policies", "policy", "policies", SEC_POLICY},
+    [SK_RESOURCE_POLICY] = {"resource_policies", "resource policy", "resource policies",
+                            SEC_RESOURCE_POLICY},
     [SK_WORKLOAD] = {"workloads", "workload", "workloads", SEC_WORKLOAD},
 };
 

@@ -43,6 +43,7 @@ static int alloc_topology(sc_build *b)
     ALLOC(resolver_endpoints, SK_RESOLVER);
     ALLOC(security_groups, SK_SG);
     ALLOC(policies, SK_POLICY);
+    ALLOC(resource_policies, SK_RESOURCE_POLICY);
     ALLOC(workloads, SK_WORKLOAD);
 #undef ALLOC
     return 0;
@@ -74,7 +75,9 @@ static int build_vpc(sc_build *b, size_t i)
         sc_region_ref(b, config_find(e->node, "region"), &v->region) ||
         sc_get_cidr(e->node, SEC_VPC, "cidr", &v->cidr, b->err) ||
         check_block(b, config_find(e->node, "cidr"), v->cidr) ||
-        sc_get_bool(e->node, SEC_VPC, "vpn_gateway", &v->vgw, b->err))
+        sc_get_bool(e->node, SEC_VPC, "vpn_gateway", &v->vgw, b->err) ||
+        sc_get_id(b, e->node, SEC_VPC, e->name, &v->id) ||
+        sc_get_account(b, e->node, SEC_VPC, "account", &v->account))
         return -1;
     s = NULL;
     if (sc_get_string(e->node, SEC_VPC, "internet_gateway", &s, b->err)) return -1;
@@ -212,6 +215,25 @@ static int build_subnet(sc_build *b, size_t i)
 
 /* ---- NAT gateways and peerings --------------------------------------------------------------- */
 
+/* `public_ip`: one IPv4 address, or 0 when absent. */
+static int nat_public_ip(const sc_build *b, const config_node *map, uint32_t *out)
+{
+    const char *s = NULL;
+    char buf[24];
+    ipv4_cidr c;
+    vs_error ignored;
+    *out = 0;
+    if (sc_get_string(map, SEC_NAT, "public_ip", &s, b->err)) return -1;
+    if (!s || !*s) return 0; /* absent: its default "" */
+    snprintf(buf, sizeof buf, "%.15s/32", s);
+    if (strlen(s) > 15 || strchr(s, '/') || cidr_parse(buf, &c, &ignored))
+        return sc_error(b, config_find(map, "public_ip"),
+                        "%s: key 'public_ip': expected an IPv4 address such as 203.0.113.10",
+                        b->what);
+    *out = c.addr;
+    return 0;
+}
+
 static int build_nat(sc_build *b, size_t i)
 {
     const sc_elem *e = sc_enter(b, SK_NAT, i);
@@ -223,7 +245,8 @@ static int build_nat(sc_build *b, size_t i)
     n->pos = sc_pos(e->node);
     if (sc_ref(b, e->node, SEC_NAT, "subnet", SK_SUBNET, &n->subnet) ||
         sc_get_int(e->node, SEC_NAT, "ips", 1, 8, &ips, b->err) ||
-        sc_get_enum(e->node, SEC_NAT, "connectivity", &conn, b->err))
+        sc_get_enum(e->node, SEC_NAT, "connectivity", &conn, b->err) ||
+        nat_public_ip(b, e->node, &n->public_ip))
         return -1;
     n->ips = (int32_t)ips;
     n->private_nat = conn == 1;
@@ -570,7 +593,8 @@ static int build_gwe(sc_build *b, size_t i)
         sc_service_ref(b, config_find(e->node, "service"), &svc) ||
         sc_ref_list(b, e->node, SEC_GWE, "route_tables", SK_ROUTE_TABLE, &g->route_tables,
                     &g->nroute_tables) ||
-        sc_ref(b, e->node, SEC_GWE, "policy", SK_POLICY, &g->policy))
+        sc_ref(b, e->node, SEC_GWE, "policy", SK_POLICY, &g->policy) ||
+        sc_get_id(b, e->node, SEC_GWE, e->name, &g->id))
         return -1;
     g->service = (aws_service)svc;
     if (!aws_service_has_gateway_endpoint(g->service))

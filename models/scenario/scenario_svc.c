@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scenario_impl.h"
+#include "vpcsim/aws/policy.h"
 #include "vpcsim/units.h"
 
 enum { CIDR_TEXT = 24 };
@@ -61,8 +62,86 @@ static int patterns(sc_build *b, const config_node *map, sc_section sec, const c
     return 0;
 }
 
+/* The values of one condition key: a scalar or a non-empty sequence of scalars, each well formed
+ * for the operator. */
+static int condition_values(sc_build *b, topo_condition *c, const config_node *v)
+{
+    bool seq = config_kind_of(v) == CONFIG_KIND_SEQ;
+    c->nvalues = seq ? config_len(v) : 1;
+    if (c->nvalues == 0)
+        return sc_error(b, v, "%s: condition %s on %s: give at least one value", b->what,
+                        policy_op_name(c->op), policy_key_name(c->key));
+    if (!(c->values = arena_alloc(b->ld->arena, c->nvalues, sizeof *c->values))) return oom(b, v);
+    for (size_t i = 0; i < c->nvalues; i++) {
+        const config_node *x = seq ? config_at(v, i) : v;
+        if (config_as_string(x, &c->values[i], b->err)) return -1;
+        if (!policy_op_value_ok(c->op, c->values[i]))
+            return sc_error(b, x, "%s: condition %s on %s: expected %s", b->what,
+                            policy_op_name(c->op), policy_key_name(c->key),
+                            c->op == COND_IP_ADDRESS || c->op == COND_NOT_IP_ADDRESS
+                                ? "an IPv4 address or CIDR"
+                                : "true or false");
+    }
+    return 0;
+}
+
+/* "Did you mean" material: every key name, for errors. */
+static char *key_list(char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (int k = 0; k < CKEY_COUNT; k++)
+        snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", k ? ", " : "",
+                 policy_key_name((cond_key)k));
+    return buf;
+}
+
+/* `conditions: {Operator: {key: value or [values]}}` into st->conditions (IAM's Condition
+ * element; operator and key names as IAM spells them, keys case-insensitive). */
+static int build_conditions(sc_build *b, topo_statement *st, const config_node *map)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < config_len(map); i++) {
+        const config_node *keys = config_at(map, i);
+        if (sc_expect_map(keys, b->err)) return -1;
+        n += config_len(keys);
+    }
+    if (!(st->conditions = arena_alloc(b->ld->arena, n ? n : 1, sizeof *st->conditions)))
+        return oom(b, map);
+    for (size_t i = 0; i < config_len(map); i++) {
+        const config_node *keys = config_at(map, i);
+        bool ifx;
+        int op = policy_op_find(config_scalar(config_key_at(map, i)), &ifx);
+        char q[96], names[400];
+        if (op < 0)
+            return sc_error(
+                b, keys,
+                "%s: unknown condition operator %s (StringEquals, StringNotEquals, "
+                "StringEqualsIgnoreCase, StringNotEqualsIgnoreCase, StringLike, "
+                "StringNotLike, ArnEquals, ArnNotEquals, ArnLike, ArnNotLike, "
+                "IpAddress, NotIpAddress, Bool, Null; ...IfExists)",
+                b->what,
+                units_format_quoted(config_scalar(config_key_at(map, i)), 60, q, sizeof q));
+        for (size_t j = 0; j < config_len(keys); j++) {
+            topo_condition *c = &st->conditions[st->nconditions++];
+            int key = policy_key_find(config_scalar(config_key_at(keys, j)));
+            if (key < 0)
+                return sc_error(
+                    b, config_at(keys, j), "%s: unknown condition key %s (%s)", b->what,
+                    units_format_quoted(config_scalar(config_key_at(keys, j)), 60, q, sizeof q),
+                    key_list(names, sizeof names));
+            *c = (topo_condition){.op = (cond_op)op,
+                                  .if_exists = ifx,
+                                  .key = (cond_key)key,
+                                  .pos = sc_pos(config_at(keys, j))};
+            if (condition_values(b, c, config_at(keys, j))) return -1;
+        }
+    }
+    return 0;
+}
+
 static int build_statement(sc_build *b, topo_statement *st, const config_node *el)
 {
+    const config_node *conds;
     int effect = 0;
     st->pos = sc_pos(el);
     if (sc_check_keys(el, SEC_STATEMENT, b->err) ||
@@ -73,7 +152,9 @@ static int build_statement(sc_build *b, topo_statement *st, const config_node *e
         patterns(b, el, SEC_STATEMENT, "resources", resource_ok, "\"*\" or an ARN pattern",
                  &st->resources, &st->nresources) ||
         patterns(b, el, SEC_STATEMENT, "principals", principal_ok,
-                 "\"*\", an ARN or a 12-digit account id", &st->principals, &st->nprincipals))
+                 "\"*\", an ARN or a 12-digit account id", &st->principals, &st->nprincipals) ||
+        sc_get_map(el, SEC_STATEMENT, "conditions", &conds, b->err) ||
+        (conds && build_conditions(b, st, conds)))
         return -1;
     st->effect = effect == 0 ? EFFECT_ALLOW : EFFECT_DENY;
     return 0;
@@ -95,6 +176,29 @@ static int build_policy(sc_build *b, size_t i)
         return oom(b, seq);
     for (size_t k = 0; k < p->nstatements; k++)
         if (build_statement(b, &p->statements[k], config_at(seq, k))) return -1;
+    return 0;
+}
+
+/* A resource-based policy: the service it belongs to, which resources, which policy. */
+static int build_resource_policy(sc_build *b, size_t i)
+{
+    const sc_elem *e = sc_enter(b, SK_RESOURCE_POLICY, i);
+    topo_resource_policy *r = &b->t->resource_policies[i];
+    const char *s;
+    int32_t svc;
+    if (!e) return -1;
+    r->name = e->name;
+    r->pos = sc_pos(e->node);
+    if (sc_get_string(e->node, SEC_RESOURCE_POLICY, "service", &s, b->err) ||
+        sc_service_ref(b, config_find(e->node, "service"), &svc) ||
+        sc_get_string(e->node, SEC_RESOURCE_POLICY, "resource", &r->resource, b->err) ||
+        sc_ref(b, e->node, SEC_RESOURCE_POLICY, "policy", SK_POLICY, &r->policy) ||
+        sc_get_account(b, e->node, SEC_RESOURCE_POLICY, "account", &r->account))
+        return -1;
+    r->service = (aws_service)svc;
+    if (!resource_ok(r->resource))
+        return sc_error(b, config_find(e->node, "resource"),
+                        "%s: key 'resource': expected \"*\" or an ARN pattern", b->what);
     return 0;
 }
 
@@ -262,7 +366,8 @@ static int build_ife(sc_build *b, size_t i)
                     &x->nsecurity_groups) ||
         sc_get_bool(e->node, SEC_IFE, "private_dns", &x->private_dns, b->err) ||
         sc_ref_list(b, e->node, SEC_IFE, "dns_shared_with", SK_VPC, &x->dns_vpcs, &x->ndns_vpcs) ||
-        sc_ref(b, e->node, SEC_IFE, "policy", SK_POLICY, &x->policy))
+        sc_ref(b, e->node, SEC_IFE, "policy", SK_POLICY, &x->policy) ||
+        sc_get_id(b, e->node, SEC_IFE, e->name, &x->id))
         return -1;
     if (x->nsubnets == 0)
         return sc_error(b, config_find(e->node, "subnets"), "%s: key 'subnets': give at least one",
@@ -442,6 +547,8 @@ int sc_build_services(sc_build *b)
     topology *t = b->t;
     for (size_t i = 0; i < t->npolicies; i++)
         if (build_policy(b, i)) return -1;
+    for (size_t i = 0; i < t->nresource_policies; i++)
+        if (build_resource_policy(b, i)) return -1;
     for (size_t i = 0; i < t->nsecurity_groups; i++)
         if (build_sg(b, i)) return -1;
     for (size_t i = 0; i < t->nendpoint_services; i++)

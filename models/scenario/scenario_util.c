@@ -328,3 +328,30 @@ int sc_region_ref(const sc_build *b, const config_node *node, int32_t *out)
     return sc_error(b, node, "%s: Region %s not found in regions%s", b->what,
                     sc_show(name, q, sizeof q), hint);
 }
+
+int sc_get_id(const sc_build *b, const config_node *map, sc_section sec, const char *name,
+              const char **out)
+{
+    *out = NULL;
+    if (sc_get_string(map, sec, "id", out, b->err)) return -1;
+    if (!*out || !**out) { /* absent: its default "" */
+        *out = name;
+        return 0;
+    }
+    if (strpbrk(*out, " \t\r\n"))
+        return sc_error(b, config_find(map, "id"), "%s: key 'id': expected an id without spaces",
+                        b->what);
+    return 0;
+}
+
+int sc_get_account(const sc_build *b, const config_node *map, sc_section sec, const char *key,
+                   const char **out)
+{
+    *out = NULL;
+    if (sc_get_string(map, sec, key, out, b->err)) return -1;
+    if (*out && !**out) *out = NULL; /* absent: its default "" */
+    if (*out && (strlen(*out) != 12 || strspn(*out, "0123456789") != 12))
+        return sc_error(b, config_find(map, key),
+                        "%s: key '%s': expected a 12-digit AWS account id", b->what, key);
+    return 0;
+}

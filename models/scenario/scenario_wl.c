@@ -265,8 +265,12 @@ static int build_workload(sc_build *b, size_t i)
         sc_get_string(e->node, SEC_WORKLOAD, "action", &w->action, b->err) ||
         sc_get_string(e->node, SEC_WORKLOAD, "resource", &w->resource, b->err) ||
         sc_get_string(e->node, SEC_WORKLOAD, "principal", &w->principal, b->err) ||
+        sc_get_string(e->node, SEC_WORKLOAD, "principal_org", &w->principal_org, b->err) ||
+        sc_ref(b, e->node, SEC_WORKLOAD, "identity_policy", SK_POLICY, &w->identity_policy) ||
+        sc_get_bool(e->node, SEC_WORKLOAD, "secure_transport", &w->secure_transport, b->err) ||
         sc_get_map(e->node, SEC_WORKLOAD, "traffic", &tr, b->err))
         return -1;
+    if (w->principal_org && !*w->principal_org) w->principal_org = NULL;
     w->port = (int32_t)port;
     w->dns = dns == 0 ? DNS_REGIONAL : DNS_ZONAL;
     return traffic(b, w, tr);

@@ -69,6 +69,8 @@ typedef struct topo_az {
 
 typedef struct topo_vpc {
     const char *name;
+    const char *id;      /* "vpc-..." as conditions name it (aws:SourceVpc); default: the name */
+    const char *account; /* owning account (12 digits), or NULL: not given */
     topo_pos pos;
     int32_t region;
     ipv4_cidr cidr;
@@ -123,12 +125,58 @@ typedef struct topo_igw {
 typedef struct topo_nat {
     const char *name;
     topo_pos pos;
-    int32_t subnet;   /* it lives in this subnet's AZ */
-    int32_t ips;      /* 1..8 public IPs (55,000 connections per destination per IP) */
-    bool private_nat; /* connectivity_type private: no IGW needed, no internet */
+    int32_t subnet;     /* it lives in this subnet's AZ */
+    int32_t ips;        /* 1..8 public IPs (55,000 connections per destination per IP) */
+    uint32_t public_ip; /* its first Elastic IP (aws:SourceIp of what it forwards), or 0: not
+                           given */
+    bool private_nat;   /* connectivity_type private: no IGW needed, no internet */
 } topo_nat;
 
 typedef enum policy_effect { EFFECT_ALLOW, EFFECT_DENY } policy_effect;
+
+/* Condition operators of IAM policies (IAM User Guide, Condition operators). A family says how a
+ * value is compared; negated operators hold when no value matches, and also when the key is absent
+ * from the request; ...IfExists holds when the key is absent; Null tests presence only. */
+typedef enum cond_op {
+    COND_STRING_EQUALS,
+    COND_STRING_NOT_EQUALS,
+    COND_STRING_EQUALS_IGNORE_CASE,
+    COND_STRING_NOT_EQUALS_IGNORE_CASE,
+    COND_STRING_LIKE,
+    COND_STRING_NOT_LIKE,
+    COND_ARN_EQUALS,
+    COND_ARN_NOT_EQUALS,
+    COND_ARN_LIKE,
+    COND_ARN_NOT_LIKE,
+    COND_IP_ADDRESS,
+    COND_NOT_IP_ADDRESS,
+    COND_BOOL,
+    COND_NULL,
+    COND_OP_COUNT
+} cond_op;
+
+/* Global condition keys that path resolution knows the value of (IAM User Guide, AWS global
+ * condition context keys). */
+typedef enum cond_key {
+    CKEY_SOURCE_VPCE,       /* aws:SourceVpce: the VPC endpoint the request came through */
+    CKEY_SOURCE_VPC,        /* aws:SourceVpc: that endpoint's VPC */
+    CKEY_VPCE_ACCOUNT,      /* aws:VpceAccount: the account that owns that endpoint */
+    CKEY_PRINCIPAL_ORG_ID,  /* aws:PrincipalOrgID: the caller's organization */
+    CKEY_PRINCIPAL_ACCOUNT, /* aws:PrincipalAccount: the caller's account */
+    CKEY_PRINCIPAL_ARN,     /* aws:PrincipalArn: the caller */
+    CKEY_SOURCE_IP,         /* aws:SourceIp: the public address, never through an endpoint */
+    CKEY_SECURE_TRANSPORT,  /* aws:SecureTransport: TLS */
+    CKEY_COUNT
+} cond_key;
+
+typedef struct topo_condition {
+    cond_op op;
+    bool if_exists; /* the operator had the IfExists suffix */
+    cond_key key;
+    const char **values; /* ORed (NORed for a negated operator) */
+    size_t nvalues;
+    topo_pos pos;
+} topo_condition;
 
 typedef struct topo_statement {
     policy_effect effect;
@@ -138,6 +186,8 @@ typedef struct topo_statement {
     size_t nresources;
     const char **principals; /* "*" or ARNs */
     size_t nprincipals;
+    topo_condition *conditions; /* all must hold (ANDed across operators and keys) */
+    size_t nconditions;
     topo_pos pos;
     const char *sid; /* may be NULL */
 } topo_statement;
@@ -149,8 +199,21 @@ typedef struct topo_policy {
     size_t nstatements;
 } topo_policy;
 
+/* A resource-based policy (S3 bucket policy, KMS key policy, SQS queue policy, ...): it governs
+ * the requests of workloads whose target service is `service` and whose resource matches
+ * `resource`. */
+typedef struct topo_resource_policy {
+    const char *name;
+    topo_pos pos;
+    aws_service service;
+    const char *resource; /* ARN pattern with wildcards: "arn:aws:s3:::bucket*" */
+    int32_t policy;       /* index into policies */
+    const char *account;  /* the resource's account (12 digits), or NULL: the caller's */
+} topo_resource_policy;
+
 typedef struct topo_gateway_endpoint {
     const char *name;
+    const char *id; /* "vpce-..." as conditions name it (aws:SourceVpce); default: the name */
     topo_pos pos;
     int32_t vpc;
     aws_service service;   /* SVC_S3 or SVC_DYNAMODB */
@@ -161,6 +224,7 @@ typedef struct topo_gateway_endpoint {
 
 typedef struct topo_interface_endpoint {
     const char *name;
+    const char *id; /* "vpce-..." as conditions name it (aws:SourceVpce); default: the name */
     topo_pos pos;
     int32_t vpc;
     int32_t aws_service;      /* aws_service, or -1 when endpoint_service is set */
@@ -304,15 +368,18 @@ typedef struct topo_workload {
     int32_t source_sgs[8]; /* security groups of the clients (subnet sources) */
     size_t nsource_sgs;
     target_kind target;
-    int32_t service;          /* aws_service (TARGET_AWS_SERVICE) */
-    int32_t service_region;   /* Region of the service (default: the source's) */
-    int32_t endpoint_service; /* (TARGET_ENDPOINT_SERVICE) */
-    uint32_t internet_ip;     /* (TARGET_INTERNET) host address */
-    int32_t port;             /* destination port (443) */
-    dns_mode dns;             /* how clients name an interface endpoint */
-    const char *action;       /* "s3:GetObject", for policies */
-    const char *resource;     /* "arn:aws:s3:::bucket/key" */
-    const char *principal;    /* "arn:aws:iam::123456789012:role/app" or "*" */
+    int32_t service;           /* aws_service (TARGET_AWS_SERVICE) */
+    int32_t service_region;    /* Region of the service (default: the source's) */
+    int32_t endpoint_service;  /* (TARGET_ENDPOINT_SERVICE) */
+    uint32_t internet_ip;      /* (TARGET_INTERNET) host address */
+    int32_t port;              /* destination port (443) */
+    dns_mode dns;              /* how clients name an interface endpoint */
+    const char *action;        /* "s3:GetObject", for policies */
+    const char *resource;      /* "arn:aws:s3:::bucket/key" */
+    const char *principal;     /* "arn:aws:iam::123456789012:role/app" or "*" */
+    const char *principal_org; /* aws:PrincipalOrgID of the caller ("o-..."), or NULL */
+    int32_t identity_policy;   /* the caller's identity policy, or -1: allows what it calls */
+    bool secure_transport;     /* aws:SecureTransport: the SDK speaks TLS (default) */
     /* traffic (used by `vpcsim run`) */
     arrival_kind arrival;
     double rate_per_s;      /* open loop mean rate */
@@ -395,6 +462,8 @@ typedef struct topology {
     size_t nsecurity_groups;
     topo_policy *policies;
     size_t npolicies;
+    topo_resource_policy *resource_policies;
+    size_t nresource_policies;
     topo_workload *workloads;
     size_t nworkloads;
     topo_fault *faults; /* in start order */
