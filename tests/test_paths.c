@@ -933,7 +933,7 @@ static const path_case cases[] = {
              "internet-gateway:igw@-/intra-az internet-host@-/internet"},
     {"IGW route without public IPs", b_igw_no_public_ip, .verdict = U,
      .reason = "subnet 'priv-a' routes to internet gateway 'igw' but its instances have no public "
-               "IPs (public_ip false)",
+               "IPs (public: false)",
      .dns = "203.0.113.10", .nalts = 1, .hops = "source@use1-az1/none"},
     {"a more specific blackhole route wins over 0.0.0.0/0", b_blackhole, .verdict = U,
      .reason = "of subnet 'priv-a' sends internet host 203.0.113.10 to a blackhole route",
@@ -1065,10 +1065,10 @@ static const path_case cases[] = {
     {"peered VPC without the endpoint's DNS resolves publicly", b_peer_no_dns, .verdict = U,
      .reason = "route table 'rt-spoke'",
      .dns = "sqs.us-east-1.amazonaws.com -> public addresses (interface endpoint 'sqs-ep' in VPC "
-            "'app' answers privately only in its own VPC and the VPCs listed in its dns_vpcs",
+            "'app' answers privately only in its own VPC and the VPCs in its dns_shared_with",
      .nalts = 1, .hops = "source@use1-az1/none"},
     {"peered VPC with the endpoint's DNS shared uses it over the peering", b_peer_dns, .verdict = R,
-     .reason = "", .dns = "(private DNS shared by dns_vpcs with VPC 'spoke')", .nalts = 2,
+     .reason = "", .dns = "(private DNS shared (dns_shared_with) with VPC 'spoke')", .nalts = 2,
      .hops = "source@use1-az1/none vpc-peering:pcx@use1-az1/intra-az "
              "interface-endpoint:sqs-ep@use1-az1/intra-az aws-service:sqs@-/intra-az",
      .hops2 = "source@use1-az1/none vpc-peering:pcx@use1-az1/intra-az "
@@ -1203,7 +1203,7 @@ static const path_case cases[] = {
      .reason = "listens on port 8443; workload 'w' connects to port 443", .dns = "billing-ep",
      .nalts = 1, .hops = "source@use1-az1/none interface-endpoint:billing-ep@use1-az1/intra-az"},
     {"endpoint service from a spoke through a TGW", b_tgw_es, .verdict = R, .reason = "",
-     .dns = "shared by dns_vpcs with VPC 'spoke'", .nalts = 2,
+     .dns = "shared (dns_shared_with) with VPC 'spoke'", .nalts = 2,
      .hops = "source@use1-az1/none transit-gateway:tgw@use1-az1/intra-az "
              "interface-endpoint:billing-ep@use1-az1/intra-az nlb:billing@use1-az1/intra-az "
              "private-service:billing@use1-az1/intra-az",
@@ -1250,7 +1250,7 @@ static const path_case cases[] = {
               "aws-service:s3@-/intra-az"},
     {"on premises reaches the resolver VPC's shared endpoint DNS (dns_vpcs)", b_dc_tgw_shared,
      .verdict = R, .reason = "",
-     .dns = "via Route 53 Resolver inbound endpoint 'r53-eg', private DNS shared by dns_vpcs "
+     .dns = "via Route 53 Resolver inbound endpoint 'r53-eg', private DNS shared (dns_shared_with) "
             "with VPC 'egress'",
      .nalts = 2,
      .hops = "source@-/none onprem-router:dc@-/on-prem direct-connect:dc@-/direct-connect "
@@ -1509,7 +1509,9 @@ static const char policy_yaml[] =
     "      - {name: nat-c, subnet: pub, public_ip: 198.51.100.5}\n"
     "    gateway_endpoints: [{name: gw, id: vpce-0gw, vpc: app, service: s3, route_tables: [a]}]\n"
     "    interface_endpoints: [{name: kms-ep, vpc: app, service: kms, subnets: [a]}]\n"
-    "    security_groups: [{name: app-sg, vpc: app, egress: [{ports: all, cidr: 0.0.0.0/0}]}]\n"
+    "    security_groups:\n"
+    "      - {name: app-sg, vpc: app, egress: [{ports: all, cidr: 0.0.0.0/0}]}\n"
+    "      - {name: s3-out, vpc: app, egress: [{ports: 443, prefix_list: s3}]}\n"
     "    policies:\n"
     "      - name: office-only\n"
     "        statements:\n"
@@ -1556,6 +1558,10 @@ static const char policy_yaml[] =
     "  - {name: kms-not-in-identity, source: {subnet: a}, target: {service: kms},\n"
     "     action: kms:Decrypt, resource: \"arn:aws:kms:us-east-1:111122223333:key/k\",\n"
     "     principal: \"arn:aws:iam::111122223333:role/app\", identity_policy: s3-only}\n"
+    "  - {name: pl-s3, source: {subnet: a, security_groups: [s3-out]}, target: {service: s3},\n"
+    "     action: s3:GetObject, resource: \"arn:aws:s3:::other/k\"}\n"
+    "  - {name: pl-kms, source: {subnet: a, security_groups: [s3-out]},\n"
+    "     target: {service: kms}}\n"
     "  - {name: plain-http, source: {subnet: a}, target: {service: s3}, action: s3:GetObject,\n"
     "     resource: \"arn:aws:s3:::other/k\", identity_policy: tls-only,\n"
     "     secure_transport: false}\n";
@@ -1582,6 +1588,9 @@ static void test_policy_paths(void **state)
         /* a key policy allowing the account delegates to IAM */
         {"kms-not-in-identity", VERDICT_DENIED, "identity policy 's3-only'"},
         {"plain-http", VERDICT_DENIED, "statement 'NoPlainText'"},
+        /* an egress rule to S3's prefix list lets S3 out, and nothing else */
+        {"pl-s3", VERDICT_REACHABLE, NULL},
+        {"pl-kms", VERDICT_DENIED, "allows no egress on port 443"},
     };
     scenario *sc = NULL;
     vs_error err = {""};

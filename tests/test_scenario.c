@@ -969,6 +969,7 @@ static const char all_keys[] =
     "            cidr: 10.0.0.0/8\n"
     "        egress:\n"
     "          - {ports: all, security_group: sg}\n"
+    "          - {ports: 443, prefix_list: s3}\n"
     "    policies:\n"
     "      - name: pol #@policies[]\n"
     "        statements:\n"

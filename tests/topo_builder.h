@@ -421,6 +421,7 @@ static inline void tb_sg_rule(tb *b, const char *sg, bool ingress, int lo, int h
     r->port_lo = lo;
     r->port_hi = hi;
     r->source_sg = src;
+    r->prefix_list = -1;
     if (src < 0) r->cidr = tb_cidr(peer);
     r->pos = tb_pos(b);
 }

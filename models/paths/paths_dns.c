@@ -79,7 +79,7 @@ static void no_endpoint_hint(const walk *k, int32_t view, char *buf, size_t n)
         if (e->vpc != view) {
             paths_text(buf, n,
                        "interface endpoint '%s' in VPC '%s' answers privately only in its "
-                       "own VPC and the VPCs listed in its dns_vpcs (with private DNS on), "
+                       "own VPC and the VPCs in its dns_shared_with (with private_dns on), "
                        "not in VPC '%s'",
                        e->name, t->vpcs[e->vpc].name, t->vpcs[view].name);
             return;
@@ -95,7 +95,7 @@ static void answer_origin(const walk *k, int32_t ep, int32_t view, char *buf, si
     const topo_interface_endpoint *e = &t->interface_endpoints[ep];
     char how[160], via[120] = "";
     if (e->vpc != view)
-        paths_text(how, sizeof how, "private DNS shared by dns_vpcs with VPC '%s'",
+        paths_text(how, sizeof how, "private DNS shared (dns_shared_with) with VPC '%s'",
                    t->vpcs[view].name);
     else
         paths_text(how, sizeof how, "%s in its VPC '%s'",

@@ -47,6 +47,9 @@ static bool sg_reference_works(const walk *k, int32_t other_vpc)
 static bool egress_matches(const walk *k, const topo_sg_rule *r)
 {
     if (r->ingress || !port_in(r, k->w->port)) return false;
+    if (r->prefix_list >= 0) /* the service's public ranges in the VPC's Region */
+        return k->d.kind == DEST_PUBLIC && k->d.service == r->prefix_list &&
+               k->d.region == paths_vpc_region(k->t, k->src_vpc);
     if (r->source_sg >= 0) {
         if (k->d.kind != DEST_ENI) return false;
         const topo_interface_endpoint *e = &k->t->interface_endpoints[k->d.endpoint];
@@ -60,7 +63,7 @@ static bool egress_matches(const walk *k, const topo_sg_rule *r)
  * addresses (its subnet's or site's CIDR), or name a security group the client has. */
 static bool ingress_matches(const walk *k, const topo_sg_rule *r, int32_t eni_vpc)
 {
-    if (!r->ingress || !port_in(r, k->w->port)) return false;
+    if (!r->ingress || !port_in(r, k->w->port) || r->prefix_list >= 0) return false;
     if (r->source_sg >= 0) return client_has_sg(k, r->source_sg) && sg_reference_works(k, eni_vpc);
     return r->cidr.len <= k->src.len && cidr_contains(r->cidr, k->src.addr);
 }

@@ -241,7 +241,7 @@ static int igw_step(walk *k, int32_t subnet, int32_t igw, bool from_nat)
     if (!from_nat && !t->subnets[subnet].public_ip)
         return paths_stop(k, VERDICT_UNREACHABLE,
                           "subnet '%s' routes to internet gateway '%s' but its instances have no "
-                          "public IPs (public_ip false): an internet gateway needs a public IP or "
+                          "public IPs (public: false): an internet gateway needs a public IP or "
                           "a NAT gateway in front",
                           t->subnets[subnet].name, g->name);
     if (paths_down(k, HOP_IGW, igw, -1))

@@ -239,6 +239,8 @@ static const config_keydef sg_rule_keys[] = {
     {"ports", T_STRING, "N, N-M or all", NULL, "TCP destination ports"},
     {"cidr", T_STRING, "IPv4 CIDR", "", "peer range; or security_group"},
     {"security_group", T_STRING, "name", "", "peer security group"},
+    {"prefix_list", T_ENUM, "s3|dynamodb", "",
+     "AWS-managed prefix list of the service's public ranges in the Region (egress)"},
     END};
 
 static const config_keydef policy_keys[] = {
@@ -396,8 +398,8 @@ const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_VPN] = {"sites[].vpn", "Give `vpc` or `transit_gateway`.", vpn_keys},
     [SEC_RESOLVER] = {"resolver_endpoints[]", "Route 53 Resolver inbound endpoint.", resolver_keys},
     [SEC_SG] = {"security_groups[]", NULL, sg_keys},
-    [SEC_SG_RULE] = {"security_groups[].ingress[], .egress[]", "Give `cidr` or `security_group`.",
-                     sg_rule_keys},
+    [SEC_SG_RULE] = {"security_groups[].ingress[], .egress[]",
+                     "Give one of `cidr`, `security_group`, `prefix_list`.", sg_rule_keys},
     [SEC_POLICY] = {"policies[]",
                     "IAM policies: endpoint policies, identity policies of workloads and resource "
                     "policies (bucket, key, queue policies).",

@@ -239,14 +239,25 @@ static int parse_ports(const sc_build *b, const config_node *map, topo_sg_rule *
 static int build_rule(sc_build *b, topo_sg_rule *r, const config_node *el, bool ingress)
 {
     const config_node *cidr = config_find(el, "cidr"), *sg = config_find(el, "security_group");
+    const config_node *pl = config_find(el, "prefix_list");
+    int which = 0;
     r->ingress = ingress;
     r->pos = sc_pos(el);
-    r->source_sg = -1;
+    r->source_sg = r->prefix_list = -1;
     if (sc_check_keys(el, SEC_SG_RULE, b->err) || parse_ports(b, el, r)) return -1;
-    if ((cidr != NULL) == (sg != NULL))
-        return sc_error(b, el, "%s: a rule gives cidr or security_group (one of them)", b->what);
+    if ((cidr != NULL) + (sg != NULL) + (pl != NULL) != 1)
+        return sc_error(b, el, "%s: a rule gives cidr, security_group or prefix_list (one of them)",
+                        b->what);
     if (cidr) return sc_get_cidr(el, SEC_SG_RULE, "cidr", &r->cidr, b->err);
-    return sc_ref_node(b, sg, SK_SG, &r->source_sg);
+    if (sg) return sc_ref_node(b, sg, SK_SG, &r->source_sg);
+    if (ingress)
+        return sc_error(b, pl,
+                        "%s: a prefix list of AWS service ranges is an egress peer: services do "
+                        "not open connections to clients",
+                        b->what);
+    if (sc_get_enum(el, SEC_SG_RULE, "prefix_list", &which, b->err)) return -1;
+    r->prefix_list = which == 0 ? SVC_S3 : SVC_DYNAMODB;
+    return 0;
 }
 
 static int build_sg(sc_build *b, size_t i)
@@ -268,7 +279,8 @@ static int build_sg(sc_build *b, size_t i)
     for (; k < config_len(in); k++)
         if (build_rule(b, &g->rules[k], config_at(in, k), true)) return -1;
     if (!out) { /* AWS's default outbound rule */
-        g->rules[k] = (topo_sg_rule){false, 0, 65535, {0, 0}, -1, g->pos};
+        g->rules[k] =
+            (topo_sg_rule){.port_hi = 65535, .source_sg = -1, .prefix_list = -1, .pos = g->pos};
         return 0;
     }
     for (size_t j = 0; j < config_len(out); j++, k++)

@@ -331,6 +331,7 @@ typedef struct topo_sg_rule {
     int32_t port_lo, port_hi; /* inclusive; 0..65535 */
     ipv4_cidr cidr;           /* when source_sg < 0 */
     int32_t source_sg;        /* a security group as the peer, or -1 */
+    int32_t prefix_list;      /* an AWS-managed prefix list as the peer (aws_service), or -1 */
     topo_pos pos;
 } topo_sg_rule;
 
