@@ -163,16 +163,12 @@ static void station_account(station_state *s, vs_time now)
 
 /* ---- spans ----------------------------------------------------------------------------------- */
 
-/* Whether request r is one whose spans are kept: a hash of (origin, id, route) below span_rate,
- * so every station keeps the same requests and nothing is drawn from the stream. */
+/* Whether request r is one whose spans are kept: its origin chose it (flow_req.traced, from a
+ * hash of its workload and call number, so every architecture keeps the same calls) and nothing
+ * is drawn from the stream. */
 static bool span_chosen(const station_state *s, flow_req r)
 {
-    if (!s->spans_on) return false;
-    uint64_t z = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * 0x9e3779b97f4a7c15u;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53 < s->p->span_rate;
+    return s->spans_on && r.traced;
 }
 
 /* Appends a span, doubling the list when full; without memory, recording stops. */

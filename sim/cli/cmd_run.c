@@ -467,6 +467,7 @@ static observation *job_obs(const run_ctx *ctx, job *j, const netmodel_config *c
     const topology *t = &in->s->archs[j->arch];
     obs_cfg oc = {.records = ctx->out.records,
                   .records_cap = ctx->out.records_cap,
+                  .spans = ctx->observe ? ctx->out.spans : 0,
                   .bin_ns = ctx->observe ? ctx->out.series_bin_ns : 0,
                   .end_ns =
                       cfg->warmup_ns + cfg->duration_ns + netmodel_drain_ns(t, in->params, cfg),
