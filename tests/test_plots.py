@@ -278,6 +278,32 @@ class Plots(unittest.TestCase):
                     want = [summary(f, metric, p, arch, wl)[0] for p in (0, 1)]
                     np.testing.assert_allclose(lines[arch].get_ydata(), want, rtol=1e-12)
 
+    def test_pandas_read_hdf_reads_every_table(self):
+        # docs/output.md: pd.read_hdf(file, key) on any table (PyTables: python3-tables)
+        import warnings
+
+        import pandas as pd
+
+        keys = []
+        with h5py.File(self.h5) as f:
+            f.visititems(lambda n, o: keys.append(n) if isinstance(o, h5py.Dataset) else None)
+            self.assertIn("summary", keys)
+            self.assertTrue(any(k.endswith("/spans") for k in keys))
+            for key in keys:
+                with self.subTest(key=key):
+                    raw = f[key][()]
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("error")
+                        d = pd.read_hdf(self.h5, key)
+                    self.assertEqual(list(d.columns), list(raw.dtype.names))
+                    self.assertEqual(len(d), len(raw))
+                    for c in raw.dtype.names:
+                        want = raw[c]
+                        if want.dtype.kind == "S":
+                            self.assertEqual(list(d[c]), [v.decode() for v in want])
+                        else:
+                            np.testing.assert_array_equal(d[c].to_numpy(), want)
+
     # --- what a file lacks, and bad input --------------------------------------------------
 
     def call(self, name, *args):
