@@ -12,14 +12,27 @@
 
 #include "cli/cli.h"
 #include "cli/h5_results_impl.h"
+#include "cli/html_report.h"
+
+/* Where `report --html` finds plots/all.py and Python (VPCSIM_PLOTS_DIR, VPCSIM_PYTHON override).
+ */
+#ifndef VPCSIM_SOURCE_DIR
+#define VPCSIM_SOURCE_DIR "."
+#endif
+static const char DEFAULT_PLOTS[] = VPCSIM_SOURCE_DIR "/plots";
+static const char DEFAULT_PYTHON[] = "/usr/bin/python3";
 
 static void report_usage(FILE *f)
 {
-    fputs("usage: vpcsim report FILE [--csv]\n"
-          "  prints the tables `vpcsim run` printed for the HDF5 file FILE (vpcsim run -o FILE)\n"
-          "  --csv   instead, the summary as CSV: point, architecture, subject, metric, unit,\n"
-          "          mean, half_width, n (point 0-based; an empty half_width: one replication)\n",
-          f);
+    fputs(
+        "usage: vpcsim report FILE [--csv | --html OUT]\n"
+        "  prints the tables `vpcsim run` printed for the HDF5 file FILE (vpcsim run -o FILE)\n"
+        "  --csv       instead, the summary as CSV: point, architecture, subject, metric, unit,\n"
+        "              mean, half_width, n (point 0-based; an empty half_width: one replication)\n"
+        "  --html OUT  instead, one self-contained page OUT: the tables, every figure of\n"
+        "              plots/ (inline SVG, drawn by /usr/bin/python3 plots/all.py) and the\n"
+        "              scenario text\n",
+        f);
 }
 
 typedef struct report_file {
@@ -105,7 +118,7 @@ static int read_file(report_file *r, const char *path, vs_error *err)
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
-static int print_text(const report_file *r, vs_error *err)
+static int print_text(FILE *out, const report_file *r, vs_error *err)
 {
     size_t npoints = (size_t)r->points, nkeys = 0;
     while (nkeys < r->nsweep && r->sweep[nkeys].point == 0) nkeys++;
@@ -129,7 +142,7 @@ static int print_text(const report_file *r, vs_error *err)
                           .keys = keys,
                           .nkeys = nkeys,
                           .values = values};
-    if (rc == 0 && text_report_print(stdout, &t, r->rows, r->nrows))
+    if (rc == 0 && text_report_print(out, &t, r->rows, r->nrows))
         rc = error_set(err, "out of memory");
     free(keys), free(values);
     return rc;
@@ -180,28 +193,66 @@ static void print_csv(const report_file *r)
     }
 }
 
+/* ---- HTML ------------------------------------------------------------------------------------ */
+
+static const char *env_or(const char *name, const char *def)
+{
+    const char *v = getenv(name);
+    return v && v[0] ? v : def;
+}
+
+/* The page of `--html out`: the text report and the scenario from the file, the figures from
+ * the plot scripts. A page without figures (no Python or plots) is written with a warning. */
+static int write_html(const report_file *r, const char *path, const char *out, vs_error *err)
+{
+    char *tables = NULL, **text = NULL, note[4608];
+    size_t len = 0, n = 0;
+    FILE *mem = open_memstream(&tables, &len);
+    if (!mem) return error_set(err, "out of memory");
+    int rc = print_text(mem, r, err);
+    if (fclose(mem) != 0 && rc == 0) rc = error_set(err, "out of memory");
+    if (rc == 0 && h5file_has_attr(r->f, "/", "scenario"))
+        rc = h5file_get_strs(r->f, "/", "scenario", &text, &n, err);
+    html_report_in in = {.h5_path = path,
+                         .title = r->name,
+                         .tables = tables ? tables : "",
+                         .scenario = n ? text[0] : "",
+                         .plots_dir = env_or("VPCSIM_PLOTS_DIR", DEFAULT_PLOTS),
+                         .python = env_or("VPCSIM_PYTHON", DEFAULT_PYTHON),
+                         .incomplete = !r->complete};
+    if (rc == 0) rc = html_report_write(&in, out, note, sizeof note, err);
+    if (rc == 0 && note[0]) fprintf(stderr, "vpcsim report: warning: no figures: %s\n", note);
+    free(tables), free(text);
+    return rc;
+}
+
 /* ---- the command ----------------------------------------------------------------------------- */
 
-static int parse(int argc, char **argv, const char **file, bool *csv, vs_error *err)
+static int parse(int argc, char **argv, const char **file, bool *csv, const char **html,
+                 vs_error *err)
 {
-    *file = NULL, *csv = false;
+    *file = NULL, *csv = false, *html = NULL;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--csv") == 0)
             *csv = true;
-        else if (argv[i][0] == '-' && argv[i][1])
+        else if (strcmp(argv[i], "--html") == 0) {
+            if (i + 1 >= argc) return error_set(err, "--html needs a file to write");
+            *html = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1])
             return error_set(err, "unknown option '%s'", argv[i]);
         else if (*file)
             return error_set(err, "unexpected argument '%s' (one FILE at a time)", argv[i]);
         else
             *file = argv[i];
     }
+    if (*csv && *html) return error_set(err, "--csv and --html: one at a time");
     return *file ? 0 : error_set(err, "missing the HDF5 FILE");
 }
 
 int report_main(int argc, char **argv)
 {
     vs_error err = {""};
-    const char *path;
+    const char *path, *html;
     bool csv;
     report_file r = {0};
     for (int i = 0; i < argc; i++)
@@ -209,7 +260,7 @@ int report_main(int argc, char **argv)
             report_usage(stdout);
             return 0;
         }
-    if (parse(argc, argv, &path, &csv, &err)) {
+    if (parse(argc, argv, &path, &csv, &html, &err)) {
         fprintf(stderr, "vpcsim report: %s\n", err.msg);
         report_usage(stderr);
         return EXIT_USAGE;
@@ -227,8 +278,10 @@ int report_main(int argc, char **argv)
     int rc = 0;
     if (csv)
         print_csv(&r);
+    else if (html)
+        rc = write_html(&r, path, html, &err);
     else
-        rc = print_text(&r, &err);
+        rc = print_text(stdout, &r, &err);
     if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
     if (rc) fprintf(stderr, "vpcsim report: %s\n", err.msg);
     report_free(&r);
