@@ -318,7 +318,7 @@ static int load_point(run_plan *pl, const run_opts *o, size_t p, vs_error *err)
                                 &in->map, err))
             return -1;
         if (in->s->narchs != pl->base->narchs)
-            return error_set(err, "%s: sweep point %zu has other architectures", o->file, p + 1);
+            return error_set(err, "%s: sweep point %zu has other architectures", o->file, p);
     }
     if (!(in->params = params_load_file(o->defaults, err)) ||
         params_apply_overrides(in->params, in->s->overrides, err)) {
