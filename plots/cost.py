@@ -44,8 +44,31 @@ def per_arch(run, metric, arch):
     return m[m.architecture == arch].set_index("point").sort_index()
 
 
+def label_points(ax, run, arch, pts, x, y):
+    """Labels the sweep points along a line with their values; points that fall on the same spot
+    (within 1.5% of either axis span, e.g. a saturated architecture) share one label."""
+    sw = run.sweep()
+    texts = [", ".join(sw[sw.point == p].value) or str(p) for p in pts]
+    span_x = max(float(np.ptp(x)), abs(float(np.max(x)))) or 1.0
+    span_y = max(float(np.ptp(y)), abs(float(np.max(y)))) or 1.0
+    groups = []  # [x, y, [texts]]
+    for xi, yi, t in zip(x, y, texts):
+        for g in groups:
+            if abs(g[0] - xi) <= 0.015 * span_x and abs(g[1] - yi) <= 0.015 * span_y:
+                g[2].append(t)
+                break
+        else:
+            groups.append([xi, yi, [t]])
+    for xi, yi, ts in groups:
+        ax.annotate(" & ".join(ts) if len(ts) > 1 else ts[0], (xi, yi),
+                    textcoords="offset points", xytext=(4, 4), fontsize=6.5,
+                    color=run.colour(arch))
+
+
 def draw_total(ax, run):
-    ys, xs = [], []
+    from matplotlib.lines import Line2D
+
+    ys, xs, handles = [], [], []
     for arch in run.architectures():
         tp, tp_hw = throughput(run, arch)
         mt = per_arch(run, "monthly_total", arch)
@@ -55,16 +78,17 @@ def draw_total(ax, run):
         x, xe = tp[pts].to_numpy(float), tp_hw[pts].to_numpy(float)
         y, ye = mt.loc[pts, "mean"].to_numpy(float), mt.loc[pts, "half_width"].to_numpy(float)
         ax.errorbar(x, y, xerr=hw(xe), yerr=hw(ye), color=run.colour(arch), marker="o", ms=5,
-                    capsize=2.5, lw=1.4, elinewidth=0.8, label=arch)
-        if len(pts) > 1:  # label the sweep points along each line with their values
-            sw = run.sweep()
-            for p, xi, yi in zip(pts, x, y):
-                text = ", ".join(sw[sw.point == p].value) or str(p)
-                ax.annotate(text, (xi, yi), textcoords="offset points", xytext=(4, 4),
-                            fontsize=6.5, color=run.colour(arch))
+                    capsize=2.5, lw=1.4, elinewidth=0.8)
+        # the legend shows a line and a marker, not the error bars' glyph
+        handles.append(Line2D([], [], color=run.colour(arch), marker="o", ms=5, lw=1.4,
+                              label=arch))
+        if len(pts) > 1:
+            label_points(ax, run, arch, pts, x, y)
         ys += list(y)
         xs += list(x)
-    vpcplot.log_if_spread(ax, "y", ys, LOG_RATIO)
+    if not vpcplot.log_if_spread(ax, "y", ys, LOG_RATIO) and ys:
+        top = max(ys) * 1.08 or 1.0
+        ax.set_ylim(-0.04 * top, top)  # a $0 line stands clear of the axis
     vpcplot.log_if_spread(ax, "x", xs, LOG_RATIO)
     ax.yaxis.set_major_formatter(vpcplot.usd_formatter())
     ax.set_xlabel("completed calls per second (all workloads)")
@@ -74,7 +98,7 @@ def draw_total(ax, run):
     if len(run.points()) > 1 and keys:
         title += f"\n(points labelled with {', '.join(vpcplot.short_key(k) for k in keys)})"
     ax.set_title(title)
-    ax.legend(loc="best")
+    ax.legend(handles=handles, loc="best")
 
 
 def draw_per_million(ax, run, point):
@@ -91,6 +115,9 @@ def draw_per_million(ax, run, point):
     lower = np.minimum(errs, vals * (2 / 3 if log else 1.0))
     ax.bar(x, vals, 0.6, color=[run.colour(a) for a in archs], yerr=np.vstack([lower, errs]),
            capsize=3, error_kw={"elinewidth": 0.9, "ecolor": "#333333"})
+    for xi, v, a in zip(x, vals, archs):  # a $0 bar: a visible stroke above the axis
+        if v == 0:
+            ax.plot([xi - 0.3, xi + 0.3], [0, 0], color=run.colour(a), lw=3, solid_capstyle="butt")
     for xi, v, e in zip(x, vals, errs):
         ax.annotate(vpcplot.usd(v), (xi, v + e), textcoords="offset points", xytext=(0, 3),
                     ha="center", fontsize=7.5)
@@ -102,7 +129,8 @@ def draw_per_million(ax, run, point):
     if log:
         ax.set_ylim(top=ax.get_ylim()[1] * 2)
     else:
-        ax.set_ylim(0, ax.get_ylim()[1] * 1.1)
+        top = ax.get_ylim()[1] * 1.1
+        ax.set_ylim(-0.03 * top, top)
 
 
 def draw(fig, run, opts):

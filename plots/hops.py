@@ -1,18 +1,19 @@
 #!/usr/bin/python3
-"""Per-hop latency breakdown: for each workload and architecture, a stacked bar of the mean time
-a request spends waiting for and in service at each component on its way (from the sampled
-per-hop spans, pooled over the replications of one sweep point, --point, default 0), topped by
-link and other time: the mean latency of successful calls (/summary) minus the stations' share.
+"""Where the time of a call goes: for each workload and architecture, a stacked bar of the mean
+time the traced calls spend queueing and in service at each component and on each link between
+them, in path order (one sweep point, --point, default 0; replications pooled).
 
 Usage: /usr/bin/python3 plots/hops.py FILE OUTDIR [--size WxH] [--point P]
 
-A component's share is, for each hop of the route it serves (the response's passage is a hop
-of its own), its summed wait (service) over the spans at that hop divided by the number of spans
-at that hop, summed over its hops: the mean time of one passage along the route, so two ENIs of
-an interface endpoint sharing one hop add up to that hop's mean. Every sampled request counts
-(handshakes and retried attempts too), so with many of them per call (new connections, faults)
-the stations' share is that of one request, not of a whole call. ENIs or NAT gateways of one
-resource in several AZs are one component here (`kind/instance`, the AZ dropped)."""
+From the per-call trace (the `spans` table joined to `requests` by workload and call,
+docs/output.md): the calls that succeeded at their first attempt. Each call's time splits exactly
+into the stations' queueing and service and the gaps between them: from the call's start to its
+first hop, from one hop's end of service to the next hop (that hop's added delay and the link),
+and from the last hop back to the client (TCP and TLS handshake round trips are hops too); the
+gaps are grouped by the class of link (within the VPC, to and from the service, internet,
+on-premises, between VPCs: from the kinds of its ends). The bar is the mean over those calls of
+each piece, so it adds up to their mean latency (the figure on top). ENIs or NAT gateways of one resource in several AZs are one component here
+(`kind/instance`, the AZ dropped)."""
 
 import sys
 
@@ -21,9 +22,12 @@ import numpy as np
 import vpcplot
 
 NAME = "hops"
-OTHER_COLOUR = "#d9d9d9"
-# tab20 pairs (dark: service, light: wait), its grey pair left for the link/other segment
-PAIRS = [0, 2, 4, 6, 8, 10, 12, 16, 18]
+# components: tab20b/tab20c pairs (dark: service, light: queueing), not the architectures'
+# Okabe-Ito colours; links: greys, hatched by nothing
+COMPONENT_PAIRS = [("tab20b", 0), ("tab20b", 8), ("tab20b", 4), ("tab20b", 16), ("tab20b", 12),
+                   ("tab20c", 12)]
+LINK_GREYS = ["#dddddd", "#aaaaaa", "#777777", "#c4c4c4", "#555555"]
+CLIENT = "client"
 
 
 def check(run, opts):
@@ -35,12 +39,18 @@ def check(run, opts):
     if not any(len(run.h5[p]) for p in paths):
         raise vpcplot.Skip(f"no per-hop spans at point {opts.point} (the spans tables are empty; "
                            f"span_fraction {run.attr('span_fraction', 0):g})")
+    check_calls(run, paths)
+
+
+def check_calls(run, paths):
+    if "call" not in run.h5[paths[0]].dtype.names:
+        raise vpcplot.Skip("spans without call ids (a file of an older vpcsim): no per-call trace")
 
 
 def default_size(run, opts):
     n = len(run.workloads()) or 1
     rows, cols = vpcplot.grid(n)
-    return (max(380, 120 * len(run.architectures()) + 180) * cols + 420, 460 * rows + 110)
+    return (max(380, 120 * len(run.architectures()) + 180) * cols + 520, 460 * rows + 130)
 
 
 def resource(component):
@@ -49,108 +59,148 @@ def resource(component):
     return "/".join(parts[:2]) if len(parts) >= 3 else component
 
 
-def breakdown(spans):
-    """DataFrame indexed by resource with columns wait_ms, service_ms (mean per passage along
-    the route) and first_hop, for the spans of one architecture and workload."""
-    df = spans.assign(resource=[resource(c) for c in spans.component])
-    per_hop = df.groupby("hop").size()
-    sums = df.groupby(["resource", "hop"])[["wait_ns", "service_ns"]].sum()
-    out = sums.div(per_hop, level="hop", axis=0).groupby(level="resource").sum() / 1e6
-    out.columns = ["wait_ms", "service_ms"]
-    out["first_hop"] = df.groupby("resource").hop.min()
-    return out.sort_values(["first_hop"], kind="stable")
+def link_class(a, b):
+    """The class of the link between two stops (components or the client): what it reaches."""
+    ends = (a.split("/")[0], b.split("/")[0])
+    if "internet-host" in ends:
+        return "internet"
+    if "aws-service" in ends or "private-service" in ends or "nlb" in ends:
+        return "to and from the service"
+    if {"direct-connect", "vpn", "onprem-router", "virtual-private-gateway"} & set(ends):
+        return "on-premises (DX, VPN)"
+    if "transit-gateway" in ends or "vpc-peering" in ends:
+        return "between VPCs (TGW, peering)"
+    return "within the VPC (client, ENIs, gateways)"
 
 
-def mean_latency_ms(run, point, arch, workload):
-    m = run.metric("mean", point, workload)
-    m = m[m.architecture == arch]["mean"]
-    return float(m.iloc[0]) if len(m) else np.nan
+def call_pieces(rows, start_ns, end_ns):
+    """[(piece, ns)] of one call in path order: ('wait'|'service', resource) at each hop and
+    ('link', class) for each gap (a hop's added delay and the link to the next stop); their
+    sum is end - start."""
+    out, prev, t = [], CLIENT, start_ns
+    for comp, arrive, begin, depart in rows:
+        out.append((("link", link_class(prev, comp)), arrive - t))
+        out.append((("wait", resource(comp)), begin - arrive))
+        out.append((("service", resource(comp)), depart - begin))
+        prev, t = comp, depart
+    out.append((("link", link_class(prev, CLIENT)), end_ns - t))
+    return out
 
 
-def colours(resources):
+def breakdown(spans, requests):
+    """(ordered [(piece, mean ms)], number of calls) for one architecture and workload: the mean
+    of each piece over the traced calls that succeeded at their first attempt."""
+    ok = requests[(requests.status == "ok") & (requests.attempts == 1)]
+    ok = ok.set_index(["rep", "call"])[["start_ns", "end_ns"]]
+    sums, order, n = {}, [], 0
+    for (rep, call), g in spans.groupby(["rep", "call"], sort=False):
+        if (rep, call) not in ok.index:
+            continue
+        start, end = ok.loc[(rep, call)]
+        rows = zip(g.component, g.arrive_ns, g.start_ns, g.depart_ns)
+        n += 1
+        for piece, ns in call_pieces(rows, int(start), int(end)):
+            if piece not in sums:
+                order.append(piece)
+                sums[piece] = 0
+            sums[piece] += ns
+    return [(p, sums[p] / n / 1e6) for p in order] if n else [], n
+
+
+def pooled_with_rep(run, name, point, fields):
+    """{arch: DataFrame} of a table pooled over replications, with a `rep` column."""
+    import pandas as pd
+
+    out = {}
+    for arch in run.architectures():
+        frames = []
+        for rep, path in enumerate(run.groups(arch, point)):
+            if f"{path}/{name}" in run.h5:
+                frames.append(run.table(f"{path}/{name}", fields).assign(rep=rep))
+        if frames:
+            out[arch] = pd.concat(frames, ignore_index=True)
+    return out
+
+
+def piece_label(p):
+    if p[0] == "link":
+        return f"links {p[1]} (+ added delays)"
+    return f"{p[1]}: {'queueing' if p[0] == 'wait' else 'service'}"
+
+
+def colours(pieces):
     import matplotlib
 
-    tab = matplotlib.colormaps["tab20"].colors
-    out = {}
-    for i, r in enumerate(resources):
-        k = PAIRS[i % len(PAIRS)]
-        out[r] = (tab[k], tab[k + 1])
+    out, comps, links = {}, [], []
+    for p in pieces:
+        if p[0] == "link":
+            links += [p] if p not in links else []
+        elif p[1] not in comps:
+            comps.append(p[1])
+    for i, r in enumerate(comps):
+        cmap, k = COMPONENT_PAIRS[i % len(COMPONENT_PAIRS)]
+        tab = matplotlib.colormaps[cmap].colors
+        out["service", r], out["wait", r] = tab[k], tab[k + 2]
+    for i, p in enumerate(links):
+        out[p] = LINK_GREYS[i % len(LINK_GREYS)]
     return out
 
 
 def draw(fig, run, opts):
-    spans = run.pooled("spans", opts.point, ["component", "workload", "hop", "wait_ns",
-                                             "service_ns"])
+    fields = ["component", "workload", "call", "attempt", "arrive_ns", "start_ns", "depart_ns"]
+    spans = pooled_with_rep(run, "spans", opts.point, fields)
+    reqs = pooled_with_rep(run, "requests", opts.point,
+                           ["call", "workload", "status", "attempts", "start_ns", "end_ns"])
     wls = run.workloads()
-    archs = [a for a in run.architectures() if a in spans]
-    frac = run.attr("span_fraction", None)
-    table = {}  # (workload, arch) -> breakdown
-    order = []  # resources by first hop, first seen first
+    archs = run.architectures()
+    table, order = {}, []
     for wl in wls:
         for arch in archs:
-            s = spans[arch][spans[arch].workload == wl]
-            if s.empty:
+            if arch not in spans or arch not in reqs:
                 continue
-            b = breakdown(s)
-            table[wl, arch] = b
-            order += [r for r in b.index if r not in order]
+            s, r = spans[arch], reqs[arch]
+            pieces, n = breakdown(s[s.workload == wl], r[r.workload == wl])
+            if n:
+                table[wl, arch] = (pieces, n)
+                order += [p for p, _ in pieces if p not in order]
     col = colours(order)
-    detail = f"spans of {frac:.3g} of requests" if frac else "sampled spans"
-    vpcplot.title(fig, run, "where the time goes: mean time at each hop",
+    frac = run.attr("span_fraction", None)
+    detail = (f"traced calls ({frac:.3g} of all) ok at their first attempt" if frac
+              else "traced calls ok at their first attempt")
+    vpcplot.title(fig, run, "where a call's time goes, hop by hop",
                   vpcplot.subtitle(run, opts.point, detail + ", replications pooled"))
     axes = vpcplot.panels(fig, len(wls))
     from matplotlib.patches import Patch
 
-    used = set()
+    used = []
     for ax, wl in zip(axes, wls):
         for i, arch in enumerate(archs):
-            b = table.get((wl, arch))
-            if b is None:
+            if (wl, arch) not in table:
+                ax.text(i, 0, "no traced\ncalls", ha="center", va="bottom", fontsize=7,
+                        color="#777777")
                 continue
+            pieces, n = table[wl, arch]
             bottom = 0.0
-            for r in b.index:
-                dark, light = col[r]
-                for part, c, hatch in (("wait_ms", light, "///"), ("service_ms", dark, None)):
-                    v = float(b.at[r, part])
-                    if v > 0:
-                        ax.bar(i, v, 0.6, bottom=bottom, color=c, hatch=hatch, edgecolor="white",
-                               lw=0.4)
-                        bottom += v
-                        used.add((r, part))
-            total = mean_latency_ms(run, opts.point, arch, wl)
-            rest = total - bottom if np.isfinite(total) else np.nan
-            if np.isfinite(rest) and rest > 0:
-                ax.bar(i, rest, 0.6, bottom=bottom, color=OTHER_COLOUR, edgecolor="white", lw=0.4)
-                used.add(("other", ""))
-            top = total if np.isfinite(total) and total > bottom else bottom
-            label = f"{vpcplot.ms(total if np.isfinite(total) else bottom)} ms"
-            if np.isfinite(rest) and rest < 0:
-                label += "*"
-                used.add(("star", ""))
-            ax.text(i, top, label, ha="center", va="bottom", fontsize=7.5)
+            for p, v in pieces:
+                if v <= 0:
+                    continue
+                ax.bar(i, v, 0.6, bottom=bottom, color=col[p], edgecolor="white", lw=0.4,
+                       hatch="///" if p[0] == "wait" else None)
+                bottom += v
+                used += [p] if p not in used else []
+            ax.text(i, bottom, f"{vpcplot.ms(bottom)} ms\n(n={n:,})", ha="center", va="bottom",
+                    fontsize=7)
         vpcplot.category_ticks(ax, archs)
+        ax.set_xlim(-0.6, len(archs) - 0.4)
         ax.set_title(wl)
-        ax.set_ylabel("mean time (ms)")
-        ax.set_ylim(0, ax.get_ylim()[1] * 1.08)
+        ax.set_ylabel("mean time of a call (ms)")
+        ax.set_ylim(0, ax.get_ylim()[1] * 1.15)
         ax.grid(axis="x", visible=False)
-        if not any((wl, a) in table for a in archs):
-            vpcplot.empty_note(ax, "no spans")
-    handles = []
-    if ("other", "") in used:
-        handles.append(Patch(color=OTHER_COLOUR, label="links and other (mean latency - hops)"))
-    for r in reversed(order):
-        dark, light = col[r]
-        if (r, "service_ms") in used:
-            handles.append(Patch(facecolor=dark, label=f"{r}: service"))
-        if (r, "wait_ms") in used:
-            handles.append(Patch(facecolor=light, hatch="///", edgecolor="white",
-                                 label=f"{r}: queueing"))
+    handles = [Patch(facecolor=col[p], hatch="///" if p[0] == "wait" else None,
+                     edgecolor="white", label=piece_label(p))
+               for p in reversed([q for q in order if q in used])]
     axes[-1].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0),
-                    title="stacked, bottom = first hop", title_fontsize=8)
-    if ("star", "") in used:
-        fig.supxlabel("* the hops alone exceed the mean latency of successful calls (sampled "
-                      "requests include failed attempts and handshakes)", fontsize=7.5,
-                      color="#555555")
+                    title="stacked in path order, bottom first", title_fontsize=8, fontsize=7)
     return fig
 
 

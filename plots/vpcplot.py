@@ -265,8 +265,10 @@ def title(fig, run, what, detail=""):
     import textwrap
 
     text = f"{run.scenario}: {what}"
-    width = max(40, int(fig.get_figwidth() * DPI / 9))  # characters that fit across
-    lines = textwrap.wrap(text, width) + (textwrap.wrap(detail, int(width * 1.1)) if detail else [])
+    # characters that fit across: 11 pt at DPI is about 13 px a character on average (9 px
+    # clipped long subtitles at the default sizes)
+    width = max(30, int(fig.get_figwidth() * DPI / 13))
+    lines = textwrap.wrap(text, width) + (textwrap.wrap(detail, width) if detail else [])
     fig.suptitle("\n".join(lines), fontsize=11, linespacing=1.5)
     return text
 
@@ -345,6 +347,16 @@ def ms(v):
     if abs(v) >= 1:
         return f"{v:.2f}"
     return f"{v:.3g}"
+
+
+def percent(v):
+    """A share as a percentage for labels: 100%, 99.5%, 68.9%, 0.12%; '-' when unknown."""
+    if not np.isfinite(v):
+        return "-"
+    p = 100.0 * v
+    if p == 100.0 or p == 0.0:
+        return f"{p:.0f}%"
+    return f"{p:.1f}%" if 1.0 <= p < 99.95 else f"{p:.2g}%" if p < 1.0 else f"{p:.2f}%"
 
 
 def usd(v):

@@ -92,7 +92,7 @@ static observed run_observed(const fixture *f, size_t arch, double warmup_s, dou
     assert_non_null(o.obs), assert_non_null(ob);
     for (size_t w = 0; w < t->nworkloads; w++) {
         o.obs[w].workload = (uint32_t)(100 + w);
-        ob[w] = (client_observer){on_call, &o.obs[w], (uint32_t)(100 + w)};
+        ob[w] = (client_observer){on_call, &o.obs[w], (uint32_t)(100 + w), NULL};
     }
     netmodel_config cfg = {.seed = seed,
                            .warmup_ns = (vs_time)(warmup_s * 1e9),
@@ -217,7 +217,7 @@ static void observer_unfinished_calls(void **state)
     fixture f = load("faults", "hybrid.yaml");
     const topology *t = &f.s->archs[0];
     calls obs[2] = {{.workload = 0}, {.workload = 1}};
-    client_observer ob[2] = {{on_call, &obs[0], 0}, {on_call, &obs[1], 1}};
+    client_observer ob[2] = {{on_call, &obs[0], 0, NULL}, {on_call, &obs[1], 1, NULL}};
     netmodel_config cfg = {.seed = 2,
                            .warmup_ns = S(0.1),
                            .duration_ns = S(0.5),

@@ -35,17 +35,20 @@ ARCHS = ["nat", "endpoints"]
 WORKLOADS = ["get-secret", "s3-get"]
 # texts each SVG must hold (title, axis labels, legend and panel names)
 TEXTS = {
-    "latency_cdf": ["plots-smoke: latency CDF of successful calls", "latency (ms, log scale)",
-                    "fraction of successful calls", "get-secret", "s3-get", "nat (n=",
-                    "endpoints (n="],
+    "latency_cdf": ["plots-smoke: latency CDF of all calls (failed calls never arrive)",
+                    "latency (ms, log scale)", "share of calls answered (failed: never)",
+                    "get-secret", "s3-get", "nat: ", "endpoints: ", "pooled p99 of all calls",
+                    "mean over replications"],
     "quantiles": ["plots-smoke: latency quantiles of successful calls", "quantile", "latency (ms",
-                  "p50", "p90", "p99", "p99.9", "nat", "endpoints", "get-secret", "s3-get"],
+                  "p50", "p90", "p99", "p99.9", "nat (", "endpoints (", "succeeded)",
+                  "get-secret", "s3-get"],
     "timeline": ["plots-smoke: latency and failures over time", "time since start of run (s)",
                  "failed (calls/s)", "latency (ms)", "AZ use1-az1 impaired", "warm-up", "p50",
                  "p99", "nat", "endpoints", "get-secret", "s3-get"],
-    "hops": ["plots-smoke: where the time goes: mean time at each hop", "mean time (ms)",
-             "links and other (mean latency - hops)", "interface-endpoint/sm-ep: service",
-             "nat-gateway/nat-a: service", "nat", "endpoints"],
+    "hops": ["plots-smoke: where a call's time goes, hop by hop", "mean time of a call (ms)",
+             "links within the VPC (client, ENIs, gateways) (+ added delays)",
+             "links to and from the service (+ added delays)",
+             "interface-endpoint/sm-ep: service", "nat-gateway/nat-a: service", "nat", "endpoints"],
     "cost": ["plots-smoke: cost", "completed calls per second (all workloads)",
              "monthly total (USD, 730 h)", "USD per million completed calls", "nat", "endpoints"],
     "sweep": ["plots-smoke: sweep of get-secret rate", "get-secret: p99 latency",
@@ -161,19 +164,69 @@ class Plots(unittest.TestCase):
                     with open(p, "rb") as a, open(os.path.join(self.out, os.path.basename(p)), "rb") as b:
                         self.assertEqual(a.read(), b.read())
 
+    def draw_default(self, name):
+        """A figure at its default size, drawn (so text extents are final)."""
+        module = __import__(name)
+        opts = self.vpcplot.parser("test", "").parse_args([self.h5, self.out])
+        fig = self.vpcplot.figure(module.default_size(self.vrun, opts))
+        module.draw(fig, self.vrun, opts)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig).draw()  # as savefig's PNG: the constrained layout is applied
+        return fig
+
+    def test_every_architecture_in_every_comparing_figure(self):
+        from matplotlib.text import Text
+
+        with h5py.File(self.h5) as f:
+            archs = [s(a) for a in f.attrs["architecture_names"]]
+        self.assertEqual(archs, ARCHS)
+        for name in FIGURES:  # each compares the architectures
+            with self.subTest(figure=name):
+                fig = self.draw_default(name)
+                texts = [t.get_text() for t in fig.findobj(Text) if t.get_visible()]
+                for arch in archs:
+                    self.assertTrue(any(t == arch or t.startswith(arch + " (") or t.startswith(arch + ":")
+                                        for t in texts), f"{name}: no '{arch}'")
+
+    def test_no_text_clipped_at_the_default_size(self):
+        # what is drawn (each panel's ticks, labels, titles, texts and legends; the figure's
+        # titles and legends) lies on the canvas
+        for name in FIGURES:
+            with self.subTest(figure=name):
+                fig = self.draw_default(name)
+                r = fig.canvas.get_renderer()
+                W, H = fig.canvas.get_width_height()
+                parts = [(f"panel '{ax.get_title()}'", ax.get_tightbbox(r))
+                         for ax in fig.axes if ax.get_visible()]
+                texts = list(fig.texts) + [t for t in (fig._suptitle, fig._supxlabel) if t]
+                parts += [(f"'{t.get_text()[:60]}'", t.get_window_extent(r))
+                          for t in texts if t.get_visible() and t.get_text().strip()]
+                parts += [("figure legend", lg.get_window_extent(r)) for lg in fig.legends]
+                self.assertGreater(len(parts), 2)
+                for what, b in parts:
+                    inside = b.x0 >= -1 and b.y0 >= -1 and b.x1 <= W + 1 and b.y1 <= H + 1
+                    self.assertTrue(inside, f"{name}: {what} at {b.bounds} outside {W}x{H}")
+
     # --- the numbers drawn are the file's -----------------------------------------------------
 
-    def test_quantile_bars_are_the_summary(self):
+    def test_quantile_points_are_the_summary(self):
         fig = self.draw("quantiles")
         axes = [a for a in fig.axes if a.get_visible()]
         self.assertEqual([a.get_title() for a in axes], WORKLOADS)
+        # one scale for every panel
+        self.assertEqual(len({a.get_yscale() for a in axes}), 1)
         with h5py.File(self.h5) as f:
             for ax, wl in zip(axes, WORKLOADS):
-                bars = [c for c in ax.containers if c.get_label() in ARCHS]
-                self.assertEqual([c.get_label() for c in bars], ARCHS)
-                for c in bars:
-                    want = [summary(f, q, 0, c.get_label(), wl)[0] for q in ("p50", "p90", "p99", "p99.9")]
-                    np.testing.assert_allclose([p.get_height() for p in c.patches], want, rtol=1e-12)
+                pts = [c for c in ax.containers if c.get_label().split(" ")[0] in ARCHS]
+                self.assertEqual([c.get_label().split(" ")[0] for c in pts], ARCHS)
+                for c in pts:
+                    arch = c.get_label().split(" ")[0]
+                    ok = summary(f, "success_ratio", 0, arch, wl)[0]
+                    self.assertIn(f"({self.vpcplot.percent(ok)} succeeded)", c.get_label())
+                    want = [summary(f, q, 0, arch, wl)[0] for q in ("p50", "p90", "p99", "p99.9")]
+                    np.testing.assert_allclose(c.lines[0].get_ydata(), want, rtol=1e-12)
+                    self.assertFalse(ax.patches)  # points, not bars
 
     def test_cost_bars_are_the_summary(self):
         fig = self.draw("cost")
@@ -190,32 +243,40 @@ class Plots(unittest.TestCase):
         self.assertEqual([t.get_text() for t in right.get_xticklabels()], ARCHS)
 
     def test_cdf_lines_are_the_records(self):
+        # y is the share of all calls answered within x: a line ends at the success ratio
         fig = self.draw("latency_cdf")
         axes = [a for a in fig.axes if a.get_visible()]
         with h5py.File(self.h5) as f:
             for ax, wl in zip(axes, WORKLOADS):
-                lines = {ln.get_label().split(" ")[0]: ln for ln in ax.get_lines()
+                lines = {ln.get_label().split(":")[0]: ln for ln in ax.get_lines()
                          if not ln.get_label().startswith("_")}
                 self.assertEqual(sorted(lines), sorted(ARCHS))
                 for arch in ARCHS:
-                    lat = []
+                    lat, n = [], 0
                     grp = f[f"architectures/{arch}/point0"]
                     self.assertGreaterEqual(len(grp), 2)  # pooled over both replications
                     for rep in grp.values():
                         r = rep["requests"][()]
-                        m = (r["workload"] == wl.encode()) & (r["status"] == b"ok")
-                        lat.append(r["latency_ns"][m])
+                        r = r[r["workload"] == wl.encode()]
+                        n += len(r)
+                        lat.append(r["latency_ns"][r["status"] == b"ok"])
                     lat = np.sort(np.concatenate(lat)) / 1e6
-                    n = len(lat)
-                    self.assertGreater(n, 100)
+                    k = len(lat)
+                    self.assertGreater(k, 100)
                     x, y = lines[arch].get_xdata(), lines[arch].get_ydata()
-                    self.assertEqual(y[-1], 1.0)
+                    self.assertAlmostEqual(y[-1], k / n, places=12)
                     self.assertEqual(x[-1], lat[-1])
                     self.assertEqual(x[0], lat[0])
-                    for num in (50, 90, 99):  # the sample quantile: smallest x with F >= p
-                        k = -(-num * n // 100)
-                        self.assertEqual(x[np.argmax(y >= num / 100)], lat[k - 1], (arch, wl, num))
-                    self.assertIn(f"n={n:,}", lines[arch].get_label())
+                    for num in (50, 90):  # the sample quantile of all calls: smallest x with F >= p
+                        j = -(-num * n // 100)
+                        if j > k:  # more than 1 - p failed: the line never reaches p
+                            self.assertLess(y[-1], num / 100)
+                            continue
+                        self.assertEqual(x[np.argmax(y >= num / 100 - 1e-12)], lat[j - 1], (arch, wl, num))
+                    self.assertIn(f"{self.vpcplot.percent(k / n)} of {n:,} ok", lines[arch].get_label())
+                    j = -(-99 * n // 100)
+                    p99 = f"{self.vpcplot.ms(lat[j - 1])} ms" if j <= k else "\u221e"
+                    self.assertIn(f"p99 {p99}", lines[arch].get_label())
 
     def test_timeline_is_the_series_and_faults(self):
         fig = self.draw("timeline")
@@ -246,9 +307,13 @@ class Plots(unittest.TestCase):
         self.assertAlmostEqual(xs.min(), start / 1e9)
         self.assertAlmostEqual(xs.max(), end / 1e9)
 
-    def test_hop_bars_add_up_to_the_mean(self):
+    def test_hop_bars_add_up_to_the_traced_calls_latency(self):
+        # docs/output.md: a call's spans and the gaps between them add up to its latency
         fig = self.draw("hops")
         axes = [a for a in fig.axes if a.get_visible()]
+        from matplotlib.colors import to_hex
+
+        arch_colours = {to_hex(self.vrun.colour(a)) for a in ARCHS}
         with h5py.File(self.h5) as f:
             for ax, wl in zip(axes, WORKLOADS):
                 self.assertEqual(ax.get_title(), wl)
@@ -256,11 +321,20 @@ class Plots(unittest.TestCase):
                     segs = [p for p in ax.patches if abs(p.get_x() + p.get_width() / 2 - i) < 1e-9]
                     self.assertGreater(len(segs), 1)
                     self.assertTrue(all(p.get_height() >= 0 for p in segs))
+                    # components and links are not drawn in the architectures' colours
+                    self.assertFalse({to_hex(p.get_facecolor()) for p in segs} & arch_colours)
                     top = max(p.get_y() + p.get_height() for p in segs)
-                    mean = summary(f, "mean", 0, arch, wl)[0]
-                    self.assertGreaterEqual(top, mean * (1 - 1e-9))
-                    if top > mean * (1 + 1e-9):  # only when the stations alone exceed the mean
-                        self.assertTrue(any(t.get_text().endswith("*") for t in ax.texts))
+                    lat = []
+                    for rep in f[f"architectures/{arch}/point0"].values():
+                        r, sp = rep["requests"][()], rep["spans"][()]
+                        traced = set(sp["call"][sp["workload"] == wl.encode()].tolist())
+                        m = ((r["workload"] == wl.encode()) & (r["status"] == b"ok")
+                             & (r["attempts"] == 1) & np.isin(r["call"], list(traced)))
+                        lat.append(r["latency_ns"][m])
+                    lat = np.concatenate(lat) / 1e6
+                    self.assertGreater(len(lat), 5)
+                    self.assertAlmostEqual(top, lat.mean(), delta=1e-9 * lat.mean())
+                    self.assertTrue(any(t.get_text().endswith(f"(n={len(lat):,})") for t in ax.texts))
 
     def test_sweep_lines_are_the_summary(self):
         fig = self.draw("sweep")
@@ -277,6 +351,32 @@ class Plots(unittest.TestCase):
                     np.testing.assert_array_equal(lines[arch].get_xdata(), [100.0, 300.0])
                     want = [summary(f, metric, p, arch, wl)[0] for p in (0, 1)]
                     np.testing.assert_allclose(lines[arch].get_ydata(), want, rtol=1e-12)
+
+    def test_pandas_read_hdf_reads_every_table(self):
+        # docs/output.md: pd.read_hdf(file, key) on any table (PyTables: python3-tables)
+        import warnings
+
+        import pandas as pd
+
+        keys = []
+        with h5py.File(self.h5) as f:
+            f.visititems(lambda n, o: keys.append(n) if isinstance(o, h5py.Dataset) else None)
+            self.assertIn("summary", keys)
+            self.assertTrue(any(k.endswith("/spans") for k in keys))
+            for key in keys:
+                with self.subTest(key=key):
+                    raw = f[key][()]
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("error")
+                        d = pd.read_hdf(self.h5, key)
+                    self.assertEqual(list(d.columns), list(raw.dtype.names))
+                    self.assertEqual(len(d), len(raw))
+                    for c in raw.dtype.names:
+                        want = raw[c]
+                        if want.dtype.kind == "S":
+                            self.assertEqual(list(d[c]), [v.decode() for v in want])
+                        else:
+                            np.testing.assert_array_equal(d[c].to_numpy(), want)
 
     # --- what a file lacks, and bad input --------------------------------------------------
 

@@ -117,13 +117,13 @@ static void sweep_runs_every_point_with_the_same_seeds(void **state)
                     "2 architectures x 1 replication of 2s after 1s of warm-up, seed 5, 4 sweep "
                     "points\n");
     static const char *const points[] = {
-        "=== sweep point 1 of 4: overrides.service_s3.latency = 1ms, "
+        "=== sweep point 0 (1 of 4): overrides.service_s3.latency = 1ms, "
         "workloads.download.traffic.rate = 100/s ===",
-        "=== sweep point 2 of 4: overrides.service_s3.latency = 1ms, "
+        "=== sweep point 1 (2 of 4): overrides.service_s3.latency = 1ms, "
         "workloads.download.traffic.rate = 50/s ===",
-        "=== sweep point 3 of 4: overrides.service_s3.latency = 3ms, "
+        "=== sweep point 2 (3 of 4): overrides.service_s3.latency = 3ms, "
         "workloads.download.traffic.rate = 100/s ===",
-        "=== sweep point 4 of 4: overrides.service_s3.latency = 3ms, "
+        "=== sweep point 3 (4 of 4): overrides.service_s3.latency = 3ms, "
         "workloads.download.traffic.rate = 50/s ==="};
     static const char *const p50[] = {"3.178", "3.178", "5.178", "5.178"};
     static const char *const offered[] = {"100.0", "50.00", "100.0", "50.00"};

@@ -64,7 +64,7 @@ static void probe_init(void *state, vs_lp *self, const void *arg)
     (void)state;
     const probe_params *p = arg;
     for (int i = 0; i < p->n; i++) {
-        flow_req r = {p->inj[i].id, lp_id(self), p->inj[i].bytes, p->route, 0};
+        flow_req r = {p->inj[i].id, lp_id(self), p->inj[i].bytes, p->route, 0, true};
         flow_start(self, p->flows, r, p->inj[i].at);
     }
 }
@@ -152,13 +152,19 @@ enum { DONE = FLOW_EV_DONE, DROP = FLOW_EV_DROP };
 static void payload_round_trip(void **st)
 {
     (void)st;
-    flow_req r = {0xdeadbeef, 16777215, 4000000000u, 65535, 513};
+    flow_req r = {0xdeadbeef, 16777215, 4000000000u, 65535, FLOW_MAX_HOPS, true};
     vs_payload p = flow_pack(r);
     assert_int_equal(p.u32[0], 0xdeadbeef);
     assert_int_equal(p.u32[1], 16777215);
     assert_int_equal(p.u32[2], 4000000000u);
-    assert_int_equal(p.u32[3], 65535u | 513u << 16);
+    assert_int_equal(p.u32[3], 65535u | (uint32_t)FLOW_MAX_HOPS << 16 | 1u << 31);
     flow_req q = flow_unpack(p);
+    assert_true(q.traced);
+    assert_int_equal(q.hop, FLOW_MAX_HOPS);
+    r.traced = false, r.hop = 513;
+    assert_false(flow_unpack(flow_pack(r)).traced);
+    assert_int_equal(flow_unpack(flow_pack(r)).hop, 513);
+    r.hop = FLOW_MAX_HOPS;
     assert_int_equal(q.id, r.id);
     assert_int_equal(q.origin, r.origin);
     assert_int_equal(q.bytes, r.bytes);
@@ -768,6 +774,7 @@ typedef struct tsrc_params {
     vs_time *sent;      /* [max] creation = arrival at hop 0 (no links, no send delay) */
     vs_time *back;      /* [max] when the answer came, -1 if none */
     uint32_t *type;     /* [max] its event type */
+    double trace_rate;  /* traces request i when a hash of i is below this (as clients do) */
 } tsrc_params;
 
 typedef struct tsrc_state {
@@ -795,7 +802,11 @@ static void tsrc_handle(void *state, vs_lp *self, const vs_event *ev)
     tsrc_state *s = state;
     if (ev->type == TSRC_TICK) {
         s->p->sent[s->n] = lp_now(self);
-        flow_start(self, s->p->flows, (flow_req){s->n++, lp_id(self), 100, 0, 0}, 0);
+        uint64_t z = (uint64_t)s->n * 0x9e3779b97f4a7c15u; /* SplitMix64's finaliser */
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        bool traced = (double)((z ^ (z >> 31)) >> 11) * 0x1.0p-53 < s->p->trace_rate;
+        flow_start(self, s->p->flows, (flow_req){s->n++, lp_id(self), 100, 0, 0, traced}, 0);
         tsrc_next(s, self);
         return;
     }
@@ -841,7 +852,8 @@ static void qbench_init(qbench *q, int nst, double rate_per_s, double mean_servi
                            QMAX,
                            calloc(QMAX, sizeof(vs_time)),
                            calloc(QMAX, sizeof(vs_time)),
-                           calloc(QMAX, sizeof(uint32_t))};
+                           calloc(QMAX, sizeof(uint32_t)),
+                           0};
     assert_true(q->src.sent && q->src.back && q->src.type);
     for (int i = 0; i < nst; i++)
         q->st[i] = (station_params){.flows = &q->table,
@@ -853,6 +865,7 @@ static void qbench_init(qbench *q, int nst, double rate_per_s, double mean_servi
 static void qbench_run(qbench *q, vs_time end)
 {
     vs_error err = {{0}};
+    q->src.trace_rate = q->st[0].span_rate; /* the stations record what the source traces */
     assert_int_equal(engine_add_lp(q->eng, &tsrc_kind, "tsrc", 0, &q->src, &err), 0);
     for (int i = 0; i < q->nst; i++) {
         char name[16];
@@ -1476,7 +1489,7 @@ static void parameter_errors(void **st)
 static void misroute_init(void *state, vs_lp *self, const void *arg)
 {
     (void)state, (void)arg;
-    lp_send(self, 1, 0, FLOW_EV_ARRIVE, flow_pack((flow_req){7, 0, 0, 0, 0}));
+    lp_send(self, 1, 0, FLOW_EV_ARRIVE, flow_pack((flow_req){7, 0, 0, 0, 0, true}));
 }
 
 static const lp_kind misroute_kind = {.name = "misroute", .init = misroute_init};

@@ -277,8 +277,16 @@ static void slot_send(client_state *s, vs_lp *self, uint32_t i)
     const client_slot *sl = &s->slots[i];
     const client_alt *a = &s->p->alts[sl->alt];
     bool hs = sl->hs_left > 0;
-    flow_req r = {i, lp_id(self), hs ? s->p->hs_request_bytes : s->p->request_bytes,
-                  hs ? a->hs_route : a->route, 0};
+    const client_observer *o = s->p->observer;
+    flow_req r = {i,
+                  lp_id(self),
+                  hs ? s->p->hs_request_bytes : s->p->request_bytes,
+                  hs ? a->hs_route : a->route,
+                  0,
+                  false};
+    if (o && o->trace && measured(s, sl->call_start))
+        r.traced = o->trace(o->ctx, o->workload, s->calls[sl->call].number, sl->attempt, i, hs,
+                            lp_now(self));
     if (!hs) s->calls[sl->call].sent++;
     flow_start(self, s->p->flows, r, 0);
 }

@@ -14,6 +14,8 @@ int flow_table_check(const flow_table *t, uint32_t nlps, vs_error *err)
     for (uint16_t i = 0; i < t->count; i++) {
         const flow_route *r = &t->routes[i];
         if (r->len == 0 || !r->hops) return error_set(err, "route %u: no hops", i);
+        if (r->len > FLOW_MAX_HOPS)
+            return error_set(err, "route %u: %u hops, at most %u", i, r->len, FLOW_MAX_HOPS);
         if (r->turn >= r->len && r->turn != 0)
             return error_set(err, "route %u: turn %u is beyond its %u hops", i, r->turn, r->len);
         for (uint16_t h = 0; h < r->len; h++)
@@ -158,7 +160,7 @@ static void source_create(source_state *s, vs_lp *self)
         flow_batch *b = source_batch(s, now);
         if (b) b->created++;
     }
-    flow_req r = {id, lp_id(self), s->p->bytes, s->p->route, 0};
+    flow_req r = {id, lp_id(self), s->p->bytes, s->p->route, 0, false};
     flow_start(self, s->p->flows, r, s->p->send_delay_ns);
 }
 

@@ -164,13 +164,12 @@ static void station_account(station_state *s, vs_time now)
 
 /* ---- spans ----------------------------------------------------------------------------------- */
 
-/* Whether request r is one whose spans are kept: a hash of (origin, id, route) below span_rate,
- * so every station keeps the same requests and nothing is drawn from the stream. */
+/* Whether request r is one whose spans are kept: its origin chose it (flow_req.traced, from a
+ * hash of its workload and call number, so every architecture keeps the same calls) and nothing
+ * is drawn from the stream. */
 static bool span_chosen(const station_state *s, flow_req r)
 {
-    if (!s->spans_on) return false;
-    uint64_t key = ((uint64_t)r.origin << 32 | r.id) ^ ((uint64_t)r.route + 1) * RNG_GOLDEN_GAMMA;
-    return rng_unit53(rng_mix64(key)) < s->p->span_rate;
+    return s->spans_on && r.traced;
 }
 
 /* Appends a span, doubling the list when full; without memory, recording stops. */

@@ -12,11 +12,18 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/datafiles.h"
 #include "cli/h5_results_impl.h"
+#include "cli/html_report.h"
+
+/* `report --html` runs the plot scripts with Debian's Python (VPCSIM_PYTHON overrides it); they
+ * are found in the data folder, beside the price tables (VPCSIM_PLOTS_DIR overrides it). */
+static const char DEFAULT_PYTHON[] = "/usr/bin/python3";
 
 typedef struct report_opts {
     const char *file; /* the HDF5 file */
     bool csv;         /* --csv */
+    const char *html; /* --html OUT, or NULL */
 } report_opts;
 
 static const option_def report_options[] = {
@@ -25,6 +32,13 @@ static const option_def report_options[] = {
      OPTION_AT(report_opts, csv),
      .help = "instead, the summary as CSV: point, architecture, subject, metric, unit,\n"
              "mean, half_width, n (point 0-based; an empty half_width: one replication)"},
+    {.name = "--html",
+     .kind = OPTION_FILE,
+     .value_name = "OUT",
+     OPTION_AT(report_opts, html),
+     .help = "instead, one self-contained page OUT: the tables, every figure of\n"
+             "plots/ (inline SVG, drawn by /usr/bin/python3 plots/all.py) and the\n"
+             "scenario text"},
 };
 
 static const options_spec report_spec = {
@@ -132,7 +146,7 @@ static size_t reps_covered(const report_file *r)
     return n;
 }
 
-static int print_text(const report_file *r, vs_error *err)
+static int print_text(FILE *out, const report_file *r, vs_error *err)
 {
     size_t npoints = (size_t)r->points, nkeys = 0;
     while (nkeys < r->nsweep && r->sweep[nkeys].point == 0) nkeys++;
@@ -157,7 +171,7 @@ static int print_text(const report_file *r, vs_error *err)
                           .keys = keys,
                           .nkeys = nkeys,
                           .values = values};
-    if (rc == 0 && text_report_print(stdout, &t, r->rows, r->nrows))
+    if (rc == 0 && text_report_print(out, &t, r->rows, r->nrows))
         rc = error_set(err, "out of memory");
     free(keys), free(values);
     return rc;
@@ -208,6 +222,47 @@ static void print_csv(const report_file *r)
     }
 }
 
+/* ---- HTML ------------------------------------------------------------------------------------ */
+
+static const char *env_or(const char *name, const char *def)
+{
+    const char *v = getenv(name);
+    return v && v[0] ? v : def;
+}
+
+/* The page of `--html out`: the text report and the scenario from the file, the figures from
+ * the plot scripts. A page without figures (no Python or plots) is written with a warning. */
+static int write_html(const report_file *r, const char *path, const char *out, vs_error *err)
+{
+    char *tables = NULL, **text = NULL, note[4608];
+    size_t len = 0, n = 0;
+    FILE *mem = open_memstream(&tables, &len);
+    if (!mem) return error_set(err, "out of memory");
+    int rc = print_text(mem, r, err);
+    if (fclose(mem) != 0 && rc == 0) rc = error_set(err, "out of memory");
+    if (rc == 0 && h5file_has_attr(r->f, "/", "scenario"))
+        rc = h5file_get_strs(r->f, "/", "scenario", &text, &n, err);
+    char plots[4096] = "";
+    vs_error missing = {""};
+    const char *plots_dir = getenv("VPCSIM_PLOTS_DIR");
+    if (!plots_dir || !plots_dir[0]) { /* the data folder's plots/, or none: a page without */
+        if (datafiles_find("plots/all.py", plots, sizeof plots, &missing) == 0)
+            *strrchr(plots, '/') = 0;
+        plots_dir = plots[0] ? plots : "plots";
+    }
+    html_report_in in = {.h5_path = path,
+                         .title = r->name,
+                         .tables = tables ? tables : "",
+                         .scenario = n ? text[0] : "",
+                         .plots_dir = plots_dir,
+                         .python = env_or("VPCSIM_PYTHON", DEFAULT_PYTHON),
+                         .incomplete = !r->complete};
+    if (rc == 0) rc = html_report_write(&in, out, note, sizeof note, err);
+    if (rc == 0 && note[0]) fprintf(stderr, "vpcsim report: warning: no figures: %s\n", note);
+    free(tables), free(text);
+    return rc;
+}
+
 /* ---- the command ----------------------------------------------------------------------------- */
 
 int report_main(int argc, char **argv)
@@ -218,6 +273,11 @@ int report_main(int argc, char **argv)
     int rc;
     if (!options_take(&report_spec, &o, argc, argv, &rc)) return rc;
     const char *path = o.file;
+    if (o.csv && o.html) {
+        fprintf(stderr, "vpcsim report: --csv and --html: one at a time\n");
+        options_usage(&report_spec, stderr);
+        return EXIT_USAGE;
+    }
     if (read_file(&r, path, &err)) {
         fprintf(stderr, "vpcsim report: %s\n", err.msg);
         report_free(&r);
@@ -231,8 +291,10 @@ int report_main(int argc, char **argv)
     rc = 0;
     if (o.csv)
         print_csv(&r);
+    else if (o.html)
+        rc = write_html(&r, path, o.html, &err);
     else
-        rc = print_text(&r, &err);
+        rc = print_text(stdout, &r, &err);
     if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
     if (rc) fprintf(stderr, "vpcsim report: %s\n", err.msg);
     report_free(&r);

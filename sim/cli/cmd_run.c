@@ -321,7 +321,7 @@ static int load_point(run_plan *pl, const run_opts *o, size_t p, vs_error *err)
                                 &in->map, err))
             return -1;
         if (in->s->narchs != pl->base->narchs)
-            return error_set(err, "%s: sweep point %zu has other architectures", o->file, p + 1);
+            return error_set(err, "%s: sweep point %zu has other architectures", o->file, p);
     }
     if (!(in->params = params_load_file(o->defaults, err)) ||
         params_apply_overrides(in->params, in->s->overrides, err)) {
@@ -470,6 +470,7 @@ static observation *job_obs(const run_ctx *ctx, job *j, const netmodel_config *c
     const topology *t = &in->s->archs[j->arch];
     obs_cfg oc = {.records = ctx->out.records,
                   .records_cap = ctx->out.records_cap,
+                  .spans = ctx->observe ? ctx->out.spans : 0,
                   .bin_ns = ctx->observe ? ctx->out.series_bin_ns : 0,
                   .end_ns =
                       cfg->warmup_ns + cfg->duration_ns + netmodel_drain_ns(t, in->params, cfg),

@@ -1,6 +1,6 @@
-/* The data files vpcsim ships (price tables, model defaults), found relative to the binary so
- * that it runs installed, from a build folder, or from wherever $VPCSIM_DATA_DIR says; no source
- * path is compiled in. */
+/* The data files vpcsim ships (price tables, model defaults, plot scripts), found relative to the
+ * binary so that it runs installed, from a build folder, or from wherever $VPCSIM_DATA_DIR says; no
+ * source path is compiled in. */
 #ifndef VPCSIM_CLI_DATAFILES_H
 #define VPCSIM_CLI_DATAFILES_H
 
@@ -16,8 +16,9 @@
 
 /* Finds the data file rel (e.g. DATAFILES_PRICES) and writes its path into buf (n bytes). Looks
  * only in $VPCSIM_DATA_DIR when that is set; else, from the binary's folder BIN, in
- * BIN/VPCSIM_DATA_REL (installed: ../share/vpcsim), BIN/vpcsim-data (a build folder: CMake links
- * it to the source tree's experiments/), then BIN/../experiments. Returns 0, or -1 with err
+ * BIN/VPCSIM_DATA_REL (installed: ../share/vpcsim), BIN/vpcsim-data (a build folder: CMake makes
+ * it with links to the source tree's experiments/prices, experiments/defaults and plots), then
+ * BIN/../experiments. Returns 0, or -1 with err
  * naming the file and the places looked in. */
 int datafiles_find(const char *rel, char *buf, size_t n, vs_error *err);
 

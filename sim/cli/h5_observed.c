@@ -101,9 +101,14 @@ static int write_requests(h5file *f, const char *group, const job *j, const topo
 
 /* ---- spans ----------------------------------------------------------------------------------- */
 
+/* A span as a row of the per-call trace: sorted by (workload, call, attempt, arrival, hop), the
+ * table reads as each traced call's hops in order. */
 typedef struct span_row {
     char component[160];
     char workload[64];
+    uint64_t call;
+    uint32_t attempt;
+    char message[16];
     int32_t hop;
     int64_t arrive_ns, start_ns, depart_ns, wait_ns, service_ns;
 } span_row;
@@ -112,6 +117,9 @@ typedef struct span_row {
 static const h5file_col span_cols[] = {
     H5_COL(span_row, TRACE_STR160, component, NULL),
     H5_COL(span_row, TRACE_STR64, workload, NULL),
+    H5_COL(span_row, TRACE_U64, call, NULL),
+    H5_COL(span_row, TRACE_U32, attempt, "attempts"),
+    H5_COL(span_row, TRACE_STR16, message, NULL),
     H5_COL(span_row, TRACE_I32, hop, NULL),
     H5_COL(span_row, TRACE_I64, arrive_ns, "ns"),
     H5_COL(span_row, TRACE_I64, start_ns, "ns"),
@@ -121,40 +129,89 @@ static const h5file_col span_cols[] = {
 };
 /* clang-format on */
 
-/* The workload whose client is LP `origin`: the run model adds the stations first (ids 0 ..
- * ncomponents - 1, in netmodel_result order), then one client per active workload in order. */
-static const char *origin_workload(const netmodel_result *r, uint32_t origin)
+/* Where a span goes in the trace order, and which span it is. */
+typedef struct span_key {
+    size_t w;          /* workload index */
+    const obs_msg *m;  /* its message (call, attempt) */
+    int64_t arrive_ns; /* then arrival */
+    int32_t hop;       /* then hop */
+    uint32_t c;        /* component */
+    size_t i;          /* span index in the component */
+} span_key;
+
+static int cmp_span_key(const void *pa, const void *pb)
 {
-    if (origin < r->ncomponents) return "";
-    size_t k = origin - r->ncomponents;
-    for (size_t w = 0; w < r->nworkloads; w++)
-        if (r->workloads[w].active && k-- == 0) return r->workloads[w].name;
-    return "";
+    const span_key *a = pa, *b = pb;
+    if (a->w != b->w) return a->w < b->w ? -1 : 1;
+    if (a->m->call != b->m->call) return a->m->call < b->m->call ? -1 : 1;
+    if (a->m->attempt != b->m->attempt) return a->m->attempt < b->m->attempt ? -1 : 1;
+    if (a->arrive_ns != b->arrive_ns) return a->arrive_ns < b->arrive_ns ? -1 : 1;
+    if (a->hop != b->hop) return a->hop < b->hop ? -1 : 1;
+    return a->c != b->c ? (a->c < b->c ? -1 : 1) : (a->i > b->i) - (a->i < b->i);
 }
 
-static int write_spans(h5file *f, const char *group, const netmodel_result *r, vs_error *err)
+/* The workload index of the client that is LP `origin`: the run model adds the stations first
+ * (ids 0 .. ncomponents - 1, in netmodel_result order), then one client per active workload in
+ * order; SIZE_MAX if none. */
+static size_t origin_workload(const netmodel_result *r, uint32_t origin)
+{
+    if (origin < r->ncomponents) return SIZE_MAX;
+    size_t k = origin - r->ncomponents;
+    for (size_t w = 0; w < r->nworkloads; w++)
+        if (r->workloads[w].active && k-- == 0) return w;
+    return SIZE_MAX;
+}
+
+/* Every span that belongs to a traced call, in trace order (*n of them); NULL on no memory. */
+static span_key *span_keys(const netmodel_result *r, const observation *o, size_t *n)
+{
+    size_t total = 0, k = 0;
+    for (size_t c = 0; c < r->ncomponents; c++) total += r->components[c].spans.n;
+    span_key *v = malloc((total ? total : 1) * sizeof *v);
+    if (!v) return NULL;
+    for (size_t c = 0; c < r->ncomponents; c++)
+        for (size_t i = 0; i < r->components[c].spans.n; i++) {
+            const station_span *s = &r->components[c].spans.v[i];
+            size_t w = origin_workload(r, s->origin);
+            const obs_msg *m = w == SIZE_MAX ? NULL : observe_msg_of(o, w, s->id, s->arrive_ns);
+            if (m) v[k++] = (span_key){w, m, s->arrive_ns, s->hop, (uint32_t)c, i};
+        }
+    qsort(v, k, sizeof *v, cmp_span_key);
+    *n = k;
+    return v;
+}
+
+static void fill_span(span_row *row, const topology *t, const netmodel_result *r, const span_key *k)
+{
+    const netmodel_component *rc = &r->components[k->c];
+    const station_span *s = &rc->spans.v[k->i];
+    snprintf(row->component, sizeof row->component, "%s", rc->name);
+    snprintf(row->workload, sizeof row->workload, "%s", t->workloads[k->w].name);
+    row->call = k->m->call, row->attempt = k->m->attempt;
+    snprintf(row->message, sizeof row->message, "%s", k->m->handshake ? "handshake" : "request");
+    row->hop = s->hop;
+    row->arrive_ns = s->arrive_ns, row->start_ns = s->start_ns;
+    row->depart_ns = s->depart_ns;
+    row->wait_ns = s->start_ns - s->arrive_ns;
+    row->service_ns = s->depart_ns - s->start_ns;
+}
+
+static int write_spans(h5file *f, const char *group, const topology *t, const netmodel_result *r,
+                       const observation *o, vs_error *err)
 {
     char path[640];
     h5_rows w;
-    size_t total = 0;
-    for (size_t c = 0; c < r->ncomponents; c++) total += r->components[c].spans.n;
+    size_t n = 0;
+    span_key *keys = o ? span_keys(r, o, &n) : NULL;
+    if (o && !keys) return error_set(err, "out of memory while sorting spans");
     snprintf(path, sizeof path, "%s/spans", group);
-    h5_rows_begin(&w, f, path, span_cols, H5_NCOLS(span_cols), sizeof(span_row), total, err);
-    for (size_t c = 0; w.rc == 0 && c < r->ncomponents; c++) {
-        const netmodel_component *rc = &r->components[c];
-        for (size_t i = 0; i < rc->spans.n; i++) {
-            const station_span *s = &rc->spans.v[i];
-            span_row *row = h5_rows_next(&w);
-            if (!row) break;
-            snprintf(row->component, sizeof row->component, "%s", rc->name);
-            snprintf(row->workload, sizeof row->workload, "%s", origin_workload(r, s->origin));
-            row->hop = s->hop;
-            row->arrive_ns = s->arrive_ns, row->start_ns = s->start_ns;
-            row->depart_ns = s->depart_ns;
-            row->wait_ns = s->start_ns - s->arrive_ns;
-            row->service_ns = s->depart_ns - s->start_ns;
-        }
+    h5_rows_begin(&w, f, path, span_cols, H5_NCOLS(span_cols), sizeof(span_row), n, err);
+    for (size_t i = 0; w.rc == 0 && i < n; i++) {
+        span_row *row = h5_rows_next(&w);
+        if (!row) break;
+        fill_span(row, t, r, &keys[i]);
     }
+    free(keys);
     return h5_rows_end(&w);
 }
 
@@ -280,7 +337,7 @@ int h5_write_observed(h5file *f, const char *group, const job *j, const topology
                       vs_error *err)
 {
     return write_requests(f, group, j, t, r, o, err) ||
-                   (out->spans > 0 && write_spans(f, group, r, err)) ||
+                   (out->spans > 0 && write_spans(f, group, t, r, o, err)) ||
                    write_series(f, group, t, o, out->series_bin_ns, r->end_ns, err) ||
                    write_cseries(f, group, r, out->series_bin_ns, err)
                ? -1

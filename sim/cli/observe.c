@@ -33,6 +33,9 @@ typedef struct obs_wl {
     hist *h;      /* past LAT_BUF, or NULL */
     bool h_used;  /* the open bin's latencies are in h */
     bool oom;     /* an allocation failed: records are missing */
+    double trace; /* spans: trace the calls whose hash is below this */
+    obs_msg *msg; /* messages of traced calls, in send order until finish, then by (req, t) */
+    size_t nmsg, capmsg;
 } obs_wl;
 
 struct observation {
@@ -159,6 +162,53 @@ static void bin_call(obs_wl *w, const client_call *c)
     if (e == w->cur) add_latency(w, c->end_ns - c->start_ns); /* (an earlier bin is closed) */
 }
 
+/* ---- traces ---------------------------------------------------------------------------------- */
+
+/* Whether the call is traced; if so its message is logged for the spans to find their call. */
+static bool on_trace(void *ctx, uint32_t workload, uint64_t call, uint32_t attempt, uint32_t req,
+                     bool handshake, vs_time t)
+{
+    obs_wl *w = ctx;
+    (void)workload;
+    if (!(hash_unit(w->name_hash, call) < w->trace)) return false;
+    if (w->nmsg == w->capmsg) {
+        size_t cap = w->capmsg ? 2 * w->capmsg : 256;
+        obs_msg *m = realloc(w->msg, cap * sizeof *m);
+        if (!m) {
+            w->oom = true;
+            return false;
+        }
+        w->msg = m, w->capmsg = cap;
+    }
+    w->msg[w->nmsg++] = (obs_msg){req, attempt, call, t, handshake};
+    return true;
+}
+
+static int cmp_msg(const void *pa, const void *pb)
+{
+    const obs_msg *a = pa, *b = pb;
+    if (a->req != b->req) return a->req < b->req ? -1 : 1;
+    if (a->t_ns != b->t_ns) return a->t_ns < b->t_ns ? -1 : 1;
+    if (a->call != b->call) return a->call < b->call ? -1 : 1; /* a slot reused at once */
+    if (a->attempt != b->attempt) return a->attempt < b->attempt ? -1 : 1;
+    return (int)b->handshake - (int)a->handshake;
+}
+
+const obs_msg *observe_msg_of(const observation *o, size_t w, uint32_t req, int64_t arrive_ns)
+{
+    const obs_wl *x = &o->wl[w];
+    size_t lo = 0, hi = x->nmsg; /* the first message after (req, arrive_ns) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const obs_msg *m = &x->msg[mid];
+        if (m->req < req || (m->req == req && m->t_ns <= arrive_ns))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && x->msg[lo - 1].req == req ? &x->msg[lo - 1] : NULL;
+}
+
 /* ---- the observer ---------------------------------------------------------------------------- */
 
 static void on_call(void *ctx, uint32_t workload, const client_call *c)
@@ -177,6 +227,7 @@ static int wl_init(obs_wl *w, const topo_workload *tw, const obs_cfg *cfg, size_
     w->name_hash = rng_name_hash(tw->name);
     if (cfg->progress_only) return 0;
     w->keep = cfg->records;
+    w->trace = cfg->spans;
     w->limit = limit;
     if (cfg->bin_ns <= 0) return 0;
     int64_t n = (cfg->end_ns + cfg->bin_ns - 1) / cfg->bin_ns;
@@ -205,8 +256,10 @@ observation *observe_new(const topology *t, const obs_cfg *cfg, vs_error *err)
     size_t limit = cfg->records_cap / (active ? active : 1);
     for (size_t w = 0; w < nw; w++) {
         if (wl_init(&o->wl[w], &t->workloads[w], cfg, limit ? limit : 1)) goto oom;
-        o->observers[w] =
-            (client_observer){.call = on_call, .ctx = &o->wl[w], .workload = (uint32_t)w};
+        o->observers[w] = (client_observer){.call = on_call,
+                                            .trace = cfg->spans > 0 ? on_trace : NULL,
+                                            .ctx = &o->wl[w],
+                                            .workload = (uint32_t)w};
     }
     return o;
 oom:
@@ -219,7 +272,7 @@ void observe_free(observation *o)
 {
     if (!o) return;
     for (size_t w = 0; o->wl && w < o->nwl; w++) {
-        free(o->wl[w].rec), free(o->wl[w].bins), free(o->wl[w].lat);
+        free(o->wl[w].rec), free(o->wl[w].bins), free(o->wl[w].lat), free(o->wl[w].msg);
         hist_free(o->wl[w].h);
     }
     free(o->wl), free(o->observers), free(o);
@@ -278,8 +331,11 @@ int observe_finish(observation *o, vs_error *err)
     }
     if (oom) return error_set(err, "out of memory while keeping request records");
     common_fraction(o);
-    for (size_t w = 0; w < o->nwl; w++)
-        if (o->wl[w].nrec) qsort(o->wl[w].rec, o->wl[w].nrec, sizeof *o->wl[w].rec, cmp_call);
+    for (size_t w = 0; w < o->nwl; w++) {
+        obs_wl *x = &o->wl[w];
+        if (x->nrec) qsort(x->rec, x->nrec, sizeof *x->rec, cmp_call);
+        if (x->nmsg) qsort(x->msg, x->nmsg, sizeof *x->msg, cmp_msg);
+    }
     return 0;
 }
 

@@ -25,6 +25,8 @@ typedef struct obs_bin {
 typedef struct obs_cfg {
     double records;     /* keep the calls whose hash is below this fraction, in [0, 1] */
     size_t records_cap; /* at most this many records per run (the fraction halves past it) */
+    double spans;       /* trace the calls whose hash is below this fraction, in [0, 1] (the
+                           same hash as records: at spans <= records, traced calls have records) */
     int64_t bin_ns;     /* > 0: a time series of bins of this length; 0: none */
     int64_t end_ns;     /* the run's end: the bins cover [0, end) */
     bool progress_only; /* keep nothing: only the simulated time for the progress line */
@@ -47,6 +49,20 @@ double observe_fraction(const observation *o);
 /* Workload w's records, in call order (*n of them), and its bins (*nbins). */
 const client_call *observe_records(const observation *o, size_t w, size_t *n);
 const obs_bin *observe_bins(const observation *o, size_t w, uint32_t *nbins);
+
+/* A message a traced call sent: the stations' spans of flow_req id `req` from time t on (until
+ * the next message with that id) are this call's. */
+typedef struct obs_msg {
+    uint32_t req;     /* the flow_req id (the client's slot) */
+    uint32_t attempt; /* 1 for the first */
+    uint64_t call;    /* the call's number in its workload */
+    int64_t t_ns;     /* when it was sent */
+    bool handshake;   /* a handshake round trip, not the request */
+} obs_msg;
+
+/* After observe_finish: the message of workload w that a span of flow_req id req arriving at
+ * arrive_ns belongs to (the latest sent with that id at or before it), or NULL. */
+const obs_msg *observe_msg_of(const observation *o, size_t w, uint32_t req, int64_t arrive_ns);
 
 /* The hash of a call in [0, 1): a call is kept when it is below the fraction. The same call of
  * the same workload (by name) draws the same value in every architecture. */

@@ -368,7 +368,8 @@ int text_report_print(FILE *f, const text_report_head *t, const summary_row *row
         size_t first = i;
         while (i < (size_t)nb && bs[i].r[0].point == p) i++;
         if (t->nkeys) {
-            fprintf(f, "\n=== sweep point %zu of %zu:", p + 1, t->npoints);
+            /* numbered from 0, as /sweep, the CSV and the HDF5 groups (pointP) number them */
+            fprintf(f, "\n=== sweep point %zu (%zu of %zu):", p, p + 1, t->npoints);
             for (size_t k = 0; k < t->nkeys; k++)
                 fprintf(f, "%s %s = %s", k ? "," : "", t->keys[k], t->values[p * t->nkeys + k]);
             fputs(" ===\n", f);

@@ -89,6 +89,11 @@ typedef struct client_observer {
     void (*call)(void *ctx, uint32_t workload, const client_call *c);
     void *ctx;
     uint32_t workload; /* passed back as is */
+    /* Optional (NULL: nothing traced): asked for each message a measured call sends (req = the
+     * flow_req id it goes with, handshake or request) whether stations should record its
+     * per-hop spans (flow_req.traced). */
+    bool (*trace)(void *ctx, uint32_t workload, uint64_t call, uint32_t attempt, uint32_t req,
+                  bool handshake, vs_time t);
 } client_observer;
 
 /* One set of ways in force (one DNS answer and routing state): alts[first .. first + n), their

@@ -56,13 +56,15 @@ typedef struct flow_table {
 } flow_table;
 
 /* A request in flight. Packed into vs_payload as u32[0] = id, u32[1] = origin, u32[2] = bytes,
- * u32[3] = route | hop << 16. */
+ * u32[3] = route | hop << 16 | traced << 31 (so routes have at most FLOW_MAX_HOPS hops). */
+#define FLOW_MAX_HOPS 0x7fff
 typedef struct flow_req {
     uint32_t id;     /* unique per origin (wraps after 2^32) */
     uint32_t origin; /* LP id told of completion or drop */
     uint32_t bytes;  /* request size (bandwidth-bound stations use it) */
     uint16_t route;  /* index into the flow_table */
     uint16_t hop;    /* index of the current hop in the route */
+    bool traced;     /* its origin chose it for per-hop spans (stations with spans record it) */
 } flow_req;
 
 static inline vs_payload flow_pack(flow_req r)
@@ -71,14 +73,18 @@ static inline vs_payload flow_pack(flow_req r)
     p.u32[0] = r.id;
     p.u32[1] = r.origin;
     p.u32[2] = r.bytes;
-    p.u32[3] = (uint32_t)r.route | (uint32_t)r.hop << 16;
+    p.u32[3] = (uint32_t)r.route | (uint32_t)r.hop << 16 | (uint32_t)r.traced << 31;
     return p;
 }
 
 static inline flow_req flow_unpack(vs_payload p)
 {
-    flow_req r = {p.u32[0], p.u32[1], p.u32[2], (uint16_t)(p.u32[3] & 0xffffu),
-                  (uint16_t)(p.u32[3] >> 16)};
+    flow_req r = {p.u32[0],
+                  p.u32[1],
+                  p.u32[2],
+                  (uint16_t)(p.u32[3] & 0xffffu),
+                  (uint16_t)(p.u32[3] >> 16 & FLOW_MAX_HOPS),
+                  (p.u32[3] >> 31) != 0};
     return r;
 }
 

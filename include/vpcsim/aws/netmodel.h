@@ -37,8 +37,9 @@ typedef struct netmodel_config {
                                          (each with its own ctx: clients run on any thread) */
     vs_time series_bin_ns;            /* > 0: stations keep time series (netmodel_component.series)
                                          over [0, end of the run) */
-    double span_rate;                 /* (0, 1]: stations keep the per-hop spans of this
-                                         fraction of requests (netmodel_component.spans) */
+    double span_rate;                 /* > 0: stations keep the per-hop spans of the requests
+                                         the clients trace (netmodel_component.spans); the
+                                         observers' trace hook chooses which */
     /* A replay file may lie outside the scenario's folder (infile_resolve); false: it may not. */
     bool allow_outside_files;
 } netmodel_config;

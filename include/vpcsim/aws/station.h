@@ -100,9 +100,9 @@ typedef struct station_params {
     vs_time series_bin_ns; /* > 0: fill series[0 .. nbins) */
     station_bin *series;   /* zeroed by the caller; bins past nbins are not counted */
     uint32_t nbins;
-    double span_rate; /* (0, 1]: keep the spans of this fraction of requests in spans,
-                         chosen by a hash of (origin, id, route) and never from the
-                         station's stream (results do not change with it) */
+    double span_rate; /* > 0: keep in spans the spans of the requests their origin traced
+                         (flow_req.traced); nothing is drawn from the station's stream
+                         (results do not change with it) */
     station_spans *spans;
     /* A packet-rate limit (0: none): a job of b bytes is also ceil(b / packet_bytes) packets (at
      * least 1) at packets_per_s, and its work is the larger of that and its bandwidth time (the
