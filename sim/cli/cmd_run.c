@@ -20,6 +20,7 @@
 #include "engine/jobs.h"
 #include "cli/progress.h"
 #include "cli/results.h"
+#include "cli/results_json.h"
 #include "cli/observe.h"
 #include "vpcsim/units.h"
 
@@ -37,7 +38,8 @@ static const double quantile_of[NQ] = {0, 0.5, 0.9, 0.99, 0.999};
 
 typedef struct run_opts {
     const char *file, *prices, *defaults, *queue;
-    const char *out; /* -o: the HDF5 file, or NULL */
+    const char *out;  /* -o: the HDF5 file, or NULL */
+    const char *json; /* --json: the JSON document's file ("-": stdout, no text report), or NULL */
     int threads;
     bool quiet;
     bool has_seed, has_reps, has_duration, has_warmup;
@@ -77,6 +79,8 @@ static void run_usage(FILE *f)
         "                      (default: output.spans, else 0.01)\n"
         "  --series-bin D      with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
         "                      else warm-up + duration / 200)\n"
+        "  --json FILE         also write the results as one JSON document to FILE; '-' writes it\n"
+        "                      to stdout instead of the text report (docs/results.schema.json)\n"
         "  --quiet             no progress line or speed figures on stderr\n",
         f);
 }
@@ -155,7 +159,8 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
     if (strcmp(a, "--threads") && strcmp(a, "--seed") && strcmp(a, "--replications") &&
         strcmp(a, "--duration") && strcmp(a, "--warmup") && strcmp(a, "--defaults") &&
         strcmp(a, "--prices") && strcmp(a, "--queue") && strcmp(a, "--set") && strcmp(a, "-o") &&
-        strcmp(a, "--records") && strcmp(a, "--spans") && strcmp(a, "--series-bin"))
+        strcmp(a, "--records") && strcmp(a, "--spans") && strcmp(a, "--series-bin") &&
+        strcmp(a, "--json"))
         return error_set(err, "unknown option '%s'", a);
     if (!(v = opt_value(argc, argv, i, err))) return -1;
     if (strcmp(a, "--records") == 0 || strcmp(a, "--spans") == 0 || strcmp(a, "--series-bin") == 0)
@@ -181,6 +186,9 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
     } else if (strcmp(a, "-o") == 0) {
         if (!*v) return error_set(err, "-o needs a file name");
         o->out = v;
+    } else if (strcmp(a, "--json") == 0) {
+        if (!*v) return error_set(err, "--json needs a file name, or - for stdout");
+        o->json = v;
     } else if (strcmp(a, "--defaults") == 0) {
         o->defaults = v;
     } else if (strcmp(a, "--queue") == 0) {
@@ -819,6 +827,38 @@ static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
     return 130;
 }
 
+/* --json: the document of sim/cli/results_json.c. Returns 0, or -1 with err set. */
+static int write_json(const run_plan *pl, const outputs *out, const char *path, bool complete,
+                      vs_error *err)
+{
+    size_t nv = pl->npoints * pl->nkeys;
+    const char **v = calloc(nv + 1, sizeof *v);
+    run_values rv = {0};
+    int rc = v && results_json_job_values(out->rps, out->n, &rv) == 0
+                 ? 0
+                 : error_set(err, "out of memory");
+    for (size_t i = 0; rc == 0 && i < nv; i++) v[i] = pl->pts[i / pl->nkeys].value[i % pl->nkeys];
+    const run_inputs *in = &pl->pts[0];
+    text_report_head t = {.name = in->s->name,
+                          .file = in->s->file,
+                          .narchs = in->s->narchs,
+                          .reps = in->reps,
+                          .npoints = pl->npoints,
+                          .duration_ns = in->duration_ns,
+                          .warmup_ns = in->warmup_ns,
+                          .seed = in->seed,
+                          .hours_per_month = in->prices->hours_per_month,
+                          .keys = pl->keys,
+                          .nkeys = pl->nkeys,
+                          .values = v};
+    if (rc == 0)
+        rc = results_json_write(results_json_doc(&t, complete, out->rows.r, out->rows.n, &rv), path,
+                                err);
+    free(v);
+    run_values_free(&rv);
+    return rc;
+}
+
 static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
 {
     vs_error err = {""};
@@ -829,7 +869,9 @@ static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
         outputs_free(&out);
         return rc;
     }
-    if (rc == 0 && print_all(stdout, pl, &out)) rc = error_set(&err, "out of memory");
+    bool text = !o->json || strcmp(o->json, "-") != 0;
+    if (rc == 0 && text && print_all(stdout, pl, &out)) rc = error_set(&err, "out of memory");
+    if (rc == 0 && o->json) rc = write_json(pl, &out, o->json, file_end(ctx).complete, &err);
     if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
     if (rc == 0 && ctx->h5) {
         h5_results_end e = file_end(ctx);
