@@ -36,6 +36,9 @@ int stats_welch(double mean_base, double sd_base, size_t n_base, double mean_new
  * stream). Returns 0, or -1 with n < 2 or level outside (0, 1) (out as stats_welch's). */
 int stats_paired_test(const double *base, const double *new_, size_t n, double level,
                       stats_test *out);
+/* The standard deviation behind a half-width of n values at level (inverting stats_mean_ci);
+ * NaN with n < 2. */
+double stats_sd_of_half(double half, size_t n, double level);
 /* Holm-Bonferroni adjusted p-values of p[0..m) into adj[0..m) (NaN stays NaN and is not counted
  * in m): reject test i at family-wise level alpha when adj[i] < alpha. Returns 0, or -1 when out
  * of memory. */

@@ -14,6 +14,7 @@ int bench_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 int report_main(int argc, char **argv);
+int compare_main(int argc, char **argv);
 
 /* Whole-string parses with a range; on failure err names the option, the range and the text. */
 int options_parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out,

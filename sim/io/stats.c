@@ -106,3 +106,9 @@ int stats_holm(const double *p, size_t m, double *adj)
     free(it);
     return 0;
 }
+
+double stats_sd_of_half(double half, size_t n, double level)
+{
+    if (n < 2 || !(level > 0 && level < 1)) return NAN;
+    return half * sqrt((double)n) / gsl_cdf_tdist_Pinv(0.5 + level / 2, (double)(n - 1));
+}
