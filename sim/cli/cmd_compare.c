@@ -2,20 +2,20 @@
  * a test per difference (sim/cli/compare.c) and a verdict per figure; exit 0 when nothing
  * regressed, 1 when something did (or changed, --fail-on changed), 2 on bad input or files that
  * cannot be compared. A pipeline gates on `vpcsim compare base.h5 new.h5 || exit 1`. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/compare.h"
-#include "vpcsim/units.h"
 
 enum { DEFAULT_THRESHOLD_PERMILLE = 10 }; /* 1%: smaller changes are "same" */
 #define DEFAULT_ALPHA 0.01
 
 typedef struct compare_optdef {
     const char *name;
-    bool value; /* takes a value */
+    const char *value; /* the value's name in the help, or NULL: a flag */
     const char *help;
     int (*parse)(compare_opts *o, const char *v, vs_error *err);
 } compare_optdef;
@@ -35,11 +35,15 @@ static int family_named(const char *name, size_t n)
     return -1;
 }
 
+/* "5%" or "0.05" (no upper bound: 200% is a threshold too). */
 static int share(const char *opt, const char *s, double *out, vs_error *err)
 {
-    vs_error e = {""};
-    if (units_parse_probability(s, out, &e))
+    char *end = NULL;
+    double x = *s ? strtod(s, &end) : NAN;
+    if (end && *end == '%' && end[1] == 0) x /= 100, end++;
+    if (!end || *end || !(x >= 0) || isinf(x))
         return error_set(err, "%s expects a share such as 5%% or 0.05, got '%s'", opt, s);
+    *out = x;
     return 0;
 }
 
@@ -114,21 +118,21 @@ static int opt_markdown(compare_opts *o, const char *v, vs_error *err)
 }
 
 static const compare_optdef optdefs[] = {
-    {"--alpha", true, "family-wise false-alarm rate, Holm-Bonferroni over every test (0.01)",
+    {"--alpha", "A", "family-wise false-alarm rate, Holm-Bonferroni over every test (0.01)",
      opt_alpha},
-    {"--threshold", true,
+    {"--threshold", "T",
      "changes smaller than this share of the base are same even when significant:\n"
      "                    5% for all, p99=10%,cost=1% per metric, or both (default 1%)",
      opt_threshold},
-    {"--metrics", true,
+    {"--metrics", "LIST",
      "metrics to compare: mean, p50, p90, p99, p99.9, success, completed,\n"
      "                    failures, utilisation, cost (default: all)",
      opt_metrics},
-    {"--fail-on", true, "worse (default): exit 1 on a regression; changed: on any change",
+    {"--fail-on", "WHAT", "worse (default): exit 1 on a regression; changed: on any change",
      opt_fail_on},
-    {"--partial", false, "compare what both files share (warn) instead of refusing", opt_partial},
-    {"--json", false, "one JSON document (docs/compare.schema.json)", opt_json},
-    {"--markdown", false, "Markdown for a pull-request comment (the changes only)", opt_markdown},
+    {"--partial", NULL, "compare what both files share (warn) instead of refusing", opt_partial},
+    {"--json", NULL, "one JSON document (docs/compare.schema.json)", opt_json},
+    {"--markdown", NULL, "Markdown for a pull-request comment (the changes only)", opt_markdown},
 };
 enum { NOPTS = sizeof optdefs / sizeof optdefs[0] };
 
@@ -142,8 +146,12 @@ static void compare_usage(FILE *f)
           "  did; 2: bad input, or files of different scenarios, architectures, sweeps or\n"
           "  versions\n",
           f);
-    for (size_t i = 0; i < NOPTS; i++)
-        fprintf(f, "  %-17s %s\n", optdefs[i].value ? "" : optdefs[i].name, optdefs[i].help);
+    char head[32];
+    for (size_t i = 0; i < NOPTS; i++) {
+        snprintf(head, sizeof head, "%s%s%s", optdefs[i].name, optdefs[i].value ? " " : "",
+                 optdefs[i].value ? optdefs[i].value : "");
+        fprintf(f, "  %-17s %s\n", head, optdefs[i].help);
+    }
 }
 
 static int parse_args(compare_opts *o, int argc, char **argv, vs_error *err)
