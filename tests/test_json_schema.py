@@ -1,0 +1,61 @@
+"""The JSON documents of vpcsim validate against the schemas shipped in docs/ (JSON Schema draft
+2020-12, Debian's python3-jsonschema): run --json and report --json (docs/results.schema.json) on
+a sweep with two architectures, compare --json (docs/compare.schema.json); and the documents say
+what the HDF5 file says (run --json and report --json agree, the summary rows are /summary's)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+import jsonschema
+
+BIN = os.environ["VPCSIM_BIN"]
+SRC = os.environ["VPCSIM_SOURCE_DIR"]
+
+
+def vpcsim(*args, code=0):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True)
+    if r.returncode != code and not (code is None and r.returncode in (0, 1)):
+        sys.exit(f"vpcsim {' '.join(args)}: exit {r.returncode}, wanted {code}: {r.stderr}")
+    return r.stdout
+
+
+def validator(name):
+    with open(os.path.join(SRC, "docs", name)) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def main():
+    results, compare = validator("results.schema.json"), validator("compare.schema.json")
+    sweep = os.path.join(SRC, "tests/scenarios/sweep/rate.yaml")
+    with tempfile.TemporaryDirectory() as d:
+        h5, h5b = os.path.join(d, "a.h5"), os.path.join(d, "b.h5")
+        run_doc = json.loads(vpcsim("run", sweep, "--quiet", "-o", h5, "--json", "-"))
+        results.validate(run_doc)
+        report_doc = json.loads(vpcsim("report", h5, "--json"))
+        results.validate(report_doc)
+        assert run_doc == report_doc, "run --json and report --json differ"
+        assert len(run_doc["sweep"]["points"]) == 3 and run_doc["sweep"]["keys"] == [
+            "workloads.analytics-get.traffic.rate"]
+        with h5py.File(h5) as f:
+            s = f["summary"][()]
+            assert len(s) == len(run_doc["summary"])
+            for row, doc in zip(s, run_doc["summary"]):
+                assert row["metric"].decode() == doc["metric"] and row["unit"].decode() == doc["unit"]
+            # a run's p99 in the document is its table's p99_ns in ms
+            t = f["architectures/nat/point0/rep1/summary"][()]
+            p99 = [r for r in run_doc["runs"] if r["architecture"] == "nat" and r["point"] == 0
+                   and r["replication"] == 1 and r["metric"] == "p99"][0]
+            assert abs(p99["value"] - t["p99_ns"][0] / 1e6) < 1e-9
+        vpcsim("run", sweep, "--quiet", "-o", h5b, "--seed", "8")
+        compare.validate(json.loads(vpcsim("compare", h5, h5b, "--json", code=None)))
+        compare.validate(json.loads(vpcsim("compare", h5, h5, "--json", "--threshold", "p99=10%")))
+    print("ok")
+
+
+if __name__ == "__main__":
+    main()
