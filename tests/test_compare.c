@@ -3,7 +3,8 @@
  * false-alarm rate stays near alpha); planted regressions (+2 ms of link latency, a NAT at 4
  * instead of 5 Gbps, a dearer per-GB price) are worse on exactly the figures they move, by the
  * amounts worked out by hand; with common random numbers the paired interval is narrower than
- * Welch's; files that cannot be compared and bad options exit 2. */
+ * Welch's; files that cannot be compared and bad options exit 2. And the scenario's expectations:
+ * pass, fail (exit 1) and inconclusive. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -322,6 +323,39 @@ static void bad_input_exits_2(void **state)
     assert_text_has(r.out, "0 worse, 0 better, 16 same");
 }
 
+/* ---- expectations ---------------------------------------------------------------------------- */
+
+/* expect.yaml's bounds hold by a wide margin (its comment works them out): all pass, exit 0; a
+ * mean below 2 ms (the M/D/1-PS mean is 4.36 ms) fails, exit 1; one replication has no interval:
+ * inconclusive, exit 0 with a warning; a bad entry is a check error at its position, exit 2. */
+static void expectations_pass_fail_inconclusive(void **state)
+{
+    (void)state;
+    static cli_result r;
+    char f[512], bad[512];
+    cli_source_path("tests/scenarios/compare/expect.yaml", f, sizeof f);
+    RUN(&r, "run", f, "--quiet");
+    assert_int_equal(r.code, 0);
+    assert_text_has(r.out, "expect.yaml:34:5: nat: get mean below 10ms: 4.4");
+    assert_text_has(r.out, "  6 pass, 0 fail, 0 inconclusive\n");
+    RUN(&r, "run", f, "--quiet", "--set", "expect.1.below=2ms");
+    assert_int_equal(r.code, 1);
+    assert_text_has(r.out, "get mean below 2ms: 4.4");
+    assert_text_has(r.out, ": FAIL\n");
+    assert_text_has(r.out, "  5 pass, 1 fail, 0 inconclusive\n");
+    assert_text_has(r.err, "vpcsim run: 1 expectation failed");
+    RUN(&r, "run", f, "--quiet", "--replications", "1");
+    assert_int_equal(r.code, 0);
+    assert_text_has(r.out, "(one replication): inconclusive: needs more replications\n");
+    assert_text_has(r.err, "6 expectations inconclusive");
+    RUN(&r, "check", f);
+    assert_int_equal(r.code, 0);
+    cli_source_path("tests/scenarios/bad/expect-unknown-workload.yaml", bad, sizeof bad);
+    RUN(&r, "check", bad);
+    assert_int_equal(r.code, 2);
+    assert_text_has(r.err, "expect-unknown-workload.yaml:30:16: expect: unknown workload 'put'");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +366,7 @@ int main(void)
         cmocka_unit_test(paired_interval_is_narrower),
         cmocka_unit_test(options_steer_the_verdicts),
         cmocka_unit_test(bad_input_exits_2),
+        cmocka_unit_test(expectations_pass_fail_inconclusive),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -21,6 +21,7 @@
 #include "cli/progress.h"
 #include "cli/results.h"
 #include "cli/results_json.h"
+#include "cli/expect_eval.h"
 #include "cli/observe.h"
 #include "vpcsim/units.h"
 
@@ -872,6 +873,10 @@ static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
     bool text = !o->json || strcmp(o->json, "-") != 0;
     if (rc == 0 && text && print_all(stdout, pl, &out)) rc = error_set(&err, "out of memory");
     if (rc == 0 && o->json) rc = write_json(pl, &out, o->json, file_end(ctx).complete, &err);
+    expect_counts ex = {0};
+    if (rc == 0)
+        expect_eval_print(text ? stdout : stderr, pl->pts[0].s, out.rows.r, out.rows.n, pl->npoints,
+                          &ex);
     if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
     if (rc == 0 && ctx->h5) {
         h5_results_end e = file_end(ctx);
@@ -879,8 +884,15 @@ static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
         ctx->h5 = NULL;
     }
     if (rc) fprintf(stderr, "vpcsim run: %s\n", err.msg[0] ? err.msg : "out of memory");
+    if (rc == 0 && ex.inconclusive)
+        fprintf(stderr,
+                "vpcsim run: warning: %zu expectation%s inconclusive: more replications "
+                "narrow the intervals\n",
+                ex.inconclusive, ex.inconclusive == 1 ? "" : "s");
+    if (rc == 0 && ex.fail)
+        fprintf(stderr, "vpcsim run: %zu expectation%s failed\n", ex.fail, ex.fail == 1 ? "" : "s");
     outputs_free(&out);
-    return rc ? 1 : 0;
+    return rc || ex.fail ? 1 : 0;
 }
 
 /* The HDF5 file, created before the runs (a folder that is not there fails now, not after an
