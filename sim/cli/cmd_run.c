@@ -752,26 +752,35 @@ static int outputs_make(const run_ctx *ctx, outputs *out, vs_error *err)
     return 0;
 }
 
-static int print_all(FILE *f, const run_plan *pl, const outputs *out)
+/* The header of the report and of the JSON document; values: the swept values, point-major (the
+ * caller frees them). Returns 0, or -1 when out of memory. */
+static int plan_head(const run_plan *pl, text_report_head *t, const char ***values)
 {
     size_t nv = pl->npoints * pl->nkeys;
     const char **v = calloc(nv + 1, sizeof *v);
-    if (!v) return -1;
+    if (!(*values = v)) return -1;
     for (size_t i = 0; i < nv; i++) v[i] = pl->pts[i / pl->nkeys].value[i % pl->nkeys];
     const run_inputs *in = &pl->pts[0];
-    text_report_head t = {.name = in->s->name,
-                          .file = in->s->file,
-                          .narchs = in->s->narchs,
-                          .reps = in->reps,
-                          .npoints = pl->npoints,
-                          .duration_ns = in->duration_ns,
-                          .warmup_ns = in->warmup_ns,
-                          .seed = in->seed,
-                          .hours_per_month = in->prices->hours_per_month,
-                          .keys = pl->keys,
-                          .nkeys = pl->nkeys,
-                          .values = v};
-    int rc = text_report_print(f, &t, out->rows.r, out->rows.n);
+    *t = (text_report_head){.name = in->s->name,
+                            .file = in->s->file,
+                            .narchs = in->s->narchs,
+                            .reps = in->reps,
+                            .npoints = pl->npoints,
+                            .duration_ns = in->duration_ns,
+                            .warmup_ns = in->warmup_ns,
+                            .seed = in->seed,
+                            .hours_per_month = in->prices->hours_per_month,
+                            .keys = pl->keys,
+                            .nkeys = pl->nkeys,
+                            .values = v};
+    return 0;
+}
+
+static int print_all(FILE *f, const run_plan *pl, const outputs *out)
+{
+    text_report_head t;
+    const char **v;
+    int rc = plan_head(pl, &t, &v) ? -1 : text_report_print(f, &t, out->rows.r, out->rows.n);
     free(v);
     return rc;
 }
@@ -832,29 +841,13 @@ static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
 static int write_json(const run_plan *pl, const outputs *out, const char *path, bool complete,
                       vs_error *err)
 {
-    size_t nv = pl->npoints * pl->nkeys;
-    const char **v = calloc(nv + 1, sizeof *v);
+    text_report_head t;
+    const char **v;
     run_values rv = {0};
-    int rc = v && results_json_job_values(out->rps, out->n, &rv) == 0
-                 ? 0
-                 : error_set(err, "out of memory");
-    for (size_t i = 0; rc == 0 && i < nv; i++) v[i] = pl->pts[i / pl->nkeys].value[i % pl->nkeys];
-    const run_inputs *in = &pl->pts[0];
-    text_report_head t = {.name = in->s->name,
-                          .file = in->s->file,
-                          .narchs = in->s->narchs,
-                          .reps = in->reps,
-                          .npoints = pl->npoints,
-                          .duration_ns = in->duration_ns,
-                          .warmup_ns = in->warmup_ns,
-                          .seed = in->seed,
-                          .hours_per_month = in->prices->hours_per_month,
-                          .keys = pl->keys,
-                          .nkeys = pl->nkeys,
-                          .values = v};
-    if (rc == 0)
-        rc = results_json_write(results_json_doc(&t, complete, out->rows.r, out->rows.n, &rv), path,
-                                err);
+    int rc = plan_head(pl, &t, &v) || results_json_job_values(out->rps, out->n, &rv)
+                 ? error_set(err, "out of memory")
+                 : results_json_write(results_json_doc(&t, complete, out->rows.r, out->rows.n, &rv),
+                                      path, err);
     free(v);
     run_values_free(&rv);
     return rc;
