@@ -1,7 +1,9 @@
 """The JSON documents of vpcsim validate against the schemas shipped in docs/ (JSON Schema draft
 2020-12, Debian's python3-jsonschema): run --json and report --json (docs/results.schema.json) on
-a sweep with two architectures, compare --json (docs/compare.schema.json); and the documents say
+a sweep with two architectures, compare --json (docs/compare.schema.json), check --json with and
+without --fail-on on every shipped scenario (docs/check.schema.json); and the documents say
 what the HDF5 file says (run --json and report --json agree, the summary rows are /summary's)."""
+import glob
 import json
 import os
 import subprocess
@@ -54,6 +56,16 @@ def main():
         vpcsim("run", sweep, "--quiet", "-o", h5b, "--seed", "8")
         compare.validate(json.loads(vpcsim("compare", h5, h5b, "--json", code=None)))
         compare.validate(json.loads(vpcsim("compare", h5, h5, "--json", "--threshold", "p99=10%")))
+    check = validator("check.schema.json")
+    files = sorted(glob.glob(os.path.join(SRC, "experiments", "*.yaml")) +
+                   glob.glob(os.path.join(SRC, "experiments", "examples", "*.yaml")))
+    assert files
+    for f in files:
+        check.validate(json.loads(vpcsim("check", f, "--json")))
+        doc = json.loads(vpcsim("check", f, "--json", "--fail-on", "denied,unreachable", code=None))
+        check.validate(doc)
+        bad = [w for a in doc["architectures"] for w in a["workloads"] if w["verdict"] != "reachable"]
+        assert doc["fail_on"]["failed"] == bool(bad) and len(doc["fail_on"]["paths"]) == len(bad), f
     print("ok")
 
 
