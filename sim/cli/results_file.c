@@ -98,6 +98,16 @@ int run_values_add(run_values *rv, const run_value *v)
     return 0;
 }
 
+int run_values_put(run_values *rv, run_value *b, const char *subject, const char *metric,
+                   const char *unit, double value)
+{
+    snprintf(b->subject, sizeof b->subject, "%s", subject);
+    snprintf(b->metric, sizeof b->metric, "%s", metric);
+    snprintf(b->unit, sizeof b->unit, "%s", unit);
+    b->value = value;
+    return run_values_add(rv, b);
+}
+
 void run_values_free(run_values *rv)
 {
     free(rv->v);
@@ -144,16 +154,6 @@ static size_t wl_read_cols(h5file_col *c, char (*failed)[48])
     return n;
 }
 
-static int add_value(run_values *out, run_value *base, const char *subject, const char *metric,
-                     const char *unit, double value)
-{
-    snprintf(base->subject, sizeof base->subject, "%s", subject);
-    snprintf(base->metric, sizeof base->metric, "%s", metric);
-    snprintf(base->unit, sizeof base->unit, "%s", unit);
-    base->value = value;
-    return run_values_add(out, base);
-}
-
 static double ns_to_ms(int64_t ns)
 {
     return ns < 0 ? NAN : (double)ns / 1e6;
@@ -165,13 +165,14 @@ static int add_workload(run_values *out, run_value *b, const wl_fields *w, doubl
 {
     static const char *const q[] = {"p50", "p90", "p99", "p99.9"};
     if (!w->active) return 0;
-    int rc = add_value(out, b, w->workload, "mean", "ms", w->mean_ns / 1e6);
+    int rc = run_values_put(out, b, w->workload, "mean", "ms", w->mean_ns / 1e6);
     for (size_t k = 0; k < 4; k++)
-        rc |= add_value(out, b, w->workload, q[k], "ms", ns_to_ms(w->q_ns[k]));
-    rc |= add_value(out, b, w->workload, "success_ratio", "1", w->success_ratio);
-    rc |= add_value(out, b, w->workload, "completed", "1/s", (double)w->completed / window_s);
+        rc |= run_values_put(out, b, w->workload, q[k], "ms", ns_to_ms(w->q_ns[k]));
+    rc |= run_values_put(out, b, w->workload, "success_ratio", "1", w->success_ratio);
+    rc |= run_values_put(out, b, w->workload, "completed", "1/s", (double)w->completed / window_s);
     for (int k = 0; k < CLIENT_FAIL_COUNT; k++)
-        rc |= add_value(out, b, w->workload, failed[k], "1/s", (double)w->failed[k] / window_s);
+        rc |=
+            run_values_put(out, b, w->workload, failed[k], "1/s", (double)w->failed[k] / window_s);
     return rc ? -1 : 0;
 }
 
@@ -196,7 +197,7 @@ static int read_run(results_file *r, const char *group, run_value *b, run_values
     for (size_t i = 0; rc == 0 && i < nc; i++) {
         const comp_fields *c = (const comp_fields *)comp + i;
         if (!isnan(c->utilisation) &&
-            add_value(out, b, c->component, "utilisation", "1", c->utilisation))
+            run_values_put(out, b, c->component, "utilisation", "1", c->utilisation))
             rc = error_set(err, "out of memory");
     }
     free(wl), free(comp);

@@ -46,6 +46,10 @@ void results_file_free(results_file *r);
 
 /* Appends one value. Returns 0, or -1 when out of memory. */
 int run_values_add(run_values *rv, const run_value *v);
+/* Appends b (its point, replication, seed and architecture) with this figure. Returns 0, or -1
+ * when out of memory. */
+int run_values_put(run_values *rv, run_value *b, const char *subject, const char *metric,
+                   const char *unit, double value);
 void run_values_free(run_values *rv);
 
 #endif

@@ -88,16 +88,6 @@ json_object *results_json_doc(const text_report_head *h, bool complete, const su
     return doc;
 }
 
-static int job_value(run_values *out, run_value *b, const char *subject, const char *metric,
-                     const char *unit, double value)
-{
-    snprintf(b->subject, sizeof b->subject, "%s", subject);
-    snprintf(b->metric, sizeof b->metric, "%s", metric);
-    snprintf(b->unit, sizeof b->unit, "%s", unit);
-    b->value = value;
-    return run_values_add(out, b);
-}
-
 /* The values of one job, in the order results_file_runs reads them from the job's tables. */
 static int job_values(const job *j, const topology *t, run_values *out)
 {
@@ -110,18 +100,18 @@ static int job_values(const job *j, const topology *t, run_values *out)
         const wl_sum *s = &j->wl[w];
         const char *name = t->workloads[w].name;
         if (!s->active) continue;
-        for (int k = 0; k < NQ; k++) rc |= job_value(out, &b, name, q[k], "ms", s->lat_ms[k]);
-        rc |= job_value(out, &b, name, "success_ratio", "1", s->success);
-        rc |= job_value(out, &b, name, "completed", "1/s", s->completed);
+        for (int k = 0; k < NQ; k++) rc |= run_values_put(out, &b, name, q[k], "ms", s->lat_ms[k]);
+        rc |= run_values_put(out, &b, name, "success_ratio", "1", s->success);
+        rc |= run_values_put(out, &b, name, "completed", "1/s", s->completed);
         for (int k = 0; k < CLIENT_FAIL_COUNT; k++)
-            rc |= job_value(out, &b, name,
-                            summary_cause_metric((client_cause)k, failed, sizeof failed), "1/s",
-                            s->failed[k]);
+            rc |= run_values_put(out, &b, name,
+                                 summary_cause_metric((client_cause)k, failed, sizeof failed),
+                                 "1/s", s->failed[k]);
     }
     for (size_t c = 0; c < j->ncomp; c++)
         if (!j->comp[c].many)
-            rc |=
-                job_value(out, &b, j->comp[c].name, "utilisation", "1", j->comp[c].raw.utilisation);
+            rc |= run_values_put(out, &b, j->comp[c].name, "utilisation", "1",
+                                 j->comp[c].raw.utilisation);
     return rc ? -1 : 0;
 }
 
