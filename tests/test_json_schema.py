@@ -56,6 +56,12 @@ def main():
         vpcsim("run", sweep, "--quiet", "-o", h5b, "--seed", "8")
         compare.validate(json.loads(vpcsim("compare", h5, h5b, "--json", code=None)))
         compare.validate(json.loads(vpcsim("compare", h5, h5, "--json", "--threshold", "p99=10%")))
+    expect = os.path.join(SRC, "tests/scenarios/compare/expect.yaml")
+    doc = json.loads(vpcsim("run", expect, "--quiet", "--json", "-", "--set", "expect.1.below=2ms",
+                            code=1))
+    results.validate(doc)
+    assert [e["verdict"] for e in doc["expectations"]] == ["pass", "fail"] + ["pass"] * 4
+    assert doc["expectations"][1]["where"].endswith("expect.yaml:34:5")
     check = validator("check.schema.json")
     files = sorted(glob.glob(os.path.join(SRC, "experiments", "*.yaml")) +
                    glob.glob(os.path.join(SRC, "experiments", "examples", "*.yaml")))

@@ -837,55 +837,62 @@ static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
     return 130;
 }
 
-/* --json: the document of sim/cli/results_json.c. Returns 0, or -1 with err set. */
-static int write_json(const run_plan *pl, const outputs *out, const char *path, bool complete,
-                      vs_error *err)
+/* --json: the document of sim/cli/results_json.c, with the expectations' verdicts. Returns 0, or
+ * -1 with err set. */
+static int write_json(const run_plan *pl, const outputs *out, const expect_results *ex,
+                      const char *path, bool complete, vs_error *err)
 {
     text_report_head t;
     const char **v;
     run_values rv = {0};
-    int rc = plan_head(pl, &t, &v) || results_json_job_values(out->rps, out->n, &rv)
-                 ? error_set(err, "out of memory")
-                 : results_json_write(results_json_doc(&t, complete, out->rows.r, out->rows.n, &rv),
-                                      path, err);
+    json_object *doc = plan_head(pl, &t, &v) || results_json_job_values(out->rps, out->n, &rv)
+                           ? NULL
+                           : results_json_doc(&t, complete, out->rows.r, out->rows.n, &rv);
+    if (doc && ex->n) json_out_set(doc, "expectations", expect_eval_json(ex));
+    int rc = results_json_write(doc, path, err);
     free(v);
     run_values_free(&rv);
     return rc;
+}
+
+/* The text report (unless --json -), the JSON document, the expectations' verdicts (on stderr
+ * with --json -). Returns 0, or -1 with err set; ex is filled. */
+static int print_results(const run_ctx *ctx, const run_plan *pl, const run_opts *o,
+                         const outputs *out, expect_results *ex, vs_error *err)
+{
+    bool text = !o->json || strcmp(o->json, "-") != 0;
+    if (text && print_all(stdout, pl, out)) return error_set(err, "out of memory");
+    if (expect_eval_run(pl->pts[0].s, pl->pts[0].map, out->rows.r, out->rows.n, pl->npoints, ex))
+        return error_set(err, "out of memory");
+    if (o->json && write_json(pl, out, ex, o->json, file_end(ctx).complete, err)) return -1;
+    expect_eval_print(text ? stdout : stderr, ex, pl->npoints);
+    if (fflush(stdout) || ferror(stdout)) return error_set(err, "cannot write");
+    return 0;
 }
 
 static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
 {
     vs_error err = {""};
     outputs out = {0};
+    expect_results ex = {0};
     int rc = outputs_make(ctx, &out, &err);
     if (rc == 0 && ctx->h5 && file_end(ctx).interrupted) {
         rc = keep_interrupted(ctx, &out, o);
         outputs_free(&out);
         return rc;
     }
-    bool text = !o->json || strcmp(o->json, "-") != 0;
-    if (rc == 0 && text && print_all(stdout, pl, &out)) rc = error_set(&err, "out of memory");
-    if (rc == 0 && o->json) rc = write_json(pl, &out, o->json, file_end(ctx).complete, &err);
-    expect_counts ex = {0};
-    if (rc == 0)
-        expect_eval_print(text ? stdout : stderr, pl->pts[0].s, out.rows.r, out.rows.n, pl->npoints,
-                          &ex);
-    if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
+    if (rc == 0) rc = print_results(ctx, pl, o, &out, &ex, &err);
     if (rc == 0 && ctx->h5) {
         h5_results_end e = file_end(ctx);
         rc = h5_results_close(ctx->h5, out.rps, out.n, &out.rows, &e, &err);
         ctx->h5 = NULL;
     }
     if (rc) fprintf(stderr, "vpcsim run: %s\n", err.msg[0] ? err.msg : "out of memory");
-    if (rc == 0 && ex.inconclusive)
-        fprintf(stderr,
-                "vpcsim run: warning: %zu expectation%s inconclusive: more replications "
-                "narrow the intervals\n",
-                ex.inconclusive, ex.inconclusive == 1 ? "" : "s");
-    if (rc == 0 && ex.fail)
-        fprintf(stderr, "vpcsim run: %zu expectation%s failed\n", ex.fail, ex.fail == 1 ? "" : "s");
+    if (rc == 0) expect_eval_warn(stderr, &ex);
+    bool failed = ex.fail > 0;
+    expect_eval_free(&ex);
     outputs_free(&out);
-    return rc || ex.fail ? 1 : 0;
+    return rc || failed ? 1 : 0;
 }
 
 /* The HDF5 file, created before the runs (a folder that is not there fails now, not after an

@@ -4,9 +4,8 @@
 #include "cli/expect_eval.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
-
-typedef enum expect_verdict { EV_PASS, EV_INCONCLUSIVE, EV_FAIL, EV_NONE } expect_verdict;
 
 static const char *const verdict_text[] = {
     [EV_PASS] = "pass",
@@ -50,58 +49,125 @@ static bool row_matches(const scenario_expect *e, const summary_row *r, size_t p
     return strcmp(r->subject, e->workload ? e->workload : "") == 0;
 }
 
-static void print_one(FILE *f, const scenario_expect *e, size_t p, size_t npoints, const char *arch,
-                      expect_verdict v, const summary_row *r)
+static void print_one(FILE *f, const expect_result *x, size_t npoints)
 {
+    const scenario_expect *e = x->e;
     double k = e->metric == EXPECT_SUCCESS || e->metric == EXPECT_UTILISATION ? 100 : 1;
     const char *unit = k == 100 ? "%" : unit_of[e->metric];
     const char *subject = e->workload ? e->workload : e->component;
-    fprintf(f, "  %s:%d:%d: %s", e->file, e->line, e->col, arch);
-    if (npoints > 1) fprintf(f, ", sweep point %zu", p + 1);
+    fprintf(f, "  %s: %s", x->where, x->architecture);
+    if (npoints > 1) fprintf(f, ", sweep point %zu", x->point + 1);
     fprintf(f, ": %s%s%s %s %s: ", subject ? subject : "", subject ? " " : "",
             scenario_expect_metric_name(e->metric), e->below ? "below" : "above", e->bound_text);
-    if (r && !isnan(r->mean) && !isnan(r->half_width))
-        fprintf(f, "%.4g ± %.2g%s: ", k * r->mean, k * r->half_width, unit);
-    else if (r && !isnan(r->mean))
-        fprintf(f, "%.4g%s (one replication): ", k * r->mean, unit);
-    fprintf(f, "%s\n", verdict_text[v]);
+    if (!isnan(x->mean) && !isnan(x->half))
+        fprintf(f, "%.4g ± %.2g%s: ", k * x->mean, k * x->half, unit);
+    else if (!isnan(x->mean))
+        fprintf(f, "%.4g%s (one replication): ", k * x->mean, unit);
+    fprintf(f, "%s\n", verdict_text[x->verdict]);
 }
 
 /* The verdict of e at point p in architecture arch: the worst over its rows. */
-static expect_verdict eval_one(FILE *f, const scenario_expect *e, const summary_row *rows,
-                               size_t nrows, size_t p, size_t npoints, const char *arch)
+static expect_result eval_one(const scenario_expect *e, const summary_row *rows, size_t nrows,
+                              size_t p, const char *arch)
 {
-    expect_verdict worst = EV_PASS;
+    expect_result x = {.e = e, .point = p, .architecture = arch, .mean = NAN, .half = NAN};
     const summary_row *at = NULL;
     for (size_t i = 0; i < nrows; i++) {
         if (!row_matches(e, &rows[i], p, arch)) continue;
         expect_verdict v = judge(e, &rows[i]);
-        if (!at || v > worst) worst = v, at = &rows[i];
+        if (!at || v > x.verdict) x.verdict = v, at = &rows[i];
     }
-    if (!at) worst = EV_NONE;
-    print_one(f, e, p, npoints, arch, worst, at);
-    return worst;
+    if (!at)
+        x.verdict = EV_NONE;
+    else
+        x.mean = at->mean, x.half = at->half_width;
+    return x;
 }
 
-void expect_eval_print(FILE *f, const scenario *s, const summary_row *rows, size_t nrows,
-                       size_t npoints, expect_counts *out)
+/* "file:line:col" of e, translated back through the --set patches. */
+static void where_of(const scenario_expect *e, const scenario_patch_map *map, char *buf, size_t n)
 {
-    *out = (expect_counts){0};
-    if (s->nexpects == 0) return;
-    fputs("\nexpectations (95% interval against the bound)\n", f);
-    for (size_t i = 0; i < s->nexpects; i++) {
-        const scenario_expect *e = &s->expects[i];
+    vs_error pos = {""};
+    snprintf(pos.msg, sizeof pos.msg, "%s:%d:%d: ", e->file, e->line, e->col);
+    scenario_patch_translate(map, &pos);
+    size_t len = strlen(pos.msg);
+    snprintf(buf, n, "%.*s", (int)(len >= 2 ? len - 2 : len), pos.msg);
+}
+
+int expect_eval_run(const scenario *s, const scenario_patch_map *map, const summary_row *rows,
+                    size_t nrows, size_t npoints, expect_results *out)
+{
+    *out = (expect_results){0};
+    size_t cap = s->nexpects * npoints * s->narchs;
+    if (cap == 0) return 0;
+    if (!(out->r = calloc(cap, sizeof *out->r))) return -1;
+    for (size_t i = 0; i < s->nexpects; i++)
         for (size_t p = 0; p < npoints; p++)
             for (size_t a = 0; a < s->narchs; a++) {
+                const scenario_expect *e = &s->expects[i];
                 if (e->architecture && strcmp(e->architecture, s->archs[a].name) != 0) continue;
-                expect_verdict v = eval_one(f, e, rows, nrows, p, npoints, s->archs[a].name);
-                if (v == EV_PASS)
+                expect_result x = eval_one(e, rows, nrows, p, s->archs[a].name);
+                where_of(e, map, x.where, sizeof x.where);
+                out->r[out->n++] = x;
+                if (x.verdict == EV_PASS)
                     out->pass++;
-                else if (v == EV_FAIL)
+                else if (x.verdict == EV_FAIL)
                     out->fail++;
                 else
                     out->inconclusive++;
             }
+    return 0;
+}
+
+void expect_eval_print(FILE *f, const expect_results *r, size_t npoints)
+{
+    if (r->n == 0) return;
+    fputs("\nexpectations (95% interval against the bound)\n", f);
+    for (size_t i = 0; i < r->n; i++) print_one(f, &r->r[i], npoints);
+    fprintf(f, "  %zu pass, %zu fail, %zu inconclusive\n", r->pass, r->fail, r->inconclusive);
+}
+
+void expect_eval_warn(FILE *f, const expect_results *r)
+{
+    if (r->inconclusive)
+        fprintf(f,
+                "vpcsim run: warning: %zu expectation%s inconclusive: more replications narrow "
+                "the intervals\n",
+                r->inconclusive, r->inconclusive == 1 ? "" : "s");
+    if (r->fail)
+        fprintf(f, "vpcsim run: %zu expectation%s failed\n", r->fail, r->fail == 1 ? "" : "s");
+}
+
+json_object *expect_eval_json(const expect_results *r)
+{
+    static const char *const verdict_word[] = {[EV_PASS] = "pass",
+                                               [EV_INCONCLUSIVE] = "inconclusive",
+                                               [EV_FAIL] = "fail",
+                                               [EV_NONE] = "inconclusive"};
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; i < r->n; i++) {
+        const expect_result *x = &r->r[i];
+        json_object *o = json_object_new_object();
+        json_out_set(o, "where", json_out_string(x->where));
+        json_out_set(o, "point", json_object_new_int64((int64_t)x->point));
+        json_out_set(o, "architecture", json_out_string(x->architecture));
+        json_out_set(o, "subject",
+                     x->e->workload    ? json_out_string(x->e->workload)
+                     : x->e->component ? json_out_string(x->e->component)
+                                       : NULL);
+        json_out_set(o, "metric", json_out_string(scenario_expect_metric_name(x->e->metric)));
+        json_out_set(o, "bound", json_out_number(x->e->bound));
+        json_out_set(o, "below", json_object_new_boolean(x->e->below));
+        json_out_set(o, "mean", json_out_number(x->mean));
+        json_out_set(o, "half_width", json_out_number(x->half));
+        json_out_set(o, "verdict", json_out_string(verdict_word[x->verdict]));
+        json_object_array_add(a, o);
     }
-    fprintf(f, "  %zu pass, %zu fail, %zu inconclusive\n", out->pass, out->fail, out->inconclusive);
+    return a;
+}
+
+void expect_eval_free(expect_results *r)
+{
+    free(r->r);
+    *r = (expect_results){0};
 }
