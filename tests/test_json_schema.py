@@ -1,9 +1,11 @@
 """The JSON documents of vpcsim validate against the schemas shipped in docs/ (JSON Schema draft
 2020-12, Debian's python3-jsonschema): run --json and report --json (docs/results.schema.json) on
-a sweep with two architectures, compare --json (docs/compare.schema.json), check --json with and
+a sweep with two architectures (and report --csv: swept columns, --per-replication rows), compare --json (docs/compare.schema.json), check --json with and
 without --fail-on on every shipped scenario (docs/check.schema.json); and the documents say
 what the HDF5 file says (run --json and report --json agree, the summary rows are /summary's)."""
+import csv
 import glob
+import io
 import json
 import os
 import subprocess
@@ -53,6 +55,18 @@ def main():
             p99 = [r for r in run_doc["runs"] if r["architecture"] == "nat" and r["point"] == 0
                    and r["replication"] == 1 and r["metric"] == "p99"][0]
             assert abs(p99["value"] - t["p99_ns"][0] / 1e6) < 1e-9
+        # report --csv: the swept values as a column; --per-replication: the document's runs
+        rows = list(csv.reader(io.StringIO(vpcsim("report", h5, "--csv"))))
+        assert rows[0][:3] == ["point", "workloads.analytics-get.traffic.rate", "architecture"]
+        assert {(r[0], r[1]) for r in rows[1:]} == {("0", "1000/s"), ("1", "2000/s"), ("2", "4000/s")}
+        rows = list(csv.reader(io.StringIO(vpcsim("report", h5, "--csv", "--per-replication"))))
+        assert rows[0] == ["point", "workloads.analytics-get.traffic.rate", "architecture",
+                           "replication", "seed", "subject", "metric", "unit", "value"]
+        assert len(rows) - 1 == len(run_doc["runs"])
+        for r, d in zip(rows[1:], run_doc["runs"]):
+            assert (int(r[0]), r[2], int(r[3]), int(r[4]), r[5], r[6]) == (
+                d["point"], d["architecture"], d["replication"], d["seed"], d["subject"], d["metric"])
+            assert (r[8] == "" and d["value"] is None) or float(r[8]) == d["value"]
         vpcsim("run", sweep, "--quiet", "-o", h5b, "--seed", "8")
         compare.validate(json.loads(vpcsim("compare", h5, h5b, "--json", code=None)))
         compare.validate(json.loads(vpcsim("compare", h5, h5, "--json", "--threshold", "p99=10%")))

@@ -10,9 +10,9 @@ static void usage(FILE *f)
 {
     fputs("usage: vpcsim <command> [options]\n"
           "commands:\n"
-          "  check FILE [--json]     validate a scenario: paths, verdicts, static cost\n"
+          "  check FILE [--json]     validate a scenario: paths, verdicts, static cost; --fail-on\n"
           "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
-          "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o)\n"
+          "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o); --json\n"
           "  compare BASE NEW        did NEW (an HDF5 file) regress against BASE? vpcsim compare\n"
           "                          --help\n"
           "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
