@@ -89,11 +89,11 @@ static int check_same(const results_file *b, const results_file *n, int64_t *map
     char why[3][300];
     size_t nwhy = 0, matched = map_points(b, n, map);
     if (strcmp(b->name, n->name) != 0)
-        snprintf(why[nwhy++], sizeof why[0], "different scenarios ('%s' and '%s')", b->name,
+        snprintf(why[nwhy++], sizeof why[0], "different scenarios ('%.100s' and '%.100s')", b->name,
                  n->name);
     if (strcmp(b->tool, n->tool) != 0)
-        snprintf(why[nwhy++], sizeof why[0], "written by different versions (%s and %s)", b->tool,
-                 n->tool);
+        snprintf(why[nwhy++], sizeof why[0], "written by different versions (%.100s and %.100s)",
+                 b->tool, n->tool);
     bool archs = b->narchs == n->narchs;
     for (size_t a = 0; a < n->narchs; a++) archs &= has_arch(b, n->archs[a]);
     if (!archs)

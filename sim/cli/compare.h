@@ -48,7 +48,7 @@ typedef struct compare_opts {
 /* One tested figure: a metric of a subject of an architecture at a sweep point. */
 typedef struct compare_test {
     uint32_t point; /* the base file's point */
-    char architecture[160], subject[160], metric[32], unit[8];
+    char architecture[160], subject[160], metric[32], unit[32];
     compare_family family;
     compare_method method;
     double base, new_;    /* means over replications */
@@ -63,7 +63,7 @@ typedef struct compare_result {
     compare_test *tests;
     size_t n, cap;
     compare_method method; /* the files' method: paired (common random numbers) or Welch */
-    char warnings[8][256]; /* --partial: what was left out */
+    char warnings[8][640]; /* --partial: what was left out */
     size_t nwarnings;
     size_t count[3]; /* by verdict */
 } compare_result;

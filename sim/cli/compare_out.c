@@ -80,7 +80,7 @@ static void text_header(FILE *f, const compare_result *r, const results_file *b,
     for (size_t i = 0; i < r->nwarnings; i++) fprintf(f, "warning: %s\n", r->warnings[i]);
 }
 
-enum { TEXT_COLS = 12, TEXT_CELL = 96 };
+enum { TEXT_COLS = 12, TEXT_CELL = 520 }; /* the longest cell: a sweep point's text */
 
 /* The cells of test t's row (or the header when t is NULL). */
 static void text_cells(const compare_test *t, const results_file *b, char (*c)[TEXT_CELL])

@@ -13,7 +13,7 @@ typedef struct run_value {
     uint32_t point, rep;
     uint64_t seed; /* the replication's seed */
     char architecture[160], subject[160];
-    char metric[32], unit[8];
+    char metric[32], unit[32];
     double value; /* NaN: none (no successful call) */
 } run_value;
 
