@@ -1,7 +1,7 @@
 /* `vpcsim check` end to end through the binary: usage and bad input exit 2 with the loader's
  * file:line:col message; scenarios under tests/scenarios/check/ print paths, verdicts and the
  * static monthly cost (amounts worked by hand from the price table); --json is one valid JSON
- * document (checked by a small validator below) with strings escaped. */
+ * document (checked by a small validator below, then read with json-c) with strings escaped. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,9 @@
 
 #include <ctype.h>
 #include <stdbool.h>
+
+#include <json-c/json.h>
+#include <json-c/json_pointer.h>
 
 #include "cli_run.h"
 
@@ -163,7 +166,8 @@ static void usage_errors_exit_2(void **st)
     RUN(&r, "check");
     assert_int_equal(r.code, 2);
     assert_text_has(r.err, "vpcsim check: missing the scenario FILE");
-    assert_text_has(r.err, "usage: vpcsim check FILE [--json] [--prices FILE]");
+    assert_text_has(r.err,
+                    "usage: vpcsim check FILE [--json] [--prices FILE] [--fail-on VERDICTS]");
     assert_string_equal(r.out, "");
     RUN(&r, "check", path, "--jsn");
     assert_int_equal(r.code, 2);
@@ -327,26 +331,62 @@ static void onprem_text_report(void **st)
     free(out);
 }
 
+/* The value at JSON pointer ptr (RFC 6901) of doc, as text ("null" when null); fails if absent. */
+static const char *at(json_object *doc, const char *ptr)
+{
+    json_object *v = NULL;
+    if (json_pointer_get(doc, ptr, &v)) fail_msg("no %s in the document", ptr);
+    return v ? json_object_get_string(v) : "null";
+}
+
+static json_object *parse_json(const char *text)
+{
+    if (!json_valid(text)) fail_msg("not valid JSON:\n%s", text);
+    json_object *doc = json_tokener_parse(text);
+    assert_non_null(doc);
+    return doc;
+}
+
 static void s3_json_report(void **st)
 {
     (void)st;
     char *out = NULL;
     char path[4096];
     REPORT(out, "check", scenario_path("s3.yaml", path, sizeof path), "--json");
-    if (!json_valid(out)) fail_msg("not valid JSON:\n%s", out);
-    assert_text_has(out, "\"scenario\": {\n    \"name\": \"s3-egress\"");
-    assert_text_has(out, "\"taken\": \"2026\"");
+    json_object *doc = parse_json(out);
+    assert_string_equal(at(doc, "/scenario/name"), "s3-egress");
+    assert_string_equal(at(doc, "/prices/taken"), "2026");
+    assert_string_equal(at(doc, "/prices/hours_per_month"), "730");
     assert_text_has(out, "\"hours_per_month\": 730");
-    assert_text_has(out, "\"verdict\": \"reachable\"");
+    assert_string_equal(at(doc, "/architectures/0/workloads/0/verdict"), "reachable");
     assert_text_has(out, "\"verdict\": \"denied\"");
-    assert_text_has(out,
-                    "{\"component\": \"nat-a\", \"kind\": \"nat-gateway\", \"az\": \"use1-az1\"");
-    assert_text_has(out, "{\"component\": \"nat-a\", \"kind\": \"NAT gateway\", \"quantity\": 1, "
-                         "\"unit\": \"gateway\", \"price_known\": true, \"usd_per_hour\": 0.045, "
-                         "\"monthly_usd\": 32.85, \"source\": \"S\", \"basis\": \"S: third-party "
-                         "2026 pricing page\"}");
+    const char *hop = "/architectures/0/workloads/0/paths/0/hops/1";
+    char p[160];
+    snprintf(p, sizeof p, "%s/component", hop);
+    assert_string_equal(at(doc, p), "nat-a");
+    snprintf(p, sizeof p, "%s/kind", hop);
+    assert_string_equal(at(doc, p), "nat-gateway");
+    snprintf(p, sizeof p, "%s/az", hop);
+    assert_string_equal(at(doc, p), "use1-az1");
+    /* the NAT's line: $0.045/h x 730 h = $32.85 (price table, S) */
+    const char *line = "/architectures/0/cost/lines/0";
+    static const char *const want[][2] = {{"component", "nat-a"},
+                                          {"kind", "NAT gateway"},
+                                          {"quantity", "1"},
+                                          {"unit", "gateway"},
+                                          {"price_known", "true"},
+                                          {"usd_per_hour", "0.045"},
+                                          {"monthly_usd", "32.85"},
+                                          {"source", "S"},
+                                          {"basis", "S: third-party 2026 pricing page"}};
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        snprintf(p, sizeof p, "%s/%s", line, want[i][0]);
+        assert_string_equal(at(doc, p), want[i][1]);
+    }
+    assert_text_has(out, "\"monthly_usd\": 32.85,");
     assert_text_has(out, "\"total_monthly_usd\": 40.15");
     assert_lacks(out, "=== architecture");
+    json_object_put(doc);
     free(out);
 }
 
@@ -357,15 +397,67 @@ static void onprem_json_report(void **st)
     char *out = NULL;
     char path[4096];
     REPORT(out, "check", scenario_path("onprem.yaml", path, sizeof path), "--json");
-    if (!json_valid(out)) fail_msg("not valid JSON:\n%s", out);
+    json_object *doc = parse_json(out);
     assert_text_has(out, "\"name\": \"on-prem \\\"hybrid\\\" \\\\ check\"");
-    assert_text_has(out, "\"kind\": \"DX port 500Mbps\", \"quantity\": 1, \"unit\": \"port\", "
-                         "\"price_known\": false, \"usd_per_hour\": null, \"monthly_usd\": null");
+    assert_string_equal(at(doc, "/scenario/name"), "on-prem \"hybrid\" \\ check");
+    bool seen_unknown = false;
+    json_object *archs = json_object_object_get(doc, "architectures");
+    for (size_t a = 0; a < json_object_array_length(archs); a++) {
+        json_object *lines = NULL;
+        json_pointer_getf(archs, &lines, "/%zu/cost/lines", a);
+        for (size_t i = 0; i < json_object_array_length(lines); i++) {
+            json_object *l = json_object_array_get_idx(lines, i);
+            if (strcmp(json_object_get_string(json_object_object_get(l, "kind")),
+                       "DX port 500Mbps") != 0)
+                continue;
+            seen_unknown = true;
+            assert_false(json_object_get_boolean(json_object_object_get(l, "price_known")));
+            assert_null(json_object_object_get(l, "usd_per_hour"));
+            assert_null(json_object_object_get(l, "monthly_usd"));
+            assert_true(json_object_object_get_ex(l, "monthly_usd", NULL));
+        }
+    }
+    assert_true(seen_unknown);
     assert_text_has(out, "\"total_monthly_usd\": 1985.60");
     assert_text_has(out, "\"total_monthly_usd\": 306.60");
     assert_text_has(out, "\"unknown_price_lines\": 1");
     assert_text_has(out, "\"verdict\": \"unreachable\"");
+    json_object_put(doc);
     free(out);
+}
+
+/* --fail-on: s3.yaml has a denied path and no unreachable one (tests/scenarios/check/s3.yaml);
+ * onprem.yaml an unreachable one. Exit 1 only when a path has a listed verdict. */
+static void fail_on_verdicts(void **st)
+{
+    (void)st;
+    static cli_result r;
+    char s3[4096], onprem[4096];
+    scenario_path("s3.yaml", s3, sizeof s3);
+    scenario_path("onprem.yaml", onprem, sizeof onprem);
+    RUN(&r, "check", s3, "--fail-on", "unreachable");
+    assert_int_equal(r.code, 0);
+    RUN(&r, "check", s3, "--fail-on", "denied");
+    assert_int_equal(r.code, 1);
+    assert_text_has(r.err, "--fail-on: architecture ");
+    assert_text_has(r.err, ": denied");
+    char *out = NULL, err[4096];
+    assert_int_equal(cli_run_report((char *const[]){"vpcsim", "check", onprem, "--fail-on",
+                                                    "denied,unreachable", "--json", NULL},
+                                    &out, err, sizeof err),
+                     1);
+    assert_text_has(err, ": unreachable: ");
+    json_object *doc = parse_json(out);
+    free(out);
+    assert_string_equal(at(doc, "/fail_on/failed"), "true");
+    assert_string_equal(at(doc, "/fail_on/verdicts/1"), "unreachable");
+    assert_string_equal(at(doc, "/fail_on/paths/0/verdict"), "unreachable");
+    json_object_put(doc);
+    RUN(&r, "check", s3, "--fail-on", "denied,lost");
+    assert_int_equal(r.code, 2);
+    assert_text_has(r.err, "unknown verdict 'lost'");
+    RUN(&r, "check", s3, "--fail-on", "");
+    assert_int_equal(r.code, 2);
 }
 
 /* --prices replaces the table: a NAT gateway at $0.10/h costs 73.00 a month. */
@@ -395,6 +487,7 @@ int main(void)
         cmocka_unit_test(onprem_text_report),
         cmocka_unit_test(s3_json_report),
         cmocka_unit_test(onprem_json_report),
+        cmocka_unit_test(fail_on_verdicts),
         cmocka_unit_test(prices_option_changes_the_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

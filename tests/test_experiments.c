@@ -453,18 +453,22 @@ static char *run_csv(const char *name, char *const extra[])
     return csv;
 }
 
-/* The mean of one row of `vpcsim report --csv` (point, architecture, subject, metric); NAN when
- * the row is absent. */
+/* The mean of one row of `vpcsim report --csv` (point, the swept values, architecture, subject,
+ * metric); NAN when the row is absent. */
 static double csv_mean(const char *csv, int point, const char *arch_name, const char *subject,
                        const char *metric)
 {
-    char key[256];
-    snprintf(key, sizeof key, "\n%d,%s,%s,%s,", point, arch_name, subject, metric);
-    const char *row = strstr(csv, key);
-    if (!row) return NAN;
-    const char *unit_end = strchr(row + strlen(key), ',');
-    assert_non_null(unit_end);
-    return strtod(unit_end + 1, NULL);
+    char start[32], key[256];
+    snprintf(start, sizeof start, "\n%d,", point);
+    snprintf(key, sizeof key, ",%s,%s,%s,", arch_name, subject, metric);
+    for (const char *row = strstr(csv, start); row; row = strstr(row + 1, start)) {
+        const char *eol = strchr(row + 1, '\n'), *at = strstr(row, key);
+        if (!at || (eol && at > eol)) continue;
+        const char *unit_end = strchr(at + strlen(key), ',');
+        assert_non_null(unit_end);
+        return strtod(unit_end + 1, NULL);
+    }
+    return NAN;
 }
 
 static double csv_need(const char *csv, int point, const char *arch_name, const char *subject,

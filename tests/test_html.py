@@ -109,7 +109,7 @@ class Html(unittest.TestCase):
         self.assertNotIn("<svg", t)
         r = subprocess.run([BIN, "report", self.h5, "--html"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
-        self.assertIn("--html needs a file to write", r.stderr)
+        self.assertIn("--html needs a value", r.stderr)
 
     def test_chromium_renders_it(self):
         if not os.path.exists(CHROMIUM):

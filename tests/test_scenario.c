@@ -1051,7 +1051,13 @@ static const char all_keys[] =
     "output:\n"
     "  records: 0.5 #@output\n"
     "  spans: 0.1\n"
-    "  series_bin: 1s\n";
+    "  series_bin: 1s\n"
+    "expect:\n"
+    "  - metric: p99 #@expect[]\n"
+    "    workload: w1\n"
+    "    architecture: base\n"
+    "    below: 1s\n"
+    "  - {metric: utilisation, component: interface_endpoint/i, above: 1%}\n";
 
 /* The text with "zz_unknown: 1" inserted after the line marked #@title. */
 static char *inject(const char *title, size_t *len)
@@ -1109,7 +1115,8 @@ static void keys_agree_with_loader(void **st)
                                          "workloads[].traffic.schedule[]",
                                          "run",
                                          "faults[]",
-                                         "output"};
+                                         "output",
+                                         "expect[]"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

@@ -1,5 +1,6 @@
 /* Histogram against exact quantiles of the same data (sorted-array oracle), merge, bounds; and
- * confidence intervals against published values (R's t.test on 1:10). */
+ * confidence intervals against published values (R's t.test on 1:10); Welch, paired t and Holm
+ * against SciPy and a hand count. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,12 +119,70 @@ static void t_interval_matches_r(void **st)
     assert_int_equal(stats_mean_ci(x, 10, 1.0, &ci), -1);
 }
 
+/* Welch's t against SciPy 1.10 (scipy.stats.ttest_ind(new, base, equal_var=False)) on
+ * base {10.1, 9.8, 10.4, 10.0, 9.7} and new {10.9, 10.2, 11.1, 10.5, 10.6, 10.8}: t 3.823270,
+ * p 0.00408869, df 8.977057; the 99% half-width t(0.995, df) x se = 0.581219. */
+static void welch_matches_scipy(void **st)
+{
+    (void)st;
+    static const double a[] = {10.1, 9.8, 10.4, 10.0, 9.7},
+                        b[] = {10.9, 10.2, 11.1, 10.5, 10.6, 10.8};
+    stats_interval sa, sb;
+    stats_test t;
+    assert_int_equal(stats_mean_ci(a, 5, 0.95, &sa), 0);
+    assert_int_equal(stats_mean_ci(b, 6, 0.95, &sb), 0);
+    assert_int_equal(stats_welch(sa.mean, sa.sd, 5, sb.mean, sb.sd, 6, 0.99, &t), 0);
+    assert_float_equal(t.diff, 0.683333333, 1e-8);
+    assert_float_equal(t.t, 3.823269714, 1e-8);
+    assert_float_equal(t.df, 8.977056747, 1e-8);
+    assert_float_equal(t.p, 0.00408869186, 1e-10);
+    assert_float_equal(t.half, 0.581219326, 1e-8);
+    /* no noise: equal means p 1, different means p 0; one value a side: untestable */
+    assert_int_equal(stats_welch(2, 0, 3, 2, 0, 3, 0.99, &t), 0);
+    assert_float_equal(t.p, 1, 0);
+    assert_int_equal(stats_welch(2, 0, 3, 2.5, 0, 3, 0.99, &t), 0);
+    assert_float_equal(t.p, 0, 0);
+    assert_int_equal(stats_welch(2, 0, 1, 2.5, 0, 3, 0.99, &t), -1);
+    assert_true(isnan(t.p));
+}
+
+/* The paired t against SciPy (scipy.stats.ttest_rel(new, base)) on base {5.0, 6.1, 7.2, 5.5},
+ * new {5.3, 6.2, 7.6, 5.9}: t 4.242641, p 0.0239812; 95% half-width 0.2250329. */
+static void paired_matches_scipy(void **st)
+{
+    (void)st;
+    static const double x[] = {5.0, 6.1, 7.2, 5.5}, y[] = {5.3, 6.2, 7.6, 5.9};
+    stats_test t;
+    assert_int_equal(stats_paired_test(x, y, 4, 0.95, &t), 0);
+    assert_float_equal(t.diff, 0.3, 1e-12);
+    assert_float_equal(t.t, 4.242640687, 1e-8);
+    assert_float_equal(t.p, 0.0239811996, 1e-9);
+    assert_float_equal(t.half, 0.2250329363, 1e-9);
+    assert_float_equal(t.df, 3, 0);
+}
+
+/* Holm (1979) by hand: p {0.01, 0.04, 0.03, 0.005} sorted 0.005, 0.01, 0.03, 0.04 times 4, 3, 2,
+ * 1 = 0.02, 0.03, 0.06, 0.04, kept non-decreasing: 0.02, 0.03, 0.06, 0.06. NaN is not a test. */
+static void holm_by_hand(void **st)
+{
+    (void)st;
+    static const double p[] = {0.01, 0.04, NAN, 0.03, 0.005};
+    double adj[5];
+    assert_int_equal(stats_holm(p, 5, adj), 0);
+    assert_float_equal(adj[0], 0.03, 1e-15);
+    assert_float_equal(adj[1], 0.06, 1e-15);
+    assert_true(isnan(adj[2]));
+    assert_float_equal(adj[3], 0.06, 1e-15);
+    assert_float_equal(adj[4], 0.02, 1e-15);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(quantiles_within_one_percent), cmocka_unit_test(small_values_are_exact),
         cmocka_unit_test(buckets_tile_the_line),        cmocka_unit_test(merge_equals_whole),
-        cmocka_unit_test(t_interval_matches_r),
+        cmocka_unit_test(t_interval_matches_r),         cmocka_unit_test(welch_matches_scipy),
+        cmocka_unit_test(paired_matches_scipy),         cmocka_unit_test(holm_by_hand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

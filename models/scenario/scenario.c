@@ -622,7 +622,7 @@ static int load_header(sc_loader *ld, scenario *s)
 
 static int load_top(sc_loader *ld, scenario *s)
 {
-    const config_node *shared, *faults;
+    const config_node *shared, *faults, *expects;
     int *order = NULL;
     if (load_header(ld, s) || load_regions(ld) ||
         sc_get_seq(ld->root, SEC_TOP, "workloads", &shared, ld->err))
@@ -635,7 +635,9 @@ static int load_top(sc_loader *ld, scenario *s)
         if (build_arch(ld, order[i])) return -1;
     if (check_overrides(ld, s->overrides) || check_run(s->run, ld->err) ||
         check_output(ld->root, ld->err) ||
-        sc_get_seq(ld->root, SEC_TOP, "faults", &faults, ld->err) || sc_load_faults(ld, faults))
+        sc_get_seq(ld->root, SEC_TOP, "faults", &faults, ld->err) || sc_load_faults(ld, faults) ||
+        sc_get_seq(ld->root, SEC_TOP, "expect", &expects, ld->err) ||
+        sc_load_expects(ld, expects, s))
         return -1;
     s->archs = ld->topos;
     s->narchs = ld->narchs;

@@ -170,7 +170,7 @@ static bool kind_called(const topology *t, const char *k)
 
 /* The kind named by the first len bytes of text, or NULL with err set at node. */
 static const fk_info *fault_kind_of(const sc_loader *ld, const config_node *node, const char *text,
-                                    size_t len)
+                                    size_t len, const char *what)
 {
     const char *names[NFKINDS];
     char kind[64], q[96], hint[512];
@@ -182,14 +182,14 @@ static const fk_info *fault_kind_of(const sc_loader *ld, const config_node *node
     for (size_t k = 0; k < SC_NOVERRIDE_KINDS; k++)
         if (strcmp(sc_override_kinds[k].name, kind) == 0) {
             config_error_at(node, ld->err,
-                            "faults: component kind %s cannot fail: it is not a station of the "
-                            "model%s",
+                            "%s: component kind %s %s: it is not a station of the model%s", what,
                             sc_show(kind, q, sizeof q),
+                            strcmp(what, "faults") == 0 ? "cannot fail" : "has no utilisation",
                             sc_name_list(names, NFKINDS, "kinds that can", hint, sizeof hint));
             return NULL;
         }
     config_error_at(
-        node, ld->err, "faults: unknown component kind %s%s", sc_show(kind, q, sizeof q),
+        node, ld->err, "%s: unknown component kind %s%s", what, sc_show(kind, q, sizeof q),
         sc_not_found_hint(kind, names, NFKINDS, "kinds that can fail", hint, sizeof hint));
     return NULL;
 }
@@ -212,7 +212,7 @@ static bool target_exists(const sc_loader *ld, const fk_info *k, const char *ins
 
 /* The error for an instance no architecture has: a hint from the names of every architecture. */
 static int no_instance(const sc_loader *ld, const config_node *node, const fk_info *k,
-                       const char *inst)
+                       const char *inst, const char *what)
 {
     size_t n = 0, cap = 1;
     for (size_t a = 0; a < ld->narchs; a++) cap += fk_count(&ld->topos[a], k->src);
@@ -227,7 +227,7 @@ static int no_instance(const sc_loader *ld, const config_node *node, const fk_in
         }
     sc_not_found_hint(inst, names, names ? n : 0, k->nouns, hint, sizeof hint);
     free(names);
-    return config_error_at(node, ld->err, "faults: no %s %s in any architecture%s", k->name,
+    return config_error_at(node, ld->err, "%s: no %s %s in any architecture%s", what, k->name,
                            sc_show(inst, q, sizeof q), hint);
 }
 
@@ -238,7 +238,8 @@ static int read_target(sc_loader *ld, const config_node *map, topo_fault *f, con
     const char *text, *slash;
     if (config_get_string(map, "component", NULL, &text, ld->err)) return -1;
     slash = strchr(text, '/');
-    if (!(*k = fault_kind_of(ld, node, text, slash ? (size_t)(slash - text) : strlen(text))))
+    if (!(*k = fault_kind_of(ld, node, text, slash ? (size_t)(slash - text) : strlen(text),
+                             "faults")))
         return -1;
     f->target = text;
     f->param_kind = (*k)->name;
@@ -258,7 +259,20 @@ static int read_target(sc_loader *ld, const config_node *map, topo_fault *f, con
     if (!inst) return config_error_at(node, ld->err, "out of memory");
     memcpy(inst, slash + 1, len + 1);
     f->instance = inst;
-    return target_exists(ld, *k, inst, -1) ? 0 : no_instance(ld, node, *k, inst);
+    return target_exists(ld, *k, inst, -1) ? 0 : no_instance(ld, node, *k, inst, "faults");
+}
+
+int sc_check_component(sc_loader *ld, const config_node *node, const char *text, const char *what)
+{
+    const char *slash = strchr(text, '/');
+    size_t len = slash ? (size_t)(slash - text) : strlen(text);
+    const fk_info *k = fault_kind_of(ld, node, text, len, what);
+    if (!k) return -1;
+    if (!slash)
+        return target_exists(ld, k, NULL, -1)
+                   ? 0
+                   : config_error_at(node, ld->err, "%s: no %s in any architecture", what, k->name);
+    return target_exists(ld, k, slash + 1, -1) ? 0 : no_instance(ld, node, k, slash + 1, what);
 }
 
 /* `az`: an AZ id of the Regions; with a component, a zonal kind that has a part there. */

@@ -51,6 +51,7 @@ typedef enum sc_section {
     SEC_RUN,
     SEC_FAULT,
     SEC_OUTPUT,
+    SEC_EXPECT,
     SEC_COUNT
 } sc_section;
 
@@ -264,5 +265,12 @@ int sc_build_workloads(sc_build *b);
 /* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every
  * architecture once all are built, into every topology's faults. Returns 0 or -1. */
 int sc_load_faults(sc_loader *ld, const config_node *seq);
+/* scenario_expect.c: the top-level `expect:` list (seq, or NULL), checked against every built
+ * architecture. Returns 0 with s->expects set, or -1. */
+int sc_load_expects(sc_loader *ld, const config_node *seq, scenario *s);
+/* scenario_faults.c: whether text ("kind" or "kind/instance") names a station kind of the run
+ * model and an instance some architecture has. Returns 0, or -1 with err set at node (what
+ * starts the message: "faults", "expect"). */
+int sc_check_component(sc_loader *ld, const config_node *node, const char *text, const char *what);
 
 #endif

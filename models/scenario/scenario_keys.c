@@ -39,6 +39,7 @@ static const config_keydef top_keys[] = {
     {"run", T_MAP, NULL, "{}", "how `vpcsim run` runs the scenario (run)"},
     {"faults", T_SEQ, NULL, "[]", "scheduled faults, the same in every architecture (faults[])"},
     {"output", T_MAP, NULL, "{}", "what `vpcsim run -o` keeps besides the summary (output)"},
+    {"expect", T_SEQ, NULL, "[]", "what must hold of the results (expect[])"},
     END};
 
 static const config_keydef region_keys[] = {
@@ -360,6 +361,22 @@ static const config_keydef fault_keys[] = {
     {"rate", T_DOUBLE, "(0, 1]", "", "errors: share of requests answered with an error"},
     END};
 
+static const config_keydef expect_keys[] = {
+    {"metric", T_ENUM, "mean|p50|p90|p99|p99.9|success|completed|cost|utilisation", NULL,
+     "the figure: latency of successful calls, success ratio, completed calls a second, monthly "
+     "cost, or a station's utilisation"},
+    {"workload", T_STRING, "name", "",
+     "latency, success, completed: the workload (required); not for cost or utilisation"},
+    {"architecture", T_STRING, "name", "", "the architecture; none: every architecture"},
+    {"component", T_STRING, "kind or kind/instance", "",
+     "utilisation: the station, named as in `overrides` (\"nat_gateway/nat-a\"; every AZ's part "
+     "must hold)"},
+    {"below", T_STRING, "by metric", "",
+     "upper bound: a duration (120ms), a share (99.9%), a rate (100/s) or money ($500); give "
+     "below or above"},
+    {"above", T_STRING, "by metric", "", "lower bound, as below"},
+    END};
+
 const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_TOP] = {"top level", "A scenario file is one YAML map.", top_keys},
     [SEC_REGION] = {"regions[]", "Regions the architectures may use, with their AZ ids.",
@@ -430,6 +447,10 @@ const sc_section_info sc_sections[SEC_COUNT] = {
                     "Read by `vpcsim run -o` (docs/output.md); --records, --spans and "
                     "--series-bin override it.",
                     output_keys},
+    [SEC_EXPECT] = {"expect[]",
+                    "What must hold of the results; `vpcsim run` evaluates each on the 95% "
+                    "confidence interval, per sweep point (docs/run.md, Expectations).",
+                    expect_keys},
 };
 
 const sc_kind_info sc_kinds[SK_COUNT] = {

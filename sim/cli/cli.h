@@ -16,5 +16,6 @@ int check_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 int report_main(int argc, char **argv);
 int import_main(int argc, char **argv);
+int compare_main(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/datafiles.h"
 #include "cli/text_table.h"
+#include "cli/json_out.h"
 #include "vpcsim/aws/cost.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
@@ -20,6 +21,7 @@ typedef struct check_opts {
     const char *file;   /* the scenario */
     const char *prices; /* the price table (--prices), or NULL: the shipped one */
     bool json;          /* --json */
+    unsigned fail_on;   /* --fail-on: bit v set when verdict v fails the check */
 } check_opts;
 
 /* Everything the report shows, computed before anything is printed (so that a failure half way
@@ -29,7 +31,31 @@ typedef struct check_report {
     const cost_prices *p;
     path_result **results; /* [arch][workload] */
     cost_lines *costs;     /* [arch] */
+    unsigned fail_on;      /* --fail-on (bits of verdict values) */
 } check_report;
+
+/* "denied,unreachable" into bits of verdict values. Returns 0, or -1 with err set. */
+static int parse_fail_on(void *opts, const char *name, const char *list, vs_error *err)
+{
+    unsigned *bits = &((check_opts *)opts)->fail_on;
+    static const struct {
+        const char *name;
+        verdict v;
+    } names[] = {{"denied", VERDICT_DENIED}, {"unreachable", VERDICT_UNREACHABLE}};
+    *bits = 0;
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ","), k = 0;
+        while (k < sizeof names / sizeof names[0] &&
+               !(strlen(names[k].name) == n && strncmp(p, names[k].name, n) == 0))
+            k++;
+        if (k == sizeof names / sizeof names[0])
+            return error_set(err, "%s: unknown verdict '%.*s' (denied, unreachable)", name, (int)n,
+                             p);
+        *bits |= 1u << names[k].v;
+        p += n + (p[n] == ',');
+    }
+    return *bits ? 0 : error_set(err, "%s needs denied, unreachable or both", name);
+}
 
 static const option_def check_options[] = {
     {.name = "--json",
@@ -41,6 +67,12 @@ static const option_def check_options[] = {
      .value_name = "FILE",
      OPTION_AT(check_opts, prices),
      .help = "price table (default: " DATAFILES_PRICES "\nin " DATAFILES_WHERE ")"},
+    {.name = "--fail-on",
+     .kind = OPTION_CUSTOM,
+     .value_name = "LIST",
+     .parse = parse_fail_on,
+     .help = "exit 1 when a path has one of these verdicts (comma-separated:\n"
+             "denied, unreachable); the paths go to stderr and into --json"},
 };
 
 static const options_spec check_spec = {
@@ -333,248 +365,159 @@ static int print_text(FILE *f, const check_report *rp)
     return print_summary(f, rp);
 }
 
-/* ---- JSON
- * ---------------------------------------------------------------------------------------- */
+/* ---- JSON (json-c) ----------------------------------------------------------------------------
+ */
 
-enum { JSON_MAX_DEPTH = 16 };
-
-/* A pretty-printing JSON writer: values inside an object follow json_key, values inside an array
- * are written directly; commas and indentation are its business. */
-typedef struct json_writer {
-    FILE *f;
-    int depth;
-    bool has_items[JSON_MAX_DEPTH]; /* a value was written at this depth: next needs a comma */
-    bool after_key;                 /* a key was written: the value follows on the same line */
-    int flat_from;                  /* depth from which values stay on one line; 0: none */
-} json_writer;
-
-static bool json_flat(const json_writer *j)
-{
-    return j->flat_from && j->depth >= j->flat_from;
-}
-
-static void json_prefix(json_writer *j)
-{
-    if (j->after_key) {
-        j->after_key = false;
-        return;
-    }
-    if (j->depth == 0) return;
-    if (json_flat(j)) {
-        fputs(j->has_items[j->depth] ? ", " : "", j->f);
-        j->has_items[j->depth] = true;
-        return;
-    }
-    fputs(j->has_items[j->depth] ? ",\n" : "\n", j->f);
-    j->has_items[j->depth] = true;
-    fprintf(j->f, "%*s", 2 * j->depth, "");
-}
-
-/* s as a JSON string: quotes, backslashes and control characters escaped; UTF-8 passes. */
-static void json_raw_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", f);
-        else if (*p == '\t')
-            fputs("\\t", f);
-        else if (*p == '\r')
-            fputs("\\r", f);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\u%04x", *p);
-        else
-            fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static void json_open(json_writer *j, char c)
-{
-    json_prefix(j);
-    fputc(c, j->f);
-    if (j->depth + 1 < JSON_MAX_DEPTH) j->depth++;
-    j->has_items[j->depth] = false;
-}
-
-/* An object or array written on one line, with everything inside it (a hop, a cost line). */
-static void json_open_flat(json_writer *j, char c)
-{
-    json_open(j, c);
-    if (!j->flat_from) j->flat_from = j->depth;
-}
-
-static void json_close(json_writer *j, char c)
-{
-    bool items = j->has_items[j->depth], flat = json_flat(j);
-    if (j->depth > 0) j->depth--;
-    if (items && !flat) fprintf(j->f, "\n%*s", 2 * j->depth, "");
-    if (j->depth < j->flat_from) j->flat_from = 0;
-    fputc(c, j->f);
-}
-
-static void json_key(json_writer *j, const char *k)
-{
-    json_prefix(j);
-    json_raw_string(j->f, k);
-    fputs(": ", j->f);
-    j->after_key = true;
-}
-
-static void json_string(json_writer *j, const char *k, const char *v)
-{
-    json_key(j, k);
-    json_prefix(j);
-    json_raw_string(j->f, v);
-}
-
-typedef enum json_num { JSON_INT, JSON_MONEY, JSON_REAL } json_num;
-
-/* A number: whole, money to the cent, or 6 significant digits; null when absent. */
-static void json_number(json_writer *j, const char *k, json_num how, double v, bool present)
-{
-    json_key(j, k);
-    json_prefix(j);
-    if (!present)
-        fputs("null", j->f);
-    else if (how == JSON_INT)
-        fprintf(j->f, "%.0f", v);
-    else if (how == JSON_MONEY)
-        fprintf(j->f, "%.2f", v);
-    else
-        fprintf(j->f, "%.6g", v);
-}
-
-static void json_bool(json_writer *j, const char *k, bool v)
-{
-    json_key(j, k);
-    json_prefix(j);
-    fputs(v ? "true" : "false", j->f);
-}
-
-static void json_hops(json_writer *j, const topology *t, const topo_workload *w,
-                      const path_alt *alt)
+static json_object *json_hops(const topology *t, const topo_workload *w, const path_alt *alt)
 {
     char buf[64];
-    json_key(j, "hops");
-    json_open(j, '[');
+    json_object *hops = json_object_new_array();
     for (size_t i = 0; i < alt->nhops && i < PATH_MAX_HOPS; i++) {
         const path_hop *h = &alt->hops[i];
-        json_open_flat(j, '{');
-        json_string(j, "component", hop_name(t, w, h, buf, sizeof buf));
-        json_string(j, "kind", hop_kind_name(h->kind));
-        if (h->az >= 0 && (size_t)h->az < t->nazs)
-            json_string(j, "az", t->azs[h->az].name);
-        else
-            json_number(j, "az", JSON_INT, 0, false);
-        json_string(j, "link", link_class_name(h->link));
-        json_close(j, '}');
+        json_object *o = json_object_new_object();
+        json_out_set(o, "component", json_out_string(hop_name(t, w, h, buf, sizeof buf)));
+        json_out_set(o, "kind", json_out_string(hop_kind_name(h->kind)));
+        json_out_set(o, "az",
+                     h->az >= 0 && (size_t)h->az < t->nazs ? json_out_string(t->azs[h->az].name)
+                                                           : NULL);
+        json_out_set(o, "link", json_out_string(link_class_name(h->link)));
+        json_object_array_add(hops, o);
     }
-    json_close(j, ']');
+    return hops;
 }
 
-static void json_workload(json_writer *j, const topology *t, size_t wi, const path_result *res)
+static json_object *json_workload(const topology *t, size_t wi, const path_result *res)
 {
     const topo_workload *w = &t->workloads[wi];
     char buf[160];
-    json_open(j, '{');
-    json_string(j, "name", w->name);
-    json_string(j, "source", source_text(t, w, buf, sizeof buf));
-    json_string(j, "target", target_text(t, w, buf, sizeof buf));
-    json_string(j, "action", w->action);
-    json_string(j, "resource", w->resource);
-    json_string(j, "dns", res->dns);
-    json_string(j, "verdict", verdict_name(res->verdict));
-    json_string(j, "reason", res->reason);
-    json_key(j, "paths");
-    json_open(j, '[');
+    json_object *o = json_object_new_object(), *paths = json_object_new_array();
+    json_out_set(o, "name", json_out_string(w->name));
+    json_out_set(o, "source", json_out_string(source_text(t, w, buf, sizeof buf)));
+    json_out_set(o, "target", json_out_string(target_text(t, w, buf, sizeof buf)));
+    json_out_set(o, "action", json_out_string(w->action));
+    json_out_set(o, "resource", json_out_string(w->resource));
+    json_out_set(o, "dns", json_out_string(res->dns));
+    json_out_set(o, "verdict", json_out_string(verdict_name(res->verdict)));
+    json_out_set(o, "reason", json_out_string(res->reason));
     for (size_t a = 0; a < res->nalts && a < PATH_MAX_ALTS; a++) {
-        json_open(j, '{');
-        json_number(j, "weight", JSON_REAL, res->alts[a].weight, true);
-        json_hops(j, t, w, &res->alts[a]);
-        json_close(j, '}');
+        json_object *alt = json_object_new_object();
+        json_out_set(alt, "weight", json_out_number(res->alts[a].weight));
+        json_out_set(alt, "hops", json_hops(t, w, &res->alts[a]));
+        json_object_array_add(paths, alt);
     }
-    json_close(j, ']');
-    json_close(j, '}');
+    json_out_set(o, "paths", paths);
+    return o;
 }
 
-static void json_cost_line(json_writer *j, const cost_line *c)
+static json_object *json_cost_line(const cost_line *c)
 {
-    json_open_flat(j, '{');
-    json_string(j, "component", c->component);
-    json_string(j, "kind", c->kind);
-    json_number(j, "quantity", JSON_INT, (double)c->quantity, true);
-    json_string(j, "unit", c->unit);
-    json_bool(j, "price_known", c->price_known);
-    json_number(j, "usd_per_hour", JSON_REAL, c->usd_per_hour, c->price_known);
-    json_number(j, "monthly_usd", JSON_MONEY, c->monthly_usd, c->price_known);
-    json_string(j, "source", c->tags);
-    json_string(j, "basis", c->basis);
-    json_close(j, '}');
+    json_object *o = json_object_new_object();
+    json_out_set(o, "component", json_out_string(c->component));
+    json_out_set(o, "kind", json_out_string(c->kind));
+    json_out_set(o, "quantity", json_object_new_int64(c->quantity));
+    json_out_set(o, "unit", json_out_string(c->unit));
+    json_out_set(o, "price_known", json_object_new_boolean(c->price_known));
+    json_out_set(o, "usd_per_hour", c->price_known ? json_out_number(c->usd_per_hour) : NULL);
+    json_out_set(o, "monthly_usd", c->price_known ? json_out_money(c->monthly_usd) : NULL);
+    json_out_set(o, "source", json_out_string(c->tags));
+    json_out_set(o, "basis", json_out_string(c->basis));
+    return o;
 }
 
-static void json_cost(json_writer *j, const topology *t, const cost_prices *p, const cost_lines *l)
+static json_object *json_cost(const topology *t, const cost_prices *p, const cost_lines *l)
 {
-    json_key(j, "cost");
-    json_open(j, '{');
-    json_number(j, "hours_per_month", JSON_INT, p->hours_per_month, true);
-    json_key(j, "lines");
-    json_open(j, '[');
-    for (size_t i = 0; i < l->n; i++) json_cost_line(j, &l->lines[i]);
-    json_close(j, ']');
-    json_number(j, "total_monthly_usd", JSON_MONEY, l->total_usd, true);
-    json_number(j, "unknown_price_lines", JSON_INT, (double)l->nunknown, true);
-    if (foreign_region(t, p)) json_string(j, "priced_as_region", p->region);
-    json_close(j, '}');
+    json_object *o = json_object_new_object(), *lines = json_object_new_array();
+    json_out_set(o, "hours_per_month", json_out_number(p->hours_per_month));
+    for (size_t i = 0; i < l->n; i++) json_object_array_add(lines, json_cost_line(&l->lines[i]));
+    json_out_set(o, "lines", lines);
+    json_out_set(o, "total_monthly_usd", json_out_money(l->total_usd));
+    json_out_set(o, "unknown_price_lines", json_object_new_int64((int64_t)l->nunknown));
+    if (foreign_region(t, p)) json_out_set(o, "priced_as_region", json_out_string(p->region));
+    return o;
 }
 
-static void json_header(json_writer *j, const check_report *rp)
+static void json_header(json_object *doc, const check_report *rp)
 {
     const cost_prices *p = rp->p;
-    json_key(j, "scenario");
-    json_open(j, '{');
-    json_string(j, "name", rp->s->name);
-    json_string(j, "file", rp->s->file);
-    json_number(j, "version", JSON_INT, rp->s->version, true);
-    json_close(j, '}');
-    json_key(j, "prices");
-    json_open(j, '{');
-    json_string(j, "file", p->file);
-    json_string(j, "region", p->region);
-    json_string(j, "currency", p->currency);
-    json_string(j, "taken", p->taken);
-    json_number(j, "hours_per_month", JSON_INT, p->hours_per_month, true);
-    json_key(j, "sources");
-    json_open(j, '{');
-    for (size_t i = 0; i < p->nsources; i++) json_string(j, p->sources[i].tag, p->sources[i].name);
-    json_close(j, '}');
-    json_close(j, '}');
+    json_object *sc = json_object_new_object(), *pr = json_object_new_object(),
+                *src = json_object_new_object();
+    json_out_set(sc, "name", json_out_string(rp->s->name));
+    json_out_set(sc, "file", json_out_string(rp->s->file));
+    json_out_set(sc, "version", json_object_new_int(rp->s->version));
+    json_out_set(doc, "scenario", sc);
+    json_out_set(pr, "file", json_out_string(p->file));
+    json_out_set(pr, "region", json_out_string(p->region));
+    json_out_set(pr, "currency", json_out_string(p->currency));
+    json_out_set(pr, "taken", json_out_string(p->taken));
+    json_out_set(pr, "hours_per_month", json_out_number(p->hours_per_month));
+    for (size_t i = 0; i < p->nsources; i++)
+        json_out_set(src, p->sources[i].tag, json_out_string(p->sources[i].name));
+    json_out_set(pr, "sources", src);
+    json_out_set(doc, "prices", pr);
+}
+
+static bool check_fails(const check_report *rp, verdict v)
+{
+    return (unsigned)v < 32 && (rp->fail_on >> v & 1u);
+}
+
+/* --fail-on in the document: the verdicts asked for and the paths that have one. */
+static json_object *json_fail_on(const check_report *rp)
+{
+    json_object *o = json_object_new_object(), *asked = json_object_new_array(),
+                *paths = json_object_new_array();
+    for (verdict v = VERDICT_REACHABLE; v <= VERDICT_UNREACHABLE; v++)
+        if (check_fails(rp, v)) json_object_array_add(asked, json_out_string(verdict_name(v)));
+    for (size_t a = 0; a < rp->s->narchs; a++)
+        for (size_t w = 0; w < rp->s->archs[a].nworkloads; w++) {
+            const path_result *r = &rp->results[a][w];
+            if (!check_fails(rp, r->verdict)) continue;
+            json_object *p = json_object_new_object();
+            json_out_set(p, "architecture", json_out_string(rp->s->archs[a].name));
+            json_out_set(p, "workload", json_out_string(rp->s->archs[a].workloads[w].name));
+            json_out_set(p, "verdict", json_out_string(verdict_name(r->verdict)));
+            json_out_set(p, "reason", json_out_string(r->reason));
+            json_object_array_add(paths, p);
+        }
+    json_out_set(o, "verdicts", asked);
+    json_out_set(o, "failed", json_object_new_boolean(json_object_array_length(paths) > 0));
+    json_out_set(o, "paths", paths);
+    return o;
+}
+
+/* --fail-on: each failing path on stderr. Returns how many there are. */
+static size_t report_fail_on(const check_report *rp)
+{
+    size_t n = 0;
+    for (size_t a = 0; a < rp->s->narchs; a++)
+        for (size_t w = 0; w < rp->s->archs[a].nworkloads; w++) {
+            const path_result *r = &rp->results[a][w];
+            if (!check_fails(rp, r->verdict)) continue;
+            fprintf(stderr, "vpcsim check: --fail-on: architecture %s, workload %s: %s%s%s\n",
+                    rp->s->archs[a].name, rp->s->archs[a].workloads[w].name,
+                    verdict_name(r->verdict), r->reason[0] ? ": " : "", r->reason);
+            n++;
+        }
+    return n;
 }
 
 static int print_json(FILE *f, const check_report *rp)
 {
-    json_writer j = {.f = f};
-    json_open(&j, '{');
-    json_header(&j, rp);
-    json_key(&j, "architectures");
-    json_open(&j, '[');
+    json_object *doc = json_object_new_object(), *archs = json_object_new_array();
+    json_header(doc, rp);
     for (size_t a = 0; a < rp->s->narchs; a++) {
         const topology *t = &rp->s->archs[a];
-        json_open(&j, '{');
-        json_string(&j, "name", t->name);
-        json_key(&j, "workloads");
-        json_open(&j, '[');
-        for (size_t w = 0; w < t->nworkloads; w++) json_workload(&j, t, w, &rp->results[a][w]);
-        json_close(&j, ']');
-        json_cost(&j, t, rp->p, &rp->costs[a]);
-        json_close(&j, '}');
+        json_object *o = json_object_new_object(), *wls = json_object_new_array();
+        json_out_set(o, "name", json_out_string(t->name));
+        for (size_t w = 0; w < t->nworkloads; w++)
+            json_object_array_add(wls, json_workload(t, w, &rp->results[a][w]));
+        json_out_set(o, "workloads", wls);
+        json_out_set(o, "cost", json_cost(t, rp->p, &rp->costs[a]));
+        json_object_array_add(archs, o);
     }
-    json_close(&j, ']');
-    json_close(&j, '}');
-    fputc('\n', f);
-    return 0;
+    json_out_set(doc, "architectures", archs);
+    if (rp->fail_on) json_out_set(doc, "fail_on", json_fail_on(rp));
+    return json_out_print(f, doc);
 }
 
 /* ---- the command ----------------------------------------------------------------------------- */
@@ -648,7 +591,7 @@ int check_main(int argc, char **argv)
         scenario_free(s);
         return rc;
     }
-    check_report rp = {.s = s, .p = p};
+    check_report rp = {.s = s, .p = p, .fail_on = o.fail_on};
     rc = analyse(&rp, &err);
     if (rc)
         fprintf(stderr, "vpcsim check: %s\n", err.msg);
@@ -658,8 +601,9 @@ int check_main(int argc, char **argv)
         fputs("vpcsim check: cannot write the report\n", stderr);
         rc = -1;
     }
+    size_t failing = rc ? 0 : report_fail_on(&rp);
     report_free(&rp);
     cost_prices_free(p);
     scenario_free(s);
-    return rc ? 1 : 0;
+    return rc || failing ? 1 : 0;
 }

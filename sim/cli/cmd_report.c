@@ -1,8 +1,10 @@
-/* `vpcsim report FILE [--csv]`: the tables `vpcsim run` printed, again, from the HDF5 file alone
- * (its /summary holds every figure, its root attributes and /sweep the rest), through the same
- * printer, so the text is byte for byte the same; or /summary as one CSV (RFC 4180) for
- * spreadsheets. A file that is not vpcsim's, or of another format, is an error (exit 2); an
- * incomplete one (interrupted) reports with a warning if it has a summary. */
+/* `vpcsim report FILE [--csv | --json | --html OUT]`: the tables `vpcsim run` printed, again, from
+ * the HDF5 file alone (its /summary holds every figure, its root attributes and /sweep the rest),
+ * through the same printer, so the text is byte for byte the same; or /summary as one CSV (RFC
+ * 4180) for spreadsheets (or each run's values), or as one JSON document (sim/cli/results_json.c),
+ * or as one self-contained page with the figures (sim/cli/html_report.c). A file that is not
+ * vpcsim's, or of another format, is an error (exit 2); an incomplete one (interrupted) reports
+ * with a warning if it has a summary. */
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
@@ -15,23 +17,38 @@
 #include "cli/datafiles.h"
 #include "cli/h5_results_impl.h"
 #include "cli/html_report.h"
+#include "cli/results_file.h"
+#include "cli/results_json.h"
+
+typedef results_file report_file; /* sim/cli/results_file.c reads it */
+
+typedef struct report_opts {
+    const char *file;
+    bool csv, json, per_rep; /* --csv, --json, --per-replication */
+    const char *html;        /* --html OUT, or NULL */
+} report_opts;
 
 /* `report --html` runs the plot scripts with Debian's Python (VPCSIM_PYTHON overrides it); they
  * are found in the data folder, beside the price tables (VPCSIM_PLOTS_DIR overrides it). */
 static const char DEFAULT_PYTHON[] = "/usr/bin/python3";
 
-typedef struct report_opts {
-    const char *file; /* the HDF5 file */
-    bool csv;         /* --csv */
-    const char *html; /* --html OUT, or NULL */
-} report_opts;
-
 static const option_def report_options[] = {
     {.name = "--csv",
      .kind = OPTION_FLAG,
      OPTION_AT(report_opts, csv),
-     .help = "instead, the summary as CSV: point, architecture, subject, metric, unit,\n"
-             "mean, half_width, n (point 0-based; an empty half_width: one replication)"},
+     .help = "instead, the summary as CSV: point, the swept keys' values, architecture,\n"
+             "subject, metric, unit, mean, half_width, n (point 0-based; an empty\n"
+             "half_width: one replication)"},
+    {.name = "--per-replication",
+     .kind = OPTION_FLAG,
+     OPTION_AT(report_opts, per_rep),
+     .help = "with --csv: one row per run and figure instead (architecture,\n"
+             "replication, seed, subject, metric, unit, value)"},
+    {.name = "--json",
+     .kind = OPTION_FLAG,
+     OPTION_AT(report_opts, json),
+     .help = "the whole summary and every run's values as one JSON document\n"
+             "(docs/results.schema.json)"},
     {.name = "--html",
      .kind = OPTION_FILE,
      .value_name = "OUT",
@@ -50,89 +67,8 @@ static const options_spec report_spec = {
         "  prints the tables `vpcsim run` printed for the HDF5 file FILE (vpcsim run -o FILE)\n",
     .opts = report_options,
     .nopts = sizeof report_options / sizeof *report_options,
-    .help_column = 10,
+    .help_column = 20,
 };
-
-typedef struct report_file {
-    h5file *f;
-    char name[256], file[1024];
-    int64_t reps, points, duration_ns, warmup_ns, complete, runs, kept;
-    uint64_t seed;
-    double hours;
-    size_t narchs;
-    summary_row *rows;
-    size_t nrows;
-    h5_sweep_row *sweep;
-    size_t nsweep;
-} report_file;
-
-static void report_free(report_file *r)
-{
-    h5file_free(r->f);
-    free(r->rows), free(r->sweep);
-}
-
-/* Whether f is a vpcsim file of the format this build reads. Returns 0, or -1 with err set. */
-static int check_kind(report_file *r, const char *path, vs_error *err)
-{
-    char tool[128];
-    int64_t format;
-    if (!h5file_has_attr(r->f, "/", "tool") ||
-        h5file_get_str(r->f, "/", "tool", tool, sizeof tool, err) ||
-        strncmp(tool, "vpcsim ", 7) != 0)
-        return error_set(err, "%s: not a vpcsim file (no 'tool' attribute saying vpcsim)", path);
-    if (h5file_get_i64(r->f, "/", "format", &format, err)) return -1;
-    if (format != H5_RESULTS_FORMAT)
-        return error_set(err, "%s: written in format %lld by %s; this vpcsim reads format %d", path,
-                         (long long)format, tool, H5_RESULTS_FORMAT);
-    if (!h5file_has_attr(r->f, "/", "complete") ||
-        h5file_get_i64(r->f, "/", "complete", &r->complete, err))
-        r->complete = 0;
-    return 0;
-}
-
-static int read_attrs(report_file *r, vs_error *err)
-{
-    char **names;
-    if (h5file_get_str(r->f, "/", "scenario_name", r->name, sizeof r->name, err) ||
-        h5file_get_str(r->f, "/", "scenario_file", r->file, sizeof r->file, err) ||
-        h5file_get_i64(r->f, "/", "replications", &r->reps, err) ||
-        h5file_get_i64(r->f, "/", "sweep_points", &r->points, err) ||
-        h5file_get_i64(r->f, "/", "duration_ns", &r->duration_ns, err) ||
-        h5file_get_i64(r->f, "/", "warmup_ns", &r->warmup_ns, err) ||
-        h5file_get_u64(r->f, "/", "seed", &r->seed, err) ||
-        h5file_get_f64(r->f, "/", "hours_per_month", &r->hours, err) ||
-        h5file_get_strs(r->f, "/", "architecture_names", &names, &r->narchs, err))
-        return -1;
-    free(names);
-    if (r->points < 1 || r->reps < 1) return error_set(err, "no sweep point or replication");
-    if (h5file_has_attr(r->f, "/", "runs_total")) {
-        if (h5file_get_i64(r->f, "/", "runs_total", &r->runs, err) ||
-            h5file_get_i64(r->f, "/", "runs_completed", &r->kept, err))
-            return -1;
-    }
-    return 0;
-}
-
-static int read_file(report_file *r, const char *path, vs_error *err)
-{
-    void *rows;
-    if (access(path, R_OK) != 0) return error_set(err, "%s: %s", path, strerror(errno));
-    if (!(r->f = h5file_open(path, err)) || check_kind(r, path, err)) return -1;
-    if (!h5file_exists(r->f, "/summary"))
-        return error_set(err, "%s: the file is %s and has no summary (%s)", path,
-                         r->complete ? "complete" : "incomplete",
-                         r->complete ? "broken?" : "interrupted before any run finished");
-    if (read_attrs(r, err) || h5file_table_read(r->f, "/summary", h5_sum_cols, h5_sum_ncols,
-                                                sizeof(summary_row), &rows, &r->nrows, err))
-        return -1;
-    r->rows = rows;
-    if (h5file_table_read(r->f, "/sweep", h5_sweep_cols, h5_sweep_ncols, sizeof(h5_sweep_row),
-                          &rows, &r->nsweep, err))
-        return -1;
-    r->sweep = rows;
-    return 0;
-}
 
 /* ---- text ------------------------------------------------------------------------------------ */
 
@@ -146,34 +82,57 @@ static size_t reps_covered(const report_file *r)
     return n;
 }
 
-static int print_text(FILE *out, const report_file *r, vs_error *err)
+/* The header of the text report (and of the JSON document) from the file; keys and values
+ * allocated (free both). Returns 0, or -1 when out of memory. */
+static int report_head(const report_file *r, text_report_head *t, const char ***keys_out,
+                       const char ***values_out)
 {
-    size_t npoints = (size_t)r->points, nkeys = 0;
-    while (nkeys < r->nsweep && r->sweep[nkeys].point == 0) nkeys++;
-    if (nkeys * npoints != r->nsweep)
-        return error_set(err, "/sweep has %zu rows, not %zu points x %zu keys", r->nsweep, npoints,
-                         nkeys);
+    size_t npoints = (size_t)r->points, nkeys = r->nkeys;
     const char **keys = calloc(nkeys + 1, sizeof *keys),
                **values = calloc(r->nsweep + 1, sizeof *values);
-    int rc = keys && values ? 0 : error_set(err, "out of memory");
-    for (size_t k = 0; rc == 0 && k < nkeys; k++) keys[k] = r->sweep[k].parameter;
-    for (size_t i = 0; rc == 0 && i < r->nsweep; i++) values[i] = r->sweep[i].value;
-    text_report_head t = {.name = r->name,
-                          .file = r->file,
-                          .narchs = r->narchs,
-                          .reps = (size_t)r->reps,
-                          .reps_covered = r->complete ? 0 : reps_covered(r),
-                          .npoints = npoints,
-                          .duration_ns = r->duration_ns,
-                          .warmup_ns = r->warmup_ns,
-                          .seed = r->seed,
-                          .hours_per_month = r->hours,
-                          .keys = keys,
-                          .nkeys = nkeys,
-                          .values = values};
-    if (rc == 0 && text_report_print(out, &t, r->rows, r->nrows))
-        rc = error_set(err, "out of memory");
+    *keys_out = keys, *values_out = values;
+    if (!keys || !values) return -1;
+    for (size_t k = 0; k < nkeys; k++) keys[k] = r->sweep[k].parameter;
+    for (size_t i = 0; i < r->nsweep; i++) values[i] = r->sweep[i].value;
+    *t = (text_report_head){.name = r->name,
+                            .file = r->file,
+                            .narchs = r->narchs,
+                            .reps = (size_t)r->reps,
+                            .reps_covered = r->complete ? 0 : reps_covered(r),
+                            .npoints = npoints,
+                            .duration_ns = r->duration_ns,
+                            .warmup_ns = r->warmup_ns,
+                            .seed = r->seed,
+                            .hours_per_month = r->hours,
+                            .keys = keys,
+                            .nkeys = nkeys,
+                            .values = values};
+    return 0;
+}
+
+static int print_text(FILE *out, const report_file *r, vs_error *err)
+{
+    text_report_head t;
+    const char **keys, **values;
+    int rc = report_head(r, &t, &keys, &values);
+    if (rc == 0) rc = text_report_print(out, &t, r->rows, r->nrows);
     free(keys), free(values);
+    return rc ? error_set(err, "out of memory") : 0;
+}
+
+/* --json: the whole summary and every run's values, one document on stdout. */
+static int print_json(report_file *r, vs_error *err)
+{
+    text_report_head t;
+    const char **keys, **values;
+    run_values rv = {0};
+    int rc = report_head(r, &t, &keys, &values) ? error_set(err, "out of memory") : 0;
+    if (rc == 0) rc = results_file_runs(r, &rv, err);
+    if (rc == 0)
+        rc =
+            results_json_write(results_json_doc(&t, r->complete, r->rows, r->nrows, &rv), "-", err);
+    free(keys), free(values);
+    run_values_free(&rv);
     return rc;
 }
 
@@ -206,12 +165,28 @@ static void csv_number(FILE *f, double x)
     fputs(buf, f);
 }
 
+/* The swept keys as header fields, and point p's values as fields (none without a sweep). */
+static void csv_keys(const report_file *r)
+{
+    for (size_t k = 0; k < r->nkeys; k++)
+        csv_text(stdout, r->sweep[k].parameter), fputc(',', stdout);
+}
+
+static void csv_values(const report_file *r, uint32_t p)
+{
+    for (size_t k = 0; k < r->nkeys && p < (uint32_t)r->points; k++)
+        csv_text(stdout, r->sweep[(size_t)p * r->nkeys + k].value), fputc(',', stdout);
+}
+
 static void print_csv(const report_file *r)
 {
-    fputs("point,architecture,subject,metric,unit,mean,half_width,n\r\n", stdout);
+    fputs("point,", stdout);
+    csv_keys(r);
+    fputs("architecture,subject,metric,unit,mean,half_width,n\r\n", stdout);
     for (size_t i = 0; i < r->nrows; i++) {
         const summary_row *x = &r->rows[i];
         printf("%u,", x->point);
+        csv_values(r, x->point);
         csv_text(stdout, x->architecture), fputc(',', stdout);
         csv_text(stdout, x->subject), fputc(',', stdout);
         csv_text(stdout, x->metric), fputc(',', stdout);
@@ -220,6 +195,30 @@ static void print_csv(const report_file *r)
         csv_number(stdout, x->half_width);
         printf(",%u\r\n", x->n);
     }
+}
+
+/* --csv --per-replication: one row per run and figure (sim/cli/results_file.h says which). */
+static int print_csv_runs(report_file *r, vs_error *err)
+{
+    run_values rv = {0};
+    if (results_file_runs(r, &rv, err)) return run_values_free(&rv), -1;
+    fputs("point,", stdout);
+    csv_keys(r);
+    fputs("architecture,replication,seed,subject,metric,unit,value\r\n", stdout);
+    for (size_t i = 0; i < rv.n; i++) {
+        const run_value *x = &rv.v[i];
+        printf("%u,", x->point);
+        csv_values(r, x->point);
+        csv_text(stdout, x->architecture);
+        printf(",%u,%llu,", x->rep, (unsigned long long)x->seed);
+        csv_text(stdout, x->subject), fputc(',', stdout);
+        csv_text(stdout, x->metric), fputc(',', stdout);
+        csv_text(stdout, x->unit), fputc(',', stdout);
+        csv_number(stdout, x->value);
+        fputs("\r\n", stdout);
+    }
+    run_values_free(&rv);
+    return 0;
 }
 
 /* ---- HTML ------------------------------------------------------------------------------------ */
@@ -265,22 +264,31 @@ static int write_html(const report_file *r, const char *path, const char *out, v
 
 /* ---- the command ----------------------------------------------------------------------------- */
 
+/* The option combinations that make no sense. Returns 0, or -1 with err set. */
+static int check_combination(const report_opts *o, vs_error *err)
+{
+    if (o->csv + o->json + (o->html != NULL) > 1)
+        return error_set(err, "--csv, --json and --html: one at a time");
+    if (o->per_rep && !o->csv) return error_set(err, "--per-replication goes with --csv");
+    return 0;
+}
+
 int report_main(int argc, char **argv)
 {
     vs_error err = {""};
-    report_opts o = {.file = NULL};
+    report_opts o = {0};
     report_file r = {0};
     int rc;
     if (!options_take(&report_spec, &o, argc, argv, &rc)) return rc;
-    const char *path = o.file;
-    if (o.csv && o.html) {
-        fprintf(stderr, "vpcsim report: --csv and --html: one at a time\n");
+    if (check_combination(&o, &err)) {
+        fprintf(stderr, "vpcsim report: %s\n", err.msg);
         options_usage(&report_spec, stderr);
         return EXIT_USAGE;
     }
-    if (read_file(&r, path, &err)) {
+    const char *path = o.file;
+    if (results_file_open(&r, path, &err)) {
         fprintf(stderr, "vpcsim report: %s\n", err.msg);
-        report_free(&r);
+        results_file_free(&r);
         return EXIT_USAGE;
     }
     if (!r.complete)
@@ -289,14 +297,18 @@ int report_main(int argc, char **argv)
                 "the tables cover the replications that finished in every architecture\n",
                 path, (long long)r.kept, (long long)r.runs);
     rc = 0;
-    if (o.csv)
+    if (o.csv && o.per_rep)
+        rc = print_csv_runs(&r, &err);
+    else if (o.csv)
         print_csv(&r);
+    else if (o.json)
+        rc = print_json(&r, &err);
     else if (o.html)
         rc = write_html(&r, path, o.html, &err);
     else
         rc = print_text(stdout, &r, &err);
     if (rc == 0 && (fflush(stdout) || ferror(stdout))) rc = error_set(&err, "cannot write");
     if (rc) fprintf(stderr, "vpcsim report: %s\n", err.msg);
-    report_free(&r);
+    results_file_free(&r);
     return rc ? 1 : 0;
 }

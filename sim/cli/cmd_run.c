@@ -26,6 +26,8 @@
 #include "engine/jobs.h"
 #include "cli/progress.h"
 #include "cli/results.h"
+#include "cli/results_json.h"
+#include "cli/expect_eval.h"
 #include "cli/observe.h"
 #include "io/h5file.h"
 #include "vpcsim/infile.h"
@@ -39,7 +41,8 @@ static const double quantile_of[NQ] = {0, 0.5, 0.9, 0.99, 0.999};
 
 typedef struct run_opts {
     const char *file, *prices, *defaults, *queue;
-    const char *out; /* -o: the HDF5 file, or NULL */
+    const char *out;  /* -o: the HDF5 file, or NULL */
+    const char *json; /* --json: the JSON document's file ("-": stdout, no text report), or NULL */
     int threads;
     bool quiet;
     bool allow_outside; /* --allow-outside-files: replay files anywhere */
@@ -168,6 +171,12 @@ static const option_def run_options[] = {
      .positive = true,
      .help = "with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
              "else warm-up + duration / 200)"},
+    {.name = "--json",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(run_opts, json),
+     .help = "also write the results as one JSON document to FILE; '-' writes it\n"
+             "to stdout instead of the text report (docs/results.schema.json)"},
     {.name = "--quiet",
      .kind = OPTION_FLAG,
      OPTION_AT(run_opts, quiet),
@@ -753,26 +762,35 @@ static int outputs_make(const run_ctx *ctx, outputs *out, vs_error *err)
     return 0;
 }
 
-static int print_all(FILE *f, const run_plan *pl, const outputs *out)
+/* The header of the report and of the JSON document; values: the swept values, point-major (the
+ * caller frees them). Returns 0, or -1 when out of memory. */
+static int plan_head(const run_plan *pl, text_report_head *t, const char ***values)
 {
     size_t nv = pl->npoints * pl->nkeys;
     const char **v = calloc(nv + 1, sizeof *v);
-    if (!v) return -1;
+    if (!(*values = v)) return -1;
     for (size_t i = 0; i < nv; i++) v[i] = pl->pts[i / pl->nkeys].value[i % pl->nkeys];
     const run_inputs *in = &pl->pts[0];
-    text_report_head t = {.name = in->s->name,
-                          .file = in->s->file,
-                          .narchs = in->s->narchs,
-                          .reps = in->reps,
-                          .npoints = pl->npoints,
-                          .duration_ns = in->duration_ns,
-                          .warmup_ns = in->warmup_ns,
-                          .seed = in->seed,
-                          .hours_per_month = in->prices->hours_per_month,
-                          .keys = pl->keys,
-                          .nkeys = pl->nkeys,
-                          .values = v};
-    int rc = text_report_print(f, &t, out->rows.r, out->rows.n);
+    *t = (text_report_head){.name = in->s->name,
+                            .file = in->s->file,
+                            .narchs = in->s->narchs,
+                            .reps = in->reps,
+                            .npoints = pl->npoints,
+                            .duration_ns = in->duration_ns,
+                            .warmup_ns = in->warmup_ns,
+                            .seed = in->seed,
+                            .hours_per_month = in->prices->hours_per_month,
+                            .keys = pl->keys,
+                            .nkeys = pl->nkeys,
+                            .values = v};
+    return 0;
+}
+
+static int print_all(FILE *f, const run_plan *pl, const outputs *out)
+{
+    text_report_head t;
+    const char **v;
+    int rc = plan_head(pl, &t, &v) ? -1 : text_report_print(f, &t, out->rows.r, out->rows.n);
     free(v);
     return rc;
 }
@@ -843,10 +861,44 @@ static int close_output(run_ctx *ctx, const outputs *out, const run_opts *o)
 
 /* The report on stdout, then the file: stdout and the file are independent, so neither failing
  * (a closed pipe, a full disk) loses the other; either makes the exit code 1. */
+/* --json: the document of sim/cli/results_json.c, with the expectations' verdicts. Returns 0, or
+ * -1 with err set. */
+static int write_json(const run_plan *pl, const outputs *out, const expect_results *ex,
+                      const char *path, bool complete, vs_error *err)
+{
+    text_report_head t;
+    const char **v;
+    run_values rv = {0};
+    json_object *doc = plan_head(pl, &t, &v) || results_json_job_values(out->rps, out->n, &rv)
+                           ? NULL
+                           : results_json_doc(&t, complete, out->rows.r, out->rows.n, &rv);
+    if (doc && ex->n) json_out_set(doc, "expectations", expect_eval_json(ex));
+    int rc = results_json_write(doc, path, err);
+    free(v);
+    run_values_free(&rv);
+    return rc;
+}
+
+/* The text report (unless --json -), the JSON document, the expectations' verdicts (on stderr
+ * with --json -). Returns 0, or -1 with err set; ex is filled. */
+static int print_results(const run_ctx *ctx, const run_plan *pl, const run_opts *o,
+                         const outputs *out, expect_results *ex, vs_error *err)
+{
+    bool text = !o->json || strcmp(o->json, "-") != 0;
+    if (text && print_all(stdout, pl, out)) return error_set(err, "out of memory");
+    if (expect_eval_run(pl->pts[0].s, pl->pts[0].map, out->rows.r, out->rows.n, pl->npoints, ex))
+        return error_set(err, "out of memory");
+    if (o->json && write_json(pl, out, ex, o->json, file_end(ctx).complete, err)) return -1;
+    expect_eval_print(text ? stdout : stderr, ex, pl->npoints);
+    if (fflush(stdout) || ferror(stdout)) return error_set(err, "cannot write");
+    return 0;
+}
+
 static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
 {
     vs_error err = {""};
     outputs out = {0};
+    expect_results ex = {0};
     if (outputs_make(ctx, &out, &err)) {
         fprintf(stderr, "vpcsim run: %s\n", err.msg[0] ? err.msg : "out of memory");
         outputs_free(&out);
@@ -857,15 +909,16 @@ static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
         outputs_free(&out);
         return rc;
     }
-    int printed = print_all(stdout, pl, &out) ? ENOMEM : 0;
-    if (!printed && (fflush(stdout) || ferror(stdout))) printed = errno ? errno : EIO;
+    int printed = print_results(ctx, pl, o, &out, &ex, &err);
     int filed = ctx->h5 ? close_output(ctx, &out, o) : 0;
     if (printed)
-        fprintf(stderr, "vpcsim run: cannot write the report to stdout (%s)%s%s\n",
-                strerror(printed), o->out && !filed ? "; the results are in " : "",
-                o->out && !filed ? o->out : "");
+        fprintf(stderr, "vpcsim run: %s%s%s\n", err.msg[0] ? err.msg : "cannot write the report",
+                o->out && !filed ? "; the results are in " : "", o->out && !filed ? o->out : "");
+    if (!printed && !filed) expect_eval_warn(stderr, &ex);
+    bool failed = ex.fail > 0;
+    expect_eval_free(&ex);
     outputs_free(&out);
-    return printed || filed ? 1 : 0;
+    return printed || filed || failed ? 1 : 0;
 }
 
 /* Whether path names the file out is (same device and inode: another name, a link, is caught). */

@@ -8,15 +8,18 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: vpcsim <command> [options]\n"
-          "commands:\n"
-          "  check FILE [--json]     validate a scenario: paths, verdicts, static cost\n"
-          "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
-          "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o)\n"
-          "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
-          "  import terraform|aws IN [-o OUT]  a scenario from Terraform JSON or AWS describe-*\n"
-          "  --version               print the version\n",
-          f);
+    fputs(
+        "usage: vpcsim <command> [options]\n"
+        "commands:\n"
+        "  check FILE [--json]     validate a scenario: paths, verdicts, static cost; --fail-on\n"
+        "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
+        "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o); --json\n"
+        "  compare BASE NEW        did NEW (an HDF5 file) regress against BASE? vpcsim compare\n"
+        "                          --help\n"
+        "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
+        "  import terraform|aws IN [-o OUT]  a scenario from Terraform JSON or AWS describe-*\n"
+        "  --version               print the version\n",
+        f);
 }
 
 int main(int argc, char **argv)
@@ -32,6 +35,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0) return run_main(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0) return report_main(argc - 2, argv + 2);
     if (strcmp(cmd, "import") == 0) return import_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "compare") == 0) return compare_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0) {
         puts("vpcsim " VPCSIM_VERSION);
         return 0;

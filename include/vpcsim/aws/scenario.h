@@ -4,6 +4,7 @@
 #ifndef VPCSIM_SCENARIO_H
 #define VPCSIM_SCENARIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -11,6 +12,38 @@
 #include "vpcsim/aws/topology.h"
 
 enum { SCENARIO_VERSION = 1 }; /* the schema version this build reads */
+
+/* What must hold of a run's results (`expect:`), evaluated by `vpcsim run` on the confidence
+ * interval: pass when all of it is on the right side of the bound, fail when all of it is on
+ * the wrong side, else inconclusive. */
+typedef enum expect_metric {
+    EXPECT_MEAN,
+    EXPECT_P50,
+    EXPECT_P90,
+    EXPECT_P99,
+    EXPECT_P999,
+    EXPECT_SUCCESS,
+    EXPECT_COMPLETED,
+    EXPECT_COST,
+    EXPECT_UTILISATION,
+    EXPECT_METRIC_COUNT
+} expect_metric;
+
+typedef struct scenario_expect {
+    expect_metric metric;
+    const char *workload;     /* latency, success, completed: the workload; else NULL */
+    const char *architecture; /* the architecture, or NULL: every one */
+    const char *component;    /* utilisation: "kind/instance" as in overrides, or "kind" */
+    bool below;               /* the bound is an upper one (else a lower one) */
+    double bound;             /* in the summary's unit: ms, 1, 1/s, USD a month */
+    const char *bound_text;   /* as written ("120ms") */
+    const char *file;         /* where it is written */
+    int line, col;
+} scenario_expect;
+
+/* "p99", "success", ... (the `metric:` values); the /summary metric it reads; its unit. */
+const char *scenario_expect_metric_name(expect_metric m);
+const char *scenario_expect_summary_metric(expect_metric m);
 
 typedef struct scenario {
     const char *file;        /* path as given */
@@ -20,12 +53,14 @@ typedef struct scenario {
     uint64_t seed;           /* default seed of runs */
     topology *archs;         /* architectures in file order; archs[0] is the baseline */
     size_t narchs;
-    const config_node *overrides; /* parameter overrides (kind or instance -> key -> value), or
-                                     NULL; checked against the parameter registry by the run */
-    const config_node *run;       /* the `run:` section (durations, replications, sweep), or
-                                     NULL; read by the run */
-    config_doc *doc;              /* owns every string and node above */
-    void *arena;                  /* owns the topology arrays (private to the loader) */
+    const config_node *overrides;   /* parameter overrides (kind or instance -> key -> value), or
+                                       NULL; checked against the parameter registry by the run */
+    const config_node *run;         /* the `run:` section (durations, replications, sweep), or
+                                       NULL; read by the run */
+    const scenario_expect *expects; /* `expect:` in file order */
+    size_t nexpects;
+    config_doc *doc; /* owns every string and node above */
+    void *arena;     /* owns the topology arrays (private to the loader) */
 } scenario;
 
 /* Loads and validates a scenario file. Returns 0 with *out set, or -1 with err holding
