@@ -285,14 +285,20 @@ static void slot_send(client_state *s, vs_lp *self, uint32_t i)
 
 static void call_failed(client_state *s, vs_lp *self, client_slot c, client_cause why);
 
+/* Out of memory the run ends with an error (lp_fail): counting the call as dropped would invent
+ * a result (and a table that cannot grow would fail again at every arrival). */
+static void client_oom(client_state *s, vs_lp *self, const char *what)
+{
+    s->st->out_of_memory = true;
+    lp_fail(self, what);
+}
+
 static void start_attempt(client_state *s, vs_lp *self, client_slot c)
 {
     uint32_t i = slot_alloc(s);
     if (i == NONE || dl_push(s, (deadline){i, s->slots[i].seq + 1})) {
         if (i != NONE) slot_free(s, i);
-        s->st->out_of_memory = true;
-        c.attempt = (uint8_t)s->p->max_attempts; /* no retry */
-        call_failed(s, self, c, CLIENT_FAIL_DROPPED);
+        client_oom(s, self, "out of memory: a client's table of attempts could not grow");
         return;
     }
     client_slot *sl = &s->slots[i];
@@ -328,18 +334,6 @@ static void observe(const client_state *s, const client_callrec *r, int32_t caus
     p->observer->call(p->observer->ctx, p->observer->workload, &c);
 }
 
-/* Without a record (out of memory), a call fails at once as dropped. */
-static void call_lost(client_state *s, vs_lp *self, uint32_t vclient)
-{
-    vs_time now = lp_now(self);
-    s->st->out_of_memory = true;
-    if (vclient != NONE) schedule_think(s, self, vclient);
-    if (!measured(s, now)) return;
-    s->st->failed[CLIENT_FAIL_DROPPED]++;
-    client_callrec r = {.number = s->created - 1, .start = now, .vclient = vclient};
-    if (s->p->observer) observe(s, &r, CLIENT_FAIL_DROPPED, now);
-}
-
 /* A call of a closed-loop client found no path under faults: it calls again after a timeout
  * (and a think time), not at once, so that an instant failure cannot spin. */
 static void schedule_after_no_path(client_state *s, vs_lp *self, uint32_t c)
@@ -372,7 +366,7 @@ static void new_call(client_state *s, vs_lp *self, uint32_t vclient)
     if (measured(s, now)) s->st->offered++;
     uint32_t i = call_alloc(s, now, vclient);
     if (i == NONE) {
-        call_lost(s, self, vclient);
+        client_oom(s, self, "out of memory: a client's table of calls could not grow");
         return;
     }
     client_slot c = {.call_start = now, .call = i, .attempt = 1};

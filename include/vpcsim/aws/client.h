@@ -64,7 +64,7 @@ typedef struct client_stats {
     uint64_t late;                      /* responses that came after their attempt timed out */
     uint64_t handshakes;                /* handshake round trips completed */
     uint64_t bytes[CLIENT_BYTES_COUNT]; /* billed bytes of their completed exchanges */
-    bool out_of_memory;                 /* the slot table could not grow: calls were dropped */
+    bool out_of_memory;                 /* a call or slot table could not grow: run stopped */
     hist latency;                       /* call latency (creation to success), ns */
 } client_stats;
 
