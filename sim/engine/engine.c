@@ -390,12 +390,13 @@ static int layout_lps(vs_engine *e, vs_error *err)
     return 0;
 }
 
-/* Groups go to partitions in contiguous runs balanced by LP count. */
-static void map_groups(vs_engine *e)
+/* Groups go to partitions in contiguous runs balanced by LP count. Returns 0 or -1. */
+static int map_groups(vs_engine *e, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
     uint64_t *count = calloc(ng, sizeof *count);
     uint32_t used = 0;
+    if (!count) return error_set(err, "out of memory");
     for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
     for (uint32_t g = 0; g < ng; g++) used += count[g] > 0;
     e->nparts =
@@ -406,6 +407,7 @@ static void map_groups(vs_engine *e)
         before += count[g];
     }
     free(count);
+    return 0;
 }
 
 static int build_lookahead(vs_engine *e, vs_error *err)
@@ -419,7 +421,7 @@ static int build_lookahead(vs_engine *e, vs_error *err)
         const la_entry *l = &e->la_set[i];
         if (l->a < ng && l->b < ng) e->la[(size_t)l->a * ng + l->b] = l->ns;
     }
-    map_groups(e);
+    if (map_groups(e, err)) return -1;
     e->window = VS_TIME_LIMIT;
     for (uint32_t a = 0; a < ng; a++)
         for (uint32_t b = 0; b < ng; b++) {

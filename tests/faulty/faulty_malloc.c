@@ -4,6 +4,7 @@
  * machinery: the counters are process-wide on purpose (atomics: jobs run on several threads). */
 #include "faulty_malloc.h"
 
+#include <execinfo.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,10 @@ static int should_fail(void)
     long k = atomic_fetch_add(&count, 1) + 1;
     if (target <= 0 || k != target) return 0;
     atomic_store(&failed, 1);
+    if (getenv("VPCSIM_FAIL_TRACE")) { /* where it failed, for a person reading a sweep */
+        void *frames[16];
+        backtrace_symbols_fd(frames, backtrace(frames, 16), 2);
+    }
     return 1;
 }
 

@@ -11,6 +11,8 @@ void faulty_malloc_fail_at(long n);
 /* Allocations counted so far (successful or failed). With VPCSIM_ALLOC_COUNT set in the
  * environment, the count is written to stderr at exit as "vpcsim-faulty: N allocations". */
 long faulty_malloc_count(void);
+/* VPCSIM_FAIL_TRACE set: the failing call's stack goes to stderr (link with -rdynamic to see
+ * names, or read addresses with addr2line). */
 /* True once the injected failure happened. */
 int faulty_malloc_failed(void);
 
