@@ -640,7 +640,7 @@ static int check_arrivals(const client_params *p, vs_error *err)
     case ARRIVAL_POISSON:
     case ARRIVAL_CONSTANT:
     case ARRIVAL_ONOFF:
-        if (!(p->rate_per_s > 0) || p->rate_per_s > 1e12)
+        if (!(p->rate_per_s > 0) || p->rate_per_s > CLIENT_RATE_MAX_PER_S)
             return error_set(err, "client: rate must be in (0, 1e12] per s, got %g", p->rate_per_s);
         if (p->arrival == ARRIVAL_ONOFF && (p->on_ns <= 0 || p->off_ns < 0))
             return error_set(err, "client: on/off needs a burst length > 0 and a pause >= 0");
@@ -649,7 +649,7 @@ static int check_arrivals(const client_params *p, vs_error *err)
         if (p->nsteps == 0 || !p->steps || p->steps[0].at_ns != 0)
             return error_set(err, "client: a schedule needs steps, the first at 0");
         for (uint32_t i = 0; i < p->nsteps; i++)
-            if (!(p->steps[i].rate_per_s >= 0) ||
+            if (!(p->steps[i].rate_per_s >= 0) || p->steps[i].rate_per_s > CLIENT_RATE_MAX_PER_S ||
                 (i > 0 && p->steps[i].at_ns <= p->steps[i - 1].at_ns))
                 return error_set(err, "client: schedule steps must increase, rates >= 0");
         return 0;

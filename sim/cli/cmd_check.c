@@ -9,6 +9,8 @@
 
 #include "cli/cli.h"
 #include "vpcsim/aws/cost.h"
+#include "vpcsim/aws/netmodel.h"
+#include "vpcsim/aws/params.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 
@@ -17,10 +19,12 @@
 #endif
 
 static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
+static const char DEFAULT_PARAMS[] = VPCSIM_SOURCE_DIR "/experiments/defaults/aws-us-east-1.yaml";
 
 typedef struct check_opts {
     const char *file;   /* the scenario */
     const char *prices; /* the price table */
+    const char *params; /* the model parameters (--defaults) */
     bool json;          /* --json */
 } check_opts;
 
@@ -35,24 +39,29 @@ typedef struct check_report {
 
 static void check_usage(FILE *f)
 {
-    fputs("usage: vpcsim check FILE [--json] [--prices FILE]\n"
+    fputs("usage: vpcsim check FILE [--json] [--prices FILE] [--defaults FILE]\n"
           "  validates the scenario FILE, then for every architecture x workload prints the\n"
           "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
           "  unreachable, with the reason), and each architecture's static monthly cost\n"
           "  --json          one JSON document instead of tables\n"
-          "  --prices FILE   price table (default: experiments/prices/aws-us-east-1.yaml)\n",
+          "  --prices FILE   price table (default: experiments/prices/aws-us-east-1.yaml)\n"
+          "  --defaults FILE model parameters (default: experiments/defaults/aws-us-east-1.yaml);\n"
+          "                  the parameters and overrides pass the checks run makes\n",
           f);
 }
 
 static int parse_args(check_opts *o, int argc, char **argv, vs_error *err)
 {
-    *o = (check_opts){.prices = DEFAULT_PRICES};
+    *o = (check_opts){.prices = DEFAULT_PRICES, .params = DEFAULT_PARAMS};
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0) {
             o->json = true;
         } else if (strcmp(argv[i], "--prices") == 0) {
             if (i + 1 >= argc) return error_set(err, "--prices needs a value");
             o->prices = argv[++i];
+        } else if (strcmp(argv[i], "--defaults") == 0) {
+            if (i + 1 >= argc) return error_set(err, "--defaults needs a value");
+            o->params = argv[++i];
         } else if (strncmp(argv[i], "--", 2) == 0 && argv[i][2]) {
             return error_set(err, "unknown option '%s'", argv[i]);
         } else if (o->file) {
@@ -754,6 +763,21 @@ static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
     return 0;
 }
 
+/* The checks `run` makes of the model before running (rates, bandwidth within bandwidth_max,
+ * packet rates, scale-up, ...): netmodel_check of every architecture with the parameters and
+ * overrides, so that check passes only what run accepts. Returns 0, or -1 with err set. */
+static int check_model(const check_opts *o, const scenario *s, vs_error *err)
+{
+    param_table *params = params_load_file(o->params, err);
+    int rc = params && params_apply_overrides(params, s->overrides, err) == 0 ? 0 : -1;
+    netmodel_config cfg = {
+        .seed = s->seed, .warmup_ns = VS_NS_PER_S, .duration_ns = VS_NS_PER_S, .threads = 1};
+    for (size_t a = 0; rc == 0 && a < s->narchs; a++)
+        rc = netmodel_check(&s->archs[a], params, &cfg, err);
+    params_free(params);
+    return rc;
+}
+
 int check_main(int argc, char **argv)
 {
     check_opts o;
@@ -774,6 +798,12 @@ int check_main(int argc, char **argv)
     if ((rc = load_inputs(&o, &s, &p)) != 0) {
         scenario_free(s);
         return rc;
+    }
+    if (check_model(&o, s, &err)) {
+        fprintf(stderr, "vpcsim check: %s\n", err.msg);
+        cost_prices_free(p);
+        scenario_free(s);
+        return EXIT_USAGE;
     }
     check_report rp = {.s = s, .p = p};
     rc = analyse(&rp, &err);

@@ -70,6 +70,10 @@ typedef struct client_stats {
 
 /* What became of one measured call, told to an observer when the call is over. */
 enum { CLIENT_CALL_OK = -1, CLIENT_CALL_UNFINISHED = -2 };
+
+/* The highest arrival rate a client takes (per s): the scenario loader refuses more, at the
+ * key's position, so that check and run reject the same files. */
+#define CLIENT_RATE_MAX_PER_S 1e12
 typedef struct client_call {
     uint64_t call;            /* its number in its client, from 0 in creation order (warm-up
                                  calls included) */

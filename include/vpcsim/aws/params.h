@@ -44,7 +44,7 @@ typedef struct param_value {
     int64_t i;         /* DURATION (ns), INT, SIZE (bytes) */
     double x;          /* BITRATE, RATE, PROBABILITY */
     const char *basis; /* where the default comes from ("D: AWS NAT gateway docs", "A: ...");
-                          for an override, "scenario file:line" */
+                          for an override, "scenario file:line:col" */
 } param_value;
 
 typedef struct param_table param_table;
