@@ -321,6 +321,7 @@ static int add_override(param_table *t, int k, const char *instance, const confi
         snprintf(o->basis, sizeof o->basis, "scenario %s:%d:%d", config_file(val), config_line(val),
                  config_col(val));
         o->value.basis = o->basis;
+        o->value.overridden = true;
     }
     return 0;
 }

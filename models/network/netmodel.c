@@ -340,6 +340,24 @@ static int station_queue(rm *m, rm_station *s, const char *kind, const char *ins
     return 0;
 }
 
+/* A NAT gateway's or interface endpoint's capacity: bandwidth_max (the scaled-up steady state),
+ * unless the scenario sets its bandwidth, not its bandwidth_max, and no scale-up is modelled
+ * (scale_up_period 0), as docs/scenario.md's `"nat_gateway/nat-a": {bandwidth: 10Gbps}`: then
+ * that bandwidth, at most bandwidth_max. NAN with the error set on failure. */
+static double scaling_bps(rm *m, const char *kind, const char *inst)
+{
+    const param_value *bw = param(m, kind, inst, "bandwidth"),
+                      *period = param(m, kind, inst, "scale_up_period"),
+                      *max_v = param(m, kind, inst, "bandwidth_max");
+    if (!bw || !period || !max_v) return NAN;
+    double max = max_v->x;
+    if (!bw->overridden || max_v->overridden || period->i != 0) return max;
+    if (bw->x <= max) return bw->x;
+    error_set(m->err, "%s.bandwidth must be at most bandwidth_max, got %g of %g bps (%s)", kind,
+              bw->x, max, bw->basis);
+    return NAN;
+}
+
 /* The parameter kind of a station hop that has a queue capacity, or NULL (AWS services). */
 static const char *queue_kind(hop_kind k)
 {
@@ -356,12 +374,12 @@ static int station_configure(rm *m, rm_station *s, const char *inst)
     if (qk && station_queue(m, s, qk, inst)) return -1;
     switch (s->c.kind) {
     case HOP_NAT:
-        cap = param_bitrate(m, pk, inst, "bandwidth_max");
+        cap = scaling_bps(m, pk, inst);
         pps = param_bitrate(m, pk, inst, "packets_per_s_max");
         s->p.delay = param_dist(m, pk, inst, "added_latency");
         break;
     case HOP_INTERFACE_ENDPOINT:
-        cap = param_bitrate(m, pk, inst, "bandwidth_max");
+        cap = scaling_bps(m, pk, inst);
         s->p.delay = param_dist(m, pk, inst, "added_latency");
         break;
     case HOP_TGW:
