@@ -17,7 +17,11 @@ enum {
     CLIENT_EV_RETRY,                  /* a retry is due; payload u32[0] = call, u32[1] = attempt
                                          | cost << 8 */
     CLIENT_EV_TIMER,                  /* the earliest deadline may have passed */
-    SLOT_START = 64                   /* first size of the slot table and the deadline FIFO */
+    SLOT_START = 64,                  /* first size of the slot table and the deadline FIFO */
+    /* Calls one client holds open at once (rate x latency): a bound on its memory (~1 GiB with
+     * their events) met within a second of wall time by a rate no network could serve (1e12/s
+     * grew 250 MB/s); realistic loads hold far fewer (1e6/s x 1 s = 1e6). */
+    MAX_OPEN_CALLS = 1 << 22
 };
 
 #define NONE UINT32_MAX
@@ -215,7 +219,8 @@ static uint32_t call_alloc(client_state *s, vs_time now, uint32_t vclient)
         s->call_free = s->calls[i].next_free;
     } else {
         if (s->ncalls == s->call_cap &&
-            grow_double((void **)&s->calls, &s->call_cap, sizeof *s->calls, SLOT_START))
+            (s->ncalls >= MAX_OPEN_CALLS ||
+             grow_double((void **)&s->calls, &s->call_cap, sizeof *s->calls, SLOT_START)))
             return NONE;
         i = s->ncalls++;
     }
@@ -366,7 +371,11 @@ static void new_call(client_state *s, vs_lp *self, uint32_t vclient)
     if (measured(s, now)) s->st->offered++;
     uint32_t i = call_alloc(s, now, vclient);
     if (i == NONE) {
-        client_oom(s, self, "out of memory: a client's table of calls could not grow");
+        client_oom(s, self,
+                   s->ncalls >= MAX_OPEN_CALLS
+                       ? "memory budget: more than 4194304 calls open at once (arrival rate x "
+                         "latency); lower the workload's traffic.rate"
+                       : "out of memory: a client's table of calls could not grow");
         return;
     }
     client_slot c = {.call_start = now, .call = i, .attempt = 1};

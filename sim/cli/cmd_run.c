@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/mem_budget.h"
 #include "engine/jobs.h"
 #include "cli/progress.h"
 #include "cli/results.h"
@@ -40,7 +41,8 @@ typedef struct run_opts {
     const char *out; /* -o: the HDF5 file, or NULL */
     int threads;
     bool quiet;
-    bool has_seed, has_reps, has_duration, has_warmup;
+    bool has_seed, has_reps, has_duration, has_warmup, has_memory_limit;
+    int64_t memory_limit; /* --memory-limit: bytes of results the runs may keep */
     uint64_t seed, reps;
     int64_t duration_ns, warmup_ns;
     scenario_patch sets[MAX_SETS]; /* --set, in order (label malloc'd, path and value inside it) */
@@ -77,7 +79,9 @@ static void run_usage(FILE *f)
         "                      (default: output.spans, else 0.01)\n"
         "  --series-bin D      with -o: time series bin, e.g. 100ms (default: output.series_bin,\n"
         "                      else warm-up + duration / 200)\n"
-        "  --quiet             no progress line or speed figures on stderr\n",
+        "  --quiet             no progress line or speed figures on stderr\n"
+        "  --memory-limit SIZE results the runs may keep, e.g. 2GiB (default: half of RAM); a\n"
+        "                      plan needing more fails at once\n",
         f);
 }
 
@@ -155,11 +159,17 @@ static int parse_one(run_opts *o, int argc, char **argv, int *i, vs_error *err)
     if (strcmp(a, "--threads") && strcmp(a, "--seed") && strcmp(a, "--replications") &&
         strcmp(a, "--duration") && strcmp(a, "--warmup") && strcmp(a, "--defaults") &&
         strcmp(a, "--prices") && strcmp(a, "--queue") && strcmp(a, "--set") && strcmp(a, "-o") &&
-        strcmp(a, "--records") && strcmp(a, "--spans") && strcmp(a, "--series-bin"))
+        strcmp(a, "--records") && strcmp(a, "--spans") && strcmp(a, "--series-bin") &&
+        strcmp(a, "--memory-limit"))
         return error_set(err, "unknown option '%s'", a);
     if (!(v = opt_value(argc, argv, i, err))) return -1;
     if (strcmp(a, "--records") == 0 || strcmp(a, "--spans") == 0 || strcmp(a, "--series-bin") == 0)
         return parse_output_opt(&o->asked, a, v, err);
+    if (strcmp(a, "--memory-limit") == 0) {
+        o->has_memory_limit = true;
+        if (units_parse_size(v, &o->memory_limit, err)) return -1;
+        return o->memory_limit > 0 ? 0 : error_set(err, "--memory-limit must be more than 0B");
+    }
     if (strcmp(a, "--threads") == 0) {
         if (options_parse_u64(a, v, 1, 256, &n, err)) return -1;
         o->threads = (int)n;
@@ -872,6 +882,12 @@ static int open_output(run_ctx *ctx, const run_plan *pl, const run_opts *o, int 
 static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char **argv)
 {
     size_t njobs = pl->npoints * pl->pts[0].s->narchs * pl->pts[0].reps;
+    vs_error err = {""};
+    uint64_t limit = o->has_memory_limit ? (uint64_t)o->memory_limit : mem_budget_default();
+    if (mem_budget_check(pl->pts, pl->npoints, limit, o->has_memory_limit, &err)) {
+        fprintf(stderr, "vpcsim run: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
     run_ctx ctx = {.pts = pl->pts,
                    .npoints = pl->npoints,
                    .njobs = njobs,
