@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "cli/h5_results_impl.h"
+#include "cli/report_check.h"
 
 static void report_usage(FILE *f)
 {
@@ -84,42 +85,17 @@ static int read_attrs(report_file *r, vs_error *err)
     return 0;
 }
 
-/* Text fields end with a NUL whatever the file held (HDF5 may fill a field to the brim). */
-#define TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')
-
-/* Every count read back is bounded by what the file holds, without a product that can wrap: the
- * sweep has nkeys rows per point, in point order (or no rows and one point); every summary row
- * names a point that exists; replications and architectures are at most the runs a row can
- * count. A crafted file once wrapped nkeys * points (2^62 + 1 points, 4 rows) and read past
- * /sweep, or looped for 2^62 points. */
+/* Every count read back is bounded by what the file holds (report_check). */
 static int check_counts(report_file *r, vs_error *err)
 {
-    size_t nkeys = 0;
-    while (nkeys < r->nsweep && r->sweep[nkeys].point == 0) nkeys++;
-    uint64_t points = (uint64_t)r->points;
-    bool ok = nkeys ? r->nsweep % nkeys == 0 && points == r->nsweep / nkeys : points == 1;
-    if (!ok)
-        return error_set(err, "/sweep has %zu rows, not %lld points x %zu keys",
-                         r->nsweep, (long long)r->points, nkeys);
-    for (size_t i = 0; i < r->nsweep; i++) {
-        TERMINATE(r->sweep[i].parameter), TERMINATE(r->sweep[i].value);
-        if (r->sweep[i].point != i / nkeys ||
-            strcmp(r->sweep[i].parameter, r->sweep[i % nkeys].parameter) != 0)
-            return error_set(err, "/sweep row %zu is out of place (point %u)", i,
-                             r->sweep[i].point);
-    }
-    for (size_t i = 0; i < r->nrows; i++) {
-        summary_row *x = &r->rows[i];
-        TERMINATE(x->architecture), TERMINATE(x->subject), TERMINATE(x->metric);
-        TERMINATE(x->unit);
-        if (x->point >= points || (i > 0 && x->point < r->rows[i - 1].point))
-            return error_set(err, "/summary row %zu names point %u (the file has %lld, in order)",
-                             i, x->point, (long long)r->points);
-    }
-    if (r->reps > (int64_t)UINT32_MAX || r->narchs > UINT32_MAX)
-        return error_set(err, "%lld replications x %zu architectures: more than a file holds",
-                         (long long)r->reps, r->narchs);
-    return 0;
+    report_tables t = {.points = r->points,
+                       .reps = r->reps,
+                       .narchs = r->narchs,
+                       .sweep = r->sweep,
+                       .nsweep = r->nsweep,
+                       .rows = r->rows,
+                       .nrows = r->nrows};
+    return report_check(&t, err);
 }
 
 static int read_file(report_file *r, const char *path, vs_error *err)
