@@ -112,6 +112,12 @@ try:
         del f["sweep"]
         f["sweep"] = rows
     expect_error(variant(sweep, "sweeporder", shuffled_sweep))
+    def no_point0(f):  # rows but none of point 0: once a division by zero (fuzz_report)
+        rows = f["sweep"][...]
+        rows["point"] += 1
+        del f["sweep"]
+        f["sweep"] = rows
+    expect_error(variant(sweep, "nopoint0", no_point0), "/sweep")
 
     # wrong types
     expect_error(variant(plain, "tool_int", set_attr("tool", np.int64(3))), "not a vpcsim file")
