@@ -1,9 +1,9 @@
 /* Accepted input that would exhaust memory fails fast with a clear message (issue 10, item 6):
  * a plan whose results exceed --memory-limit (100,000 replications; 100 sweep points x 1,000
- * replications) exits 2 at once naming the keys; a rate of 1e12/s stops at the open-call bound
- * with exit 1 within seconds; a YAML file of 1.7 million list items (10 MB) is refused past
- * 500,000 nodes instead of taking 0.3 GB (0.9 GB in the issue's measure). Each fails before the
- * fix (exit 0 after long growth, or a timeout). */
+ * replications; 10^4 points x 10^5 replications, before loading the points) exits 2 at once naming
+ * the keys; a rate of 1e12/s stops at the open-call bound with exit 1 within seconds; a YAML file
+ * of 1.7 million list items (10 MB) is refused past 500,000 nodes instead of taking 0.3 GB (0.9 GB
+ * in the issue's measure). Each fails before the fix (exit 0 after long growth, or a timeout). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,6 +72,21 @@ static void too_many_results_fail_at_once(void **st)
     expect(
         (char *const[]){"vpcsim", "run", (char *)path, "--quiet", "--memory-limit", "1GiB", NULL},
         2, "(100 sweep points x 2 architectures x 1000 replications", 20);
+    /* 10^4 points x 10^5 replications: refused before the points are loaded (before: 15 s and
+     * 2.8 GB loading them, or 17 s and exit 1 in the issue) */
+    static char run[4096];
+    size_t n = (size_t)snprintf(run, sizeof run,
+                                "run:\n  duration: 1ms\n  warmup: 0s\n"
+                                "  replications: 100000\n  sweep:\n"
+                                "    overrides.service_s3.latency: [1ms");
+    for (int i = 2; i <= 100; i++) n += (size_t)snprintf(run + n, sizeof run - n, ", %dms", i);
+    n += (size_t)snprintf(run + n, sizeof run - n, "]\n    workloads.download.traffic.rate: [1/s");
+    for (int i = 2; i <= 100; i++) n += (size_t)snprintf(run + n, sizeof run - n, ", %d/s", i);
+    snprintf(run + n, sizeof run - n, "]\n");
+    variant("run: {duration: 10s, warmup: 1s, replications: 1}", run, path);
+    expect(
+        (char *const[]){"vpcsim", "run", (char *)path, "--quiet", "--memory-limit", "64GiB", NULL},
+        2, "(10000 sweep points x 2 architectures x 100000 replications", 5);
     unlink(path);
 }
 

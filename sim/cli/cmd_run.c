@@ -364,6 +364,10 @@ static int load_plan(const run_opts *o, run_plan *pl)
         goto bad;
     }
     if (settings(o, pl->base, &pl->pts[0], &err)) goto bad_translated;
+    if (mem_budget_check(o->file, pl->base, pl->pts[0].reps, pl->npoints,
+                         o->has_memory_limit ? (uint64_t)o->memory_limit : mem_budget_default(),
+                         o->has_memory_limit, &err))
+        goto bad;
     if (cost_prices_load_file(o->prices, &pl->prices, &err)) goto bad;
     pl->pts[0].prices = pl->prices;
     for (size_t p = 0; p < pl->npoints; p++)
@@ -882,12 +886,6 @@ static int open_output(run_ctx *ctx, const run_plan *pl, const run_opts *o, int 
 static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char **argv)
 {
     size_t njobs = pl->npoints * pl->pts[0].s->narchs * pl->pts[0].reps;
-    vs_error err = {""};
-    uint64_t limit = o->has_memory_limit ? (uint64_t)o->memory_limit : mem_budget_default();
-    if (mem_budget_check(pl->pts, pl->npoints, limit, o->has_memory_limit, &err)) {
-        fprintf(stderr, "vpcsim run: %s\n", err.msg);
-        return EXIT_USAGE;
-    }
     run_ctx ctx = {.pts = pl->pts,
                    .npoints = pl->npoints,
                    .njobs = njobs,

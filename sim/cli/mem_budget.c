@@ -17,34 +17,31 @@ uint64_t mem_budget_default(void)
     return (uint64_t)pages / 2 * (uint64_t)size; /* half of RAM */
 }
 
-/* Bytes the summaries of point p's runs keep (saturating). */
-static uint64_t point_bytes(const run_inputs *in)
+/* Bytes the summaries of one point's runs keep (saturating). */
+static uint64_t point_bytes(const scenario *s, size_t reps)
 {
     uint64_t nw = 0;
-    for (size_t a = 0; a < in->s->narchs; a++) nw += in->s->archs[a].nworkloads;
-    uint64_t per_arch_rep = sizeof(job) * in->s->narchs + nw * sizeof(wl_sum) +
-                            nw * COMPONENTS_PER_WORKLOAD * sizeof(comp_sum);
-    return in->reps > UINT64_MAX / per_arch_rep ? UINT64_MAX : in->reps * per_arch_rep;
+    for (size_t a = 0; a < s->narchs; a++) nw += s->archs[a].nworkloads;
+    uint64_t per_rep = sizeof(job) * s->narchs + nw * sizeof(wl_sum) +
+                       nw * COMPONENTS_PER_WORKLOAD * sizeof(comp_sum);
+    return reps > UINT64_MAX / per_rep ? UINT64_MAX : reps * per_rep;
 }
 
-int mem_budget_check(const run_inputs *pts, size_t npoints, uint64_t limit, bool given,
-                     vs_error *err)
+int mem_budget_check(const char *file, const scenario *s, size_t reps, size_t npoints,
+                     uint64_t limit, bool given, vs_error *err)
 {
-    uint64_t need = 0;
-    for (size_t p = 0; p < npoints; p++) {
-        uint64_t b = point_bytes(&pts[p]);
-        need = need > UINT64_MAX - b ? UINT64_MAX : need + b;
-    }
+    uint64_t b = point_bytes(s, reps);
+    uint64_t need = npoints && b > UINT64_MAX / npoints ? UINT64_MAX : b * npoints;
     if (need <= limit) return 0;
-    char a[32], b[32];
+    char a[32], lim[32];
     snprintf(a, sizeof a, "%.1f GiB", (double)need / (1 << 30));
-    snprintf(b, sizeof b, "%.1f GiB", (double)limit / (1 << 30));
+    snprintf(lim, sizeof lim, "%.1f GiB", (double)limit / (1 << 30));
     return error_set(err,
-                     "the runs would keep about %s of results (%zu sweep point%s x %zu "
+                     "%s: the runs would keep about %s of results (%zu sweep point%s x %zu "
                      "architecture%s x %zu replications: run.sweep, run.replications or "
                      "--replications), over the memory budget of %s (%s); run fewer, or "
                      "raise --memory-limit",
-                     a, npoints, npoints == 1 ? "" : "s", pts[0].s->narchs,
-                     pts[0].s->narchs == 1 ? "" : "s", pts[0].reps, b,
+                     file, a, npoints, npoints == 1 ? "" : "s", s->narchs,
+                     s->narchs == 1 ? "" : "s", reps, lim,
                      given ? "--memory-limit" : "half of RAM");
 }
