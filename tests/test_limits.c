@@ -252,7 +252,8 @@ static void nat_gateway_scales_up_under_load(void **state)
 /* nat-bandwidth.yaml: `"nat_gateway/nat-a": {bandwidth: 1Gbps}` alone (docs/scenario.md's
  * example) makes a 1 Gbps NAT gateway: offered 2.52 Gbps, it works at 1 Gbps all the time
  * (busy > 99% of each second after the first; processor sharing, so completions lag). Before
- * (issue 10, item 8) it ran at bandwidth_max, 100 Gbps, busy 2.5%. Without scale-up, a bandwidth above bandwidth_max is an error. */
+ * (issue 10, item 8) it ran at bandwidth_max, 100 Gbps, busy 2.5%. Without scale-up, a bandwidth
+ * above bandwidth_max is an error. */
 static void nat_gateway_bandwidth_override_caps_it(void **state)
 {
     (void)state;
