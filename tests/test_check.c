@@ -213,12 +213,12 @@ static void temp_file(const char *text, char *path, size_t n)
     close(fd);
 }
 
-/* The shipped table with `from` replaced by `to`, as a temporary file. */
-static void mutated_prices(const char *from, const char *to, char *path, size_t n)
+/* The source file rel with `from` replaced by `to`, as a temporary file. */
+static void mutated_file(const char *rel, const char *from, const char *to, char *path, size_t n)
 {
     char src[4096], text[16384];
     const char *dir = getenv("VPCSIM_SOURCE_DIR");
-    snprintf(src, sizeof src, "%s/experiments/prices/aws-us-east-1.yaml", dir);
+    snprintf(src, sizeof src, "%s/%s", dir, rel);
     FILE *f = fopen(src, "r");
     assert_non_null(f);
     size_t len = fread(text, 1, sizeof text - 1, f);
@@ -228,6 +228,57 @@ static void mutated_prices(const char *from, const char *to, char *path, size_t 
     assert_non_null(at);
     snprintf(out, sizeof out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
     temp_file(out, path, n);
+}
+
+/* The shipped table with `from` replaced by `to`, as a temporary file. */
+static void mutated_prices(const char *from, const char *to, char *path, size_t n)
+{
+    mutated_file("experiments/prices/aws-us-east-1.yaml", from, to, path, n);
+}
+
+/* Issue 10, item 7: check passes only what run accepts, with the same message and position
+ * (file:line:col): a rate above 1e12/s (the loader refuses it), a NAT bandwidth above its
+ * bandwidth_max with scale-up (the model refuses it). Before, check said nothing (exit 0). */
+static void check_rejects_what_run_rejects(void **st)
+{
+    (void)st;
+    static const struct {
+        const char *from, *to, *want;
+    } cases[] = {
+        {"rate: 100/s", "rate: 2e12/s",
+         ":34:40: architecture 'same-az': workload 'download': "
+         "key 'rate': must be more than 0/s and at most 1e12/s"},
+        {"nat_gateway: {added_latency: 50us}",
+         "nat_gateway: {added_latency: 50us, bandwidth: 200Gbps, scale_up_period: 10s}",
+         "bandwidth in (0, bandwidth_max], got 10000000000 ns and 2e+11 of 1e+11 bps (scenario "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[64];
+        cli_result c, r;
+        mutated_file("tests/scenarios/run/nat-cost.yaml", cases[i].from, cases[i].to, path,
+                     sizeof path);
+        assert_int_equal(cli_run((char *const[]){"vpcsim", "check", path, NULL}, &c), 0);
+        assert_int_equal(
+            cli_run((char *const[]){"vpcsim", "run", path, "--duration", "10ms", "--warmup", "1ms",
+                                    "--replications", "1", "--quiet", NULL},
+                    &r),
+            0);
+        unlink(path);
+        if (c.code != 2 || r.code != 2 || !strstr(c.err, cases[i].want) ||
+            !strstr(r.err, cases[i].want))
+            fail_msg("check exit %d: %s\nrun exit %d: %s\nwanted: %s", c.code, c.err, r.code, r.err,
+                     cases[i].want);
+    }
+    /* the override's position has its column: scenario FILE:38:75 */
+    char path[64];
+    cli_result c;
+    mutated_file("tests/scenarios/run/nat-cost.yaml", cases[1].from, cases[1].to, path,
+                 sizeof path);
+    assert_int_equal(cli_run((char *const[]){"vpcsim", "check", path, NULL}, &c), 0);
+    unlink(path);
+    char want[128];
+    snprintf(want, sizeof want, "(scenario %s:38:75)", path);
+    assert_text_has(c.err, want);
 }
 
 static void bad_price_table_exits_2_with_position(void **st)
@@ -483,6 +534,7 @@ int main(void)
         cmocka_unit_test(usage_errors_exit_2),
         cmocka_unit_test(bad_scenario_exits_2_with_position),
         cmocka_unit_test(bad_price_table_exits_2_with_position),
+        cmocka_unit_test(check_rejects_what_run_rejects),
         cmocka_unit_test(s3_text_report),
         cmocka_unit_test(onprem_text_report),
         cmocka_unit_test(s3_json_report),

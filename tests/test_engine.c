@@ -15,7 +15,9 @@
 
 #include "cli_run.h"
 
+#include "faulty_malloc.h"
 #include "vpcsim/engine.h"
+#include "vpcsim/phold.h"
 
 /* A sink records what it handles; a source sends a burst at one instant to the sink. */
 enum { LOG_MAX = 256 };
@@ -197,6 +199,71 @@ static void setup_errors(void **st)
     engine_free(NULL);
 }
 
+/* PHOLD on 1 and 2 threads, each list, where the k-th allocation inside engine_run fails: the run
+ * returns -1 saying out of memory, never a result (before: abort() in the event list). */
+static void out_of_memory_is_an_error(void **st)
+{
+    (void)st;
+    const char *queues[] = {"ladder", "heap"};
+    phold_params p = {
+        .lps = 64, .start_events = 64, .remote = 0.5, .mean_ns = 1e6, .lookahead_ns = 100000};
+    for (int q = 0; q < 2; q++)
+        for (int threads = 1; threads <= 2; threads++)
+            for (long k = 1; k <= 40; k += 3) {
+                vs_error err = {{0}};
+                vs_engine *e = engine_new(
+                    &(engine_opts){.threads = threads, .queue = queues[q], .seed = 3}, &err);
+                assert_non_null(e);
+                assert_int_equal(phold_setup(e, &p, &err), 0);
+                faulty_malloc_fail_at(k);
+                int rc = engine_run(e, 50 * VS_NS_PER_MS, &err);
+                if (faulty_malloc_failed()) {
+                    assert_int_equal(rc, -1);
+                    if (!strstr(err.msg, "out of memory"))
+                        fail_msg("%s, %d threads, k=%ld: %s", queues[q], threads, k, err.msg);
+                } else {
+                    assert_int_equal(rc, 0);
+                }
+                faulty_malloc_fail_at(0);
+                engine_free(e);
+            }
+}
+
+/* A model's lp_fail ends the run with its message; finish still runs. */
+static int finished;
+static void fail_init(void *state, vs_lp *self, const void *arg)
+{
+    (void)state, (void)arg;
+    lp_send(self, lp_id(self), 10, 0, (vs_payload){{0}});
+}
+static void fail_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    (void)state;
+    if (ev->time == 50) lp_fail(self, "out of memory: a test table");
+    lp_send(self, lp_id(self), 10, 0, (vs_payload){{0}});
+}
+static void fail_finish(void *state, vs_lp *self)
+{
+    (void)state, (void)self;
+    finished++;
+}
+
+static void lp_fail_ends_the_run(void **st)
+{
+    (void)st;
+    static const lp_kind k = {
+        .name = "f", .init = fail_init, .handle = fail_handle, .finish = fail_finish};
+    vs_error err = {{0}};
+    vs_engine *e = engine_new(&(engine_opts){.threads = 1, .seed = 1}, &err);
+    assert_int_equal(engine_add_lp(e, &k, "f0", 0, NULL, &err), 0);
+    finished = 0;
+    assert_int_equal(engine_run(e, 1000000, &err), -1);
+    assert_string_equal(err.msg, "out of memory: a test table (LP 'f0' at t=50 ns)");
+    assert_int_equal(engine_get_stats(e)->events, 5); /* 10, 20, ..., 50: then it stopped */
+    assert_int_equal(finished, 1);
+    engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +272,8 @@ int main(void)
         cmocka_unit_test(lookahead_violation_aborts_naming_both),
         cmocka_unit_test(model_bugs_abort),
         cmocka_unit_test(setup_errors),
+        cmocka_unit_test(out_of_memory_is_an_error),
+        cmocka_unit_test(lp_fail_ends_the_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Event lists against a sorted-array oracle over long random operation sequences (several time
  * spreads: smooth, bursts of equal times, far outliers, times near the limit), tie order, the
- * pop limit, and the whole-object invariant after every batch of operations. */
+ * pop limit, and the whole-object invariant after every batch of operations; out of memory at
+ * every allocation a list makes, the list fails cleanly (pops nothing, drops pushes). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 #include "engine/evq.h"
 #include "engine/rng_impl.h"
+#include "faulty_malloc.h"
 
 /* The oracle: an array kept sorted descending, least last. Obviously right, O(n) per push. */
 typedef struct oracle {
@@ -182,6 +184,73 @@ static void registry(void **st)
     evq_free(NULL);
 }
 
+/* Pushes and pops at random (no oracle: it would allocate too) until ops are done or q failed. */
+static void churn(evq *q, rng_stream *r, spread s, int ops)
+{
+    vs_time now = 0;
+    uint64_t seq = 0;
+    size_t held = 0;
+    for (int i = 0; i < ops && !evq_has_failed(q); i++) {
+        if (held == 0 || rng_uniform(r) < (i < ops / 2 ? 0.6 : 0.4)) {
+            vs_time at = now + draw_delay(r, s);
+            vs_event ev = {at < VS_TIME_LIMIT ? at : VS_TIME_LIMIT - 1, seq++, 0, 0, {{0}}};
+            evq_push(q, &ev);
+            held++;
+        } else {
+            vs_event got;
+            uint32_t next;
+            if (!evq_pop_before(q, VS_TIME_LIMIT, &got, &next)) break;
+            now = got.time;
+            held--;
+        }
+    }
+}
+
+/* Allocation k of a churn fails, for every k the churn makes: the list says it failed, pops
+ * nothing, drops pushes, and frees cleanly (ASan in CI). Before: abort() inside the push. */
+static void out_of_memory_fails_the_list(void **st)
+{
+    (void)st;
+    const evq_type *types[] = {&evq_heap_type, &evq_ladder_type};
+    const spread spreads[] = {SPREAD_SMOOTH, SPREAD_NEAR_FAR, SPREAD_OUTLIERS};
+    long points = 0;
+    for (int t = 0; t < 2; t++)
+        for (int sp = 0; sp < 3; sp++) {
+            rng_stream *r = rng_new(11, types[t]->name);
+            long before = faulty_malloc_count();
+            evq *q = evq_new(types[t]);
+            churn(q, r, spreads[sp], 30000);
+            assert_false(evq_has_failed(q));
+            evq_free(q);
+            rng_free(r);
+            long total = faulty_malloc_count() - before;
+            assert_true(total > 2);
+            for (long k = 1; k <= total; k++, points++) {
+                r = rng_new(11, types[t]->name);
+                faulty_malloc_fail_at(k);
+                q = evq_new(types[t]);
+                if (!q) {
+                    assert_int_equal(k, 1);
+                } else {
+                    churn(q, r, spreads[sp], 30000);
+                    assert_true(faulty_malloc_failed());
+                    assert_true(evq_has_failed(q));
+                    vs_event ev = {VS_TIME_LIMIT - 1, 0, 0, 0, {{0}}}, got;
+                    uint32_t next;
+                    size_t n = evq_size(q);
+                    evq_push(q, &ev);
+                    assert_int_equal(evq_size(q), n);
+                    assert_false(evq_pop_before(q, VS_TIME_LIMIT, &got, &next));
+                    assert_int_equal(evq_min_time(q), VS_TIME_LIMIT);
+                    evq_free(q);
+                }
+                faulty_malloc_fail_at(0);
+                rng_free(r);
+            }
+        }
+    print_message("%ld allocation failure points, all clean\n", points);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +259,7 @@ int main(void)
         cmocka_unit_test(ladder_clustered_population),
         cmocka_unit_test(tie_order),
         cmocka_unit_test(registry),
+        cmocka_unit_test(out_of_memory_fails_the_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -249,6 +249,41 @@ static void nat_gateway_scales_up_under_load(void **state)
     unload(&f);
 }
 
+/* nat-bandwidth.yaml: `"nat_gateway/nat-a": {bandwidth: 1Gbps}` alone (docs/scenario.md's
+ * example) makes a 1 Gbps NAT gateway: offered 2.52 Gbps, it works at 1 Gbps all the time
+ * (busy > 99% of each second after the first; processor sharing, so completions lag). Before
+ * (issue 10, item 8) it ran at bandwidth_max, 100 Gbps, busy 2.5%. Without scale-up, a bandwidth
+ * above bandwidth_max is an error. */
+static void nat_gateway_bandwidth_override_caps_it(void **state)
+{
+    (void)state;
+    fixture f = load("nat-bandwidth.yaml");
+    netmodel_config cfg = {
+        .seed = 1, .duration_ns = 10 * (vs_time)1e9, .threads = 1, .series_bin_ns = (vs_time)1e9};
+    netmodel_result r;
+    vs_error err = {0};
+    if (netmodel_run(&f.s->archs[0], f.params, &cfg, &r, &err)) fail_msg("%s", err.msg);
+    const netmodel_component *nat = component(&r, "nat-gateway/nat-a");
+    assert_true(nat->capacity_bps == 1e9);
+    if (nat_utilisation(&r, 1, 10) < 0.99)
+        fail_msg("utilisation %g, expected saturation", nat_utilisation(&r, 1, 10));
+    netmodel_result_free(&r);
+
+    static const char bad[] = "nat_gateway: {bandwidth: 200Gbps}\n";
+    config_doc *d = config_load_buffer(bad, strlen(bad), "t", &err);
+    assert_non_null(d);
+    params_free(f.params);
+    char path[512];
+    snprintf(path, sizeof path, "%s/experiments/defaults/aws-us-east-1.yaml",
+             getenv("VPCSIM_SOURCE_DIR"));
+    assert_non_null(f.params = params_load_file(path, &err));
+    assert_int_equal(params_apply_overrides(f.params, config_root(d), &err), 0);
+    assert_int_equal(netmodel_run(&f.s->archs[0], f.params, &cfg, &r, &err), -1);
+    assert_non_null(strstr(err.msg, "nat_gateway.bandwidth must be at most bandwidth_max"));
+    config_free(d);
+    unload(&f);
+}
+
 /* ---- VPN tunnel packet rate ------------------------------------------------------------------ */
 
 /* vpn.yaml with 100-byte requests and responses (one packet each, both through the tunnel): at
@@ -326,6 +361,7 @@ int main(void)
         cmocka_unit_test(s3_put_and_get_buckets_are_separate),
         cmocka_unit_test(nat_port_allocation),
         cmocka_unit_test(vpn_tunnel_saturates_at_its_bandwidth),
+        cmocka_unit_test(nat_gateway_bandwidth_override_caps_it),
         cmocka_unit_test(vpn_tunnel_saturates_at_its_packet_rate),
         cmocka_unit_test(nat_gateway_scales_up_under_load),
     };

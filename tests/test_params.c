@@ -72,7 +72,7 @@ static void overrides_by_kind_and_instance(void **st)
     assert_true(params_get(t, "nat_gateway", NULL, "bandwidth")->x == 10e9);
     assert_int_equal(params_get(t, "nat_gateway", "nat-a", "idle_timeout")->i, 350000000000LL);
     assert_string_equal(params_get(t, "nat_gateway", "nat-b", "bandwidth")->basis,
-                        "scenario s.yaml:3");
+                        "scenario s.yaml:3:34"); /* the value 45Gbps */
     config_free(doc);
     params_free(t);
 }

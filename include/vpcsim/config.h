@@ -10,9 +10,13 @@
 #include "vpcsim/error.h"
 
 enum {
-    CONFIG_MAX_DEPTH = 64,           /* nesting levels, counting aliased nodes in full */
-    CONFIG_MAX_ALIAS_NODES = 100000, /* nodes that aliases may add to the expanded tree */
-    CONFIG_MAX_FILE_BYTES = 64 << 20 /* largest scenario file config_load_file reads */
+    CONFIG_MAX_DEPTH = 64,            /* nesting levels, counting aliased nodes in full */
+    CONFIG_MAX_ALIAS_NODES = 100000,  /* nodes that aliases may add to the expanded tree */
+    CONFIG_MAX_FILE_BYTES = 64 << 20, /* largest scenario file config_load_file reads */
+    /* Nodes written in one file (aliases aside): the tree costs ~150 bytes a node (a 10 MB list
+     * of numbers was 1.7 M nodes, 0.3 GB), so this bounds the loader near 80 MB; scenarios,
+     * price and parameter tables hold a few thousand. */
+    CONFIG_MAX_NODES = 500000
 };
 
 typedef enum config_kind { CONFIG_KIND_MAP, CONFIG_KIND_SEQ, CONFIG_KIND_SCALAR } config_kind;

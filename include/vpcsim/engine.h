@@ -86,7 +86,8 @@ int engine_set_lookahead(vs_engine *eng, uint32_t group_a, uint32_t group_b, vs_
 int engine_set_default_lookahead(vs_engine *eng, vs_time ns, vs_error *err);
 
 /* Initialises every LP, runs all events with time < end, then calls finish. Once per engine.
- * Returns 0, or -1 with err set (nothing run). */
+ * Returns 0, or -1 with err set: nothing run (bad setup), or the run stopped early (an event
+ * list or buffer out of memory, or lp_fail): every finish was called, results are not valid. */
 int engine_run(vs_engine *eng, vs_time end, vs_error *err);
 
 const engine_stats *engine_get_stats(const vs_engine *eng);
@@ -106,5 +107,9 @@ rng_stream *lp_rng(vs_lp *self);
 /* Sends an event to LP dst at now + delay (delay >= 0; across groups >= their lookahead).
  * Events at or beyond the run's end are never delivered. Aborts on a model bug. */
 void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload data);
+/* Ends the run with an error that is not a model bug (out of memory in the LP's own tables):
+ * the LP's partition handles no more events (its sends are dropped), finish still runs, and
+ * engine_run returns -1 with "what (LP 'name' at t=... ns)". The first failure is reported. */
+void lp_fail(vs_lp *self, const char *what);
 
 #endif

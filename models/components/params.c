@@ -177,7 +177,7 @@ typedef struct override {
     int kind, def;        /* what it sets */
     const char *instance; /* NULL: the whole kind */
     param_value value;    /* value.basis points at basis */
-    char basis[160];      /* "scenario file:line" */
+    char basis[160];      /* "scenario file:line:col" */
 } override;
 
 struct param_table {
@@ -315,8 +315,10 @@ static int add_override(param_table *t, int k, const char *instance, const confi
         t->ov[t->nov++] = o;
         *o = (override){.kind = k, .def = d, .instance = instance};
         if (read_value(t, val, &kinds[k].defs[d], &o->value, err)) return -1;
-        snprintf(o->basis, sizeof o->basis, "scenario %s:%d", config_file(val), config_line(val));
+        snprintf(o->basis, sizeof o->basis, "scenario %s:%d:%d", config_file(val), config_line(val),
+                 config_col(val));
         o->value.basis = o->basis;
+        o->value.overridden = true;
     }
     return 0;
 }

@@ -267,7 +267,8 @@ static int add_lps(netmodel *m)
 }
 
 /* The bytes the stations and clients counted, by price item. */
-static void collect(netmodel *m)
+/* Returns 0, or -1 when out of memory (a result missing a part would be wrong). */
+static int collect(netmodel *m)
 {
     netmodel_result *out = m->out;
     out->components = calloc(m->nstations ? m->nstations : 1, sizeof *out->components);
@@ -284,8 +285,8 @@ static void collect(netmodel *m)
     out->ncomponents = out->components ? m->nstations : 0;
     for (size_t wi = 0; wi < out->nworkloads; wi++) {
         netmodel_workload *w = &out->workloads[wi];
-        if (w->nalts && (w->alts = malloc(w->nalts * sizeof *w->alts)))
-            memcpy(w->alts, m->workload[wi].way_stations, w->nalts * sizeof *w->alts);
+        if (w->nalts && !(w->alts = malloc(w->nalts * sizeof *w->alts))) return -1;
+        if (w->nalts) memcpy(w->alts, m->workload[wi].way_stations, w->nalts * sizeof *w->alts);
         const uint64_t *b = out->workloads[wi].st.bytes;
         out->gb_bytes[COST_GB_CROSS_AZ] += b[CLIENT_BYTES_CROSS_AZ];
         out->gb_bytes[COST_GB_INTER_REGION] += b[CLIENT_BYTES_INTER_REGION];
@@ -294,6 +295,7 @@ static void collect(netmodel *m)
     }
     out->engine = *engine_get_stats(m->engine);
     out->window_s = (double)m->cfg->duration_ns / 1e9;
+    return out->components ? 0 : -1;
 }
 
 vs_time netmodel_drain_ns(const topology *t, const param_table *params, const netmodel_config *cfg)
@@ -331,9 +333,8 @@ static int build_and_run(const topology *t, const param_table *params, const net
     int rc = netmodel_faults_prepare(&m) || model_alloc(&m) || build_workloads(&m) || add_lps(&m) ||
              (run && engine_run(m.engine, m.end_ns, err));
     if (rc == 0 && run) {
-        collect(&m);
+        if (collect(&m)) rc = error_set(err, "out of memory collecting the results");
         out->end_ns = m.end_ns;
-        if (!out->components) rc = error_set(err, "out of memory");
     }
     model_free(&m);
     if (rc || !run) netmodel_result_free(out);

@@ -142,6 +142,24 @@ static int station_queue(netmodel *m, netmodel_station *s, const char *kind, con
     return 0;
 }
 
+/* A NAT gateway's or interface endpoint's capacity: bandwidth_max (the scaled-up steady state),
+ * unless the scenario sets its bandwidth, not its bandwidth_max, and no scale-up is modelled
+ * (scale_up_period 0), as docs/scenario.md's `"nat_gateway/nat-a": {bandwidth: 10Gbps}`: then
+ * that bandwidth, at most bandwidth_max. NAN with the error set on failure. */
+static double scaling_bps(netmodel *m, const char *kind, const char *inst)
+{
+    const param_value *bw = netmodel_param(m, kind, inst, "bandwidth"),
+                      *period = netmodel_param(m, kind, inst, "scale_up_period"),
+                      *max_v = netmodel_param(m, kind, inst, "bandwidth_max");
+    if (!bw || !period || !max_v) return NAN;
+    double max = max_v->x;
+    if (!bw->overridden || max_v->overridden || period->i != 0) return max;
+    if (bw->x <= max) return bw->x;
+    error_set(m->err, "%s.bandwidth must be at most bandwidth_max, got %g of %g bps (%s)", kind,
+              bw->x, max, bw->basis);
+    return NAN;
+}
+
 /* Fills s->config from the parameters of its kind (kinds.h: kind_station). Returns 0 or -1. */
 static int station_configure(netmodel *m, netmodel_station *s, const char *inst)
 {
@@ -155,8 +173,9 @@ static int station_configure(netmodel *m, netmodel_station *s, const char *inst)
     if (ks->queue && station_queue(m, s, pk, inst)) return -1;
     if (!ks->bandwidth)
         return server_station(m, s, pk, inst, netmodel_param_dist(m, pk, inst, ks->service));
-    double cap = ks->capacity ? netmodel_param_bitrate(m, pk, inst, ks->capacity)
-                              : m->t->sites[s->component.index].dx.port_bps;
+    double cap = ks->scales_up  ? scaling_bps(m, pk, inst)
+                 : ks->capacity ? netmodel_param_bitrate(m, pk, inst, ks->capacity)
+                                : m->t->sites[s->component.index].dx.port_bps;
     double pps = ks->packets ? netmodel_param_bitrate(m, pk, inst, ks->packets) : 0;
     if (d->delay) s->config.delay = netmodel_param_dist(m, pk, inst, d->delay);
     if (isnan(cap) || isnan(pps)) return -1; /* a missing parameter */

@@ -17,7 +17,11 @@ enum {
     CLIENT_EV_RETRY,                  /* a retry is due; payload u32[0] = call, u32[1] = attempt
                                          | cost << 8 */
     CLIENT_EV_TIMER,                  /* the earliest deadline may have passed */
-    SLOT_START = 64                   /* first size of the slot table and the deadline FIFO */
+    SLOT_START = 64,                  /* first size of the slot table and the deadline FIFO */
+    /* Calls one client holds open at once (rate x latency): a bound on its memory (~1 GiB with
+     * their events) met within a second of wall time by a rate no network could serve (1e12/s
+     * grew 250 MB/s); realistic loads hold far fewer (1e6/s x 1 s = 1e6). */
+    MAX_OPEN_CALLS = 1 << 22
 };
 
 #define NONE UINT32_MAX
@@ -215,7 +219,8 @@ static uint32_t call_alloc(client_state *s, vs_time now, uint32_t vclient)
         s->call_free = s->calls[i].next_free;
     } else {
         if (s->ncalls == s->call_cap &&
-            grow_double((void **)&s->calls, &s->call_cap, sizeof *s->calls, SLOT_START))
+            (s->ncalls >= MAX_OPEN_CALLS ||
+             grow_double((void **)&s->calls, &s->call_cap, sizeof *s->calls, SLOT_START)))
             return NONE;
         i = s->ncalls++;
     }
@@ -293,14 +298,20 @@ static void slot_send(client_state *s, vs_lp *self, uint32_t i)
 
 static void call_failed(client_state *s, vs_lp *self, client_slot c, client_cause why);
 
+/* Out of memory the run ends with an error (lp_fail): counting the call as dropped would invent
+ * a result (and a table that cannot grow would fail again at every arrival). */
+static void client_oom(client_state *s, vs_lp *self, const char *what)
+{
+    s->st->out_of_memory = true;
+    lp_fail(self, what);
+}
+
 static void start_attempt(client_state *s, vs_lp *self, client_slot c)
 {
     uint32_t i = slot_alloc(s);
     if (i == NONE || dl_push(s, (deadline){i, s->slots[i].seq + 1})) {
         if (i != NONE) slot_free(s, i);
-        s->st->out_of_memory = true;
-        c.attempt = (uint8_t)s->p->max_attempts; /* no retry */
-        call_failed(s, self, c, CLIENT_FAIL_DROPPED);
+        client_oom(s, self, "out of memory: a client's table of attempts could not grow");
         return;
     }
     client_slot *sl = &s->slots[i];
@@ -336,18 +347,6 @@ static void observe(const client_state *s, const client_callrec *r, int32_t caus
     p->observer->call(p->observer->ctx, p->observer->workload, &c);
 }
 
-/* Without a record (out of memory), a call fails at once as dropped. */
-static void call_lost(client_state *s, vs_lp *self, uint32_t vclient)
-{
-    vs_time now = lp_now(self);
-    s->st->out_of_memory = true;
-    if (vclient != NONE) schedule_think(s, self, vclient);
-    if (!measured(s, now)) return;
-    s->st->failed[CLIENT_FAIL_DROPPED]++;
-    client_callrec r = {.number = s->created - 1, .start = now, .vclient = vclient};
-    if (s->p->observer) observe(s, &r, CLIENT_FAIL_DROPPED, now);
-}
-
 /* A call of a closed-loop client found no path under faults: it calls again after a timeout
  * (and a think time), not at once, so that an instant failure cannot spin. */
 static void schedule_after_no_path(client_state *s, vs_lp *self, uint32_t c)
@@ -380,7 +379,11 @@ static void new_call(client_state *s, vs_lp *self, uint32_t vclient)
     if (measured(s, now)) s->st->offered++;
     uint32_t i = call_alloc(s, now, vclient);
     if (i == NONE) {
-        call_lost(s, self, vclient);
+        client_oom(s, self,
+                   s->ncalls >= MAX_OPEN_CALLS
+                       ? "memory budget: more than 4194304 calls open at once (arrival rate x "
+                         "latency); lower the workload's traffic.rate"
+                       : "out of memory: a client's table of calls could not grow");
         return;
     }
     client_slot c = {.call_start = now, .call = i, .attempt = 1};
@@ -654,7 +657,7 @@ static int check_arrivals(const client_params *p, vs_error *err)
     case ARRIVAL_POISSON:
     case ARRIVAL_CONSTANT:
     case ARRIVAL_ONOFF:
-        if (!(p->rate_per_s > 0) || p->rate_per_s > 1e12)
+        if (!(p->rate_per_s > 0) || p->rate_per_s > CLIENT_RATE_MAX_PER_S)
             return error_set(err, "client: rate must be in (0, 1e12] per s, got %g", p->rate_per_s);
         if (p->arrival == ARRIVAL_ONOFF && (p->on_ns <= 0 || p->off_ns < 0))
             return error_set(err, "client: on/off needs a burst length > 0 and a pause >= 0");
@@ -663,7 +666,7 @@ static int check_arrivals(const client_params *p, vs_error *err)
         if (p->nsteps == 0 || !p->steps || p->steps[0].at_ns != 0)
             return error_set(err, "client: a schedule needs steps, the first at 0");
         for (uint32_t i = 0; i < p->nsteps; i++)
-            if (!(p->steps[i].rate_per_s >= 0) ||
+            if (!(p->steps[i].rate_per_s >= 0) || p->steps[i].rate_per_s > CLIENT_RATE_MAX_PER_S ||
                 (i > 0 && p->steps[i].at_ns <= p->steps[i - 1].at_ns))
                 return error_set(err, "client: schedule steps must increase, rates >= 0");
         return 0;

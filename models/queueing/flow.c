@@ -149,7 +149,8 @@ static void source_create(source_state *s, vs_lp *self)
 {
     vs_time now = lp_now(self);
     if ((!s->start || s->next_id - s->oldest > s->mask) && source_grow(s)) {
-        s->st.out_of_memory = true;
+        s->st.out_of_memory = true; /* the run ends with an error: no result misses them */
+        lp_fail(self, "out of memory: a source's table of requests in flight could not grow");
         return;
     }
     uint32_t id = s->next_id++;

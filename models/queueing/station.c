@@ -172,14 +172,23 @@ static bool span_chosen(const station_state *s, flow_req r)
     return s->spans_on && r.traced;
 }
 
-/* Appends a span, doubling the list when full; without memory, recording stops. */
-static void span_add(station_state *s, flow_req r, vs_time arrive, vs_time start, vs_time depart)
+/* Out of memory mid-run ends the run with an error (lp_fail): results that miss what could not
+ * be held would be wrong. The flag says which station it was. */
+static void station_oom(station_state *s, vs_lp *self, const char *what)
+{
+    s->st.out_of_memory = true;
+    lp_fail(self, what);
+}
+
+/* Appends a span, doubling the list when full; without memory, the run fails. */
+static void span_add(station_state *s, vs_lp *self, flow_req r, vs_time arrive, vs_time start,
+                     vs_time depart)
 {
     station_spans *l = s->p->spans;
     station_span *v = grow_reserve(l->v, l->n + 1, &l->cap, sizeof *v, 64);
     if (!v) {
         s->spans_on = false;
-        s->st.out_of_memory = true;
+        station_oom(s, self, "out of memory: the span list could not grow");
         return;
     }
     l->v = v;
@@ -279,7 +288,7 @@ static void fifo_start(station_state *s, vs_lp *self, vs_payload req, vs_time ar
     }
     vs_time service = station_service_ns(s, self, req);
     flow_req r = flow_unpack(req);
-    if (span_chosen(s, r)) span_add(s, r, arrived, now, now + service);
+    if (span_chosen(s, r)) span_add(s, self, r, arrived, now, now + service);
     lp_send(self, lp_id(self), service, STATION_EV_DEPART + s->epoch, req);
 }
 
@@ -302,7 +311,7 @@ static bool fifo_arrive(station_state *s, vs_lp *self, const vs_event *ev)
         station_drop(s, self, ev);
         return false;
     } else if (fifo_push(s, ev->data, ev->time)) {
-        s->st.out_of_memory = true;
+        station_oom(s, self, "out of memory: a station queue could not grow");
         station_drop(s, self, ev);
         return false;
     } else {
@@ -371,14 +380,14 @@ static bool many_arrive(station_state *s, vs_lp *self, const vs_event *ev)
 {
     if (s->n == s->ecap &&
         grow_double((void **)&s->ends, &s->ecap, sizeof *s->ends, STATION_ARRAY_START)) {
-        s->st.out_of_memory = true;
+        station_oom(s, self, "out of memory: a station's job array could not grow");
         station_drop(s, self, ev);
         return false;
     }
     flow_req r = flow_unpack(ev->data);
     vs_time service = station_service_ns(s, self, ev->data);
     if (in_window(s, ev->time)) s->st.waits++; /* a wait of 0 */
-    if (span_chosen(s, r)) span_add(s, r, ev->time, ev->time, ev->time + service);
+    if (span_chosen(s, r)) span_add(s, self, r, ev->time, ev->time, ev->time + service);
     s->ends[s->n] = (many_job){ev->time + service, r.bytes};
     many_sift_up(s->ends, s->n);
     station_admitted(s);
@@ -478,7 +487,7 @@ static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
     }
     if (s->n == s->hcap &&
         grow_double((void **)&s->heap, &s->hcap, sizeof *s->heap, STATION_ARRAY_START)) {
-        s->st.out_of_memory = true;
+        station_oom(s, self, "out of memory: a station's job heap could not grow");
         station_drop(s, self, ev);
         return false;
     }
@@ -503,7 +512,7 @@ static void ps_tick(station_state *s, vs_lp *self, const vs_event *ev)
         s->heap[0] = s->heap[s->n - 1];
         ps_sift_down(s->heap, s->n - 1, 0);
         flow_req r = flow_unpack(req);
-        if (span_chosen(s, r)) span_add(s, r, arrived, arrived, ev->time);
+        if (span_chosen(s, r)) span_add(s, self, r, arrived, arrived, ev->time);
         station_complete(s, self, req);
     }
     if (s->n == 0) s->v = 0; /* rebase: keeps virtual time small and exact */
@@ -589,7 +598,7 @@ static void station_arrive(station_state *s, vs_lp *self, const vs_event *ev)
 }
 
 /* Makes the limit tables (full buckets, no connections). Without memory, limits are off. */
-static void limits_init(station_state *s)
+static void limits_init(station_state *s, vs_lp *self)
 {
     const station_params *p = s->p;
     if (p->route_bucket && p->nbuckets > 0) {
@@ -598,12 +607,12 @@ static void limits_init(station_state *s)
         if (!s->tokens || !s->refilled) {
             free(s->tokens), free(s->refilled);
             s->tokens = NULL, s->refilled = NULL;
-            s->st.out_of_memory = true;
+            station_oom(s, self, "out of memory: no room for a station's token buckets");
         }
         for (uint32_t b = 0; s->tokens && b < p->nbuckets; b++) s->tokens[b] = p->bucket_rate[b];
     }
     if (p->route_conn && p->nconns > 0 && !(s->conns = calloc(p->nconns, sizeof *s->conns)))
-        s->st.out_of_memory = true;
+        station_oom(s, self, "out of memory: no room for a station's connection table");
 }
 
 /* ---- fault windows --------------------------------------------------------------------------- */
@@ -675,13 +684,13 @@ static void station_lost(station_state *s, vs_time now)
 }
 
 /* The fault table (a list of open windows). Without memory, faults are not applied. */
-static void faults_init(station_state *s)
+static void faults_init(station_state *s, vs_lp *self)
 {
     s->fchange = STATION_NEVER;
     if (s->p->nfaults == 0) return;
     s->active = malloc((size_t)s->p->nfaults * sizeof *s->active);
     if (!s->active) {
-        s->st.out_of_memory = true;
+        station_oom(s, self, "out of memory: no room for a station's fault table");
         return;
     }
     s->fchange = s->p->faults[0].from_ns;
@@ -746,8 +755,8 @@ static void station_init(void *state, vs_lp *self, const void *arg)
     s->ns_per_packet = s->p->packets_per_s > 0 ? 1e9 / s->p->packets_per_s : 0;
     s->from = s->p->stats_from_ns;
     s->until = s->p->stats_until_ns > 0 ? s->p->stats_until_ns : VS_TIME_LIMIT;
-    limits_init(s);
-    faults_init(s);
+    limits_init(s, self);
+    faults_init(s, self);
     s->many = s->p->discipline == STATION_FIFO && s->p->servers == STATION_MAX_CAPACITY &&
               s->p->nfaults == 0;
     s->spans_on = s->p->span_rate > 0 && s->p->spans;

@@ -623,7 +623,7 @@ static int load_header(sc_loader *ld, scenario *s)
 static int load_top(sc_loader *ld, scenario *s)
 {
     const config_node *shared, *faults, *expects;
-    int *order = NULL;
+    int *order = NULL; /* set by load_archs; initialised for -Wmaybe-uninitialized without LTO */
     if (load_header(ld, s) || load_regions(ld) ||
         sc_get_seq(ld->root, SEC_TOP, "workloads", &shared, ld->err))
         return -1;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scenario_impl.h"
+#include "vpcsim/aws/client.h"
 #include "vpcsim/units.h"
 
 enum { MAX_SOURCE_SGS = 8 };
@@ -163,6 +164,11 @@ static int schedule(const sc_build *b, topo_workload *w, const config_node *seq)
             config_get_duration(step, "at", NULL, &at, b->err) ||
             config_get_rate(step, "rate", NULL, &rate, b->err))
             return -1;
+        if (rate > CLIENT_RATE_MAX_PER_S)
+            return sc_error(b, config_find(step, "rate"),
+                            "%s: key 'rate': at most 1e12/s (a simulation of more would not end), "
+                            "got %g/s",
+                            b->what, rate);
         if ((i == 0 && at != 0) || (i > 0 && at <= prev))
             return sc_error(b, config_find(step, "at"),
                             "%s: schedule steps start at 0s and increase", b->what);
@@ -179,9 +185,10 @@ static int open_or_closed(const sc_build *b, topo_workload *w, const config_node
     const char *file;
     if (config_find(m, "rate")) {
         if (config_get_rate(m, "rate", NULL, &w->rate_per_s, b->err)) return -1;
-        if (!(w->rate_per_s > 0))
-            return sc_error(b, config_find(m, "rate"), "%s: key 'rate': must be more than 0/s",
-                            b->what);
+        if (!(w->rate_per_s > 0) || w->rate_per_s > CLIENT_RATE_MAX_PER_S)
+            return sc_error(b, config_find(m, "rate"),
+                            "%s: key 'rate': must be more than 0/s and at most 1e12/s, got %g/s",
+                            b->what, w->rate_per_s);
     }
     if ((config_find(m, "on") && config_get_duration(m, "on", NULL, &ns, b->err)) ||
         (config_find(m, "off") && config_get_duration(m, "off", NULL, &ns, b->err)) ||

@@ -14,12 +14,15 @@
 #include "cli/text_table.h"
 #include "cli/json_out.h"
 #include "vpcsim/aws/cost.h"
+#include "vpcsim/aws/netmodel.h"
+#include "vpcsim/aws/params.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 
 typedef struct check_opts {
     const char *file;   /* the scenario */
     const char *prices; /* the price table (--prices), or NULL: the shipped one */
+    const char *params; /* the model parameters (--defaults), or NULL: the shipped ones */
     bool json;          /* --json */
     unsigned fail_on;   /* --fail-on: bit v set when verdict v fails the check */
 } check_opts;
@@ -67,9 +70,15 @@ static const option_def check_options[] = {
      .value_name = "FILE",
      OPTION_AT(check_opts, prices),
      .help = "price table (default: " DATAFILES_PRICES "\nin " DATAFILES_WHERE ")"},
+    {.name = "--defaults",
+     .kind = OPTION_FILE,
+     .value_name = "FILE",
+     OPTION_AT(check_opts, params),
+     .help = "model parameters (default: " DATAFILES_DEFAULTS " there); the\n"
+             "parameters and overrides pass the checks run makes"},
     {.name = "--fail-on",
      .kind = OPTION_CUSTOM,
-     .value_name = "LIST",
+     .value_name = "VERDICTS",
      .parse = parse_fail_on,
      .help = "exit 1 when a path has one of these verdicts (comma-separated:\n"
              "denied, unreachable); the paths go to stderr and into --json"},
@@ -579,6 +588,24 @@ static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
     return 0;
 }
 
+/* The checks `run` makes of the model before running (rates, bandwidth within bandwidth_max,
+ * packet rates, scale-up, ...): netmodel_check of every architecture with the parameters and
+ * overrides, so that check passes only what run accepts. Returns 0, or -1 with err set. */
+static int check_model(const check_opts *o, const scenario *s, vs_error *err)
+{
+    char buf[4096];
+    const char *path = o->params;
+    if (datafiles_default(&path, DATAFILES_DEFAULTS, buf, sizeof buf, err)) return -1;
+    param_table *params = params_load_file(path, err);
+    int rc = params && params_apply_overrides(params, s->overrides, err) == 0 ? 0 : -1;
+    netmodel_config cfg = {
+        .seed = s->seed, .warmup_ns = VS_NS_PER_S, .duration_ns = VS_NS_PER_S, .threads = 1};
+    for (size_t a = 0; rc == 0 && a < s->narchs; a++)
+        rc = netmodel_check(&s->archs[a], params, &cfg, err);
+    params_free(params);
+    return rc;
+}
+
 int check_main(int argc, char **argv)
 {
     check_opts o = {.prices = NULL};
@@ -590,6 +617,12 @@ int check_main(int argc, char **argv)
     if ((rc = load_inputs(&o, &s, &p)) != 0) {
         scenario_free(s);
         return rc;
+    }
+    if (check_model(&o, s, &err)) {
+        fprintf(stderr, "vpcsim check: %s\n", err.msg);
+        cost_prices_free(p);
+        scenario_free(s);
+        return EXIT_USAGE;
     }
     check_report rp = {.s = s, .p = p, .fail_on = o.fail_on};
     rc = analyse(&rp, &err);

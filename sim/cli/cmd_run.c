@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "cli/datafiles.h"
+#include "cli/mem_budget.h"
 #include "engine/jobs.h"
 #include "cli/progress.h"
 #include "cli/results.h"
@@ -46,7 +47,8 @@ typedef struct run_opts {
     int threads;
     bool quiet;
     bool allow_outside; /* --allow-outside-files: replay files anywhere */
-    bool has_seed, has_reps, has_duration, has_warmup;
+    bool has_seed, has_reps, has_duration, has_warmup, has_memory_limit;
+    int64_t memory_limit; /* --memory-limit: bytes of results the runs may keep */
     uint64_t seed, reps;
     int64_t duration_ns, warmup_ns;
     scenario_patch sets[MAX_SETS]; /* --set, in order (label malloc'd, path and value inside it) */
@@ -79,6 +81,17 @@ static void opts_free(run_opts *o)
 {
     for (size_t i = 0; i < o->nsets; i++) free((char *)o->sets[i].label);
     o->nsets = 0;
+}
+
+/* --memory-limit SIZE (> 0). */
+static int parse_memory_limit(void *opts, const char *name, const char *v, vs_error *err)
+{
+    run_opts *o = opts;
+    vs_error e = {""};
+    if (units_parse_size(v, &o->memory_limit, &e)) return error_set(err, "%s: %s", name, e.msg);
+    if (o->memory_limit <= 0) return error_set(err, "%s must be more than 0B, got '%s'", name, v);
+    o->has_memory_limit = true;
+    return 0;
 }
 
 static const char *const queue_names[] = {"ladder", "heap", NULL};
@@ -177,6 +190,12 @@ static const option_def run_options[] = {
      OPTION_AT(run_opts, json),
      .help = "also write the results as one JSON document to FILE; '-' writes it\n"
              "to stdout instead of the text report (docs/results.schema.json)"},
+    {.name = "--memory-limit",
+     .kind = OPTION_CUSTOM,
+     .value_name = "SIZE",
+     .parse = parse_memory_limit,
+     .help = "results the runs may keep, e.g. 2GiB (default: half of RAM); a\n"
+             "plan needing more fails at once"},
     {.name = "--quiet",
      .kind = OPTION_FLAG,
      OPTION_AT(run_opts, quiet),
@@ -366,6 +385,10 @@ static int load_plan(const run_opts *o, run_plan *pl)
         goto bad;
     }
     if (settings(o, pl->base, &pl->pts[0], &err)) goto bad_translated;
+    if (mem_budget_check(o->file, pl->base, pl->pts[0].reps, pl->npoints,
+                         o->has_memory_limit ? (uint64_t)o->memory_limit : mem_budget_default(),
+                         o->has_memory_limit, &err))
+        goto bad;
     if (cost_prices_load_file(o->prices, &pl->prices, &err)) goto bad;
     pl->pts[0].prices = pl->prices;
     for (size_t p = 0; p < pl->npoints; p++)
@@ -890,7 +913,9 @@ static int print_results(const run_ctx *ctx, const run_plan *pl, const run_opts 
         return error_set(err, "out of memory");
     if (o->json && write_json(pl, out, ex, o->json, file_end(ctx).complete, err)) return -1;
     expect_eval_print(text ? stdout : stderr, ex, pl->npoints);
-    if (fflush(stdout) || ferror(stdout)) return error_set(err, "cannot write");
+    if (fflush(stdout) || ferror(stdout))
+        return error_set(err, "cannot write the report to stdout (%s)",
+                         strerror(errno ? errno : EIO));
     return 0;
 }
 

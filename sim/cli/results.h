@@ -103,7 +103,7 @@ typedef struct point_jobs {
 
 const job *summary_job_at(const point_jobs *rp, size_t arch, size_t rep);
 /* Mean and 95% half-width of x[0..n), NaNs skipped. */
-stats_interval summary_interval(const double *x, size_t n);
+stats_interval summary_interval(double *x, size_t n); /* x is scratch */
 /* Over replications: the double at byte offset off of workload w's (component c's) summary. */
 stats_interval summary_wl_interval(const point_jobs *rp, size_t a, size_t w, size_t off);
 stats_interval summary_comp_interval(const point_jobs *rp, size_t a, size_t c, size_t off);

@@ -11,17 +11,15 @@
 
 /* ---- statistics over replications ------------------------------------------------------------ */
 
-/* Mean and half-width of field values x[0..n) (NaNs skipped; n_ok < n marks missing ones). */
-stats_interval summary_interval(const double *x, size_t n)
+/* Mean and half-width of field values x[0..n) (NaNs skipped; n_ok < n marks missing ones).
+ * x is scratch: its values are moved in place (no allocation, so no result lost to one). */
+stats_interval summary_interval(double *x, size_t n)
 {
-    double *v = malloc((n ? n : 1) * sizeof *v);
     size_t k = 0;
     stats_interval s = {NAN, NAN, NAN, 0};
-    if (!v) return s;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) v[k++] = x[i];
-    if (k > 0) stats_mean_ci(v, k, RUN_LEVEL, &s);
-    free(v);
+        if (!isnan(x[i])) x[k++] = x[i];
+    if (k > 0) stats_mean_ci(x, k, RUN_LEVEL, &s);
     return s;
 }
 
@@ -115,13 +113,15 @@ int summary_static_costs(const run_inputs *in, double *hourly, vs_error *err)
 /* ---- paired differences ---------------------------------------------------------------------- */
 
 /* Paired interval, architecture a minus 0, of the values at x[r] (a) and y[r] (0); none when a
- * replication has no value. */
-static stats_interval paired_of(double *x, double *y, size_t n)
+ * replication has no value. x is scratch: it receives the differences (no allocation, so no
+ * figure lost to one; the arithmetic is stats_paired_ci's). */
+static stats_interval paired_of(double *x, const double *y, size_t n)
 {
     stats_interval s = {NAN, NAN, NAN, 0};
     for (size_t r = 0; r < n; r++)
         if (isnan(x[r]) || isnan(y[r])) return s;
-    if (n > 0) stats_paired_ci(x, y, n, RUN_LEVEL, &s);
+    for (size_t r = 0; r < n; r++) x[r] -= y[r];
+    if (n > 0) stats_mean_ci(x, n, RUN_LEVEL, &s);
     return s;
 }
 

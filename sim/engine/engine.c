@@ -54,6 +54,8 @@ struct partition {
     uint64_t events;      /* handled */
     uint64_t cross;       /* sent to other partitions */
     vs_time next;         /* least pending time, published at the barrier */
+    char fail[256];       /* why the partition stopped early (lp_fail, no memory); "" if not */
+    bool stopped;         /* it had stopped early when `next` was published */
     char pad[64];         /* keeps neighbours' hot fields off this cache line */
 };
 
@@ -270,9 +272,28 @@ static void lookahead_fault(const vs_lp *self, uint32_t dst, vs_time delay, vs_t
     abort();
 }
 
-static void evbuf_push(evbuf *b, const vs_event *ev)
+/* Stops partition p: its list fails (drops pushes, pops nothing), so the scheduler leaves it
+ * at the next pop, and engine_run reports why. The first reason is kept. */
+static void partition_fail(partition *p, const char *why)
 {
-    if (b->n == b->cap && grow((void **)&b->v, &b->cap, b->n + 1, sizeof *ev)) abort();
+    if (!p->fail[0]) snprintf(p->fail, sizeof p->fail, "%s", why);
+    evq_fail(p->q);
+}
+
+void lp_fail(vs_lp *self, const char *what)
+{
+    char why[sizeof self->part->fail];
+    snprintf(why, sizeof why, "%s (LP '%s' at t=%lld ns)", what, self->name,
+             (long long)self->part->now);
+    partition_fail(self->part, why);
+}
+
+static void evbuf_push(partition *p, evbuf *b, const vs_event *ev)
+{
+    if (b->n == b->cap && grow((void **)&b->v, &b->cap, b->n + 1, sizeof *ev)) {
+        partition_fail(p, "out of memory: the buffer of events between partitions could not grow");
+        return;
+    }
     b->v[b->n++] = *ev;
 }
 
@@ -293,7 +314,7 @@ void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload
     if (dp == p->id) {
         evq_push(p->q, &ev);
     } else {
-        evbuf_push(&p->out[dp], &ev);
+        evbuf_push(p, &p->out[dp], &ev);
         p->cross++;
     }
 }
@@ -366,12 +387,13 @@ static int layout_lps(vs_engine *e, vs_error *err)
     return 0;
 }
 
-/* Groups go to partitions in contiguous runs balanced by LP count. */
-static void map_groups(vs_engine *e)
+/* Groups go to partitions in contiguous runs balanced by LP count. Returns 0 or -1. */
+static int map_groups(vs_engine *e, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
     uint64_t *count = calloc(ng, sizeof *count);
     uint32_t used = 0;
+    if (!count) return error_set(err, "out of memory");
     for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
     for (uint32_t g = 0; g < ng; g++) used += count[g] > 0;
     e->nparts =
@@ -382,6 +404,7 @@ static void map_groups(vs_engine *e)
         before += count[g];
     }
     free(count);
+    return 0;
 }
 
 static int build_lookahead(vs_engine *e, vs_error *err)
@@ -395,7 +418,7 @@ static int build_lookahead(vs_engine *e, vs_error *err)
         const la_entry *l = &e->la_set[i];
         if (l->a < ng && l->b < ng) e->la[(size_t)l->a * ng + l->b] = l->ns;
     }
-    map_groups(e);
+    if (map_groups(e, err)) return -1;
     e->window = VS_TIME_LIMIT;
     for (uint32_t a = 0; a < ng; a++)
         for (uint32_t b = 0; b < ng; b++) {
@@ -462,6 +485,35 @@ static void deliver_to(vs_engine *e, partition *p)
     }
 }
 
+static bool partition_stopped(const partition *p)
+{
+    return p->fail[0] || evq_has_failed(p->q);
+}
+
+/* True when a partition had stopped early at the last publish: every thread reads the same
+ * published flags after the barrier, so all leave the loop together. */
+static bool any_stopped(const vs_engine *e)
+{
+    for (int i = 0; i < e->nparts; i++)
+        if (e->parts[i].stopped) return true;
+    return false;
+}
+
+/* -1 with err set if a partition stopped early (the first in id order), else 0. */
+static int run_failure(const vs_engine *e, vs_error *err)
+{
+    for (int i = 0; i < e->nparts; i++) {
+        const partition *p = &e->parts[i];
+        if (p->fail[0]) return error_set(err, "%s", p->fail);
+        if (evq_has_failed(p->q)) /* the list itself could not grow */
+            return error_set(err,
+                             "out of memory: the event list could not grow (%zu events "
+                             "pending in partition %d)",
+                             evq_size(p->q), i);
+    }
+    return 0;
+}
+
 static vs_time global_next(const vs_engine *e)
 {
     vs_time t = VS_TIME_LIMIT;
@@ -482,10 +534,11 @@ static void run_windows(vs_engine *e, vs_time end)
             for (int i = tid; i < e->nparts; i += nth) {
                 deliver_to(e, &e->parts[i]);
                 e->parts[i].next = evq_min_time(e->parts[i].q);
+                e->parts[i].stopped = partition_stopped(&e->parts[i]);
             }
 #pragma omp barrier
             vs_time t = global_next(e);
-            if (t >= end) break;
+            if (t >= end || any_stopped(e)) break;
             vs_time wend = e->window >= end - t ? end : t + e->window;
             for (int i = tid; i < e->nparts; i += nth) process_until(&e->parts[i], wend);
             windows += tid == 0;
@@ -546,5 +599,5 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
         e->stats.events += e->parts[i].events;
         e->stats.cross_events += e->parts[i].cross;
     }
-    return 0;
+    return run_failure(e, err);
 }

@@ -23,6 +23,10 @@ typedef struct evq_type {
     vs_time (*min_time)(evq *q); /* least pending time, or VS_TIME_LIMIT when empty */
     size_t (*size)(const evq *q);
     bool (*check)(const evq *q); /* whole-object invariant, for assert() and tests */
+    /* The type a list takes when it cannot grow (evq_fail): same destroy and size, pushes
+     * dropped, pops nothing, so a run ends at its next pop without a check per event. NULL in
+     * such a failed type itself. */
+    const struct evq_type *failed;
 } evq_type;
 
 /* Every list starts with its type, so one handle serves all. */
@@ -41,6 +45,23 @@ const char *const *evq_type_names(void);
 static inline bool ev_before(const vs_event *a, const vs_event *b)
 {
     return a->time < b->time || (a->time == b->time && a->tie < b->tie);
+}
+
+/* The operations of a failed list (every implementation's failed type uses them). */
+void evq_dead_push(evq *q, const vs_event *ev);
+bool evq_dead_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst);
+vs_time evq_dead_min_time(evq *q);
+bool evq_dead_check(const evq *q);
+
+/* Marks q failed (out of memory): from now on it drops pushes and pops nothing. */
+static inline void evq_fail(evq *q)
+{
+    if (q->type->failed) q->type = q->type->failed;
+}
+/* True once q has failed: the events it held or was given are lost. */
+static inline bool evq_has_failed(const evq *q)
+{
+    return q->type->failed == NULL;
 }
 
 static inline evq *evq_new(const evq_type *t)

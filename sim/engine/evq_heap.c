@@ -13,6 +13,8 @@ typedef struct heap {
     size_t cap;  /* slots allocated */
 } heap;
 
+static const evq_type heap_failed_type;
+
 static evq *heap_create(void)
 {
     heap *h = calloc(1, sizeof *h);
@@ -28,17 +30,22 @@ static void heap_destroy(evq *q)
     free(h);
 }
 
-static void heap_grow(heap *h)
+/* Doubles the array; out of memory, the heap fails (evq_fail) and false is returned. */
+static bool heap_grow(heap *h)
 {
     vs_event *a = grow_reserve(h->a, h->n + 1, &h->cap, sizeof *a, 64);
-    if (!a) abort(); /* out of memory mid-run: nothing sensible left to do */
+    if (!a) {
+        evq_fail(&h->base);
+        return false;
+    }
     h->a = a;
+    return true;
 }
 
 static void heap_push(evq *q, const vs_event *ev)
 {
     heap *h = (heap *)q;
-    if (h->n == h->cap) heap_grow(h);
+    if (h->n == h->cap && !heap_grow(h)) return;
     size_t i = h->n++;
     while (i > 0) {
         size_t p = (i - 1) / 2;
@@ -101,4 +108,16 @@ const evq_type evq_heap_type = {
     .min_time = heap_min_time,
     .size = heap_size,
     .check = heap_check,
+    .failed = &heap_failed_type,
+};
+
+static const evq_type heap_failed_type = {
+    .name = "heap",
+    .create = heap_create,
+    .destroy = heap_destroy,
+    .push = evq_dead_push,
+    .pop_before = evq_dead_pop_before,
+    .min_time = evq_dead_min_time,
+    .size = heap_size,
+    .check = evq_dead_check,
 };

@@ -78,24 +78,38 @@ typedef struct ladder {
     slab *slabs;           /* every slab allocated */
 } ladder;
 
-static void evvec_reserve(evvec *b, size_t need)
+/* Out of memory the ladder fails (evq_fail): it becomes a list that drops pushes and pops
+ * nothing, the engine reports the error, and the operation under way stops where it stands (the
+ * counts may then disagree with the contents: only destroy reads the structure afterwards). */
+static bool ladder_fail(ladder *l)
 {
-    vs_event *v = grow_reserve(b->v, need, &b->cap, sizeof *v, 64);
-    if (!v) abort(); /* out of memory mid-run: nothing sensible is left to do */
-    b->v = v;
+    evq_fail(&l->base);
+    return false;
 }
 
-static inline void evvec_append(evvec *b, const vs_event *ev)
+static bool evvec_reserve(ladder *l, evvec *b, size_t need)
 {
-    if (b->n == b->cap) evvec_reserve(b, b->n + 1);
+    vs_event *v = grow_reserve(b->v, need, &b->cap, sizeof *v, 64);
+    if (!v) return ladder_fail(l);
+    b->v = v;
+    return true;
+}
+
+static inline void evvec_append(ladder *l, evvec *b, const vs_event *ev)
+{
+    if (b->n == b->cap && !evvec_reserve(l, b, b->n + 1)) return;
     b->v[b->n++] = *ev;
 }
 
+/* A free chunk, or NULL (the ladder failed) out of memory. */
 static chunk *chunk_get(ladder *l)
 {
     if (!l->free) {
         slab *s = malloc(sizeof *s);
-        if (!s) abort();
+        if (!s) {
+            ladder_fail(l);
+            return NULL;
+        }
         s->next = l->slabs;
         l->slabs = s;
         for (size_t i = 0; i < SLAB_CHUNKS; i++) {
@@ -114,6 +128,7 @@ static inline void bucket_append(ladder *l, bucket *b, const vs_event *ev)
 {
     if (!b->tail || b->tail->n == CHUNK_EVENTS) {
         chunk *c = chunk_get(l);
+        if (!c) return;
         if (b->tail)
             b->tail->next = c;
         else
@@ -136,10 +151,11 @@ static void chunk_release(ladder *l, chunk *c)
     l->free = c;
 }
 
-/* Empties bucket b into bottom (which must be empty) and gives its chunks back. */
-static void bucket_to_bottom(ladder *l, bucket *b)
+/* Empties bucket b into bottom (which must be empty) and gives its chunks back; false when
+ * out of memory (the ladder failed). */
+static bool bucket_to_bottom(ladder *l, bucket *b)
 {
-    evvec_reserve(&l->bot, b->n);
+    if (!evvec_reserve(l, &l->bot, b->n)) return false;
     vs_event *dst = l->bot.v;
     for (chunk *c = b->head, *next; c; c = next) {
         next = c->next;
@@ -149,7 +165,10 @@ static void bucket_to_bottom(ladder *l, bucket *b)
     }
     l->bot.n = b->n;
     *b = (bucket){NULL, NULL, 0};
+    return true;
 }
+
+static const evq_type ladder_failed_type;
 
 static evq *ladder_create(void)
 {
@@ -222,7 +241,7 @@ static void sort_desc(vs_event *v, size_t n)
 static void bottom_insert(ladder *l, const vs_event *ev)
 {
     evvec *b = &l->bot;
-    if (b->n == b->cap) evvec_reserve(b, b->n + 1);
+    if (b->n == b->cap && !evvec_reserve(l, b, b->n + 1)) return;
     size_t i = b->n;
     for (; i > 0 && ev_before(&b->v[i - 1], ev); i--) {
     }
@@ -241,7 +260,7 @@ static void ladder_push(evq *q, const vs_event *ev)
     if (t >= l->top_start) {
         if (l->top.n == 0 || t < l->top_min) l->top_min = t;
         if (l->top.n == 0 || t > l->top_max) l->top_max = t;
-        evvec_append(&l->top, ev);
+        evvec_append(l, &l->top, ev);
         return;
     }
     for (int i = 0; i < l->nr; i++) {
@@ -263,24 +282,26 @@ static int ceil_log2(uint64_t x)
     return x > 1 ? floor_log2(x - 1) + 1 : 0;
 }
 
-/* Gives rung r at least nb zeroed bucket headers. */
-static void rung_reserve(rung *r, size_t nb)
+/* Gives rung r at least nb zeroed bucket headers; false when out of memory (ladder failed). */
+static bool rung_reserve(ladder *l, rung *r, size_t nb)
 {
     size_t old = r->alloc;
     bucket *bk = grow_reserve(r->bk, nb, &r->alloc, sizeof *bk, 64);
-    if (!bk) abort();
+    if (!bk) return ladder_fail(l);
     memset(bk + old, 0, (r->alloc - old) * sizeof *bk);
     r->bk = bk;
+    return true;
 }
 
-static void rung_open(rung *r, vs_time start, int shift, size_t nb)
+static bool rung_open(ladder *l, rung *r, vs_time start, int shift, size_t nb)
 {
-    rung_reserve(r, nb);
+    if (!rung_reserve(l, r, nb)) return false;
     r->nb = nb;
     r->cur = 0;
     r->start = r->bound = start;
     r->shift = shift;
     r->n = 0;
+    return true;
 }
 
 /* Pushes landing before bot_end (delays shorter than a bucket) grow bottom, and each insertion
@@ -295,8 +316,9 @@ static void respawn_bottom(ladder *l)
     int shift = ceil_log2(span) - split;
     if (shift < 0) shift = 0;
     size_t nb = (size_t)((span + ((uint64_t)1 << shift) - 1) >> shift);
-    rung *r = &l->rungs[l->nr++];
-    rung_open(r, hi - (vs_time)((uint64_t)nb << shift), shift, nb);
+    rung *r = &l->rungs[l->nr];
+    if (!rung_open(l, r, hi - (vs_time)((uint64_t)nb << shift), shift, nb)) return;
+    l->nr++;
     for (size_t i = 0; i < l->bot.n; i++) rung_append(l, r, &l->bot.v[i]);
     l->bot.n = 0;
     l->bot_end = r->start;
@@ -321,13 +343,14 @@ static int rung0_shift(const ladder *l)
     return shift < MAX_SHIFT ? shift : MAX_SHIFT;
 }
 
-/* Spreads top over a new rung 0; what lies past it stays in top. Bottom and rungs are empty. */
-static void rebuild(ladder *l)
+/* Spreads top over a new rung 0; what lies past it stays in top. Bottom and rungs are empty.
+ * False when out of memory (the ladder failed). */
+static bool rebuild(ladder *l)
 {
     int shift = rung0_shift(l);
     uint64_t span = ((uint64_t)(l->top_max - l->top_min) >> shift) + 1;
     rung *r = &l->rungs[0];
-    rung_open(r, l->top_min, shift, span < RUNG0_MAX ? span : RUNG0_MAX);
+    if (!rung_open(l, r, l->top_min, shift, span < RUNG0_MAX ? span : RUNG0_MAX)) return false;
     l->nr = 1;
     l->bot_end = r->start;
     l->top_start = r->start + (vs_time)((uint64_t)r->nb << shift);
@@ -346,30 +369,33 @@ static void rebuild(ladder *l)
     l->top.n = kept;
     l->top_min = kmin;
     l->top_max = kmax;
+    return !evq_has_failed(&l->base);
 }
 
-/* Spreads bucket b ([start, start + 2^parent_shift)) over a new, finer rung. */
-static void spawn(ladder *l, bucket *b, vs_time start, int parent_shift)
+/* Spreads bucket b ([start, start + 2^parent_shift)) over a new, finer rung. False when out of
+ * memory (the ladder failed). */
+static bool spawn(ladder *l, bucket *b, vs_time start, int parent_shift)
 {
     int split = ceil_log2((b->n + BUCKET_TARGET - 1) / BUCKET_TARGET);
     if (split > parent_shift) split = parent_shift;
-    rung *r = &l->rungs[l->nr++];
-    rung_open(r, start, parent_shift - split, (size_t)1 << split);
+    rung *r = &l->rungs[l->nr];
+    if (!rung_open(l, r, start, parent_shift - split, (size_t)1 << split)) return false;
+    l->nr++;
     for (chunk *c = b->head, *next; c; c = next) {
         next = c->next;
         for (uint32_t i = 0; i < c->n; i++) rung_append(l, r, &c->ev[i]);
         chunk_release(l, c);
     }
     *b = (bucket){NULL, NULL, 0};
+    return !evq_has_failed(&l->base);
 }
 
-/* Makes bottom non-empty if any event is pending; false when the list is empty. */
+/* Makes bottom non-empty if any event is pending; false when the list is empty or failed. */
 static bool refill(ladder *l)
 {
     for (;;) {
         if (l->nr == 0) {
-            if (l->top.n == 0) return false;
-            rebuild(l);
+            if (l->top.n == 0 || !rebuild(l)) return false;
         }
         rung *r = &l->rungs[l->nr - 1];
         if (r->n == 0) {
@@ -382,10 +408,10 @@ static bool refill(ladder *l)
         r->bound = r->start + (vs_time)((uint64_t)r->cur << r->shift);
         r->n -= b->n;
         if (b->n > SPAWN_MIN && r->shift > 0 && l->nr < MAX_RUNGS) {
-            spawn(l, b, b_start, r->shift);
+            if (!spawn(l, b, b_start, r->shift)) return false;
             continue;
         }
-        bucket_to_bottom(l, b);
+        if (!bucket_to_bottom(l, b)) return false;
         l->bot_end = r->bound;
         sort_desc(l->bot.v, l->bot.n);
         return true;
@@ -477,4 +503,16 @@ const evq_type evq_ladder_type = {
     .min_time = ladder_min_time,
     .size = ladder_size,
     .check = ladder_check,
+    .failed = &ladder_failed_type,
+};
+
+static const evq_type ladder_failed_type = {
+    .name = "ladder",
+    .create = ladder_create,
+    .destroy = ladder_destroy,
+    .push = evq_dead_push,
+    .pop_before = evq_dead_pop_before,
+    .min_time = evq_dead_min_time,
+    .size = ladder_size,
+    .check = evq_dead_check,
 };

@@ -243,6 +243,11 @@ static int vec_to_arena(const loader *ld, node_vec *v, const config_node ***out)
 
 static config_node *new_node(loader *ld, config_kind kind, yaml_mark_t start, slot at)
 {
+    if (ld->literal >= CONFIG_MAX_NODES) { /* a node costs ~150 B: memory stays bounded */
+        error_at_mark(ld, start, "more than %d nodes (values, keys, lists and maps) in one file",
+                      CONFIG_MAX_NODES);
+        return NULL;
+    }
     config_node *n = arena_alloc(ld->doc->arena, 1, sizeof *n);
     if (!n) {
         out_of_memory(ld);

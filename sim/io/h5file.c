@@ -538,55 +538,81 @@ int h5file_get_f64(h5file *f, const char *group, const char *name, double *out, 
     return read_number(f, group, name, H5T_NATIVE_DOUBLE, out, err);
 }
 
-/* Reads a string attribute (scalar or one-dimensional, fixed or variable length) into n malloc'd
- * strings. Returns 0 or -1. */
-static int read_strings(h5file *f, hid_t a, char ***v, size_t *n, vs_error *err)
+enum { STRS_MAX = 1 << 24 }; /* strings in one attribute: far above any vpcsim file's */
+
+/* One malloc'd block: k pointers, then the texts (text i is texts[i], or the len bytes at
+ * fixed + i * len up to a NUL). NULL when out of memory. */
+static char **strs_pack(char *const *texts, const char *fixed, size_t len, size_t k)
+{
+    size_t bytes = (k ? k : 1) * sizeof(char *);
+    for (size_t i = 0; i < k; i++)
+        bytes += (texts ? (texts[i] ? strlen(texts[i]) : 0) : strnlen(fixed + i * len, len)) + 1;
+    char **out = malloc(bytes);
+    char *text = out ? (char *)(out + (k ? k : 1)) : NULL;
+    for (size_t i = 0; out && i < k; i++) {
+        const char *src = texts ? (texts[i] ? texts[i] : "") : fixed + i * len;
+        size_t n = texts ? strlen(src) : strnlen(src, len);
+        out[i] = memcpy(text, src, n);
+        text[n] = '\0';
+        text += n + 1;
+    }
+    return out;
+}
+
+/* Variable-length strings: read as HDF5 allocates them, packed, given back. */
+static int strs_read_vl(h5file *f, hid_t a, hid_t ft, size_t k, const char *name, char ***v,
+                        vs_error *err)
+{
+    char **raw = calloc(k ? k : 1, sizeof *raw);
+    if (!raw) return error_set(err, "out of memory");
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 converts no ASCII to UTF-8 */
+    bool ok = H5Aread(a, mt, raw) >= 0;
+    H5Tclose(mt);
+    *v = ok ? strs_pack(raw, NULL, 0, k) : NULL;
+    for (size_t i = 0; ok && i < k; i++) H5free_memory(raw[i]);
+    free(raw);
+    if (!ok) return error_set(err, "%s: attribute %s is not text", f->path, name);
+    return *v ? 0 : error_set(err, "out of memory");
+}
+
+/* Fixed-length strings (NUL-padded or not). */
+static int strs_read_fixed(h5file *f, hid_t a, hid_t ft, size_t k, const char *name, char ***v,
+                           vs_error *err)
+{
+    size_t len = H5Tget_size(ft);
+    if (len == 0) return error_set(err, "%s: attribute %s is not text", f->path, name);
+    char *tmp = calloc(k ? k : 1, len);
+    if (!tmp) return error_set(err, "out of memory");
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, len);
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    bool ok = H5Aread(a, mt, tmp) >= 0;
+    H5Tclose(mt);
+    *v = ok ? strs_pack(NULL, tmp, len, k) : NULL;
+    free(tmp);
+    if (!ok) return error_set(err, "%s: attribute %s is not text", f->path, name);
+    return *v ? 0 : error_set(err, "out of memory");
+}
+
+/* Reads string attribute `name` (scalar or one-dimensional, fixed or variable length) into one
+ * malloc'd block of n strings. Returns 0, or -1 with err set (not text, or out of memory). */
+static int read_strings(h5file *f, hid_t a, const char *name, char ***v, size_t *n, vs_error *err)
 {
     hid_t ft = H5Aget_type(a), sp = H5Aget_space(a);
-    hssize_t k = H5Sget_simple_extent_npoints(sp);
-    int rc = H5Tget_class(ft) == H5T_STRING && k >= 0 ? 0 : -1;
-    char **raw = rc == 0 ? calloc(k ? (size_t)k : 1, sizeof *raw) : NULL;
-    if (raw && H5Tis_variable_str(ft) > 0) {
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 converts no ASCII to UTF-8 */
-        rc = H5Aread(a, mt, raw) < 0 ? -1 : 0;
-        H5Tclose(mt);
-    } else if (raw) {
-        size_t len = H5Tget_size(ft);
-        char *block = calloc((size_t)(k ? k : 1), len + 1), *tmp = calloc((size_t)(k ? k : 1), len);
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, len);
-        H5Tset_cset(mt, H5Tget_cset(ft));
-        rc = block && tmp && H5Aread(a, mt, tmp) >= 0 ? 0 : -1;
-        for (hssize_t i = 0; rc == 0 && i < k; i++) {
-            memcpy(block + (size_t)i * (len + 1), tmp + (size_t)i * len, len);
-            raw[i] = strdup(block + (size_t)i * (len + 1));
-        }
-        H5Tclose(mt);
-        free(block), free(tmp);
-    }
-    /* one malloc'd block: the pointers, then the texts */
-    size_t bytes = (size_t)(k > 0 ? k : 1) * sizeof(char *);
-    for (hssize_t i = 0; rc == 0 && i < k; i++) bytes += (raw[i] ? strlen(raw[i]) : 0) + 1;
-    char **out = rc == 0 ? malloc(bytes) : NULL;
-    char *text = out ? (char *)(out + (k > 0 ? k : 1)) : NULL;
-    for (hssize_t i = 0; out && i < k; i++) {
-        out[i] = strcpy(text, raw[i] ? raw[i] : "");
-        text += strlen(text) + 1;
-    }
-    bool vl = H5Tis_variable_str(ft) > 0;
-    for (hssize_t i = 0; raw && i < k; i++) {
-        if (vl)
-            H5free_memory(raw[i]);
-        else
-            free(raw[i]);
-    }
-    free(raw);
-    H5Tclose(ft), H5Sclose(sp);
-    if (!out) return error_set(err, "%s: an attribute is not text", f->path);
-    *v = out, *n = (size_t)k;
-    return 0;
+    hssize_t k = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    int rc;
+    if (ft < 0 || H5Tget_class(ft) != H5T_STRING || k < 0 || k > STRS_MAX)
+        rc = error_set(err, "%s: attribute %s is not text", f->path, name);
+    else if (H5Tis_variable_str(ft) > 0)
+        rc = strs_read_vl(f, a, ft, (size_t)k, name, v, err);
+    else
+        rc = strs_read_fixed(f, a, ft, (size_t)k, name, v, err);
+    if (rc == 0) *n = (size_t)k;
+    if (ft >= 0) H5Tclose(ft);
+    if (sp >= 0) H5Sclose(sp);
+    return rc;
 }
 
 int h5file_get_strs(h5file *f, const char *group, const char *name, char ***v, size_t *n,
@@ -594,9 +620,9 @@ int h5file_get_strs(h5file *f, const char *group, const char *name, char ***v, s
 {
     hid_t a = open_attr(f, group, name, err);
     if (a < 0) return -1;
-    int rc = read_strings(f, a, v, n, err);
+    int rc = read_strings(f, a, name, v, n, err);
     H5Aclose(a);
-    return rc ? error_set(err, "%s: attribute %s is not text", f->path, name) : 0;
+    return rc;
 }
 
 int h5file_get_str(h5file *f, const char *group, const char *name, char *buf, size_t n,

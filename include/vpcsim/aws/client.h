@@ -64,12 +64,16 @@ typedef struct client_stats {
     uint64_t late;                      /* responses that came after their attempt timed out */
     uint64_t handshakes;                /* handshake round trips completed */
     uint64_t bytes[CLIENT_BYTES_COUNT]; /* billed bytes of their completed exchanges */
-    bool out_of_memory;                 /* the slot table could not grow: calls were dropped */
+    bool out_of_memory;                 /* a call or slot table could not grow: run stopped */
     hist latency;                       /* call latency (creation to success), ns */
 } client_stats;
 
 /* What became of one measured call, told to an observer when the call is over. */
 enum { CLIENT_CALL_OK = -1, CLIENT_CALL_UNFINISHED = -2 };
+
+/* The highest arrival rate a client takes (per s): the scenario loader refuses more, at the
+ * key's position, so that check and run reject the same files. */
+#define CLIENT_RATE_MAX_PER_S 1e12
 typedef struct client_call {
     uint64_t call;            /* its number in its client, from 0 in creation order (warm-up
                                  calls included) */

@@ -145,7 +145,7 @@ typedef struct flow_source_stats {
     uint64_t dropped;   /* measured and refused on the way (dropped, throttled, no port, or
                            answered with an error) */
     uint64_t in_flight; /* created (any) and neither back nor dropped when the run ended */
-    bool out_of_memory; /* the in-flight table could not grow: requests were not created */
+    bool out_of_memory; /* the in-flight table could not grow: the run was stopped */
     uint32_t batches;   /* batches in use */
     flow_batch batch[FLOW_MAX_BATCHES];
     hist sojourn; /* sojourn (creation to return, ns) of the measured completed requests */

@@ -4,6 +4,7 @@
 #ifndef VPCSIM_PARAMS_H
 #define VPCSIM_PARAMS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -44,7 +45,8 @@ typedef struct param_value {
     int64_t i;         /* DURATION (ns), INT, SIZE (bytes) */
     double x;          /* BITRATE, RATE, PROBABILITY */
     const char *basis; /* where the default comes from ("D: AWS NAT gateway docs", "A: ...");
-                          for an override, "scenario file:line" */
+                          for an override, "scenario file:line:col" */
+    bool overridden;   /* set by the scenario (overrides:), not the defaults file */
 } param_value;
 
 typedef struct param_table param_table;

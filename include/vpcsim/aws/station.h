@@ -134,10 +134,8 @@ typedef struct station_stats {
     double utilisation;     /* time average of busy servers / c (busy = min(n, c)) */
     double mean_waiting;    /* time average of jobs waiting */
     double mean_in_station; /* time average of jobs in the station */
-    bool out_of_memory;     /* a job array could not grow: those arrivals were dropped (or the
-                               limit tables could not be made: limits were not enforced; or the
-                               fault table: faults were not applied; or the span list could
-                               not grow: recording stopped) */
+    bool out_of_memory;     /* a job array, limit or fault table or the span list could not
+                               grow: the run was stopped (engine_run failed, lp_fail) */
     uint64_t throttles;     /* arrivals in the window sent back by a token bucket */
     uint64_t port_refusals; /* arrivals in the window refused a connection (limit reached) */
     uint32_t conn_peak;     /* most connections held to one destination at once (whole run) */
