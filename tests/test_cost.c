@@ -15,39 +15,42 @@
 #include <string.h>
 
 #include "vpcsim/aws/cost.h"
+#include "vpcsim/aws/paths.h"
 
 /* A small valid table; the error tests below know its line and column numbers. */
 static const char table[] =
-    "version: 1\n"                                                                  /* 1 */
-    "region: us-east-1\n"                                                           /* 2 */
-    "currency: USD\n"                                                               /* 3 */
-    "taken: \"2026\"\n"                                                             /* 4 */
-    "hours_per_month: 730\n"                                                        /* 5 */
-    "sources: {S: pricing page, A: assumption}\n"                                   /* 6 */
-    "hourly:\n"                                                                     /* 7 */
-    "  nat_gateway: {price: $0.045, per: gateway, source: S}\n"                     /* 8 */
-    "  public_ipv4_address: {price: $0.005, per: address, source: S}\n"             /* 9 */
-    "  interface_endpoint: {price: $0.01, per: ENI, source: [S, A]}\n"              /* 10 */
-    "  gateway_endpoint: {price: $0, per: endpoint, source: S}\n"                   /* 11 */
-    "  transit_gateway_attachment: {price: $0.05, per: attachment, source: S}\n"    /* 12 */
-    "  vpn_connection: {price: $0.05, per: connection, source: S}\n"                /* 13 */
-    "  resolver_endpoint_eni: {price: $0.125, per: ENI, source: A, note: verify}\n" /* 14 */
-    "dx_ports:\n"                                                                   /* 15 */
-    "  - {speed: 1Gbps, price: $0.30, source: S}\n"                                 /* 16 */
-    "  - {speed: 10Gbps, price: $2.25, source: S}\n"                                /* 17 */
-    "per_gb:\n"                                                                     /* 18 */
-    "  nat_gateway_processing: {price: $0.045, source: S}\n"                        /* 19 */
-    "  interface_endpoint_processing:\n"                                            /* 20 */
-    "    source: S\n"                                                               /* 21 */
-    "    tiers:\n"                                                                  /* 22 */
-    "      - {up_to: 1024TiB, price: $0.01}\n"                                      /* 23 */
-    "      - {up_to: 5120TiB, price: $0.006}\n"                                     /* 24 */
-    "      - {price: $0.004}\n"                                                     /* 25 */
-    "  transit_gateway_processing: {price: $0.02, source: S}\n"                     /* 26 */
-    "  cross_az_transfer: {price: $0.01, source: S}\n"                              /* 27 */
-    "  dx_transfer_out: {price: $0.02, source: S}\n"                                /* 28 */
-    "  internet_transfer_out: {price: $0.09, source: S}\n"                          /* 29 */
-    "  inter_region_transfer: {price: $0.02, source: S}\n";                         /* 30 */
+    "version: 1\n"                                                                       /* 1 */
+    "region: us-east-1\n"                                                                /* 2 */
+    "currency: USD\n"                                                                    /* 3 */
+    "taken: \"2026\"\n"                                                                  /* 4 */
+    "hours_per_month: 730\n"                                                             /* 5 */
+    "sources: {S: pricing page, A: assumption}\n"                                        /* 6 */
+    "hourly:\n"                                                                          /* 7 */
+    "  nat_gateway: {price: $0.045, per: gateway, source: S}\n"                          /* 8 */
+    "  public_ipv4_address: {price: $0.005, per: address, source: S}\n"                  /* 9 */
+    "  interface_endpoint: {price: $0.01, per: ENI, source: [S, A]}\n"                   /* 10 */
+    "  gateway_endpoint: {price: $0, per: endpoint, source: S}\n"                        /* 11 */
+    "  transit_gateway_attachment: {price: $0.05, per: attachment, source: S}\n"         /* 12 */
+    "  vpn_connection: {price: $0.05, per: connection, source: S}\n"                     /* 13 */
+    "  resolver_endpoint_eni: {price: $0.125, per: ENI, source: A, note: verify}\n"      /* 14 */
+    "dx_ports:\n"                                                                        /* 15 */
+    "  - {speed: 1Gbps, price: $0.30, source: S}\n"                                      /* 16 */
+    "  - {speed: 10Gbps, price: $2.25, source: S}\n"                                     /* 17 */
+    "per_gb:\n"                                                                          /* 18 */
+    "  nat_gateway_processing: {price: $0.045, source: S}\n"                             /* 19 */
+    "  interface_endpoint_processing:\n"                                                 /* 20 */
+    "    source: S\n"                                                                    /* 21 */
+    "    tiers:\n"                                                                       /* 22 */
+    "      - {up_to: 1024TiB, price: $0.01}\n"                                           /* 23 */
+    "      - {up_to: 5120TiB, price: $0.006}\n"                                          /* 24 */
+    "      - {price: $0.004}\n"                                                          /* 25 */
+    "  transit_gateway_processing: {price: $0.02, source: S}\n"                          /* 26 */
+    "  cross_az_transfer: {price: $0.01, source: S}\n"                                   /* 27 */
+    "  dx_transfer_out: {price: $0.02, source: S}\n"                                     /* 28 */
+    "  internet_transfer_out: {price: $0.09, source: S}\n"                               /* 29 */
+    "  inter_region_transfer: {price: $0.02, source: S}\n"                               /* 30 */
+    "  cross_az_transfer_through:\n"                                                     /* 31 */
+    "    {price: $0, through: [interface-endpoint, nlb, transit-gateway], source: S}\n"; /* 32 */
 
 static cost_prices *load_text(const char *text)
 {
@@ -107,6 +110,12 @@ static void shipped_table_carries_prices_sources_and_date(void **st)
     const double flat[][2] = {{COST_GB_NAT, 0.045},         {COST_GB_TGW, 0.02},
                               {COST_GB_CROSS_AZ, 0.01},     {COST_GB_DX_OUT, 0.02},
                               {COST_GB_INTERNET_OUT, 0.09}, {COST_GB_INTER_REGION, 0.02}};
+    /* cross-AZ through PrivateLink and TGW: free since 2022-04-01 (aws-facts.md, W) */
+    assert_int_equal(p->cross_az_through_hops,
+                     1u << HOP_INTERFACE_ENDPOINT | 1u << HOP_NLB | 1u << HOP_TGW);
+    assert_true(p->per_gb[COST_GB_CROSS_AZ_THROUGH].tiers[0].usd_per_gb == 0);
+    assert_string_equal(p->per_gb[COST_GB_CROSS_AZ_THROUGH].basis.tags, "W");
+    assert_non_null(strstr(p->per_gb[COST_GB_CROSS_AZ_THROUGH].basis.note, "2022-04-01"));
     for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++) {
         const cost_gb_price *g = &p->per_gb[(int)flat[i][0]];
         assert_int_equal(g->ntiers, 1);
@@ -330,6 +339,11 @@ static void names_and_formatting(void **st)
     assert_string_equal(cost_hourly_item_name(COST_H_TGW_ATTACHMENT), "transit_gateway_attachment");
     assert_string_equal(cost_gb_item_name(COST_GB_CROSS_AZ), "cross_az_transfer");
     assert_int_equal(cost_gb_item_find("internet_transfer_out"), COST_GB_INTERNET_OUT);
+    assert_string_equal(cost_prices_region_file("eu-west-1", b, sizeof b),
+                        "prices/aws-eu-west-1.yaml");
+    assert_null(cost_prices_region_file("../etc", b, sizeof b));
+    assert_null(cost_prices_region_file("", b, sizeof b));
+    assert_null(cost_prices_region_file("us-east-1", b, 10)); /* does not fit */
     assert_int_equal(cost_gb_item_find("internet"), -1);
 }
 
@@ -397,6 +411,13 @@ static void bad_price_files_report_positions(void **st)
         {"  inter_region_transfer: {price: $0.02, source: S}\n",
          "  inter_region_transfer: {price: $0.02, source: S}\n  intra_az: {price: $0, source: S}\n",
          "p.yaml:31:3: unknown key 'intra_az' in per_gb"},
+        {"[interface-endpoint, nlb, transit-gateway]", "[interface-endpoint, nat, nlb]",
+         "p.yaml:32:47: unknown hop kind 'nat' (one of: source, onprem-router,"},
+        {"{price: $0.02, source: S}\n  internet",
+         "{price: $0.02, source: S, through: [nlb]}\n  internet",
+         "p.yaml:28:55: key 'through' belongs to cross_az_transfer_through only"},
+        {"through: [interface-endpoint, nlb, transit-gateway], ", "",
+         "p.yaml:32:5: missing key 'through': the hop kinds whose cross-AZ links"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = mutate(cases[i].from, cases[i].to);

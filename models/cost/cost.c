@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vpcsim/aws/paths.h"
 #include "vpcsim/units.h"
 
 static const char *const hourly_names[COST_HOURLY_COUNT] = {
@@ -25,6 +26,7 @@ static const char *const gb_names[COST_GB_COUNT] = {
     [COST_GB_INTERFACE_ENDPOINT] = "interface_endpoint_processing",
     [COST_GB_TGW] = "transit_gateway_processing",
     [COST_GB_CROSS_AZ] = "cross_az_transfer",
+    [COST_GB_CROSS_AZ_THROUGH] = "cross_az_transfer_through",
     [COST_GB_DX_OUT] = "dx_transfer_out",
     [COST_GB_INTERNET_OUT] = "internet_transfer_out",
     [COST_GB_INTER_REGION] = "inter_region_transfer",
@@ -69,6 +71,8 @@ static const config_keydef gb_item_keys[] = {
     {"tiers", CONFIG_TYPE_SEQ, NULL, "", "volume tiers in order (or price)"},
     {"source", CONFIG_TYPE_STRING, "tag or list", NULL, "source tags of the price"},
     {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
+    {"through", CONFIG_TYPE_SEQ, "hop kinds", "",
+     "cross_az_transfer_through only: hop kinds whose cross-AZ links it prices"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -256,11 +260,50 @@ static int read_gb_item(const config_node *item, cost_prices *p, cost_gb_price *
     return config_as_money(price, &g->tiers[0].usd_per_gb, err);
 }
 
+/* One hop kind of a `through` list, by its path name ("interface-endpoint"), as a bit. */
+static int read_through_kind(const config_node *n, uint32_t *mask, vs_error *err)
+{
+    const char *name;
+    char list[400] = "";
+    if (config_as_string(n, &name, err)) return -1;
+    for (int k = 0; k < HOP_KIND_COUNT; k++) {
+        if (strcmp(hop_kind_name((hop_kind)k), name) == 0) {
+            *mask |= 1u << k;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "",
+                 hop_kind_name((hop_kind)k));
+    }
+    return config_error_at(n, err, "unknown hop kind '%s' (one of: %s)", name, list);
+}
+
+/* `through`: required on cross_az_transfer_through (the segment kinds it prices), refused on
+ * every other item. */
+static int read_through(const config_node *item, int i, cost_prices *p, vs_error *err)
+{
+    const config_node *through = config_find(item, "through");
+    if (i != COST_GB_CROSS_AZ_THROUGH) {
+        if (!through) return 0;
+        return config_error_at(through, err, "key 'through' belongs to %s only",
+                               gb_names[COST_GB_CROSS_AZ_THROUGH]);
+    }
+    if (!through)
+        return config_error_at(item, err,
+                               "missing key 'through': the hop kinds whose cross-AZ links this "
+                               "item prices (interface-endpoint, transit-gateway, ...)");
+    if (config_get_seq(item, "through", 1, &through, err)) return -1;
+    for (size_t k = 0; k < config_len(through); k++)
+        if (read_through_kind(config_at(through, k), &p->cross_az_through_hops, err)) return -1;
+    return 0;
+}
+
 static int read_per_gb(const config_node *sec, cost_prices *p, vs_error *err)
 {
     if (check_section(sec, gb_names, COST_GB_COUNT, err)) return -1;
-    for (int i = 0; i < COST_GB_COUNT; i++)
-        if (read_gb_item(config_find(sec, gb_names[i]), p, &p->per_gb[i], err)) return -1;
+    for (int i = 0; i < COST_GB_COUNT; i++) {
+        const config_node *item = config_find(sec, gb_names[i]);
+        if (read_gb_item(item, p, &p->per_gb[i], err) || read_through(item, i, p, err)) return -1;
+    }
     return 0;
 }
 
@@ -523,6 +566,14 @@ int cost_gb_item_find(const char *name)
     for (int i = 0; i < COST_GB_COUNT; i++)
         if (strcmp(gb_names[i], name) == 0) return i;
     return -1;
+}
+
+char *cost_prices_region_file(const char *region, char *buf, size_t n)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+    if (!region || !region[0] || strspn(region, ok) != strlen(region)) return NULL;
+    int len = snprintf(buf, n, "prices/aws-%s.yaml", region);
+    return len > 0 && (size_t)len < n ? buf : NULL;
 }
 
 /* ---- formatting ------------------------------------------------------------------------------ */

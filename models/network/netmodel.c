@@ -66,6 +66,7 @@ typedef struct rm_seg {
     flow_link link;
     int nparts;
     uint32_t classes[LINK_CLASS_COUNT]; /* links of each class it contains */
+    uint32_t through; /* of its cross-AZ links, those into or out of a cross_az_through_hops hop */
 } rm_seg;
 
 typedef struct rm {
@@ -521,6 +522,9 @@ static int build_way(rm *m, const topo_workload *w, const path_alt *a, rm_way *y
             continue;
         }
         if (seg_add_link(m, &g, h)) return -1;
+        g.through +=
+            h->link == LINK_CROSS_AZ && (m->cfg->cross_az_through_hops >> h->kind & 1u ||
+                                         m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
         if (r == ROLE_ROUTER) continue;
         int64_t s = station_for(m, w, a, i);
         if (s < 0) return -1;
@@ -614,8 +618,9 @@ static int64_t handshake_route(rm *m, const rm_way *y, uint32_t cg)
 static void way_bytes(const rm_way *y, uint64_t up, uint64_t down, uint64_t *b)
 {
     for (size_t j = 0; j < y->k; j++) {
-        const uint32_t *c = y->seg[j].classes;
-        b[CLIENT_BYTES_CROSS_AZ] += (up + down) * c[LINK_CROSS_AZ];
+        const uint32_t *c = y->seg[j].classes, through = y->seg[j].through;
+        b[CLIENT_BYTES_CROSS_AZ] += (up + down) * (c[LINK_CROSS_AZ] - through);
+        b[CLIENT_BYTES_CROSS_AZ_THROUGH] += (up + down) * through;
         b[CLIENT_BYTES_INTER_REGION] += (up + down) * c[LINK_INTER_REGION];
         b[CLIENT_BYTES_INTERNET_OUT] += up * c[LINK_INTERNET] + down * c[LINK_VPN];
         b[CLIENT_BYTES_DX_OUT] += down * c[LINK_DX];
@@ -1318,6 +1323,7 @@ static void collect(rm *m)
             memcpy(w->alts, m->ralts + wi * m->walts, w->nalts * sizeof *w->alts);
         const uint64_t *b = out->workloads[wi].st.bytes;
         out->gb_bytes[COST_GB_CROSS_AZ] += b[CLIENT_BYTES_CROSS_AZ];
+        out->gb_bytes[COST_GB_CROSS_AZ_THROUGH] += b[CLIENT_BYTES_CROSS_AZ_THROUGH];
         out->gb_bytes[COST_GB_INTER_REGION] += b[CLIENT_BYTES_INTER_REGION];
         out->gb_bytes[COST_GB_INTERNET_OUT] += b[CLIENT_BYTES_INTERNET_OUT];
         out->gb_bytes[COST_GB_DX_OUT] += b[CLIENT_BYTES_DX_OUT];

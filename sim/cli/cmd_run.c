@@ -537,7 +537,8 @@ static int run_job(void *ctxp, size_t i)
                            .warmup_ns = in->warmup_ns,
                            .duration_ns = in->duration_ns,
                            .threads = ctx->engine_threads,
-                           .queue = ctx->queue};
+                           .queue = ctx->queue,
+                           .cross_az_through_hops = in->prices->cross_az_through_hops};
     observation *o = NULL;
     if ((ctx->observe || ctx->progress) && !(o = job_obs(ctx, j, &cfg))) return j->failed = 1;
     if (o) publish(ctx, idx, o, false);

@@ -55,7 +55,7 @@ stats_interval summary_comp_interval(const point_jobs *rp, size_t a, size_t c, s
 static double monthly_gb(const cost_prices *p, const job *j, int k)
 {
     double gb = j->gb_bytes_s[k] * RUN_SECONDS_A_MONTH(p) / RUN_GB;
-    return k == COST_GB_CROSS_AZ ? 2 * gb : gb;
+    return k == COST_GB_CROSS_AZ || k == COST_GB_CROSS_AZ_THROUGH ? 2 * gb : gb;
 }
 
 /* The monthly bill of job j: [0] hourly, [1 + k] per-GB item k, [COST_LINES - 1] total. */

@@ -226,6 +226,7 @@ static const char *const gb_label[COST_GB_COUNT] = {
     [COST_GB_INTERFACE_ENDPOINT] = "interface endpoint processing",
     [COST_GB_TGW] = "Transit Gateway processing",
     [COST_GB_CROSS_AZ] = "cross-AZ transfer (out of one AZ and into the other)",
+    [COST_GB_CROSS_AZ_THROUGH] = "cross-AZ transfer through PrivateLink or Transit Gateway",
     [COST_GB_DX_OUT] = "Direct Connect transfer out",
     [COST_GB_INTERNET_OUT] = "internet (and VPN) transfer out",
     [COST_GB_INTER_REGION] = "inter-Region transfer",
@@ -274,6 +275,11 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
     fprintf(f, "  monthly cost (%g h; the window's byte rates projected to a month)\n",
             hours_per_month);
     table_print(f, &tb);
+    const char *through = cost_gb_item_name(COST_GB_CROSS_AZ_THROUGH);
+    if (get(b, through, "monthly_gb").mean > 0 && get(b, through, "monthly").mean == 0)
+        fputs("    free: AWS does not charge same-Region cross-AZ transfer through PrivateLink or "
+              "Transit Gateway since 2022-04-01 (the price table's cross_az_transfer_through)\n",
+              f);
     return 0;
 }
 

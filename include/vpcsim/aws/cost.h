@@ -37,6 +37,8 @@ typedef enum cost_gb_item {
     COST_GB_INTERFACE_ENDPOINT, /* interface_endpoint_processing (tiered per Region) */
     COST_GB_TGW,                /* transit_gateway_processing: sent into the TGW */
     COST_GB_CROSS_AZ,           /* cross_az_transfer: each direction */
+    COST_GB_CROSS_AZ_THROUGH,   /* cross_az_transfer_through: into or out of the hop kinds of
+                                   cost_prices.cross_az_through_hops (PrivateLink, TGW: free) */
     COST_GB_DX_OUT,             /* dx_transfer_out */
     COST_GB_INTERNET_OUT,       /* internet_transfer_out */
     COST_GB_INTER_REGION,       /* inter_region_transfer */
@@ -93,7 +95,9 @@ typedef struct cost_prices {
     cost_dx_port dx_ports[COST_MAX_DX_PORTS];
     size_t ndx_ports;
     cost_gb_price per_gb[COST_GB_COUNT];
-    config_doc *doc; /* private: owns the strings */
+    uint32_t cross_az_through_hops; /* bit 1 << hop_kind: a cross-AZ link into or out of such a
+                                       hop is billed as cross_az_transfer_through */
+    config_doc *doc;                /* private: owns the strings */
 } cost_prices;
 
 /* Loads a price table. Every key is checked (unknown, missing, wrong type or unit, undefined
@@ -138,6 +142,11 @@ double cost_tiered(const cost_prices *p, cost_gb_item item, double gb);
 const char *cost_hourly_item_name(cost_hourly_item item); /* "nat_gateway", as in the file */
 const char *cost_gb_item_name(cost_gb_item item);         /* "nat_gateway_processing" */
 int cost_gb_item_find(const char *name);                  /* index, or -1 */
+
+/* The price table of region, relative to the data directory: "prices/aws-us-east-1.yaml" in buf.
+ * Returns buf, or NULL when region is not a Region name (letters, digits and '-' only) or buf is
+ * too small. */
+char *cost_prices_region_file(const char *region, char *buf, size_t n);
 
 /* Money as a reader likes it: 1234.5 -> "$1,234.50" (cents rounded half away from zero). */
 char *cost_format_usd(double usd, char *buf, size_t n);
