@@ -107,9 +107,11 @@ static void shipped_table_carries_prices_sources_and_date(void **st)
     assert_true(ie->tiers[0].up_to_gb == 1048576.0 && ie->tiers[0].usd_per_gb == 0.01);
     assert_true(ie->tiers[1].up_to_gb == 5242880.0 && ie->tiers[1].usd_per_gb == 0.006);
     assert_true(isinf(ie->tiers[2].up_to_gb) && ie->tiers[2].usd_per_gb == 0.004);
-    const double flat[][2] = {{COST_GB_NAT, 0.045},         {COST_GB_TGW, 0.02},
-                              {COST_GB_CROSS_AZ, 0.01},     {COST_GB_DX_OUT, 0.02},
-                              {COST_GB_INTERNET_OUT, 0.09}, {COST_GB_INTER_REGION, 0.02}};
+    const double flat[][2] = {{COST_GB_NAT, 0.045},
+                              {COST_GB_TGW, 0.02},
+                              {COST_GB_CROSS_AZ, 0.01},
+                              {COST_GB_DX_OUT, 0.02},
+                              {COST_GB_INTER_REGION, 0.02}};
     /* cross-AZ through PrivateLink and TGW: free since 2022-04-01 (aws-facts.md, W) */
     assert_int_equal(p->cross_az_through_hops,
                      1u << HOP_INTERFACE_ENDPOINT | 1u << HOP_NLB | 1u << HOP_TGW);
@@ -232,6 +234,40 @@ static void interface_endpoint_tiers_across_1pb_and_5pb(void **st)
     }
     /* flat items stay flat at any volume: 6 PB through a NAT gateway */
     assert_usd(cost_tiered(p, COST_GB_NAT, 6291456), 283115.52);
+    cost_prices_free(p);
+}
+
+/* Internet egress in us-east-1, by hand from AWS's tiers (10 TB = 10,240 GB; 50 TB = 51,200 GB;
+ * 150 TB = 153,600 GB): first 10 TB $0.09, next 40 TB $0.085, next 100 TB $0.07, then $0.05:
+ *   10 TB           = 10,240 x 0.09                          = $921.60
+ *   10 TB + 1 GB    = 921.60 + 0.085                         = $921.685 (bill: $921.69)
+ *   50 TB           = 921.60 + 40,960 x 0.085                = $4,403.20
+ *   150 TB          = 4,403.20 + 102,400 x 0.07              = $11,571.20
+ *   150 TB + 100 GB = 11,571.20 + 100 x 0.05                 = $11,576.20
+ *   200 TB          = 11,571.20 + 51,200 x 0.05              = $14,131.20 */
+static void internet_egress_tiers_across_10_50_150_tb(void **st)
+{
+    (void)st;
+    cost_prices *p = load_shipped();
+    const double cases[][2] = {
+        {0, 0},
+        {1000, 90},
+        {10240, 921.60},
+        {10241, 921.685},
+        {51200, 4403.20},
+        {51201, 4403.27},
+        {153600, 11571.20},
+        {153700, 11576.20},
+        {204800, 14131.20},
+    };
+    char b[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double got = cost_tiered(p, COST_GB_INTERNET_OUT, cases[i][0]);
+        if (fabs(got - cases[i][1]) > 1e-6)
+            fail_msg("%.0f GB: got %.6f, want %.6f", cases[i][0], got, cases[i][1]);
+    }
+    assert_string_equal(cost_format_usd(cost_tiered(p, COST_GB_INTERNET_OUT, 10241), b, sizeof b),
+                        "$921.69");
     cost_prices_free(p);
 }
 
@@ -454,6 +490,7 @@ int main(void)
         cmocka_unit_test(worked_check_interface_endpoint_3_azs),
         cmocka_unit_test(worked_check_tgw_10_attachments_20tb),
         cmocka_unit_test(interface_endpoint_tiers_across_1pb_and_5pb),
+        cmocka_unit_test(internet_egress_tiers_across_10_50_150_tb),
         cmocka_unit_test(static_cost_lists_every_provisioned_kind),
         cmocka_unit_test(empty_architecture_costs_nothing),
         cmocka_unit_test(names_and_formatting),
