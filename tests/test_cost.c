@@ -271,6 +271,70 @@ static void internet_egress_tiers_across_10_50_150_tb(void **st)
     cost_prices_free(p);
 }
 
+static cost_prices *load_region(const char *region)
+{
+    char path[4096], rel[64];
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    vs_error err = {""};
+    cost_prices *p = NULL;
+    assert_non_null(src);
+    assert_non_null(cost_prices_region_file(region, rel, sizeof rel));
+    snprintf(path, sizeof path, "%s/experiments/%s", src, rel);
+    if (cost_prices_load_file(path, &p, &err)) fail_msg("%s: %s", region, err.msg);
+    assert_string_equal(p->region, region); /* the file is named after its Region */
+    return p;
+}
+
+/* Every price tagged A (an assumption) says in its note what it rests on. */
+static void assumptions_name_their_basis(const cost_prices *p)
+{
+    for (int i = 0; i < COST_HOURLY_COUNT; i++)
+        if (strstr(p->hourly[i].basis.tags, "A") && !p->hourly[i].basis.note[0])
+            fail_msg("%s: %s is an assumption without a note", p->region,
+                     cost_hourly_item_name((cost_hourly_item)i));
+    for (int i = 0; i < COST_GB_COUNT; i++)
+        if (strstr(p->per_gb[i].basis.tags, "A") && !p->per_gb[i].basis.note[0])
+            fail_msg("%s: %s is an assumption without a note", p->region,
+                     cost_gb_item_name((cost_gb_item)i));
+}
+
+/* One price per shipped Region, worked by hand from the figure its table cites (730 h, 1 TB =
+ * 1,024 GB):
+ *   us-east-1 -> us-east-2 1 TB at $0.01 (S6)                  = $10.24; to eu-west-1 at $0.02 =
+ * $20.48 us-east-2 -> us-east-1 1 TB at $0.01 (S6)                  = $10.24 us-west-2 internet 1
+ * TB, first tier $0.09 (S7)             = $92.16 eu-west-1 NAT gateway a month, $0.048 (S3, low
+ * end)        = $35.04 eu-central-1 NAT gateway a month, $0.052 (S3, high end)    = $37.96
+ *   ap-southeast-1 NAT a month + 1 TB, $0.059 (S4)             = 43.07 + 60.416 = $103.486
+ *   ap-northeast-1 TGW 10 attachments + 20 TB, $0.07, $0.02 (S5) = 511 + 409.60 = $920.60 */
+static void each_region_prices_from_its_table(void **st)
+{
+    (void)st;
+    static const char *const regions[] = {"us-east-1",     "us-east-2",    "us-west-2",
+                                          "eu-west-1",     "eu-central-1", "ap-southeast-1",
+                                          "ap-northeast-1"};
+    const cost_basis *b;
+    cost_prices *p[7];
+    for (size_t i = 0; i < 7; i++) {
+        p[i] = load_region(regions[i]);
+        assumptions_name_their_basis(p[i]);
+    }
+    assert_usd(1024 * cost_inter_region_usd_per_gb(p[0], "us-east-2", &b), 10.24);
+    assert_string_equal(b->tags, "S6");
+    assert_usd(1024 * cost_inter_region_usd_per_gb(p[0], "eu-west-1", NULL), 20.48);
+    assert_usd(1024 * cost_inter_region_usd_per_gb(p[1], "us-east-1", NULL), 10.24);
+    assert_usd(cost_tiered(p[2], COST_GB_INTERNET_OUT, 1024), 92.16);
+    assert_usd(p[3]->hourly[COST_H_NAT_GATEWAY].usd_per_hour * 730, 35.04);
+    assert_usd(p[4]->hourly[COST_H_NAT_GATEWAY].usd_per_hour * 730, 37.96);
+    assert_usd(p[5]->hourly[COST_H_NAT_GATEWAY].usd_per_hour * 730 +
+                   cost_tiered(p[5], COST_GB_NAT, 1024),
+               103.486);
+    assert_usd(10 * p[6]->hourly[COST_H_TGW_ATTACHMENT].usd_per_hour * 730 +
+                   cost_tiered(p[6], COST_GB_TGW, 20 * 1024),
+               920.60);
+    assert_string_equal(p[6]->hourly[COST_H_TGW_ATTACHMENT].basis.tags, "S5");
+    for (size_t i = 0; i < 7; i++) cost_prices_free(p[i]);
+}
+
 /* Every provisioned kind in one architecture, with quantities and amounts worked by hand. */
 static void static_cost_lists_every_provisioned_kind(void **st)
 {
@@ -454,6 +518,15 @@ static void bad_price_files_report_positions(void **st)
          "p.yaml:28:55: key 'through' belongs to cross_az_transfer_through only"},
         {"through: [interface-endpoint, nlb, transit-gateway], ", "",
          "p.yaml:32:5: missing key 'through': the hop kinds whose cross-AZ links"},
+        {"transit-gateway], source: S}\n",
+         "transit-gateway], source: S}\ninter_region_pairs:\n"
+         "  - {to: us-east-1, price: $0.01, source: S}\n",
+         "p.yaml:34:10: 'us-east-1' is this table's own Region"},
+        {"transit-gateway], source: S}\n",
+         "transit-gateway], source: S}\ninter_region_pairs:\n"
+         "  - {to: us-east-2, price: $0.01, source: S}\n  - {to: us-east-2, price: $0.02, "
+         "source: S}\n",
+         "p.yaml:35:10: a price to us-east-2 is already given at line 34"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = mutate(cases[i].from, cases[i].to);
@@ -491,6 +564,7 @@ int main(void)
         cmocka_unit_test(worked_check_tgw_10_attachments_20tb),
         cmocka_unit_test(interface_endpoint_tiers_across_1pb_and_5pb),
         cmocka_unit_test(internet_egress_tiers_across_10_50_150_tb),
+        cmocka_unit_test(each_region_prices_from_its_table),
         cmocka_unit_test(static_cost_lists_every_provisioned_kind),
         cmocka_unit_test(empty_architecture_costs_nothing),
         cmocka_unit_test(names_and_formatting),

@@ -47,6 +47,8 @@ static const config_keydef top_keys[] = {
     {"hourly", CONFIG_TYPE_MAP, NULL, NULL, "prices of provisioned units per hour"},
     {"dx_ports", CONFIG_TYPE_SEQ, NULL, NULL, "Direct Connect dedicated port prices by speed"},
     {"per_gb", CONFIG_TYPE_MAP, NULL, NULL, "data charges per GB, flat or tiered"},
+    {"inter_region_pairs", CONFIG_TYPE_SEQ, NULL, "",
+     "inter-Region transfer to named Regions, where it differs from inter_region_transfer"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -73,6 +75,14 @@ static const config_keydef gb_item_keys[] = {
     {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
     {"through", CONFIG_TYPE_SEQ, "hop kinds", "",
      "cross_az_transfer_through only: hop kinds whose cross-AZ links it prices"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const config_keydef pair_keys[] = {
+    {"to", CONFIG_TYPE_STRING, NULL, NULL, "destination Region"},
+    {"price", CONFIG_TYPE_MONEY, "$ per GB", NULL, "per GB sent there"},
+    {"source", CONFIG_TYPE_STRING, "tag or list", NULL, "source tags of the price"},
+    {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -307,6 +317,40 @@ static int read_per_gb(const config_node *sec, cost_prices *p, vs_error *err)
     return 0;
 }
 
+static int read_pair(const config_node *item, cost_prices *p, vs_error *err)
+{
+    cost_pair *q = &p->pairs[p->npairs];
+    if (config_check_keydefs(item, pair_keys, err) ||
+        config_get_string(item, "to", NULL, &q->to, err) ||
+        config_get_money(item, "price", NULL, &q->usd_per_gb, err) ||
+        read_basis(item, p, &q->basis, err))
+        return -1;
+    if (strcmp(q->to, p->region) == 0)
+        return config_error_at(config_find(item, "to"), err,
+                               "'%s' is this table's own Region: inter-Region pairs name another",
+                               q->to);
+    for (size_t i = 0; i < p->npairs; i++)
+        if (strcmp(p->pairs[i].to, q->to) == 0)
+            return config_error_at(config_find(item, "to"), err,
+                                   "a price to %s is already given at line %d", q->to,
+                                   p->pairs[i].basis.pos.line);
+    p->npairs++;
+    return 0;
+}
+
+static int read_pairs(const config_node *root, cost_prices *p, vs_error *err)
+{
+    const config_node *seq;
+    if (config_get_seq(root, "inter_region_pairs", 0, &seq, err)) return -1;
+    if (!seq) return 0;
+    if (config_len(seq) > COST_MAX_PAIRS)
+        return config_error_at(seq, err, "inter_region_pairs: at most %d Regions, got %zu",
+                               COST_MAX_PAIRS, config_len(seq));
+    for (size_t i = 0; i < config_len(seq); i++)
+        if (read_pair(config_at(seq, i), p, err)) return -1;
+    return 0;
+}
+
 static const char *const currencies[] = {"USD", NULL};
 
 static int read_header(const config_node *root, cost_prices *p, vs_error *err)
@@ -339,7 +383,8 @@ static int read_table(const config_node *root, cost_prices *p, vs_error *err)
         config_get_map(root, "per_gb", 1, &per_gb, err))
         return -1;
     return read_sources(sources, p, err) || read_hourly(hourly, p, err) ||
-                   read_dx_ports(ports, p, err) || read_per_gb(per_gb, p, err)
+                   read_dx_ports(ports, p, err) || read_per_gb(per_gb, p, err) ||
+                   read_pairs(root, p, err)
                ? -1
                : 0;
 }
@@ -566,6 +611,17 @@ int cost_gb_item_find(const char *name)
     for (int i = 0; i < COST_GB_COUNT; i++)
         if (strcmp(gb_names[i], name) == 0) return i;
     return -1;
+}
+
+double cost_inter_region_usd_per_gb(const cost_prices *p, const char *to, const cost_basis **basis)
+{
+    for (size_t i = 0; i < p->npairs; i++)
+        if (strcmp(p->pairs[i].to, to) == 0) {
+            if (basis) *basis = &p->pairs[i].basis;
+            return p->pairs[i].usd_per_gb;
+        }
+    if (basis) *basis = &p->per_gb[COST_GB_INTER_REGION].basis;
+    return p->per_gb[COST_GB_INTER_REGION].tiers[0].usd_per_gb;
 }
 
 char *cost_prices_region_file(const char *region, char *buf, size_t n)

@@ -16,6 +16,7 @@ enum {
     COST_MAX_TIERS = 8,    /* volume tiers of one per-GB item */
     COST_MAX_DX_PORTS = 8, /* dedicated port speeds with a price */
     COST_MAX_SOURCES = 16, /* source tags a price table may define */
+    COST_MAX_PAIRS = 32,   /* destination Regions with their own inter-Region price */
     COST_BASIS_MAX = 256   /* text of a line's basis */
 };
 
@@ -76,6 +77,13 @@ typedef struct cost_dx_port {
     cost_basis basis;
 } cost_dx_port;
 
+/* Inter-Region transfer from the table's Region to one destination (billed by the source). */
+typedef struct cost_pair {
+    const char *to;    /* destination Region, "us-east-2" */
+    double usd_per_gb; /* per GB sent there */
+    cost_basis basis;
+} cost_pair;
+
 typedef struct cost_source {
     const char *tag;  /* "S" */
     const char *name; /* "third-party 2026 pricing page" */
@@ -95,6 +103,9 @@ typedef struct cost_prices {
     cost_dx_port dx_ports[COST_MAX_DX_PORTS];
     size_t ndx_ports;
     cost_gb_price per_gb[COST_GB_COUNT];
+    cost_pair pairs[COST_MAX_PAIRS]; /* inter_region_pairs: destinations priced apart from
+                                        per_gb.inter_region_transfer */
+    size_t npairs;
     uint32_t cross_az_through_hops; /* bit 1 << hop_kind: a cross-AZ link into or out of such a
                                        hop is billed as cross_az_transfer_through */
     config_doc *doc;                /* private: owns the strings */
@@ -142,6 +153,10 @@ double cost_tiered(const cost_prices *p, cost_gb_item item, double gb);
 const char *cost_hourly_item_name(cost_hourly_item item); /* "nat_gateway", as in the file */
 const char *cost_gb_item_name(cost_gb_item item);         /* "nat_gateway_processing" */
 int cost_gb_item_find(const char *name);                  /* index, or -1 */
+
+/* $ per GB sent from the table's Region to Region `to`: its inter_region_pairs entry, or else
+ * per_gb.inter_region_transfer (first tier). *basis (if basis is not NULL) is the price's. */
+double cost_inter_region_usd_per_gb(const cost_prices *p, const char *to, const cost_basis **basis);
 
 /* The price table of region, relative to the data directory: "prices/aws-us-east-1.yaml" in buf.
  * Returns buf, or NULL when region is not a Region name (letters, digits and '-' only) or buf is
