@@ -15,6 +15,12 @@ int check_main(int argc, char **argv);
 int run_main(int argc, char **argv);
 int report_main(int argc, char **argv);
 
+struct scenario;
+/* The default price table of scenario s (its first Region's, prices/aws-REGION.yaml under the
+ * experiments directory) into path. Returns 0, or -1 with err naming the Region and the tables
+ * available when that Region has none (exit 2). */
+int prices_path_for(const struct scenario *s, char *path, size_t n, vs_error *err);
+
 /* Whole-string parses with a range; on failure err names the option, the range and the text. */
 int options_parse_u64(const char *opt, const char *s, uint64_t lo, uint64_t hi, uint64_t *out,
                       vs_error *err);

@@ -16,7 +16,8 @@
 #define VPCSIM_SOURCE_DIR "."
 #endif
 
-static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
+/* A marker: the table of the scenario's Region (prices_path_for) */
+static const char DEFAULT_PRICES[] = "experiments/prices/aws-REGION.yaml";
 
 typedef struct check_opts {
     const char *file;   /* the scenario */
@@ -40,7 +41,8 @@ static void check_usage(FILE *f)
           "  resolved path hop by hop, the DNS answer and the verdict (reachable, denied or\n"
           "  unreachable, with the reason), and each architecture's static monthly cost\n"
           "  --json          one JSON document instead of tables\n"
-          "  --prices FILE   price table (default: experiments/prices/aws-us-east-1.yaml)\n",
+          "  --prices FILE   price table (default: experiments/prices/aws-REGION.yaml for the\n"
+          "                  scenario's first Region; a Region without one is an error)\n",
           f);
 }
 
@@ -745,7 +747,16 @@ static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
         fprintf(stderr, "%s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (cost_prices_load_file(o->prices, p, &err)) {
+    char path[4096];
+    const char *prices = o->prices;
+    if (prices == DEFAULT_PRICES) {
+        if (prices_path_for(*s, path, sizeof path, &err)) {
+            fprintf(stderr, "%s\n", err.msg);
+            return EXIT_USAGE;
+        }
+        prices = path;
+    }
+    if (cost_prices_load_file(prices, p, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         if (o->prices == DEFAULT_PRICES)
             fputs("vpcsim check: give a price table with --prices FILE\n", stderr);

@@ -27,7 +27,8 @@
 #define VPCSIM_SOURCE_DIR "."
 #endif
 
-static const char DEFAULT_PRICES[] = VPCSIM_SOURCE_DIR "/experiments/prices/aws-us-east-1.yaml";
+/* A marker: the table of the scenario's Region (prices_path_for) */
+static const char DEFAULT_PRICES[] = "experiments/prices/aws-REGION.yaml";
 static const char DEFAULT_PARAMS[] = VPCSIM_SOURCE_DIR "/experiments/defaults/aws-us-east-1.yaml";
 
 enum { MAX_REPLICATIONS = 100000, MAX_SETS = 256 };
@@ -64,7 +65,8 @@ static void run_usage(FILE *f)
         "  --warmup W          warm-up deleted from the statistics (default: run.warmup, else 5s)\n"
         "  --defaults FILE     model parameters (default: "
         "experiments/defaults/aws-us-east-1.yaml)\n"
-        "  --prices FILE       price table (default: experiments/prices/aws-us-east-1.yaml)\n"
+        "  --prices FILE       price table (default: experiments/prices/aws-REGION.yaml for the\n"
+        "                      scenario's first Region; a Region without one is an error)\n"
         "  --queue NAME        event list: ladder (default) or heap; same results\n"
         "  --set KEY=VALUE     sets a scalar of the scenario by its dotted path, as if the file\n"
         "                      said so: run.duration=30s, workloads.NAME.traffic.rate=500/s\n"
@@ -354,7 +356,11 @@ static int load_plan(const run_opts *o, run_plan *pl)
         goto bad;
     }
     if (settings(o, pl->base, &pl->pts[0], &err)) goto bad_translated;
-    if (cost_prices_load_file(o->prices, &pl->prices, &err)) goto bad;
+    char path[4096];
+    const char *prices = o->prices;
+    if (prices == DEFAULT_PRICES && prices_path_for(pl->base, path, sizeof path, &err)) goto bad;
+    if (prices == DEFAULT_PRICES) prices = path;
+    if (cost_prices_load_file(prices, &pl->prices, &err)) goto bad;
     pl->pts[0].prices = pl->prices;
     for (size_t p = 0; p < pl->npoints; p++)
         if (load_point(pl, o, p, &err)) goto bad;
