@@ -236,7 +236,7 @@ static void bad_price_table_exits_2_with_position(void **st)
                    sizeof prices);
     RUN(&r, "check", path, "--prices", prices);
     assert_int_equal(r.code, 2);
-    snprintf(want, sizeof want, "%s:24:12: key 'price': expected an amount of money", prices);
+    snprintf(want, sizeof want, "%s:25:12: key 'price': expected an amount of money", prices);
     if (strncmp(r.err, want, strlen(want)) != 0) fail_msg("stderr: %s", r.err);
     assert_string_equal(r.out, "");
     unlink(prices);

@@ -19,38 +19,46 @@
 
 /* A small valid table; the error tests below know its line and column numbers. */
 static const char table[] =
-    "version: 1\n"                                                                       /* 1 */
-    "region: us-east-1\n"                                                                /* 2 */
-    "currency: USD\n"                                                                    /* 3 */
-    "taken: \"2026\"\n"                                                                  /* 4 */
-    "hours_per_month: 730\n"                                                             /* 5 */
-    "sources: {S: pricing page, A: assumption}\n"                                        /* 6 */
-    "hourly:\n"                                                                          /* 7 */
-    "  nat_gateway: {price: $0.045, per: gateway, source: S}\n"                          /* 8 */
-    "  public_ipv4_address: {price: $0.005, per: address, source: S}\n"                  /* 9 */
-    "  interface_endpoint: {price: $0.01, per: ENI, source: [S, A]}\n"                   /* 10 */
-    "  gateway_endpoint: {price: $0, per: endpoint, source: S}\n"                        /* 11 */
-    "  transit_gateway_attachment: {price: $0.05, per: attachment, source: S}\n"         /* 12 */
-    "  vpn_connection: {price: $0.05, per: connection, source: S}\n"                     /* 13 */
-    "  resolver_endpoint_eni: {price: $0.125, per: ENI, source: A, note: verify}\n"      /* 14 */
-    "dx_ports:\n"                                                                        /* 15 */
-    "  - {speed: 1Gbps, price: $0.30, source: S}\n"                                      /* 16 */
-    "  - {speed: 10Gbps, price: $2.25, source: S}\n"                                     /* 17 */
-    "per_gb:\n"                                                                          /* 18 */
-    "  nat_gateway_processing: {price: $0.045, source: S}\n"                             /* 19 */
-    "  interface_endpoint_processing:\n"                                                 /* 20 */
-    "    source: S\n"                                                                    /* 21 */
-    "    tiers:\n"                                                                       /* 22 */
-    "      - {up_to: 1024TiB, price: $0.01}\n"                                           /* 23 */
-    "      - {up_to: 5120TiB, price: $0.006}\n"                                          /* 24 */
-    "      - {price: $0.004}\n"                                                          /* 25 */
-    "  transit_gateway_processing: {price: $0.02, source: S}\n"                          /* 26 */
-    "  cross_az_transfer: {price: $0.01, source: S}\n"                                   /* 27 */
-    "  dx_transfer_out: {price: $0.02, source: S}\n"                                     /* 28 */
-    "  internet_transfer_out: {price: $0.09, source: S}\n"                               /* 29 */
-    "  inter_region_transfer: {price: $0.02, source: S}\n"                               /* 30 */
-    "  cross_az_transfer_through:\n"                                                     /* 31 */
-    "    {price: $0, through: [interface-endpoint, nlb, transit-gateway], source: S}\n"; /* 32 */
+    "version: 1\n"                                                                      /* 1 */
+    "region: us-east-1\n"                                                               /* 2 */
+    "currency: USD\n"                                                                   /* 3 */
+    "taken: \"2026\"\n"                                                                 /* 4 */
+    "hours_per_month: 730\n"                                                            /* 5 */
+    "sources: {S: pricing page, A: assumption}\n"                                       /* 6 */
+    "hourly:\n"                                                                         /* 7 */
+    "  nat_gateway: {price: $0.045, per: gateway, source: S}\n"                         /* 8 */
+    "  public_ipv4_address: {price: $0.005, per: address, source: S}\n"                 /* 9 */
+    "  interface_endpoint: {price: $0.01, per: ENI, source: [S, A]}\n"                  /* 10 */
+    "  gateway_endpoint: {price: $0, per: endpoint, source: S}\n"                       /* 11 */
+    "  transit_gateway_attachment: {price: $0.05, per: attachment, source: S}\n"        /* 12 */
+    "  vpn_connection: {price: $0.05, per: connection, source: S}\n"                    /* 13 */
+    "  resolver_endpoint_eni: {price: $0.125, per: ENI, source: A, note: verify}\n"     /* 14 */
+    "dx_ports:\n"                                                                       /* 15 */
+    "  - {speed: 1Gbps, price: $0.30, source: S}\n"                                     /* 16 */
+    "  - {speed: 10Gbps, price: $2.25, source: S}\n"                                    /* 17 */
+    "per_gb:\n"                                                                         /* 18 */
+    "  nat_gateway_processing: {price: $0.045, source: S}\n"                            /* 19 */
+    "  interface_endpoint_processing:\n"                                                /* 20 */
+    "    source: S\n"                                                                   /* 21 */
+    "    tiers:\n"                                                                      /* 22 */
+    "      - {up_to: 1024TiB, price: $0.01}\n"                                          /* 23 */
+    "      - {up_to: 5120TiB, price: $0.006}\n"                                         /* 24 */
+    "      - {price: $0.004}\n"                                                         /* 25 */
+    "  transit_gateway_processing: {price: $0.02, source: S}\n"                         /* 26 */
+    "  cross_az_transfer: {price: $0.01, source: S}\n"                                  /* 27 */
+    "  dx_transfer_out: {price: $0.02, source: S}\n"                                    /* 28 */
+    "  internet_transfer_out: {price: $0.09, source: S}\n"                              /* 29 */
+    "  inter_region_transfer: {price: $0.02, source: S}\n"                              /* 30 */
+    "  cross_az_transfer_through:\n"                                                    /* 31 */
+    "    {price: $0, through: [interface-endpoint, nlb, transit-gateway], source: S}\n" /* 32 */
+    "requests:\n"                                                                       /* 33 */
+    "  s3_get: {price: $0.0004, per: 1000, source: S}\n"                                /* 34 */
+    "  s3_put: {price: $0.005, per: 1000, source: S}\n"                                 /* 35 */
+    "  dynamodb_read: {price: $0.125, per: 1000000, source: A, note: verify}\n"         /* 36 */
+    "  dynamodb_write: {price: $0.625, per: 1000000, source: A, note: verify}\n"        /* 37 */
+    "  sqs: {price: $0.40, per: 1000000, source: A, note: verify}\n"                    /* 38 */
+    "  kms: {price: $0.03, per: 10000, source: A, note: verify}\n"                      /* 39 */
+    "  secretsmanager: {price: $0.05, per: 10000, source: A, note: verify}\n";          /* 40 */
 
 static cost_prices *load_text(const char *text)
 {
@@ -335,6 +343,30 @@ static void each_region_prices_from_its_table(void **st)
     for (size_t i = 0; i < 7; i++) cost_prices_free(p[i]);
 }
 
+/* Requests: each call's price item by service and action, and prices per request from the
+ * shipped table (a million S3 PUTs at $0.005 per 1,000 = $5.00; a million GETs $0.40; 10,000 KMS
+ * requests $0.03). */
+static void requests_priced_by_service_and_action(void **st)
+{
+    (void)st;
+    cost_prices *p = load_shipped();
+    assert_int_equal(cost_req_item_of(SVC_S3, "s3:GetObject"), COST_REQ_S3_GET);
+    assert_int_equal(cost_req_item_of(SVC_S3, ""), COST_REQ_S3_GET);
+    assert_int_equal(cost_req_item_of(SVC_S3, "s3:PutObject"), COST_REQ_S3_PUT);
+    assert_int_equal(cost_req_item_of(SVC_S3, "s3:ListBucket"), COST_REQ_S3_PUT);
+    assert_int_equal(cost_req_item_of(SVC_DYNAMODB, "dynamodb:Query"), COST_REQ_DYNAMODB_READ);
+    assert_int_equal(cost_req_item_of(SVC_DYNAMODB, "dynamodb:UpdateItem"),
+                     COST_REQ_DYNAMODB_WRITE);
+    assert_int_equal(cost_req_item_of(SVC_SQS, NULL), COST_REQ_SQS);
+    assert_int_equal(cost_req_item_of(SVC_STS, ""), -1); /* STS is not billed per request */
+    assert_usd(1e6 * p->requests[COST_REQ_S3_PUT].usd_per_request, 5.00);
+    assert_usd(1e6 * p->requests[COST_REQ_S3_GET].usd_per_request, 0.40);
+    assert_usd(1e4 * p->requests[COST_REQ_KMS].usd_per_request, 0.03);
+    assert_string_equal(p->requests[COST_REQ_S3_GET].basis.tags, "S9");
+    assert_string_equal(cost_req_item_name(COST_REQ_SECRETSMANAGER), "secretsmanager");
+    cost_prices_free(p);
+}
+
 /* Every provisioned kind in one architecture, with quantities and amounts worked by hand. */
 static void static_cost_lists_every_provisioned_kind(void **st)
 {
@@ -527,6 +559,9 @@ static void bad_price_files_report_positions(void **st)
          "  - {to: us-east-2, price: $0.01, source: S}\n  - {to: us-east-2, price: $0.02, "
          "source: S}\n",
          "p.yaml:35:10: a price to us-east-2 is already given at line 34"},
+        {"s3_put: {price: $0.005, per: 1000,", "s3_put: {price: $0.005, per: 0,", "p.yaml:35:"},
+        {"  kms: {price: $0.03, per: 10000, source: A, note: verify}\n", "",
+         "missing required key 'kms' in requests"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = mutate(cases[i].from, cases[i].to);
@@ -565,6 +600,7 @@ int main(void)
         cmocka_unit_test(interface_endpoint_tiers_across_1pb_and_5pb),
         cmocka_unit_test(internet_egress_tiers_across_10_50_150_tb),
         cmocka_unit_test(each_region_prices_from_its_table),
+        cmocka_unit_test(requests_priced_by_service_and_action),
         cmocka_unit_test(static_cost_lists_every_provisioned_kind),
         cmocka_unit_test(empty_architecture_costs_nothing),
         cmocka_unit_test(names_and_formatting),

@@ -32,6 +32,16 @@ static const char *const gb_names[COST_GB_COUNT] = {
     [COST_GB_INTER_REGION] = "inter_region_transfer",
 };
 
+static const char *const req_names[COST_REQ_COUNT] = {
+    [COST_REQ_S3_GET] = "s3_get",
+    [COST_REQ_S3_PUT] = "s3_put",
+    [COST_REQ_DYNAMODB_READ] = "dynamodb_read",
+    [COST_REQ_DYNAMODB_WRITE] = "dynamodb_write",
+    [COST_REQ_SQS] = "sqs",
+    [COST_REQ_KMS] = "kms",
+    [COST_REQ_SECRETSMANAGER] = "secretsmanager",
+};
+
 static const double BYTES_PER_GB = 1073741824.0; /* AWS bills binary GB: 1 TB = 1024 GB */
 
 /* ---- key tables ------------------------------------------------------------------------------ */
@@ -47,6 +57,7 @@ static const config_keydef top_keys[] = {
     {"hourly", CONFIG_TYPE_MAP, NULL, NULL, "prices of provisioned units per hour"},
     {"dx_ports", CONFIG_TYPE_SEQ, NULL, NULL, "Direct Connect dedicated port prices by speed"},
     {"per_gb", CONFIG_TYPE_MAP, NULL, NULL, "data charges per GB, flat or tiered"},
+    {"requests", CONFIG_TYPE_MAP, NULL, NULL, "request charges of AWS services"},
     {"inter_region_pairs", CONFIG_TYPE_SEQ, NULL, "",
      "inter-Region transfer to named Regions, where it differs from inter_region_transfer"},
     {NULL, 0, NULL, NULL, NULL},
@@ -78,6 +89,14 @@ static const config_keydef gb_item_keys[] = {
     {NULL, 0, NULL, NULL, NULL},
 };
 
+static const config_keydef req_keys[] = {
+    {"price", CONFIG_TYPE_MONEY, "$", NULL, "price of `per` requests"},
+    {"per", CONFIG_TYPE_INT, "requests", NULL, "how many requests the price is for"},
+    {"source", CONFIG_TYPE_STRING, "tag or list", NULL, "source tags of the price"},
+    {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
 static const config_keydef pair_keys[] = {
     {"to", CONFIG_TYPE_STRING, NULL, NULL, "destination Region"},
     {"price", CONFIG_TYPE_MONEY, "$ per GB", NULL, "per GB sent there"},
@@ -102,7 +121,10 @@ static topo_pos pos_of(const config_node *n)
 /* Checks a fixed section whose keys are names[0..n), all required, each a map. */
 static int check_section(const config_node *sec, const char *const *names, size_t n, vs_error *err)
 {
-    enum { MOST = (int)COST_HOURLY_COUNT > (int)COST_GB_COUNT ? COST_HOURLY_COUNT : COST_GB_COUNT };
+    enum { MOST = 16 }; /* more than any section's items */
+    _Static_assert((int)COST_HOURLY_COUNT < (int)MOST && (int)COST_GB_COUNT < (int)MOST &&
+                       (int)COST_REQ_COUNT < (int)MOST,
+                   "MOST covers every section");
     config_keydef defs[MOST + 1];
     for (size_t i = 0; i < n; i++)
         defs[i] = (config_keydef){names[i], CONFIG_TYPE_MAP, NULL, NULL, "one price"};
@@ -351,6 +373,24 @@ static int read_pairs(const config_node *root, cost_prices *p, vs_error *err)
     return 0;
 }
 
+static int read_requests(const config_node *sec, cost_prices *p, vs_error *err)
+{
+    if (check_section(sec, req_names, COST_REQ_COUNT, err)) return -1;
+    for (int i = 0; i < COST_REQ_COUNT; i++) {
+        const config_node *item = config_find(sec, req_names[i]);
+        cost_req_price *q = &p->requests[i];
+        double usd;
+        if (config_check_keydefs(item, req_keys, err) ||
+            config_get_money(item, "price", NULL, &usd, err) ||
+            config_get_int(item, "per", NULL, 1, 1000000000, &q->per, err) ||
+            read_basis(item, p, &q->basis, err))
+            return -1;
+        q->usd_per_request = usd / (double)q->per;
+        q->basis.pos = pos_of(config_find(item, "price"));
+    }
+    return 0;
+}
+
 static const char *const currencies[] = {"USD", NULL};
 
 static int read_header(const config_node *root, cost_prices *p, vs_error *err)
@@ -376,15 +416,16 @@ static int read_header(const config_node *root, cost_prices *p, vs_error *err)
 
 static int read_table(const config_node *root, cost_prices *p, vs_error *err)
 {
-    const config_node *sources, *hourly, *ports, *per_gb;
+    const config_node *sources, *hourly, *ports, *per_gb, *requests;
     if (read_header(root, p, err) || config_get_map(root, "sources", 1, &sources, err) ||
         config_get_map(root, "hourly", 1, &hourly, err) ||
         config_get_seq(root, "dx_ports", 1, &ports, err) ||
-        config_get_map(root, "per_gb", 1, &per_gb, err))
+        config_get_map(root, "per_gb", 1, &per_gb, err) ||
+        config_get_map(root, "requests", 1, &requests, err))
         return -1;
     return read_sources(sources, p, err) || read_hourly(hourly, p, err) ||
                    read_dx_ports(ports, p, err) || read_per_gb(per_gb, p, err) ||
-                   read_pairs(root, p, err)
+                   read_requests(requests, p, err) || read_pairs(root, p, err)
                ? -1
                : 0;
 }
@@ -599,6 +640,46 @@ double cost_tiered(const cost_prices *p, cost_gb_item item, double gb)
 const char *cost_hourly_item_name(cost_hourly_item item)
 {
     return (unsigned)item < COST_HOURLY_COUNT ? hourly_names[item] : "?";
+}
+
+const char *cost_req_item_name(cost_req_item item)
+{
+    return (unsigned)item < COST_REQ_COUNT ? req_names[item] : "?";
+}
+
+/* S3 bills these at the PUT rate, everything else at the GET rate; DynamoDB these as writes. */
+static const char *const s3_put_verbs[] = {
+    "Put", "Copy", "Post", "List", "CreateMultipart", "UploadPart", "CompleteMultipart", NULL};
+static const char *const ddb_write_verbs[] = {"Put",        "Update",        "Delete",
+                                              "BatchWrite", "TransactWrite", NULL};
+
+/* Whether action (after "service:") starts with one of the verbs in the NULL-ended list. */
+static bool action_is(const char *action, const char *const *verbs)
+{
+    const char *colon = strchr(action, ':');
+    const char *verb = colon ? colon + 1 : action;
+    for (; *verbs; verbs++)
+        if (strncmp(verb, *verbs, strlen(*verbs)) == 0) return true;
+    return false;
+}
+
+int cost_req_item_of(int32_t service, const char *action)
+{
+    const char *a = action ? action : "";
+    switch (service) {
+    case SVC_S3:
+        return action_is(a, s3_put_verbs) ? COST_REQ_S3_PUT : COST_REQ_S3_GET;
+    case SVC_DYNAMODB:
+        return action_is(a, ddb_write_verbs) ? COST_REQ_DYNAMODB_WRITE : COST_REQ_DYNAMODB_READ;
+    case SVC_SQS:
+        return COST_REQ_SQS;
+    case SVC_KMS:
+        return COST_REQ_KMS;
+    case SVC_SECRETSMANAGER:
+        return COST_REQ_SECRETSMANAGER;
+    default:
+        return -1;
+    }
 }
 
 const char *cost_gb_item_name(cost_gb_item item)

@@ -232,6 +232,16 @@ static const char *const gb_label[COST_GB_COUNT] = {
     [COST_GB_INTER_REGION] = "inter-Region transfer",
 };
 
+static const char *const req_label[COST_REQ_COUNT] = {
+    [COST_REQ_S3_GET] = "S3 GET, HEAD",
+    [COST_REQ_S3_PUT] = "S3 PUT, COPY, POST, LIST",
+    [COST_REQ_DYNAMODB_READ] = "DynamoDB reads (on demand)",
+    [COST_REQ_DYNAMODB_WRITE] = "DynamoDB writes (on demand)",
+    [COST_REQ_SQS] = "SQS requests",
+    [COST_REQ_KMS] = "KMS requests",
+    [COST_REQ_SECRETSMANAGER] = "Secrets Manager API calls",
+};
+
 static void money_ci(stats_interval s, char *buf, size_t n)
 {
     char m[48], h[48];
@@ -255,10 +265,42 @@ static int cost_row(table *tb, const char *item, const char *volume, stats_inter
     return 0;
 }
 
+/* The requests group: what the AWS services bill per request, the same in every architecture
+ * that makes the same calls, kept apart so that the network's differences stay visible.
+ * Returns its monthly sum (0 when no workload calls a service billed per request). */
+static double requests_sum(const block *b)
+{
+    double usd = 0;
+    for (int r = 0; r < COST_REQ_COUNT; r++) {
+        stats_interval m = get(b, cost_req_item_name((cost_req_item)r), "monthly");
+        if (m.mean > 0) usd += m.mean;
+    }
+    return usd;
+}
+
+static int print_requests(FILE *f, const block *b)
+{
+    table tb = {.ncols = 3, .head = {"item", "requests a month", "monthly"}};
+    char vol[CELL];
+    for (int r = 0; r < COST_REQ_COUNT; r++) {
+        const char *item = cost_req_item_name((cost_req_item)r);
+        stats_interval n = get(b, item, "monthly_requests");
+        if (!(n.mean > 0)) continue;
+        fmt_ci(n, 1, vol, sizeof vol);
+        if (cost_row(&tb, req_label[r], vol, get(b, item, "monthly"))) return -1;
+    }
+    if (tb.nrows == 0) return 0;
+    fputs("  AWS service requests (completed calls; the same in every architecture making them)\n",
+          f);
+    table_print(f, &tb);
+    return 0;
+}
+
 static int print_cost(FILE *f, const block *b, double hours_per_month)
 {
     table tb = {.ncols = 3, .head = {"item", "GB a month", "monthly"}};
     char vol[CELL];
+    double req_usd = requests_sum(b);
     if (cost_row(&tb, "provisioned resources (hourly; see vpcsim check)", "",
                  get(b, "", "monthly_hourly_items")))
         return -1;
@@ -269,6 +311,9 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
         fmt_ci(g, 1, vol, sizeof vol);
         if (cost_row(&tb, gb_label[k], vol, get(b, item, "monthly"))) return -1;
     }
+    if (req_usd > 0 &&
+        cost_row(&tb, "AWS service requests (below)", "", (stats_interval){req_usd, 0, 0, 1}))
+        return -1;
     if (cost_row(&tb, "total", "", get(b, "", "monthly_total")) ||
         cost_row(&tb, "per million completed requests", "", get(b, "", "per_million_completed")))
         return -1;
@@ -280,7 +325,7 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
         fputs("    free: AWS does not charge same-Region cross-AZ transfer through PrivateLink or "
               "Transit Gateway since 2022-04-01 (the price table's cross_az_transfer_through)\n",
               f);
-    return 0;
+    return print_requests(f, b);
 }
 
 /* ---- paired differences ---------------------------------------------------------------------- */

@@ -46,6 +46,19 @@ typedef enum cost_gb_item {
     COST_GB_COUNT
 } cost_gb_item;
 
+/* Requests billed by the AWS service that answers them; the keys of the file's `requests:`
+ * section. The same in every architecture: the bill shows them as their own group. */
+typedef enum cost_req_item {
+    COST_REQ_S3_GET,         /* s3_get: GET, HEAD, SELECT and others */
+    COST_REQ_S3_PUT,         /* s3_put: PUT, COPY, POST, LIST */
+    COST_REQ_DYNAMODB_READ,  /* dynamodb_read: on-demand read request units */
+    COST_REQ_DYNAMODB_WRITE, /* dynamodb_write: on-demand write request units */
+    COST_REQ_SQS,            /* sqs: standard queue requests */
+    COST_REQ_KMS,            /* kms: API requests */
+    COST_REQ_SECRETSMANAGER, /* secretsmanager: API calls */
+    COST_REQ_COUNT
+} cost_req_item;
+
 /* Where a price comes from, as the file states it. Strings point into the price table. */
 typedef struct cost_basis {
     char tags[48];             /* source tags, "S, W" */
@@ -70,6 +83,12 @@ typedef struct cost_gb_price {
     size_t ntiers;
     cost_basis basis;
 } cost_gb_price;
+
+typedef struct cost_req_price {
+    double usd_per_request; /* the file's price / per */
+    int64_t per;            /* requests the file's price is for (1000, 10000, 1000000) */
+    cost_basis basis;
+} cost_req_price;
 
 typedef struct cost_dx_port {
     double bps;          /* dedicated port speed */
@@ -103,6 +122,7 @@ typedef struct cost_prices {
     cost_dx_port dx_ports[COST_MAX_DX_PORTS];
     size_t ndx_ports;
     cost_gb_price per_gb[COST_GB_COUNT];
+    cost_req_price requests[COST_REQ_COUNT];
     cost_pair pairs[COST_MAX_PAIRS]; /* inter_region_pairs: destinations priced apart from
                                         per_gb.inter_region_transfer */
     size_t npairs;
@@ -151,8 +171,12 @@ void cost_lines_free(cost_lines *lines); /* leaves it empty; an empty one is a n
 double cost_tiered(const cost_prices *p, cost_gb_item item, double gb);
 
 const char *cost_hourly_item_name(cost_hourly_item item); /* "nat_gateway", as in the file */
-const char *cost_gb_item_name(cost_gb_item item);         /* "nat_gateway_processing" */
-int cost_gb_item_find(const char *name);                  /* index, or -1 */
+const char *cost_req_item_name(cost_req_item item);       /* "s3_get", as in the file */
+/* The request price item of a call with `action` ("s3:PutObject", or "" for the service's
+ * default: a read) to AWS service `service` (aws_service), or -1 when the table bills none. */
+int cost_req_item_of(int32_t service, const char *action);
+const char *cost_gb_item_name(cost_gb_item item); /* "nat_gateway_processing" */
+int cost_gb_item_find(const char *name);          /* index, or -1 */
 
 /* $ per GB sent from the table's Region to Region `to`: its inter_region_pairs entry, or else
  * per_gb.inter_region_transfer (first tier). *basis (if basis is not NULL) is the price's. */
