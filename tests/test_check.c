@@ -291,7 +291,7 @@ static void bad_price_table_exits_2_with_position(void **st)
                    sizeof prices);
     RUN(&r, "check", path, "--prices", prices);
     assert_int_equal(r.code, 2);
-    snprintf(want, sizeof want, "%s:22:12: key 'price': expected an amount of money", prices);
+    snprintf(want, sizeof want, "%s:25:12: key 'price': expected an amount of money", prices);
     if (strncmp(r.err, want, strlen(want)) != 0) fail_msg("stderr: %s", r.err);
     assert_string_equal(r.out, "");
     unlink(prices);
@@ -527,6 +527,44 @@ static void prices_option_changes_the_cost(void **st)
     assert_text_has(r.out, prices);
 }
 
+/* The default table is the scenario's Region's: eu-west-1 at its NAT price ($0.048 x 730 =
+ * $35.04, plus its address $3.65 = $38.69); a Region without a table exits 2 naming the tables,
+ * unless --prices names one. */
+static void default_prices_follow_the_region(void **st)
+{
+    (void)st;
+    static cli_result r;
+    char path[4096], moved[64], text[8192], out[8192];
+    RUN(&r, "check", scenario_path("eu-west-1.yaml", path, sizeof path));
+    if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err);
+    assert_text_has(r.out, "prices: eu-west-1, USD");
+    assert_text_has(r.out, "$0.048/h   $35.04");
+    assert_text_has(r.out, "$38.69");
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    text[fread(text, 1, sizeof text - 1, f)] = 0;
+    fclose(f);
+    size_t k = 0; /* every "eu-west-1" becomes "eu-south-2" */
+    for (const char *at = text; *at;)
+        if (strncmp(at, "eu-west-1", 9) == 0)
+            k += (size_t)snprintf(out + k, sizeof out - k, "eu-south-2"), at += 9;
+        else
+            out[k++] = *at++;
+    out[k] = 0;
+    temp_file(out, moved, sizeof moved);
+    RUN(&r, "check", moved);
+    assert_int_equal(r.code, 2);
+    assert_text_has(r.err, "no price table for Region eu-south-2 (tables: ap-northeast-1, "
+                           "ap-southeast-1, eu-central-1, eu-west-1, us-east-1, us-east-2, "
+                           "us-west-2); give one with --prices FILE");
+    snprintf(path, sizeof path, "%s/experiments/prices/aws-us-east-1.yaml",
+             getenv("VPCSIM_SOURCE_DIR"));
+    RUN(&r, "check", moved, "--prices", path);
+    unlink(moved);
+    if (r.code != 0) fail_msg("exit %d: %s", r.code, r.err);
+    assert_text_has(r.out, "components in eu-south-2 are priced at us-east-1 prices");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +579,7 @@ int main(void)
         cmocka_unit_test(onprem_json_report),
         cmocka_unit_test(fail_on_verdicts),
         cmocka_unit_test(prices_option_changes_the_cost),
+        cmocka_unit_test(default_prices_follow_the_region),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,39 +15,50 @@
 #include <string.h>
 
 #include "vpcsim/aws/cost.h"
+#include "vpcsim/aws/paths.h"
 
 /* A small valid table; the error tests below know its line and column numbers. */
 static const char table[] =
-    "version: 1\n"                                                                  /* 1 */
-    "region: us-east-1\n"                                                           /* 2 */
-    "currency: USD\n"                                                               /* 3 */
-    "taken: \"2026\"\n"                                                             /* 4 */
-    "hours_per_month: 730\n"                                                        /* 5 */
-    "sources: {S: pricing page, A: assumption}\n"                                   /* 6 */
-    "hourly:\n"                                                                     /* 7 */
-    "  nat_gateway: {price: $0.045, per: gateway, source: S}\n"                     /* 8 */
-    "  public_ipv4_address: {price: $0.005, per: address, source: S}\n"             /* 9 */
-    "  interface_endpoint: {price: $0.01, per: ENI, source: [S, A]}\n"              /* 10 */
-    "  gateway_endpoint: {price: $0, per: endpoint, source: S}\n"                   /* 11 */
-    "  transit_gateway_attachment: {price: $0.05, per: attachment, source: S}\n"    /* 12 */
-    "  vpn_connection: {price: $0.05, per: connection, source: S}\n"                /* 13 */
-    "  resolver_endpoint_eni: {price: $0.125, per: ENI, source: A, note: verify}\n" /* 14 */
-    "dx_ports:\n"                                                                   /* 15 */
-    "  - {speed: 1Gbps, price: $0.30, source: S}\n"                                 /* 16 */
-    "  - {speed: 10Gbps, price: $2.25, source: S}\n"                                /* 17 */
-    "per_gb:\n"                                                                     /* 18 */
-    "  nat_gateway_processing: {price: $0.045, source: S}\n"                        /* 19 */
-    "  interface_endpoint_processing:\n"                                            /* 20 */
-    "    source: S\n"                                                               /* 21 */
-    "    tiers:\n"                                                                  /* 22 */
-    "      - {up_to: 1024TiB, price: $0.01}\n"                                      /* 23 */
-    "      - {up_to: 5120TiB, price: $0.006}\n"                                     /* 24 */
-    "      - {price: $0.004}\n"                                                     /* 25 */
-    "  transit_gateway_processing: {price: $0.02, source: S}\n"                     /* 26 */
-    "  cross_az_transfer: {price: $0.01, source: S}\n"                              /* 27 */
-    "  dx_transfer_out: {price: $0.02, source: S}\n"                                /* 28 */
-    "  internet_transfer_out: {price: $0.09, source: S}\n"                          /* 29 */
-    "  inter_region_transfer: {price: $0.02, source: S}\n";                         /* 30 */
+    "version: 1\n"                                                                      /* 1 */
+    "region: us-east-1\n"                                                               /* 2 */
+    "currency: USD\n"                                                                   /* 3 */
+    "taken: \"2026\"\n"                                                                 /* 4 */
+    "hours_per_month: 730\n"                                                            /* 5 */
+    "sources: {S: pricing page, A: assumption}\n"                                       /* 6 */
+    "hourly:\n"                                                                         /* 7 */
+    "  nat_gateway: {price: $0.045, per: gateway, source: S}\n"                         /* 8 */
+    "  public_ipv4_address: {price: $0.005, per: address, source: S}\n"                 /* 9 */
+    "  interface_endpoint: {price: $0.01, per: ENI, source: [S, A]}\n"                  /* 10 */
+    "  gateway_endpoint: {price: $0, per: endpoint, source: S}\n"                       /* 11 */
+    "  transit_gateway_attachment: {price: $0.05, per: attachment, source: S}\n"        /* 12 */
+    "  vpn_connection: {price: $0.05, per: connection, source: S}\n"                    /* 13 */
+    "  resolver_endpoint_eni: {price: $0.125, per: ENI, source: A, note: verify}\n"     /* 14 */
+    "dx_ports:\n"                                                                       /* 15 */
+    "  - {speed: 1Gbps, price: $0.30, source: S}\n"                                     /* 16 */
+    "  - {speed: 10Gbps, price: $2.25, source: S}\n"                                    /* 17 */
+    "per_gb:\n"                                                                         /* 18 */
+    "  nat_gateway_processing: {price: $0.045, source: S}\n"                            /* 19 */
+    "  interface_endpoint_processing:\n"                                                /* 20 */
+    "    source: S\n"                                                                   /* 21 */
+    "    tiers:\n"                                                                      /* 22 */
+    "      - {up_to: 1024TiB, price: $0.01}\n"                                          /* 23 */
+    "      - {up_to: 5120TiB, price: $0.006}\n"                                         /* 24 */
+    "      - {price: $0.004}\n"                                                         /* 25 */
+    "  transit_gateway_processing: {price: $0.02, source: S}\n"                         /* 26 */
+    "  cross_az_transfer: {price: $0.01, source: S}\n"                                  /* 27 */
+    "  dx_transfer_out: {price: $0.02, source: S}\n"                                    /* 28 */
+    "  internet_transfer_out: {price: $0.09, source: S}\n"                              /* 29 */
+    "  inter_region_transfer: {price: $0.02, source: S}\n"                              /* 30 */
+    "  cross_az_transfer_through:\n"                                                    /* 31 */
+    "    {price: $0, through: [interface-endpoint, nlb, transit-gateway], source: S}\n" /* 32 */
+    "requests:\n"                                                                       /* 33 */
+    "  s3_get: {price: $0.0004, per: 1000, source: S}\n"                                /* 34 */
+    "  s3_put: {price: $0.005, per: 1000, source: S}\n"                                 /* 35 */
+    "  dynamodb_read: {price: $0.125, per: 1000000, source: A, note: verify}\n"         /* 36 */
+    "  dynamodb_write: {price: $0.625, per: 1000000, source: A, note: verify}\n"        /* 37 */
+    "  sqs: {price: $0.40, per: 1000000, source: A, note: verify}\n"                    /* 38 */
+    "  kms: {price: $0.03, per: 10000, source: A, note: verify}\n"                      /* 39 */
+    "  secretsmanager: {price: $0.05, per: 10000, source: A, note: verify}\n";          /* 40 */
 
 static cost_prices *load_text(const char *text)
 {
@@ -104,9 +115,17 @@ static void shipped_table_carries_prices_sources_and_date(void **st)
     assert_true(ie->tiers[0].up_to_gb == 1048576.0 && ie->tiers[0].usd_per_gb == 0.01);
     assert_true(ie->tiers[1].up_to_gb == 5242880.0 && ie->tiers[1].usd_per_gb == 0.006);
     assert_true(isinf(ie->tiers[2].up_to_gb) && ie->tiers[2].usd_per_gb == 0.004);
-    const double flat[][2] = {{COST_GB_NAT, 0.045},         {COST_GB_TGW, 0.02},
-                              {COST_GB_CROSS_AZ, 0.01},     {COST_GB_DX_OUT, 0.02},
-                              {COST_GB_INTERNET_OUT, 0.09}, {COST_GB_INTER_REGION, 0.02}};
+    const double flat[][2] = {{COST_GB_NAT, 0.045},
+                              {COST_GB_TGW, 0.02},
+                              {COST_GB_CROSS_AZ, 0.01},
+                              {COST_GB_DX_OUT, 0.02},
+                              {COST_GB_INTER_REGION, 0.02}};
+    /* cross-AZ through PrivateLink and TGW: free since 2022-04-01 (aws-facts.md, W) */
+    assert_int_equal(p->cross_az_through_hops,
+                     1u << HOP_INTERFACE_ENDPOINT | 1u << HOP_NLB | 1u << HOP_TGW);
+    assert_true(p->per_gb[COST_GB_CROSS_AZ_THROUGH].tiers[0].usd_per_gb == 0);
+    assert_string_equal(p->per_gb[COST_GB_CROSS_AZ_THROUGH].basis.tags, "W");
+    assert_non_null(strstr(p->per_gb[COST_GB_CROSS_AZ_THROUGH].basis.note, "2022-04-01"));
     for (size_t i = 0; i < sizeof flat / sizeof flat[0]; i++) {
         const cost_gb_price *g = &p->per_gb[(int)flat[i][0]];
         assert_int_equal(g->ntiers, 1);
@@ -226,6 +245,128 @@ static void interface_endpoint_tiers_across_1pb_and_5pb(void **st)
     cost_prices_free(p);
 }
 
+/* Internet egress in us-east-1, by hand from AWS's tiers (10 TB = 10,240 GB; 50 TB = 51,200 GB;
+ * 150 TB = 153,600 GB): first 10 TB $0.09, next 40 TB $0.085, next 100 TB $0.07, then $0.05:
+ *   10 TB           = 10,240 x 0.09                          = $921.60
+ *   10 TB + 1 GB    = 921.60 + 0.085                         = $921.685 (bill: $921.69)
+ *   50 TB           = 921.60 + 40,960 x 0.085                = $4,403.20
+ *   150 TB          = 4,403.20 + 102,400 x 0.07              = $11,571.20
+ *   150 TB + 100 GB = 11,571.20 + 100 x 0.05                 = $11,576.20
+ *   200 TB          = 11,571.20 + 51,200 x 0.05              = $14,131.20 */
+static void internet_egress_tiers_across_10_50_150_tb(void **st)
+{
+    (void)st;
+    cost_prices *p = load_shipped();
+    const double cases[][2] = {
+        {0, 0},
+        {1000, 90},
+        {10240, 921.60},
+        {10241, 921.685},
+        {51200, 4403.20},
+        {51201, 4403.27},
+        {153600, 11571.20},
+        {153700, 11576.20},
+        {204800, 14131.20},
+    };
+    char b[32];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double got = cost_tiered(p, COST_GB_INTERNET_OUT, cases[i][0]);
+        if (fabs(got - cases[i][1]) > 1e-6)
+            fail_msg("%.0f GB: got %.6f, want %.6f", cases[i][0], got, cases[i][1]);
+    }
+    assert_string_equal(cost_format_usd(cost_tiered(p, COST_GB_INTERNET_OUT, 10241), b, sizeof b),
+                        "$921.69");
+    cost_prices_free(p);
+}
+
+static cost_prices *load_region(const char *region)
+{
+    char path[4096], rel[64];
+    const char *src = getenv("VPCSIM_SOURCE_DIR");
+    vs_error err = {""};
+    cost_prices *p = NULL;
+    assert_non_null(src);
+    assert_non_null(cost_prices_region_file(region, rel, sizeof rel));
+    snprintf(path, sizeof path, "%s/experiments/%s", src, rel);
+    if (cost_prices_load_file(path, &p, &err)) fail_msg("%s: %s", region, err.msg);
+    assert_string_equal(p->region, region); /* the file is named after its Region */
+    return p;
+}
+
+/* Every price tagged A (an assumption) says in its note what it rests on. */
+static void assumptions_name_their_basis(const cost_prices *p)
+{
+    for (int i = 0; i < COST_HOURLY_COUNT; i++)
+        if (strstr(p->hourly[i].basis.tags, "A") && !p->hourly[i].basis.note[0])
+            fail_msg("%s: %s is an assumption without a note", p->region,
+                     cost_hourly_item_name((cost_hourly_item)i));
+    for (int i = 0; i < COST_GB_COUNT; i++)
+        if (strstr(p->per_gb[i].basis.tags, "A") && !p->per_gb[i].basis.note[0])
+            fail_msg("%s: %s is an assumption without a note", p->region,
+                     cost_gb_item_name((cost_gb_item)i));
+}
+
+/* One price per shipped Region, worked by hand from the figure its table cites (730 h, 1 TB =
+ * 1,024 GB):
+ *   us-east-1 -> us-east-2 1 TB at $0.01 (S6)                  = $10.24; to eu-west-1 at $0.02 =
+ * $20.48 us-east-2 -> us-east-1 1 TB at $0.01 (S6)                  = $10.24 us-west-2 internet 1
+ * TB, first tier $0.09 (S7)             = $92.16 eu-west-1 NAT gateway a month, $0.048 (S3, low
+ * end)        = $35.04 eu-central-1 NAT gateway a month, $0.052 (S3, high end)    = $37.96
+ *   ap-southeast-1 NAT a month + 1 TB, $0.059 (S4)             = 43.07 + 60.416 = $103.486
+ *   ap-northeast-1 TGW 10 attachments + 20 TB, $0.07, $0.02 (S5) = 511 + 409.60 = $920.60 */
+static void each_region_prices_from_its_table(void **st)
+{
+    (void)st;
+    static const char *const regions[] = {"us-east-1",     "us-east-2",    "us-west-2",
+                                          "eu-west-1",     "eu-central-1", "ap-southeast-1",
+                                          "ap-northeast-1"};
+    const cost_basis *b;
+    cost_prices *p[7];
+    for (size_t i = 0; i < 7; i++) {
+        p[i] = load_region(regions[i]);
+        assumptions_name_their_basis(p[i]);
+    }
+    assert_usd(1024 * cost_inter_region_usd_per_gb(p[0], "us-east-2", &b), 10.24);
+    assert_string_equal(b->tags, "S6");
+    assert_usd(1024 * cost_inter_region_usd_per_gb(p[0], "eu-west-1", NULL), 20.48);
+    assert_usd(1024 * cost_inter_region_usd_per_gb(p[1], "us-east-1", NULL), 10.24);
+    assert_usd(cost_tiered(p[2], COST_GB_INTERNET_OUT, 1024), 92.16);
+    assert_usd(p[3]->hourly[COST_H_NAT_GATEWAY].usd_per_hour * 730, 35.04);
+    assert_usd(p[4]->hourly[COST_H_NAT_GATEWAY].usd_per_hour * 730, 37.96);
+    assert_usd(p[5]->hourly[COST_H_NAT_GATEWAY].usd_per_hour * 730 +
+                   cost_tiered(p[5], COST_GB_NAT, 1024),
+               103.486);
+    assert_usd(10 * p[6]->hourly[COST_H_TGW_ATTACHMENT].usd_per_hour * 730 +
+                   cost_tiered(p[6], COST_GB_TGW, 20 * 1024),
+               920.60);
+    assert_string_equal(p[6]->hourly[COST_H_TGW_ATTACHMENT].basis.tags, "S5");
+    for (size_t i = 0; i < 7; i++) cost_prices_free(p[i]);
+}
+
+/* Requests: each call's price item by service and action, and prices per request from the
+ * shipped table (a million S3 PUTs at $0.005 per 1,000 = $5.00; a million GETs $0.40; 10,000 KMS
+ * requests $0.03). */
+static void requests_priced_by_service_and_action(void **st)
+{
+    (void)st;
+    cost_prices *p = load_shipped();
+    assert_int_equal(cost_req_item_of(SVC_S3, "s3:GetObject"), COST_REQ_S3_GET);
+    assert_int_equal(cost_req_item_of(SVC_S3, ""), COST_REQ_S3_GET);
+    assert_int_equal(cost_req_item_of(SVC_S3, "s3:PutObject"), COST_REQ_S3_PUT);
+    assert_int_equal(cost_req_item_of(SVC_S3, "s3:ListBucket"), COST_REQ_S3_PUT);
+    assert_int_equal(cost_req_item_of(SVC_DYNAMODB, "dynamodb:Query"), COST_REQ_DYNAMODB_READ);
+    assert_int_equal(cost_req_item_of(SVC_DYNAMODB, "dynamodb:UpdateItem"),
+                     COST_REQ_DYNAMODB_WRITE);
+    assert_int_equal(cost_req_item_of(SVC_SQS, NULL), COST_REQ_SQS);
+    assert_int_equal(cost_req_item_of(SVC_STS, ""), -1); /* STS is not billed per request */
+    assert_usd(1e6 * p->requests[COST_REQ_S3_PUT].usd_per_request, 5.00);
+    assert_usd(1e6 * p->requests[COST_REQ_S3_GET].usd_per_request, 0.40);
+    assert_usd(1e4 * p->requests[COST_REQ_KMS].usd_per_request, 0.03);
+    assert_string_equal(p->requests[COST_REQ_S3_GET].basis.tags, "S9");
+    assert_string_equal(cost_req_item_name(COST_REQ_SECRETSMANAGER), "secretsmanager");
+    cost_prices_free(p);
+}
+
 /* Every provisioned kind in one architecture, with quantities and amounts worked by hand. */
 static void static_cost_lists_every_provisioned_kind(void **st)
 {
@@ -330,6 +471,11 @@ static void names_and_formatting(void **st)
     assert_string_equal(cost_hourly_item_name(COST_H_TGW_ATTACHMENT), "transit_gateway_attachment");
     assert_string_equal(cost_gb_item_name(COST_GB_CROSS_AZ), "cross_az_transfer");
     assert_int_equal(cost_gb_item_find("internet_transfer_out"), COST_GB_INTERNET_OUT);
+    assert_string_equal(cost_prices_region_file("eu-west-1", b, sizeof b),
+                        "prices/aws-eu-west-1.yaml");
+    assert_null(cost_prices_region_file("../etc", b, sizeof b));
+    assert_null(cost_prices_region_file("", b, sizeof b));
+    assert_null(cost_prices_region_file("us-east-1", b, 10)); /* does not fit */
     assert_int_equal(cost_gb_item_find("internet"), -1);
 }
 
@@ -397,6 +543,25 @@ static void bad_price_files_report_positions(void **st)
         {"  inter_region_transfer: {price: $0.02, source: S}\n",
          "  inter_region_transfer: {price: $0.02, source: S}\n  intra_az: {price: $0, source: S}\n",
          "p.yaml:31:3: unknown key 'intra_az' in per_gb"},
+        {"[interface-endpoint, nlb, transit-gateway]", "[interface-endpoint, nat, nlb]",
+         "p.yaml:32:47: unknown hop kind 'nat' (one of: source, onprem-router,"},
+        {"{price: $0.02, source: S}\n  internet",
+         "{price: $0.02, source: S, through: [nlb]}\n  internet",
+         "p.yaml:28:55: key 'through' belongs to cross_az_transfer_through only"},
+        {"through: [interface-endpoint, nlb, transit-gateway], ", "",
+         "p.yaml:32:5: missing key 'through': the hop kinds whose cross-AZ links"},
+        {"transit-gateway], source: S}\n",
+         "transit-gateway], source: S}\ninter_region_pairs:\n"
+         "  - {to: us-east-1, price: $0.01, source: S}\n",
+         "p.yaml:34:10: 'us-east-1' is this table's own Region"},
+        {"transit-gateway], source: S}\n",
+         "transit-gateway], source: S}\ninter_region_pairs:\n"
+         "  - {to: us-east-2, price: $0.01, source: S}\n  - {to: us-east-2, price: $0.02, "
+         "source: S}\n",
+         "p.yaml:35:10: a price to us-east-2 is already given at line 34"},
+        {"s3_put: {price: $0.005, per: 1000,", "s3_put: {price: $0.005, per: 0,", "p.yaml:35:"},
+        {"  kms: {price: $0.03, per: 10000, source: A, note: verify}\n", "",
+         "missing required key 'kms' in requests"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = mutate(cases[i].from, cases[i].to);
@@ -433,6 +598,9 @@ int main(void)
         cmocka_unit_test(worked_check_interface_endpoint_3_azs),
         cmocka_unit_test(worked_check_tgw_10_attachments_20tb),
         cmocka_unit_test(interface_endpoint_tiers_across_1pb_and_5pb),
+        cmocka_unit_test(internet_egress_tiers_across_10_50_150_tb),
+        cmocka_unit_test(each_region_prices_from_its_table),
+        cmocka_unit_test(requests_priced_by_service_and_action),
         cmocka_unit_test(static_cost_lists_every_provisioned_kind),
         cmocka_unit_test(empty_architecture_costs_nothing),
         cmocka_unit_test(names_and_formatting),

@@ -27,7 +27,6 @@ enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 #define ENI_HOUR            0.01
 #define ENDPOINT_GB         0.01
 #define TGW_ATTACHMENT_HOUR 0.05
-#define CROSS_AZ_GB         0.02 /* $0.01 out of one AZ and $0.01 into the other */
 
 static const char *const SEED_EXPERIMENTS[] = {
     "s3-analytics", "microservices", "hybrid-dx", "centralised-endpoints",
@@ -241,16 +240,19 @@ static void test_microservices_paths_and_crossover(void **state)
 
     /* the cost crossover the sweep looks for: NAT processing saved per GB against the
      * endpoints' hours, with KMS and Secrets Manager at their fixed rates; it must fall inside
-     * the swept order rates (50/s .. 800/s), between the points 100/s and 200/s */
-    double saved_per_gb = NAT_GB - ENDPOINT_GB - cross_share * CROSS_AZ_GB;
+     * the swept order rates (50/s .. 800/s), between the points 50/s and 100/s (96.5/s) */
+    /* half the calls reach the endpoint from the other AZ, but AWS has not billed cross-AZ
+     * transfer through PrivateLink since 2022-04-01 (aws-facts.md) */
+    (void)cross_share;
+    double saved_per_gb = NAT_GB - ENDPOINT_GB;
     double gb_month = (ep_fixed - nat_fixed) / saved_per_gb;
     double bytes_s = gb_month * 1073741824.0 / (HOURS * 3600.0);
     const topo_workload *orders = &ep->workloads[workload(ep, "orders-sqs")];
     double others =
         workload_bytes_per_s(ep, "payments-kms") + workload_bytes_per_s(ep, "payments-secrets");
     double crossover = (bytes_s - others) / (double)(orders->bytes_up + orders->bytes_down);
-    if (!(crossover > 100 && crossover < 200))
-        fail_msg("crossover at %.1f orders/s, outside 100/s..200/s", crossover);
+    if (!(crossover > 50 && crossover < 100))
+        fail_msg("crossover at %.1f orders/s, outside 50/s..100/s", crossover);
     scenario_free(s);
 }
 

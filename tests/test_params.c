@@ -46,8 +46,11 @@ static void shipped_defaults_have_a_basis_and_aws_figures(void **st)
     assert_int_equal(params_get(t, "direct_connect", NULL, "bfd_detect")->i, 900000000);
     assert_int_equal(params_get(t, "nat_gateway", NULL, "idle_timeout")->i, 350000000000LL);
     assert_int_equal(params_get(t, "interface_endpoint", NULL, "mtu")->i, 8500);
-    /* cross-AZ: 0.9999 x (100us + 350us e^(0.4^2/2)) + 0.0001 x 8.5ms */
-    double want = 0.9999 * (100e3 + 350e3 * exp(0.08)) + 0.0001 * 8.5e6;
+    /* cross-AZ: 0.9999 x lognormal(median 450us, sigma 0.34) truncated below at 100us (its
+     * partial-moment mean, Phi(z) = erfc(-z / sqrt 2) / 2) + 0.0001 x 8.5ms */
+    double mu = log(450e3), s = 0.34, z = (log(100e3) - mu) / s;
+    double body = exp(mu + s * s / 2) * erfc((z - s) / sqrt(2)) / erfc(z / sqrt(2));
+    double want = 0.9999 * body + 0.0001 * 8.5e6;
     double got = dist_mean_ns(params_get(t, "link_cross_az", NULL, "latency")->dist);
     assert_true(fabs(got - want) < 1);
     assert_null(params_get(t, "nat_gateway", NULL, "colour"));

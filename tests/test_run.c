@@ -179,19 +179,66 @@ static void per_gb_bill_matches_hand_computation(void **state)
     assert_string_equal(c[1], "256641");
     assert_string_equal(c[2], "$11,548.83");
     assert_int_equal(row_cells(out, "same-az", "monthly cost", "total", c, 8), 2);
-    assert_string_equal(c[1], "$11,585.33");
+    assert_string_equal(c[1], "$11,690.45");
     row_cells(out, "same-az", "monthly cost", "per million completed requests", c, 8);
-    assert_string_equal(c[1], "$44.08");
+    assert_string_equal(c[1], "$44.48");
+    /* S3 bills each GET: 100/s x 730 x 3600 s = 262,800,000 x $0.0004 per 1,000 = $105.12 */
+    assert_int_equal(row_cells(out, "same-az", "AWS service requests", "S3 GET, HEAD", c, 8), 3);
+    assert_string_equal(c[1], "262800000");
+    assert_string_equal(c[2], "$105.12");
+    row_cells(out, "same-az", "monthly cost", "AWS service requests (below)", c, 8);
+    assert_string_equal(c[1], "$105.12");
     row_cells(out, "cross-az", "monthly cost",
               "cross-AZ transfer (out of one AZ and into the other)", c, 8);
     assert_string_equal(c[2], "$5,132.81");
     row_cells(out, "cross-az", "monthly cost", "total", c, 8);
-    assert_string_equal(c[1], "$16,718.14");
+    assert_string_equal(c[1], "$16,823.26");
     /* every latency is constant: the cross-AZ link adds 2 x (300 - 100) us */
     row_cells(out, "same-az", "workloads", "download", c, 8);
     assert_string_equal(c[4], "3.178");
     row_cells(out, "cross-az", "workloads", "download", c, 8);
     assert_string_equal(c[4], "3.578");
+    free(out);
+}
+
+/* Whether arch's monthly cost table has a row named name. */
+static bool has_cost_row(const char *text, const char *arch, const char *name)
+{
+    char key[128];
+    snprintf(key, sizeof key, "=== architecture %s ===", arch);
+    const char *a = strstr(text, key), *t = a ? strstr(a, "monthly cost") : NULL;
+    const char *end = t ? strstr(t, "\n    total  ") : NULL, *r;
+    if (!end) fail_msg("no cost table for %s in:\n%s", arch, text);
+    snprintf(key, sizeof key, "\n    %s  ", name);
+    return (r = strstr(t, key)) && r < end;
+}
+
+/* Cross-AZ links into an interface endpoint or out of a TGW are not billed (AWS, 2022-04-01):
+ * the bills of cross-az-free.yaml's header, worked by hand from AWS's prices. */
+static void cross_az_free_through_privatelink_and_tgw(void **state)
+{
+    (void)state;
+    char f[512], c[8][64];
+    cli_source_path("tests/scenarios/run/cross-az-free.yaml", f, sizeof f);
+    char *out = REPORT(f);
+    const char *cross = "cross-AZ transfer (out of one AZ and into the other)",
+               *through = "cross-AZ transfer through PrivateLink or Transit Gateway";
+    row_cells(out, "endpoint-other-az", "monthly cost", "interface endpoint processing", c, 8);
+    assert_string_equal(c[2], "$2,566.41");
+    row_cells(out, "endpoint-other-az", "monthly cost", through, c, 8);
+    assert_string_equal(c[1], "513281");
+    assert_string_equal(c[2], "$0.00");
+    assert_false(has_cost_row(out, "endpoint-other-az", cross));
+    row_cells(out, "endpoint-other-az", "monthly cost", "total", c, 8);
+    assert_string_equal(c[1], "$2,678.83"); /* with the GETs' $105.12 */
+    row_cells(out, "tgw-two-azs", "monthly cost", "Transit Gateway processing", c, 8);
+    assert_string_equal(c[2], "$5,132.81");
+    row_cells(out, "tgw-two-azs", "monthly cost", "NAT gateway processing", c, 8);
+    assert_string_equal(c[2], "$11,548.83");
+    assert_false(has_cost_row(out, "tgw-two-azs", cross));
+    row_cells(out, "tgw-two-azs", "monthly cost", "total", c, 8);
+    assert_string_equal(c[1], "$16,896.26");
+    assert_non_null(strstr(out, "free: AWS does not charge same-Region cross-AZ transfer"));
     free(out);
 }
 
@@ -359,6 +406,7 @@ int main(void)
         cmocka_unit_test(nat_as_processor_sharing_rho_05),
         cmocka_unit_test(nat_as_processor_sharing_rho_09),
         cmocka_unit_test(per_gb_bill_matches_hand_computation),
+        cmocka_unit_test(cross_az_free_through_privatelink_and_tgw),
         cmocka_unit_test(timeouts_retries_and_the_token_bucket),
         cmocka_unit_test(arrival_processes),
         cmocka_unit_test(handshakes_before_requests),

@@ -151,14 +151,14 @@ static void sweep_runs_every_point_with_the_same_seeds(void **state)
     assert_string_equal(c[4], "100.0"); /* completed/s: every call of 100/s */
     assert_string_equal(c[5], "100.0"); /* success % */
     assert_string_equal(c[6], "3.178");
-    assert_string_equal(c[7], "$11,585.33");
+    assert_string_equal(c[7], "$11,690.45"); /* with 100/s x $0.0004 per 1,000 GETs: $105.12 */
     row_after(sum, "cross-az", "1ms", c, 12);
     assert_string_equal(c[4], "50.00");
-    assert_string_equal(c[7], "$5,810.91"); /* 1ms, 50/s, same-az follows 1ms, 100/s, cross-az */
+    assert_string_equal(c[7], "$5,863.47"); /* 1ms, 50/s, same-az follows 1ms, 100/s, cross-az */
     row_after(sum, "5.178", "3ms", c, 12);  /* 3ms, 100/s, cross-az */
     assert_string_equal(c[2], "cross-az");
     assert_string_equal(c[6], "5.578");
-    assert_string_equal(c[7], "$16,718.14");
+    assert_string_equal(c[7], "$16,823.26");
     free(out);
 }
 

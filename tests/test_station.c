@@ -712,7 +712,7 @@ static par_result run_parallel(int threads)
         assert_int_equal(flow_source_add(e, name, i, &sp[i], &err), i);
     }
     /* a link latency whose minimum (a shift) keeps every cross-group send above the lookahead */
-    dist link = {.family = DIST_LOGNORMAL, .min_ns = LOOKAHEAD, .a = log(50e3), .b = 0.3};
+    dist link = {.family = DIST_LOGNORMAL, .shift_ns = LOOKAHEAD, .a = log(50e3), .b = 0.3};
     station_params front = {.flows = &table,
                             .servers = 2,
                             .service = dist_exponential(set, 400e3),

@@ -504,9 +504,10 @@ static void nat_gateway_1tb_a_month(void **state)
     char *out = report_of("nat-1tb.yaml", NULL, NULL);
     expect_cost(out, "NAT gateway processing", 1024, "$46.08"); /* 1,024 GB x $0.045 */
     expect_cost(out, HOURLY, -1, "$36.50");                     /* ($0.045 + $0.005) x 730 h */
-    expect_cost(out, "total", -1, "$82.58");
-    /* 1,024 calls per 1/1024 of a month: 2^20 calls a month; $82.58 / 1.048576 */
-    expect_cost(out, "per million completed requests", -1, "$78.75");
+    /* and S3 bills each of the 2^20 GETs a month (1,024 calls per 1/1024 of a month) at $0.0004
+     * per 1,000: $0.419; total 36.50 + 46.08 + 0.419 = $83.00, per million $83.00 / 1.048576 */
+    expect_cost(out, "total", -1, "$83.00");
+    expect_cost(out, "per million completed requests", -1, "$79.15");
     free(out);
     char file[512];
     cli_source_path("tests/scenarios/validate/nat-1tb.yaml", file, sizeof file);
@@ -524,12 +525,13 @@ static void interface_endpoint_3_azs(void **state)
     char *out = report_of("endpoint-3az.yaml", NULL, NULL);
     expect_cost(out, HOURLY, -1, "$21.90"); /* 3 x $0.01 x 730 h */
     expect_cost(out, "interface endpoint processing", 1024, "$10.24");
-    expect_cost(out, "total", -1, "$32.14");
+    /* with SQS's 2^20 requests a month at $0.40 per million, $0.419: 21.90 + 10.24 + 0.42 */
+    expect_cost(out, "total", -1, "$32.56");
     assert_null(strstr(out, "cross-AZ transfer")); /* zonal names: no byte crosses AZs */
     free(out);
     out = report_of("endpoint-3az.yaml", "workloads.send.traffic.response_size=2MiB", NULL);
     expect_cost(out, "interface endpoint processing", 2048, "$20.48");
-    expect_cost(out, "total", -1, "$42.38");
+    expect_cost(out, "total", -1, "$42.80"); /* 21.90 + 20.48 + 0.419 */
     free(out);
 }
 
@@ -542,13 +544,15 @@ static void privatelink_tiers_beyond_1pb(void **state)
     expect_cost(out, HOURLY, -1, "$14.60");
     /* 1,048,576 GB x $0.01 + 1,048,576 GB x $0.006 */
     expect_cost(out, "interface endpoint processing", 2097152, "$16,777.22");
-    expect_cost(out, "total", -1, "$16,791.82");
+    /* requests: 2^20 to SQS at $0.40 per million ($0.419) and 2^20 to KMS at $0.03 per 10,000
+     * ($3.146): 14.60 + 16,777.216 + 3.565 = $16,795.38 */
+    expect_cost(out, "total", -1, "$16,795.38");
     free(out);
     out = report_of("endpoint-tiers.yaml", "workloads.bulk-sqs.traffic.response_size=3GiB",
                     "workloads.bulk-kms.traffic.response_size=3GiB");
     /* 1,048,576 GB x $0.01 + 4,194,304 GB x $0.006 + 1,048,576 GB x $0.004 */
     expect_cost(out, "interface endpoint processing", 6291456, "$39,845.89");
-    expect_cost(out, "total", -1, "$39,860.49");
+    expect_cost(out, "total", -1, "$39,864.05"); /* 14.60 + 39,845.888 + 3.565 */
     free(out);
 }
 

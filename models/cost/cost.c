@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vpcsim/aws/paths.h"
 #include "vpcsim/units.h"
 #include "vpcsim/grow.h"
 
@@ -26,9 +27,20 @@ static const char *const gb_names[COST_GB_COUNT] = {
     [COST_GB_INTERFACE_ENDPOINT] = "interface_endpoint_processing",
     [COST_GB_TGW] = "transit_gateway_processing",
     [COST_GB_CROSS_AZ] = "cross_az_transfer",
+    [COST_GB_CROSS_AZ_THROUGH] = "cross_az_transfer_through",
     [COST_GB_DX_OUT] = "dx_transfer_out",
     [COST_GB_INTERNET_OUT] = "internet_transfer_out",
     [COST_GB_INTER_REGION] = "inter_region_transfer",
+};
+
+static const char *const req_names[COST_REQ_COUNT] = {
+    [COST_REQ_S3_GET] = "s3_get",
+    [COST_REQ_S3_PUT] = "s3_put",
+    [COST_REQ_DYNAMODB_READ] = "dynamodb_read",
+    [COST_REQ_DYNAMODB_WRITE] = "dynamodb_write",
+    [COST_REQ_SQS] = "sqs",
+    [COST_REQ_KMS] = "kms",
+    [COST_REQ_SECRETSMANAGER] = "secretsmanager",
 };
 
 static const double BYTES_PER_GB = 1073741824.0; /* AWS bills binary GB: 1 TB = 1024 GB */
@@ -46,6 +58,9 @@ static const config_keydef top_keys[] = {
     {"hourly", CONFIG_TYPE_MAP, NULL, NULL, "prices of provisioned units per hour"},
     {"dx_ports", CONFIG_TYPE_SEQ, NULL, NULL, "Direct Connect dedicated port prices by speed"},
     {"per_gb", CONFIG_TYPE_MAP, NULL, NULL, "data charges per GB, flat or tiered"},
+    {"requests", CONFIG_TYPE_MAP, NULL, NULL, "request charges of AWS services"},
+    {"inter_region_pairs", CONFIG_TYPE_SEQ, NULL, "",
+     "inter-Region transfer to named Regions, where it differs from inter_region_transfer"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -70,6 +85,24 @@ static const config_keydef gb_item_keys[] = {
     {"tiers", CONFIG_TYPE_SEQ, NULL, "", "volume tiers in order (or price)"},
     {"source", CONFIG_TYPE_STRING, "tag or list", NULL, "source tags of the price"},
     {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
+    {"through", CONFIG_TYPE_SEQ, "hop kinds", "",
+     "cross_az_transfer_through only: hop kinds whose cross-AZ links it prices"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const config_keydef req_keys[] = {
+    {"price", CONFIG_TYPE_MONEY, "$", NULL, "price of `per` requests"},
+    {"per", CONFIG_TYPE_INT, "requests", NULL, "how many requests the price is for"},
+    {"source", CONFIG_TYPE_STRING, "tag or list", NULL, "source tags of the price"},
+    {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
+    {NULL, 0, NULL, NULL, NULL},
+};
+
+static const config_keydef pair_keys[] = {
+    {"to", CONFIG_TYPE_STRING, NULL, NULL, "destination Region"},
+    {"price", CONFIG_TYPE_MONEY, "$ per GB", NULL, "per GB sent there"},
+    {"source", CONFIG_TYPE_STRING, "tag or list", NULL, "source tags of the price"},
+    {"note", CONFIG_TYPE_STRING, NULL, "", "remark on the price or its basis"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -89,7 +122,10 @@ static topo_pos pos_of(const config_node *n)
 /* Checks a fixed section whose keys are names[0..n), all required, each a map. */
 static int check_section(const config_node *sec, const char *const *names, size_t n, vs_error *err)
 {
-    enum { MOST = (int)COST_HOURLY_COUNT > (int)COST_GB_COUNT ? COST_HOURLY_COUNT : COST_GB_COUNT };
+    enum { MOST = 16 }; /* more than any section's items */
+    _Static_assert((int)COST_HOURLY_COUNT < (int)MOST && (int)COST_GB_COUNT < (int)MOST &&
+                       (int)COST_REQ_COUNT < (int)MOST,
+                   "MOST covers every section");
     config_keydef defs[MOST + 1];
     for (size_t i = 0; i < n; i++)
         defs[i] = (config_keydef){names[i], CONFIG_TYPE_MAP, NULL, NULL, "one price"};
@@ -257,11 +293,102 @@ static int read_gb_item(const config_node *item, cost_prices *p, cost_gb_price *
     return config_as_money(price, &g->tiers[0].usd_per_gb, err);
 }
 
+/* One hop kind of a `through` list, by its path name ("interface-endpoint"), as a bit. */
+static int read_through_kind(const config_node *n, uint32_t *mask, vs_error *err)
+{
+    const char *name;
+    char list[400] = "";
+    if (config_as_string(n, &name, err)) return -1;
+    for (int k = 0; k < HOP_KIND_COUNT; k++) {
+        if (strcmp(hop_kind_name((hop_kind)k), name) == 0) {
+            *mask |= 1u << k;
+            return 0;
+        }
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "",
+                 hop_kind_name((hop_kind)k));
+    }
+    return config_error_at(n, err, "unknown hop kind '%s' (one of: %s)", name, list);
+}
+
+/* `through`: required on cross_az_transfer_through (the segment kinds it prices), refused on
+ * every other item. */
+static int read_through(const config_node *item, int i, cost_prices *p, vs_error *err)
+{
+    const config_node *through = config_find(item, "through");
+    if (i != COST_GB_CROSS_AZ_THROUGH) {
+        if (!through) return 0;
+        return config_error_at(through, err, "key 'through' belongs to %s only",
+                               gb_names[COST_GB_CROSS_AZ_THROUGH]);
+    }
+    if (!through)
+        return config_error_at(item, err,
+                               "missing key 'through': the hop kinds whose cross-AZ links this "
+                               "item prices (interface-endpoint, transit-gateway, ...)");
+    if (config_get_seq(item, "through", 1, &through, err)) return -1;
+    for (size_t k = 0; k < config_len(through); k++)
+        if (read_through_kind(config_at(through, k), &p->cross_az_through_hops, err)) return -1;
+    return 0;
+}
+
 static int read_per_gb(const config_node *sec, cost_prices *p, vs_error *err)
 {
     if (check_section(sec, gb_names, COST_GB_COUNT, err)) return -1;
-    for (int i = 0; i < COST_GB_COUNT; i++)
-        if (read_gb_item(config_find(sec, gb_names[i]), p, &p->per_gb[i], err)) return -1;
+    for (int i = 0; i < COST_GB_COUNT; i++) {
+        const config_node *item = config_find(sec, gb_names[i]);
+        if (read_gb_item(item, p, &p->per_gb[i], err) || read_through(item, i, p, err)) return -1;
+    }
+    return 0;
+}
+
+static int read_pair(const config_node *item, cost_prices *p, vs_error *err)
+{
+    cost_pair *q = &p->pairs[p->npairs];
+    if (config_check_keydefs(item, pair_keys, err) ||
+        config_get_string(item, "to", NULL, &q->to, err) ||
+        config_get_money(item, "price", NULL, &q->usd_per_gb, err) ||
+        read_basis(item, p, &q->basis, err))
+        return -1;
+    if (strcmp(q->to, p->region) == 0)
+        return config_error_at(config_find(item, "to"), err,
+                               "'%s' is this table's own Region: inter-Region pairs name another",
+                               q->to);
+    for (size_t i = 0; i < p->npairs; i++)
+        if (strcmp(p->pairs[i].to, q->to) == 0)
+            return config_error_at(config_find(item, "to"), err,
+                                   "a price to %s is already given at line %d", q->to,
+                                   p->pairs[i].basis.pos.line);
+    p->npairs++;
+    return 0;
+}
+
+static int read_pairs(const config_node *root, cost_prices *p, vs_error *err)
+{
+    const config_node *seq;
+    if (config_get_seq(root, "inter_region_pairs", 0, &seq, err)) return -1;
+    if (!seq) return 0;
+    if (config_len(seq) > COST_MAX_PAIRS)
+        return config_error_at(seq, err, "inter_region_pairs: at most %d Regions, got %zu",
+                               COST_MAX_PAIRS, config_len(seq));
+    for (size_t i = 0; i < config_len(seq); i++)
+        if (read_pair(config_at(seq, i), p, err)) return -1;
+    return 0;
+}
+
+static int read_requests(const config_node *sec, cost_prices *p, vs_error *err)
+{
+    if (check_section(sec, req_names, COST_REQ_COUNT, err)) return -1;
+    for (int i = 0; i < COST_REQ_COUNT; i++) {
+        const config_node *item = config_find(sec, req_names[i]);
+        cost_req_price *q = &p->requests[i];
+        double usd;
+        if (config_check_keydefs(item, req_keys, err) ||
+            config_get_money(item, "price", NULL, &usd, err) ||
+            config_get_int(item, "per", NULL, 1, 1000000000, &q->per, err) ||
+            read_basis(item, p, &q->basis, err))
+            return -1;
+        q->usd_per_request = usd / (double)q->per;
+        q->basis.pos = pos_of(config_find(item, "price"));
+    }
     return 0;
 }
 
@@ -290,14 +417,16 @@ static int read_header(const config_node *root, cost_prices *p, vs_error *err)
 
 static int read_table(const config_node *root, cost_prices *p, vs_error *err)
 {
-    const config_node *sources, *hourly, *ports, *per_gb;
+    const config_node *sources, *hourly, *ports, *per_gb, *requests;
     if (read_header(root, p, err) || config_get_map(root, "sources", 1, &sources, err) ||
         config_get_map(root, "hourly", 1, &hourly, err) ||
         config_get_seq(root, "dx_ports", 1, &ports, err) ||
-        config_get_map(root, "per_gb", 1, &per_gb, err))
+        config_get_map(root, "per_gb", 1, &per_gb, err) ||
+        config_get_map(root, "requests", 1, &requests, err))
         return -1;
     return read_sources(sources, p, err) || read_hourly(hourly, p, err) ||
-                   read_dx_ports(ports, p, err) || read_per_gb(per_gb, p, err)
+                   read_dx_ports(ports, p, err) || read_per_gb(per_gb, p, err) ||
+                   read_requests(requests, p, err) || read_pairs(root, p, err)
                ? -1
                : 0;
 }
@@ -530,6 +659,46 @@ const char *cost_hourly_item_name(cost_hourly_item item)
     return (unsigned)item < COST_HOURLY_COUNT ? hourly_names[item] : "?";
 }
 
+const char *cost_req_item_name(cost_req_item item)
+{
+    return (unsigned)item < COST_REQ_COUNT ? req_names[item] : "?";
+}
+
+/* S3 bills these at the PUT rate, everything else at the GET rate; DynamoDB these as writes. */
+static const char *const s3_put_verbs[] = {
+    "Put", "Copy", "Post", "List", "CreateMultipart", "UploadPart", "CompleteMultipart", NULL};
+static const char *const ddb_write_verbs[] = {"Put",        "Update",        "Delete",
+                                              "BatchWrite", "TransactWrite", NULL};
+
+/* Whether action (after "service:") starts with one of the verbs in the NULL-ended list. */
+static bool action_is(const char *action, const char *const *verbs)
+{
+    const char *colon = strchr(action, ':');
+    const char *verb = colon ? colon + 1 : action;
+    for (; *verbs; verbs++)
+        if (strncmp(verb, *verbs, strlen(*verbs)) == 0) return true;
+    return false;
+}
+
+int cost_req_item_of(int32_t service, const char *action)
+{
+    const char *a = action ? action : "";
+    switch (service) {
+    case SVC_S3:
+        return action_is(a, s3_put_verbs) ? COST_REQ_S3_PUT : COST_REQ_S3_GET;
+    case SVC_DYNAMODB:
+        return action_is(a, ddb_write_verbs) ? COST_REQ_DYNAMODB_WRITE : COST_REQ_DYNAMODB_READ;
+    case SVC_SQS:
+        return COST_REQ_SQS;
+    case SVC_KMS:
+        return COST_REQ_KMS;
+    case SVC_SECRETSMANAGER:
+        return COST_REQ_SECRETSMANAGER;
+    default:
+        return -1;
+    }
+}
+
 const char *cost_gb_item_name(cost_gb_item item)
 {
     return (unsigned)item < COST_GB_COUNT ? gb_names[item] : "?";
@@ -540,6 +709,25 @@ int cost_gb_item_find(const char *name)
     for (int i = 0; i < COST_GB_COUNT; i++)
         if (strcmp(gb_names[i], name) == 0) return i;
     return -1;
+}
+
+double cost_inter_region_usd_per_gb(const cost_prices *p, const char *to, const cost_basis **basis)
+{
+    for (size_t i = 0; i < p->npairs; i++)
+        if (strcmp(p->pairs[i].to, to) == 0) {
+            if (basis) *basis = &p->pairs[i].basis;
+            return p->pairs[i].usd_per_gb;
+        }
+    if (basis) *basis = &p->per_gb[COST_GB_INTER_REGION].basis;
+    return p->per_gb[COST_GB_INTER_REGION].tiers[0].usd_per_gb;
+}
+
+char *cost_prices_region_file(const char *region, char *buf, size_t n)
+{
+    static const char ok[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+    if (!region || !region[0] || strspn(region, ok) != strlen(region)) return NULL;
+    int len = snprintf(buf, n, "prices/aws-%s.yaml", region);
+    return len > 0 && (size_t)len < n ? buf : NULL;
 }
 
 /* ---- formatting ------------------------------------------------------------------------------ */

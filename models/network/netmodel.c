@@ -289,6 +289,7 @@ static int collect(netmodel *m)
         if (w->nalts) memcpy(w->alts, m->workload[wi].way_stations, w->nalts * sizeof *w->alts);
         const uint64_t *b = out->workloads[wi].st.bytes;
         out->gb_bytes[COST_GB_CROSS_AZ] += b[CLIENT_BYTES_CROSS_AZ];
+        out->gb_bytes[COST_GB_CROSS_AZ_THROUGH] += b[CLIENT_BYTES_CROSS_AZ_THROUGH];
         out->gb_bytes[COST_GB_INTER_REGION] += b[CLIENT_BYTES_INTER_REGION];
         out->gb_bytes[COST_GB_INTERNET_OUT] += b[CLIENT_BYTES_INTERNET_OUT];
         out->gb_bytes[COST_GB_DX_OUT] += b[CLIENT_BYTES_DX_OUT];

@@ -12,6 +12,7 @@ typedef struct route_segment {
     flow_link link;
     int nparts;
     uint32_t classes[LINK_CLASS_COUNT]; /* links of each class it contains */
+    uint32_t through; /* of its cross-AZ links, those into or out of a cross_az_through_hops hop */
 } route_segment;
 
 /* ---- links ----------------------------------------------------------------------------------- */
@@ -95,6 +96,9 @@ static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, rou
             continue;
         }
         if (seg_add_link(m, &g, h)) return -1;
+        g.through +=
+            h->link == LINK_CROSS_AZ && (m->cfg->cross_az_through_hops >> h->kind & 1u ||
+                                         m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
         if (r == KIND_ROUTER) continue;
         int64_t s = netmodel_stations_for(m, w, a, i);
         if (s < 0) return -1;
@@ -168,8 +172,9 @@ static int64_t handshake_route(netmodel *m, const route_way *y, uint32_t cg)
 static void way_bytes(const route_way *y, uint64_t up, uint64_t down, uint64_t *b)
 {
     for (size_t j = 0; j < y->nstations; j++) {
-        const uint32_t *c = y->into[j].classes;
-        b[CLIENT_BYTES_CROSS_AZ] += (up + down) * c[LINK_CROSS_AZ];
+        const uint32_t *c = y->into[j].classes, through = y->into[j].through;
+        b[CLIENT_BYTES_CROSS_AZ] += (up + down) * (c[LINK_CROSS_AZ] - through);
+        b[CLIENT_BYTES_CROSS_AZ_THROUGH] += (up + down) * through;
         b[CLIENT_BYTES_INTER_REGION] += (up + down) * c[LINK_INTER_REGION];
         b[CLIENT_BYTES_INTERNET_OUT] += up * c[LINK_INTERNET] + down * c[LINK_VPN];
         b[CLIENT_BYTES_DX_OUT] += down * c[LINK_DX];

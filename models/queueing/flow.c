@@ -58,28 +58,7 @@ vs_time flow_link_sample(const flow_link *l, rng_stream *r)
 
 vs_time flow_dist_min_ns(const dist *d)
 {
-    double body = 0;
-    switch (d->family) {
-    case DIST_CONSTANT:
-    case DIST_UNIFORM:
-        body = d->a;
-        break;
-    case DIST_PARETO:
-        body = d->b;
-        break;
-    case DIST_EMPIRICAL:
-        body = d->npoints > 0 ? d->v[0] : 0;
-        break;
-    case DIST_MIXTURE:
-        for (int i = 0; i < d->nparts; i++) {
-            double m = (double)flow_dist_min_ns(d->parts[i]);
-            body = i == 0 || m < body ? m : body;
-        }
-        break;
-    default: /* exponential, normal (truncated at 0), lognormal, gamma, Weibull: down to 0 */
-        break;
-    }
-    return d->min_ns + (body > 0 ? (vs_time)body : 0);
+    return dist_min_ns(d); /* shift, the family's least value and `min` (sim/io/dist.c) */
 }
 
 vs_time flow_link_min(const flow_link *l)

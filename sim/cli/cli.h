@@ -18,4 +18,10 @@ int report_main(int argc, char **argv);
 int import_main(int argc, char **argv);
 int compare_main(int argc, char **argv);
 
+struct scenario;
+/* The default price table of scenario s (its first Region's, prices/aws-REGION.yaml in the data
+ * folder, sim/cli/datafiles.h) into path. Returns 0, or -1 with err naming the Region and the
+ * tables available when that Region has none (exit 2). */
+int prices_path_for(const struct scenario *s, char *path, size_t n, vs_error *err);
+
 #endif

@@ -69,7 +69,8 @@ static const option_def check_options[] = {
      .kind = OPTION_FILE,
      .value_name = "FILE",
      OPTION_AT(check_opts, prices),
-     .help = "price table (default: " DATAFILES_PRICES "\nin " DATAFILES_WHERE ")"},
+     .help = "price table (default: prices/aws-REGION.yaml for the scenario's\nfirst Region, "
+             "in " DATAFILES_WHERE ")"},
     {.name = "--defaults",
      .kind = OPTION_FILE,
      .value_name = "FILE",
@@ -576,10 +577,11 @@ static int load_inputs(const check_opts *o, scenario **s, cost_prices **p)
         fprintf(stderr, "%s\n", err.msg);
         return EXIT_USAGE;
     }
-    if (datafiles_default(&prices, DATAFILES_PRICES, found, sizeof found, &err)) {
+    if (!prices && prices_path_for(*s, found, sizeof found, &err)) { /* its Region's table */
         fprintf(stderr, "vpcsim check: %s\n", err.msg);
         return EXIT_USAGE;
     }
+    if (!prices) prices = found;
     if (cost_prices_load_file(prices, p, &err)) {
         fprintf(stderr, "%s\n", err.msg);
         if (!o->prices) fputs("vpcsim check: give a price table with --prices FILE\n", stderr);

@@ -142,7 +142,8 @@ static const option_def run_options[] = {
      .kind = OPTION_FILE,
      .value_name = "FILE",
      OPTION_AT(run_opts, prices),
-     .help = "price table (default: " DATAFILES_PRICES " there)"},
+     .help = "price table (default: prices/aws-REGION.yaml there, for the\nscenario's first "
+             "Region; a Region without one is an error)"},
     {.name = "--queue",
      .kind = OPTION_CHOICE,
      .value_name = "NAME",
@@ -389,7 +390,11 @@ static int load_plan(const run_opts *o, run_plan *pl)
                          o->has_memory_limit ? (uint64_t)o->memory_limit : mem_budget_default(),
                          o->has_memory_limit, &err))
         goto bad;
-    if (cost_prices_load_file(o->prices, &pl->prices, &err)) goto bad;
+    char path[4096];
+    const char *prices = o->prices;
+    if (!prices && prices_path_for(pl->base, path, sizeof path, &err)) goto bad; /* its Region's */
+    if (!prices) prices = path;
+    if (cost_prices_load_file(prices, &pl->prices, &err)) goto bad;
     pl->pts[0].prices = pl->prices;
     for (size_t p = 0; p < pl->npoints; p++)
         if (load_point(pl, o, p, &err)) goto bad;
@@ -577,7 +582,8 @@ static int run_job(void *ctxp, size_t i)
                            .duration_ns = in->duration_ns,
                            .threads = ctx->engine_threads,
                            .queue = ctx->queue,
-                           .allow_outside_files = ctx->allow_outside};
+                           .allow_outside_files = ctx->allow_outside,
+                           .cross_az_through_hops = in->prices->cross_az_through_hops};
     observation *o = NULL;
     if ((ctx->observe || ctx->progress) && !(o = job_obs(ctx, j, &cfg))) return j->failed = 1;
     if (o) publish(ctx, idx, o, false);
@@ -1048,14 +1054,14 @@ int run_main(int argc, char **argv)
     run_opts o;
     run_plan pl;
     vs_error err = {""};
-    char prices[PATH_MAX], defaults[PATH_MAX];
+    char defaults[PATH_MAX];
     int rc;
     if (!parse_args(&o, argc, argv, &rc)) {
         opts_free(&o);
         return rc;
     }
-    if (datafiles_default(&o.prices, DATAFILES_PRICES, prices, sizeof prices, &err) ||
-        datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {
+    /* the price table is the scenario's Region's unless --prices names one (load_plan) */
+    if (datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
         opts_free(&o);
         return EXIT_USAGE;

@@ -18,12 +18,13 @@
 #define VPCSIM_VERSION "unknown"
 #endif
 
-_Static_assert(CLIENT_BYTES_COUNT == 4, "name the new byte class here and in docs/output.md");
+_Static_assert(CLIENT_BYTES_COUNT == 5, "name the new byte class here and in docs/output.md");
 static const char *const bytes_name[CLIENT_BYTES_COUNT] = {
     [CLIENT_BYTES_CROSS_AZ] = "bytes_cross_az",
     [CLIENT_BYTES_INTER_REGION] = "bytes_inter_region",
     [CLIENT_BYTES_INTERNET_OUT] = "bytes_internet_out",
     [CLIENT_BYTES_DX_OUT] = "bytes_dx_out",
+    [CLIENT_BYTES_CROSS_AZ_THROUGH] = "bytes_cross_az_through",
 };
 
 struct h5_results {

@@ -24,8 +24,9 @@
 #define RUN_GB                 1073741824.0 /* AWS bills GB of 2^30 bytes (the price table's) */
 
 enum { Q_MEAN, Q_P50, Q_P90, Q_P99, Q_P999, NQ };
-enum { COST_LINES = COST_GB_COUNT + 2 }; /* hourly, per-GB items, total */
-enum { RUN_SWEEP_KEYS = 6 };             /* the loader's limit on swept keys */
+/* Lines of a monthly bill: hourly, per-GB items, request items, total. */
+enum { COST_LINE_REQ = 1 + COST_GB_COUNT, COST_LINES = COST_GB_COUNT + COST_REQ_COUNT + 2 };
+enum { RUN_SWEEP_KEYS = 6 }; /* the loader's limit on swept keys */
 
 /* One sweep point (the whole scenario when there is no sweep): its scenario and parameters, and
  * the settings every point shares. */
@@ -107,7 +108,8 @@ stats_interval summary_interval(double *x, size_t n); /* x is scratch */
 /* Over replications: the double at byte offset off of workload w's (component c's) summary. */
 stats_interval summary_wl_interval(const point_jobs *rp, size_t a, size_t w, size_t off);
 stats_interval summary_comp_interval(const point_jobs *rp, size_t a, size_t c, size_t off);
-/* Bill line `line` of architecture a (0 hourly, 1 + k per-GB item k, COST_LINES - 1 total; < 0:
+/* Bill line `line` of architecture a (0 hourly, 1 + k per-GB item k, COST_LINE_REQ + r request
+ * item r, COST_LINES - 1 total; < 0:
  * the cost per million completed requests). */
 stats_interval summary_bill_interval(point_jobs *rp, size_t a, double hourly, int line);
 /* GB a month of per-GB item k of architecture a, over replications. */

@@ -54,17 +54,37 @@ stats_interval summary_comp_interval(const point_jobs *rp, size_t a, size_t c, s
 static double monthly_gb(const cost_prices *p, const job *j, int k)
 {
     double gb = j->gb_bytes_s[k] * RUN_SECONDS_A_MONTH(p) / RUN_GB;
-    return k == COST_GB_CROSS_AZ ? 2 * gb : gb;
+    return k == COST_GB_CROSS_AZ || k == COST_GB_CROSS_AZ_THROUGH ? 2 * gb : gb;
 }
 
-/* The monthly bill of job j: [0] hourly, [1 + k] per-GB item k, [COST_LINES - 1] total. */
-static void job_bill(const cost_prices *p, double hourly, const job *j, double *usd)
+/* Requests a month of item r in job j: its completed calls to the service that bills r (one
+ * request each; retried attempts are not counted). */
+static double monthly_requests(const cost_prices *p, const topology *t, const job *j, int r)
+{
+    double n = 0;
+    for (size_t w = 0; w < t->nworkloads; w++) {
+        const topo_workload *wl = &t->workloads[w];
+        if (j->wl[w].active && wl->target == TARGET_AWS_SERVICE &&
+            cost_req_item_of(wl->service, wl->action) == r)
+            n += j->wl[w].completed;
+    }
+    return n * RUN_SECONDS_A_MONTH(p);
+}
+
+/* The monthly bill of job j of topology t: [0] hourly, [1 + k] per-GB item k,
+ * [COST_LINE_REQ + r] request item r, [COST_LINES - 1] total. */
+static void job_bill(const cost_prices *p, const topology *t, double hourly, const job *j,
+                     double *usd)
 {
     usd[0] = hourly;
     usd[COST_LINES - 1] = hourly;
     for (int k = 0; k < COST_GB_COUNT; k++) {
         usd[1 + k] = cost_tiered(p, (cost_gb_item)k, monthly_gb(p, j, k));
         usd[COST_LINES - 1] += usd[1 + k];
+    }
+    for (int r = 0; r < COST_REQ_COUNT; r++) {
+        usd[COST_LINE_REQ + r] = monthly_requests(p, t, j, r) * p->requests[r].usd_per_request;
+        usd[COST_LINES - 1] += usd[COST_LINE_REQ + r];
     }
 }
 
@@ -84,10 +104,18 @@ stats_interval summary_bill_interval(point_jobs *rp, size_t a, double hourly, in
     double usd[COST_LINES];
     for (size_t r = 0; r < rp->reps; r++) {
         const job *j = summary_job_at(rp, a, r);
-        job_bill(p, hourly, j, usd);
+        job_bill(p, &rp->in->s->archs[a], hourly, j, usd);
         double per_m = job_completed_s(j, nw) * RUN_SECONDS_A_MONTH(p) / 1e6;
         rp->x[r] = line >= 0 ? usd[line] : per_m > 0 ? usd[COST_LINES - 1] / per_m : NAN;
     }
+    return summary_interval(rp->x, rp->reps);
+}
+
+static stats_interval requests_interval(point_jobs *rp, size_t a, int r)
+{
+    for (size_t i = 0; i < rp->reps; i++)
+        rp->x[i] =
+            monthly_requests(rp->in->prices, &rp->in->s->archs[a], summary_job_at(rp, a, i), r);
     return summary_interval(rp->x, rp->reps);
 }
 
@@ -139,9 +167,9 @@ stats_interval summary_paired_bill(point_jobs *rp, size_t a, const double *hourl
 {
     double usd[COST_LINES];
     for (size_t r = 0; r < rp->reps; r++) {
-        job_bill(rp->in->prices, hourly[a], summary_job_at(rp, a, r), usd);
+        job_bill(rp->in->prices, &rp->in->s->archs[a], hourly[a], summary_job_at(rp, a, r), usd);
         rp->x[r] = usd[COST_LINES - 1];
-        job_bill(rp->in->prices, hourly[0], summary_job_at(rp, 0, r), usd);
+        job_bill(rp->in->prices, &rp->in->s->archs[0], hourly[0], summary_job_at(rp, 0, r), usd);
         rp->y[r] = usd[COST_LINES - 1];
     }
     return paired_of(rp->x, rp->y, rp->reps);
@@ -279,6 +307,13 @@ static int cost_rows(rows *rs, point_jobs *rp, size_t a, const double *hourly)
         const char *item = cost_gb_item_name((cost_gb_item)k);
         if (add(rs, item, "monthly_gb", "GB", summary_gb_interval(rp, a, k)) ||
             add(rs, item, "monthly", "USD", summary_bill_interval(rp, a, hourly[a], 1 + k)))
+            return -1;
+    }
+    for (int r = 0; r < COST_REQ_COUNT; r++) {
+        const char *item = cost_req_item_name((cost_req_item)r);
+        if (add(rs, item, "monthly_requests", "requests", requests_interval(rp, a, r)) ||
+            add(rs, item, "monthly", "USD",
+                summary_bill_interval(rp, a, hourly[a], COST_LINE_REQ + r)))
             return -1;
     }
     if (add(rs, "", "monthly_total", "USD",

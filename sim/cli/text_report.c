@@ -186,9 +186,20 @@ static const char *const gb_label[COST_GB_COUNT] = {
     [COST_GB_INTERFACE_ENDPOINT] = "interface endpoint processing",
     [COST_GB_TGW] = "Transit Gateway processing",
     [COST_GB_CROSS_AZ] = "cross-AZ transfer (out of one AZ and into the other)",
+    [COST_GB_CROSS_AZ_THROUGH] = "cross-AZ transfer through PrivateLink or Transit Gateway",
     [COST_GB_DX_OUT] = "Direct Connect transfer out",
     [COST_GB_INTERNET_OUT] = "internet (and VPN) transfer out",
     [COST_GB_INTER_REGION] = "inter-Region transfer",
+};
+
+static const char *const req_label[COST_REQ_COUNT] = {
+    [COST_REQ_S3_GET] = "S3 GET, HEAD",
+    [COST_REQ_S3_PUT] = "S3 PUT, COPY, POST, LIST",
+    [COST_REQ_DYNAMODB_READ] = "DynamoDB reads (on demand)",
+    [COST_REQ_DYNAMODB_WRITE] = "DynamoDB writes (on demand)",
+    [COST_REQ_SQS] = "SQS requests",
+    [COST_REQ_KMS] = "KMS requests",
+    [COST_REQ_SECRETSMANAGER] = "Secrets Manager API calls",
 };
 
 static void money_ci(stats_interval s, char *buf, size_t n)
@@ -214,10 +225,44 @@ static int cost_row(text_table *tb, const char *item, const char *volume, stats_
     return 0;
 }
 
+/* The requests group: what the AWS services bill per request, the same in every architecture
+ * that makes the same calls, kept apart so that the network's differences stay visible.
+ * Returns its monthly sum (0 when no workload calls a service billed per request). */
+static double requests_sum(const block *b)
+{
+    double usd = 0;
+    for (int r = 0; r < COST_REQ_COUNT; r++) {
+        stats_interval m = get(b, cost_req_item_name((cost_req_item)r), "monthly");
+        if (m.mean > 0) usd += m.mean;
+    }
+    return usd;
+}
+
+static int print_requests(FILE *f, const block *b)
+{
+    text_table tb =
+        numbers_table(3, (const char *const[]){"item", "requests a month", "monthly"});
+    char vol[CELL];
+    for (int r = 0; r < COST_REQ_COUNT; r++) {
+        const char *item = cost_req_item_name((cost_req_item)r);
+        stats_interval n = get(b, item, "monthly_requests");
+        if (!(n.mean > 0)) continue;
+        fmt_ci(n, 1, vol, sizeof vol);
+        if (cost_row(&tb, req_label[r], vol, get(b, item, "monthly")))
+            return text_table_free(&tb), -1;
+    }
+    if (tb.nrows == 0) return text_table_free(&tb), 0;
+    fputs("  AWS service requests (completed calls; the same in every architecture making them)\n",
+          f);
+    print_table(f, &tb);
+    return 0;
+}
+
 static int print_cost(FILE *f, const block *b, double hours_per_month)
 {
     text_table tb = numbers_table(3, (const char *const[]){"item", "GB a month", "monthly"});
     char vol[CELL];
+    double req_usd = requests_sum(b);
     if (cost_row(&tb, "provisioned resources (hourly; see vpcsim check)", "",
                  get(b, "", "monthly_hourly_items")))
         return -1;
@@ -228,13 +273,21 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
         fmt_ci(g, 1, vol, sizeof vol);
         if (cost_row(&tb, gb_label[k], vol, get(b, item, "monthly"))) return -1;
     }
+    if (req_usd > 0 &&
+        cost_row(&tb, "AWS service requests (below)", "", (stats_interval){req_usd, 0, 0, 1}))
+        return -1;
     if (cost_row(&tb, "total", "", get(b, "", "monthly_total")) ||
         cost_row(&tb, "per million completed requests", "", get(b, "", "per_million_completed")))
         return -1;
     fprintf(f, "  monthly cost (%g h; the window's byte rates projected to a month)\n",
             hours_per_month);
     print_table(f, &tb);
-    return 0;
+    const char *through = cost_gb_item_name(COST_GB_CROSS_AZ_THROUGH);
+    if (get(b, through, "monthly_gb").mean > 0 && get(b, through, "monthly").mean == 0)
+        fputs("    free: AWS does not charge same-Region cross-AZ transfer through PrivateLink or "
+              "Transit Gateway since 2022-04-01 (the price table's cross_az_transfer_through)\n",
+              f);
+    return print_requests(f, b);
 }
 
 /* ---- paired differences ---------------------------------------------------------------------- */

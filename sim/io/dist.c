@@ -1,10 +1,12 @@
 /* Duration distributions: read from the configuration tree (strict keys, positioned errors) and
- * sampled through GSL via the LP's stream. Sampling is called per request hop: no allocation. */
+ * sampled through GSL via the LP's stream. Sampling is called per request hop: no allocation.
+ * Each family's CDF (GSL) gives truncation its mass, truncated means and quantiles for tests. */
 #include "vpcsim/dist.h"
 #include "vpcsim/grow.h"
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,14 +75,17 @@ static const char *const family_names[] = {"constant",  "exponential", "normal",
                                            "lognormal", "gamma",       "weibull", "pareto",
                                            "empirical", "mixture",     NULL};
 
-/* The keys a family accepts: dist, min, its own, and weight when it is a mixture part. */
+/* The keys a family accepts: dist, shift, min, max, its own, and weight when it is a mixture
+ * part. */
 static int check_family_keys(const config_node *m, const char *k1, const char *k2, bool part,
                              vs_error *err)
 {
-    const char *keys[6];
+    const char *keys[8];
     int n = 0;
     keys[n++] = "dist";
+    keys[n++] = "shift";
     keys[n++] = "min";
+    keys[n++] = "max";
     if (k1) keys[n++] = k1;
     if (k2) keys[n++] = k2;
     if (part) keys[n++] = "weight";
@@ -209,22 +214,49 @@ static int read_family(dist_set *set, const config_node *m, dist *d, int depth, 
     return -1;
 }
 
-/* A map: the family, its parameters, min. A mixture part's `weight` is read by the mixture. */
+static double shifted_cdf(const dist *d, double ns);
+
+/* Truncation keeps at least this share of the distribution: a sample then takes at most about
+ * 1/MIN_MASS draws on average. */
+static const double MIN_MASS = 1e-3;
+
+/* `shift` (added to every sample), then `min` and `max` (truncation). Needs the family's
+ * parameters: the kept mass comes from its CDF. */
+static int read_bounds(const config_node *node, dist *d, vs_error *err)
+{
+    const config_node *mn = config_find(node, "min"), *mx = config_find(node, "max");
+    if (config_get_duration(node, "shift", "0ns", &d->shift_ns, err)) return -1;
+    if (d->shift_ns < 0)
+        return config_error_at(config_find(node, "shift"), err, "shift must be >= 0");
+    if (!mn && !mx) return 0;
+    d->truncated = true, d->lo_ns = 0, d->hi_ns = INT64_MAX;
+    if (mn && (config_as_duration(mn, &d->lo_ns, err))) return -1;
+    if (mx && (config_as_duration(mx, &d->hi_ns, err))) return -1;
+    if (d->lo_ns < 0) return config_error_at(mn, err, "min must be >= 0");
+    if (d->hi_ns <= d->lo_ns) return config_error_at(mx, err, "max must be greater than min");
+    double hi = d->hi_ns == INT64_MAX ? 1 : shifted_cdf(d, (double)d->hi_ns);
+    d->mass = hi - shifted_cdf(d, (double)d->lo_ns);
+    if (!(d->mass >= MIN_MASS))
+        return config_error_at(mn ? mn : mx, err,
+                               "[min, max] keeps %.3g of the distribution; at least %g is needed "
+                               "(move the bounds towards its median, or use shift to move it)",
+                               d->mass, MIN_MASS);
+    return 0;
+}
+
+/* A map: the family, its parameters, shift, min, max. A mixture part's `weight` is read by the
+ * mixture. */
 static const dist *read_map(dist_set *set, const config_node *node, int depth, vs_error *err)
 {
     int f;
     if (config_get_enum(node, "dist", NULL, family_names, &f, err)) return NULL;
     dist *d = dist_alloc(set, (dist_family)f);
-    int64_t min = 0;
     if (!d) return error_set(err, "out of memory"), NULL;
-    if (config_get_duration(node, "min", "0ns", &min, err)) return NULL;
-    if (min < 0) return config_error_at(config_find(node, "min"), err, "min must be >= 0"), NULL;
-    d->min_ns = min;
     if (read_family(set, node, d, depth, err)) return NULL;
     if (d->family == DIST_UNIFORM && d->b < d->a)
         return config_error_at(config_find(node, "high"), err, "high must be >= low"), NULL;
     if (d->family == DIST_GAMMA) d->b /= d->a; /* mean -> scale */
-    return d;
+    return read_bounds(node, d, err) ? NULL : d;
 }
 
 static const dist *read_any(dist_set *set, const config_node *node, int depth, vs_error *err)
@@ -297,12 +329,24 @@ static double sample_body(const dist *d, rng_stream *r)
     return 0;
 }
 
-int64_t dist_sample_ns(const dist *d, rng_stream *r)
+static int64_t sample_shifted(const dist *d, rng_stream *r)
 {
     double x = sample_body(d, r);
     if (!(x >= 0)) x = 0;
     if (x > 9.0e18) x = 9.0e18; /* heavy tails stay representable */
-    return d->min_ns + (int64_t)(x + 0.5);
+    return d->shift_ns + (int64_t)(x + 0.5);
+}
+
+/* Draws until a sample lies in [lo, hi]: about 1/mass draws (at most 1/MIN_MASS on average). A
+ * run of 2^20 misses (odds below e^-1000 at the least mass allowed) clamps the last draw. */
+int64_t dist_sample_ns(const dist *d, rng_stream *r)
+{
+    int64_t x = sample_shifted(d, r);
+    for (int i = 0; d->truncated && (x < d->lo_ns || x > d->hi_ns); i++) {
+        if (i == 1 << 20) return x < d->lo_ns ? d->lo_ns : d->hi_ns;
+        x = sample_shifted(d, r);
+    }
+    return x;
 }
 
 static double empirical_mean(const dist *d)
@@ -343,7 +387,127 @@ static double body_mean(const dist *d)
     return NAN;
 }
 
+/* ---- CDF, bounds, quantiles ------------------------------------------------------------------ */
+
+static double empirical_cdf(const dist *d, double x)
+{
+    if (x < d->v[0]) return 0;
+    for (int i = 1; i < d->npoints; i++)
+        if (x < d->v[i])
+            return d->p[i - 1] +
+                   (d->p[i] - d->p[i - 1]) * (x - d->v[i - 1]) / (d->v[i] - d->v[i - 1]);
+    return 1;
+}
+
+/* P(body <= x), before shift and truncation. */
+static double body_cdf(const dist *d, double x)
+{
+    if (x < 0) return 0;
+    switch (d->family) {
+    case DIST_CONSTANT:
+        return x >= d->a ? 1 : 0;
+    case DIST_EXPONENTIAL:
+        return gsl_cdf_exponential_P(x, d->a);
+    case DIST_NORMAL: { /* truncated at 0 */
+        double q0 = gsl_cdf_ugaussian_P(-d->a / d->b);
+        return (gsl_cdf_ugaussian_P((x - d->a) / d->b) - q0) / (1 - q0);
+    }
+    case DIST_UNIFORM:
+        return x >= d->b ? 1 : x <= d->a ? 0 : (x - d->a) / (d->b - d->a);
+    case DIST_LOGNORMAL:
+        return gsl_cdf_lognormal_P(x, d->a, d->b);
+    case DIST_GAMMA:
+        return gsl_cdf_gamma_P(x, d->a, d->b);
+    case DIST_WEIBULL:
+        return gsl_cdf_weibull_P(x, d->b, d->a);
+    case DIST_PARETO:
+        return gsl_cdf_pareto_P(x, d->a, d->b);
+    case DIST_EMPIRICAL:
+        return empirical_cdf(d, x);
+    case DIST_MIXTURE: {
+        double c = 0;
+        for (int i = 0; i < d->nparts; i++) c += d->weight[i] * dist_cdf(d->parts[i], x);
+        return c;
+    }
+    }
+    return NAN;
+}
+
+/* P(shift + body <= ns): the distribution before truncation. */
+static double shifted_cdf(const dist *d, double ns)
+{
+    return body_cdf(d, ns - (double)d->shift_ns);
+}
+
+double dist_cdf(const dist *d, double ns)
+{
+    if (!d->truncated) return shifted_cdf(d, ns);
+    if (ns < (double)d->lo_ns) return 0;
+    if (ns >= (double)d->hi_ns) return 1;
+    return (shifted_cdf(d, ns) - shifted_cdf(d, (double)d->lo_ns)) / d->mass;
+}
+
+static double body_min(const dist *d)
+{
+    switch (d->family) {
+    case DIST_CONSTANT:
+    case DIST_UNIFORM:
+        return d->a;
+    case DIST_PARETO:
+        return d->b;
+    case DIST_EMPIRICAL:
+        return d->npoints > 0 ? d->v[0] : 0;
+    case DIST_MIXTURE: {
+        double m = INFINITY;
+        for (int i = 0; i < d->nparts; i++) m = fmin(m, (double)dist_min_ns(d->parts[i]));
+        return d->nparts > 0 ? m : 0;
+    }
+    default: /* exponential, normal (truncated at 0), lognormal, gamma, Weibull: down to 0 */
+        return 0;
+    }
+}
+
+int64_t dist_min_ns(const dist *d)
+{
+    double body = body_min(d);
+    int64_t m = d->shift_ns + (body > 0 ? (int64_t)body : 0);
+    return d->truncated && d->lo_ns > m ? d->lo_ns : m;
+}
+
+/* The integral of the untruncated CDF over [a, b] (Simpson's rule, 2048 intervals). */
+static double cdf_integral(const dist *d, double a, double b)
+{
+    enum { STEPS = 2048 };
+    double h = (b - a) / STEPS, sum = shifted_cdf(d, a) + shifted_cdf(d, b);
+    for (int i = 1; i < STEPS; i++) sum += (i % 2 ? 4 : 2) * shifted_cdf(d, a + i * h);
+    return sum * h / 3;
+}
+
+/* E[X | lo <= X <= hi] from the untruncated CDF G: integration by parts,
+ * (hi G(hi) - lo G(lo) - int_lo^hi G) / mass, or with no max
+ * (E[X] - lo G(lo) + int_0^lo G) / (1 - G(lo)). */
+static double truncated_mean(const dist *d)
+{
+    double lo = (double)d->lo_ns, glo = shifted_cdf(d, lo);
+    if (d->hi_ns == INT64_MAX)
+        return ((double)d->shift_ns + body_mean(d) - lo * glo + cdf_integral(d, 0, lo)) / d->mass;
+    double hi = (double)d->hi_ns;
+    return (hi * shifted_cdf(d, hi) - lo * glo - cdf_integral(d, lo, hi)) / d->mass;
+}
+
 double dist_mean_ns(const dist *d)
 {
-    return (double)d->min_ns + body_mean(d);
+    return d->truncated ? truncated_mean(d) : (double)d->shift_ns + body_mean(d);
+}
+
+double dist_quantile_ns(const dist *d, double p)
+{
+    double lo = (double)dist_min_ns(d), hi = fmax(2 * lo, 1);
+    if (!(p > 0 && p < 1)) return NAN;
+    while (dist_cdf(d, hi) < p && hi < 9e18) lo = hi, hi *= 2;
+    for (int i = 0; i < 200 && hi - lo > 1e-6 * fmax(hi, 1); i++) {
+        double mid = (lo + hi) / 2;
+        *(dist_cdf(d, mid) < p ? &lo : &hi) = mid;
+    }
+    return (lo + hi) / 2;
 }

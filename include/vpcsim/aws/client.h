@@ -30,10 +30,12 @@ const char *client_cause_name(client_cause c); /* "timeout", "dropped", ... */
 
 /* Billed link classes whose bytes a client counts (stations count their own). */
 typedef enum client_bytes {
-    CLIENT_BYTES_CROSS_AZ,     /* bytes that crossed between AZs, either way */
-    CLIENT_BYTES_INTER_REGION, /* bytes that crossed between Regions, either way */
-    CLIENT_BYTES_INTERNET_OUT, /* bytes that left AWS for the internet (or a VPN) */
-    CLIENT_BYTES_DX_OUT,       /* bytes that left AWS over Direct Connect */
+    CLIENT_BYTES_CROSS_AZ,         /* bytes that crossed between AZs, either way */
+    CLIENT_BYTES_INTER_REGION,     /* bytes that crossed between Regions, either way */
+    CLIENT_BYTES_INTERNET_OUT,     /* bytes that left AWS for the internet (or a VPN) */
+    CLIENT_BYTES_DX_OUT,           /* bytes that left AWS over Direct Connect */
+    CLIENT_BYTES_CROSS_AZ_THROUGH, /* bytes that crossed between AZs into or out of a hop of
+                                      netmodel_config.cross_az_through_hops (PrivateLink, TGW) */
     CLIENT_BYTES_COUNT
 } client_bytes;
 

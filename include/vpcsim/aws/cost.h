@@ -17,6 +17,7 @@ enum {
     COST_MAX_TIERS = 8,    /* volume tiers of one per-GB item */
     COST_MAX_DX_PORTS = 8, /* dedicated port speeds with a price */
     COST_MAX_SOURCES = 16, /* source tags a price table may define */
+    COST_MAX_PAIRS = 32,   /* destination Regions with their own inter-Region price */
     COST_BASIS_MAX = 256   /* text of a line's basis */
 };
 
@@ -38,11 +39,26 @@ typedef enum cost_gb_item {
     COST_GB_INTERFACE_ENDPOINT, /* interface_endpoint_processing (tiered per Region) */
     COST_GB_TGW,                /* transit_gateway_processing: sent into the TGW */
     COST_GB_CROSS_AZ,           /* cross_az_transfer: each direction */
+    COST_GB_CROSS_AZ_THROUGH,   /* cross_az_transfer_through: into or out of the hop kinds of
+                                   cost_prices.cross_az_through_hops (PrivateLink, TGW: free) */
     COST_GB_DX_OUT,             /* dx_transfer_out */
     COST_GB_INTERNET_OUT,       /* internet_transfer_out */
     COST_GB_INTER_REGION,       /* inter_region_transfer */
     COST_GB_COUNT
 } cost_gb_item;
+
+/* Requests billed by the AWS service that answers them; the keys of the file's `requests:`
+ * section. The same in every architecture: the bill shows them as their own group. */
+typedef enum cost_req_item {
+    COST_REQ_S3_GET,         /* s3_get: GET, HEAD, SELECT and others */
+    COST_REQ_S3_PUT,         /* s3_put: PUT, COPY, POST, LIST */
+    COST_REQ_DYNAMODB_READ,  /* dynamodb_read: on-demand read request units */
+    COST_REQ_DYNAMODB_WRITE, /* dynamodb_write: on-demand write request units */
+    COST_REQ_SQS,            /* sqs: standard queue requests */
+    COST_REQ_KMS,            /* kms: API requests */
+    COST_REQ_SECRETSMANAGER, /* secretsmanager: API calls */
+    COST_REQ_COUNT
+} cost_req_item;
 
 /* Where a price comes from, as the file states it. Strings point into the price table. */
 typedef struct cost_basis {
@@ -69,11 +85,24 @@ typedef struct cost_gb_price {
     cost_basis basis;
 } cost_gb_price;
 
+typedef struct cost_req_price {
+    double usd_per_request; /* the file's price / per */
+    int64_t per;            /* requests the file's price is for (1000, 10000, 1000000) */
+    cost_basis basis;
+} cost_req_price;
+
 typedef struct cost_dx_port {
     double bps;          /* dedicated port speed */
     double usd_per_hour; /* port hour */
     cost_basis basis;
 } cost_dx_port;
+
+/* Inter-Region transfer from the table's Region to one destination (billed by the source). */
+typedef struct cost_pair {
+    const char *to;    /* destination Region, "us-east-2" */
+    double usd_per_gb; /* per GB sent there */
+    cost_basis basis;
+} cost_pair;
 
 typedef struct cost_source {
     const char *tag;  /* "S" */
@@ -94,7 +123,13 @@ typedef struct cost_prices {
     cost_dx_port dx_ports[COST_MAX_DX_PORTS];
     size_t ndx_ports;
     cost_gb_price per_gb[COST_GB_COUNT];
-    config_doc *doc; /* private: owns the strings */
+    cost_req_price requests[COST_REQ_COUNT];
+    cost_pair pairs[COST_MAX_PAIRS]; /* inter_region_pairs: destinations priced apart from
+                                        per_gb.inter_region_transfer */
+    size_t npairs;
+    uint32_t cross_az_through_hops; /* bit 1 << hop_kind: a cross-AZ link into or out of such a
+                                       hop is billed as cross_az_transfer_through */
+    config_doc *doc;                /* private: owns the strings */
 } cost_prices;
 
 /* Loads a price table. Every key is checked (unknown, missing, wrong type or unit, undefined
@@ -143,8 +178,21 @@ void cost_lines_free(cost_lines *lines); /* leaves it empty; an empty one is a n
 double cost_tiered(const cost_prices *p, cost_gb_item item, double gb);
 
 const char *cost_hourly_item_name(cost_hourly_item item); /* "nat_gateway", as in the file */
-const char *cost_gb_item_name(cost_gb_item item);         /* "nat_gateway_processing" */
-int cost_gb_item_find(const char *name);                  /* index, or -1 */
+const char *cost_req_item_name(cost_req_item item);       /* "s3_get", as in the file */
+/* The request price item of a call with `action` ("s3:PutObject", or "" for the service's
+ * default: a read) to AWS service `service` (aws_service), or -1 when the table bills none. */
+int cost_req_item_of(int32_t service, const char *action);
+const char *cost_gb_item_name(cost_gb_item item); /* "nat_gateway_processing" */
+int cost_gb_item_find(const char *name);          /* index, or -1 */
+
+/* $ per GB sent from the table's Region to Region `to`: its inter_region_pairs entry, or else
+ * per_gb.inter_region_transfer (first tier). *basis (if basis is not NULL) is the price's. */
+double cost_inter_region_usd_per_gb(const cost_prices *p, const char *to, const cost_basis **basis);
+
+/* The price table of region, relative to the data directory: "prices/aws-us-east-1.yaml" in buf.
+ * Returns buf, or NULL when region is not a Region name (letters, digits and '-' only) or buf is
+ * too small. */
+char *cost_prices_region_file(const char *region, char *buf, size_t n);
 
 /* Money as a reader likes it: 1234.5 -> "$1,234.50" (cents rounded half away from zero). */
 char *cost_format_usd(double usd, char *buf, size_t n);

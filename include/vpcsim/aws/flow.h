@@ -104,8 +104,9 @@ vs_time flow_link_sample(const flow_link *l, rng_stream *r);
 /* The least delay a link can give (its constant plus the parts' lower bounds, at least
  * floor_ns): what the lookahead between its ends may be. */
 vs_time flow_link_min(const flow_link *l);
-/* The least value a distribution can give in ns (its min plus its family's lower bound: a
- * constant's value, a uniform's low, a mixture's least part, an empirical's first point). */
+/* The least value a distribution can give in ns (dist_min_ns: its shift plus its family's lower
+ * bound, a constant's value, a uniform's low, a mixture's least part, an empirical's first point;
+ * or its truncation `min` if higher). */
 vs_time flow_dist_min_ns(const dist *d);
 
 /* ---- open-loop source ------------------------------------------------------------------------ */

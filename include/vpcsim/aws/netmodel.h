@@ -31,7 +31,9 @@ typedef struct netmodel_config {
     vs_time drain_ns;    /* then the run goes on this long for calls in flight; 0: long enough
                             for every attempt and backoff of the slowest workload */
     int threads;         /* engine threads (>= 1); results are the same for any count */
-    const char *queue;   /* event list, NULL: the default */
+    uint32_t cross_az_through_hops; /* bit 1 << hop_kind: cross-AZ links into or out of such a
+                                       hop count as CLIENT_BYTES_CROSS_AZ_THROUGH (0: none) */
+    const char *queue;              /* event list, NULL: the default */
     /* Observation (NULL / 0: none); none of it changes the results. */
     const client_observer *observers; /* [t->nworkloads], one per workload in topology order
                                          (each with its own ctx: clients run on any thread) */
