@@ -44,13 +44,15 @@ if(hits)
   message(FATAL_ERROR "the installed binary names the source tree: ${hits}")
 endif()
 
-# VPCSIM_DATA_DIR is looked in alone: an empty folder is an error that names it; --prices wins.
+# VPCSIM_DATA_DIR is looked in alone: an empty folder is an error that names it; --prices and
+# --defaults win.
 set(ENV{VPCSIM_DATA_DIR} ${away})
 run(2 out ${prefix}/bin/vpcsim check ${SRC}/experiments/examples/s3-access.yaml)
 if(NOT out MATCHES "no prices/aws-us-east-1.yaml in \\$VPCSIM_DATA_DIR")
   message(FATAL_ERROR "VPCSIM_DATA_DIR not honoured:\n${out}")
 endif()
 run(0 out ${prefix}/bin/vpcsim check ${SRC}/experiments/examples/s3-access.yaml --prices
-    ${prefix}/share/vpcsim/prices/aws-us-east-1.yaml)
+    ${prefix}/share/vpcsim/prices/aws-us-east-1.yaml --defaults
+    ${prefix}/share/vpcsim/defaults/aws-us-east-1.yaml)
 unset(ENV{VPCSIM_DATA_DIR})
 file(REMOVE_RECURSE ${prefix} ${away})

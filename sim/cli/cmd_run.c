@@ -908,21 +908,33 @@ static int write_json(const run_plan *pl, const outputs *out, const expect_resul
     return rc;
 }
 
+/* How printing the results went: out of memory, no numbers may be trusted and the file goes too;
+ * a write that failed (stdout, the JSON file) leaves the HDF5 file to be kept. */
+enum { PRINTED = 0, PRINT_NO_MEMORY = -1, PRINT_NOT_WRITTEN = -2 };
+
 /* The text report (unless --json -), the JSON document, the expectations' verdicts (on stderr
- * with --json -). Returns 0, or -1 with err set; ex is filled. */
+ * with --json -). Returns PRINTED, or another of the values above with err set; ex is filled. */
 static int print_results(const run_ctx *ctx, const run_plan *pl, const run_opts *o,
                          const outputs *out, expect_results *ex, vs_error *err)
 {
     bool text = !o->json || strcmp(o->json, "-") != 0;
-    if (text && print_all(stdout, pl, out)) return error_set(err, "out of memory");
+    if (text && print_all(stdout, pl, out)) return error_set(err, "out of memory"), PRINT_NO_MEMORY;
     if (expect_eval_run(pl->pts[0].s, pl->pts[0].map, out->rows.r, out->rows.n, pl->npoints, ex))
-        return error_set(err, "out of memory");
-    if (o->json && write_json(pl, out, ex, o->json, file_end(ctx).complete, err)) return -1;
+        return error_set(err, "out of memory"), PRINT_NO_MEMORY;
+    if (o->json && write_json(pl, out, ex, o->json, file_end(ctx).complete, err))
+        return PRINT_NOT_WRITTEN;
     expect_eval_print(text ? stdout : stderr, ex, pl->npoints);
     if (fflush(stdout) || ferror(stdout))
         return error_set(err, "cannot write the report to stdout (%s)",
-                         strerror(errno ? errno : EIO));
-    return 0;
+                         strerror(errno ? errno : EIO)),
+               PRINT_NOT_WRITTEN;
+    return PRINTED;
+}
+
+/* Whether the file was kept when printing failed. */
+static bool ctx_kept(int printed, int filed)
+{
+    return printed != PRINT_NO_MEMORY && !filed;
 }
 
 static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
@@ -941,10 +953,15 @@ static int report_all(run_ctx *ctx, const run_plan *pl, const run_opts *o)
         return rc;
     }
     int printed = print_results(ctx, pl, o, &out, &ex, &err);
+    if (printed == PRINT_NO_MEMORY && ctx->h5) { /* out of memory: no file either */
+        h5_results_abort(ctx->h5);
+        ctx->h5 = NULL;
+    }
     int filed = ctx->h5 ? close_output(ctx, &out, o) : 0;
     if (printed)
         fprintf(stderr, "vpcsim run: %s%s%s\n", err.msg[0] ? err.msg : "cannot write the report",
-                o->out && !filed ? "; the results are in " : "", o->out && !filed ? o->out : "");
+                o->out && ctx_kept(printed, filed) ? "; the results are in " : "",
+                o->out && ctx_kept(printed, filed) ? o->out : "");
     if (!printed && !filed) expect_eval_warn(stderr, &ex);
     bool failed = ex.fail > 0;
     expect_eval_free(&ex);
