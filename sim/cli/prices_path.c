@@ -49,7 +49,10 @@ int prices_path_for(const scenario *s, char *path, size_t n, vs_error *err)
     vs_error why = {""};
     if (datafiles_find(rel, path, n, &why) == 0) return 0;
     tables_available(list, sizeof list);
+    if (!list[0]) /* no table at all: say where they were looked for */
+        return error_set(err, "%s: no price table for Region %s: %s; give one with --prices FILE",
+                         s->file, region, why.msg);
     return error_set(err,
                      "%s: no price table for Region %s (tables: %s); give one with --prices FILE",
-                     s->file, region, list[0] ? list : "none");
+                     s->file, region, list);
 }
