@@ -166,9 +166,8 @@ static void usage_errors_exit_2(void **st)
     RUN(&r, "check");
     assert_int_equal(r.code, 2);
     assert_text_has(r.err, "vpcsim check: missing the scenario FILE");
-    assert_text_has(r.err,
-                    "usage: vpcsim check FILE [--json] [--prices FILE] [--defaults FILE] "
-                    "[--fail-on VERDICTS]");
+    assert_text_has(r.err, "usage: vpcsim check FILE [--json] [--prices FILE] [--defaults FILE] "
+                           "[--fail-on VERDICTS]");
     assert_string_equal(r.out, "");
     RUN(&r, "check", path, "--jsn");
     assert_int_equal(r.code, 2);

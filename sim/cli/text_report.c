@@ -240,8 +240,7 @@ static double requests_sum(const block *b)
 
 static int print_requests(FILE *f, const block *b)
 {
-    text_table tb =
-        numbers_table(3, (const char *const[]){"item", "requests a month", "monthly"});
+    text_table tb = numbers_table(3, (const char *const[]){"item", "requests a month", "monthly"});
     char vol[CELL];
     for (int r = 0; r < COST_REQ_COUNT; r++) {
         const char *item = cost_req_item_name((cost_req_item)r);
