@@ -18,9 +18,9 @@ tables="--prices experiments/prices/aws-us-east-1.yaml"
 defaults="--defaults experiments/defaults/aws-us-east-1.yaml"
 for f in experiments/*.yaml experiments/examples/*.yaml experiments/bench/*.yaml; do
     n=$(basename "$f" .yaml)
-    "$bin" check "$f" $tables > "$out/$n.check.txt" 2>&1
+    "$bin" check "$f" $tables $defaults > "$out/$n.check.txt" 2>&1
     echo "exit $?" >> "$out/$n.check.txt"
-    "$bin" check "$f" --json $tables > "$out/$n.check.json" 2>&1
+    "$bin" check "$f" --json $tables $defaults > "$out/$n.check.json" 2>&1
     h5="$out/$n.h5"
     rm -f "$h5"
     "$bin" run "$f" --duration 2s --warmup 1s --replications 2 --threads 2 --quiet \

@@ -1,7 +1,7 @@
 /* libFuzzer target for the scenario loader: any bytes must either load, or fail with a
  * `fuzz:line:col: message`; a loaded tree is walked with every getter and its invariants checked.
  * build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim sim/engine/error.c \
- *        sim/io/units.c sim/io/config.c tests/fuzz_config.c -lyaml -lm
+ *        sim/io/units.c sim/io/config.c sim/io/config_read.c tests/fuzz_config.c -lyaml -lm
  * run:   ./a.out -max_total_time=180 tests/fuzz_corpus/config */
 #include <stddef.h>
 #include <stdint.h>

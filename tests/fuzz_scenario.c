@@ -1,9 +1,9 @@
 /* libFuzzer target for the scenario loader: any bytes must either load into topologies whose
  * every index is in range, or fail with a `fuzz:line:col: message`.
  * build: clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isim sim/engine/error.c \
- *        sim/engine/arena.c sim/io/units.c sim/io/config.c sim/io/dist.c sim/engine/rng.c
- * models/components/topology.c \ models/scenario*.c tests/fuzz_scenario.c -lyaml -lgsl -lgslcblas
- * -lm
+ *        sim/engine/arena.c sim/io/units.c sim/io/config.c sim/io/config_read.c sim/io/dist.c
+ * sim/engine/rng.c models/components/topology.c \ models/scenario*.c tests/fuzz_scenario.c -lyaml
+ * -lgsl -lgslcblas -lm
  * run:   ./a.out -max_total_time=300 -dict=tests/fuzz_corpus/scenario.dict \
  *        tests/fuzz_corpus/scenario */
 #include <stddef.h>

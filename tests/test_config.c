@@ -1,5 +1,6 @@
-/* Tests for sim/io/config.c: the tree and its positions, typed getters with their exact messages,
- * strict keys, YAML errors, limits (depth, alias bombs) and thousands of mangled documents. */
+/* Tests for sim/io/config.c and config_read.c: the tree and its positions, typed getters with their
+ * exact messages, strict keys, YAML errors, limits (depth, alias bombs) and thousands of mangled
+ * documents. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

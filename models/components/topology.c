@@ -5,30 +5,39 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const service_names[SVC_COUNT] = {
-    [SVC_S3] = "s3",
-    [SVC_DYNAMODB] = "dynamodb",
-    [SVC_SQS] = "sqs",
-    [SVC_SECRETSMANAGER] = "secretsmanager",
-    [SVC_KMS] = "kms",
-    [SVC_STS] = "sts",
-    [SVC_LAMBDA] = "lambda",
-    [SVC_ECR_API] = "ecr.api",
-    [SVC_ECR_DKR] = "ecr.dkr",
-    [SVC_SNS] = "sns",
-    [SVC_CLOUDWATCH_LOGS] = "logs",
-    [SVC_EC2] = "ec2",
+/* Each AWS service once: its scenario name and the parameter kind overrides and faults name it by
+ * (both ECR services are "service_ecr"). */
+static const struct {
+    const char *name, *param_kind;
+} services[SVC_COUNT] = {
+    [SVC_S3] = {"s3", "service_s3"},
+    [SVC_DYNAMODB] = {"dynamodb", "service_dynamodb"},
+    [SVC_SQS] = {"sqs", "service_sqs"},
+    [SVC_SECRETSMANAGER] = {"secretsmanager", "service_secretsmanager"},
+    [SVC_KMS] = {"kms", "service_kms"},
+    [SVC_STS] = {"sts", "service_sts"},
+    [SVC_LAMBDA] = {"lambda", "service_lambda"},
+    [SVC_ECR_API] = {"ecr.api", "service_ecr"},
+    [SVC_ECR_DKR] = {"ecr.dkr", "service_ecr"},
+    [SVC_SNS] = {"sns", "service_sns"},
+    [SVC_CLOUDWATCH_LOGS] = {"logs", "service_logs"},
+    [SVC_EC2] = {"ec2", "service_ec2"},
 };
 
 const char *aws_service_name(aws_service s)
 {
-    return (unsigned)s < SVC_COUNT ? service_names[s] : "?";
+    return (unsigned)s < SVC_COUNT ? services[s].name : "?";
+}
+
+const char *aws_service_param_kind(aws_service s)
+{
+    return (unsigned)s < SVC_COUNT ? services[s].param_kind : "service_s3";
 }
 
 int aws_service_find(const char *name)
 {
     for (int i = 0; i < SVC_COUNT; i++)
-        if (strcmp(service_names[i], name) == 0) return i;
+        if (strcmp(services[i].name, name) == 0) return i;
     return -1;
 }
 

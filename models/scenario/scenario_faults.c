@@ -121,38 +121,6 @@ static bool fk_in_az(const topology *t, fk_src src, size_t i, int32_t az)
     }
 }
 
-const char *aws_service_param_kind(aws_service s)
-{
-    switch (s) {
-    case SVC_S3:
-        return "service_s3";
-    case SVC_DYNAMODB:
-        return "service_dynamodb";
-    case SVC_SQS:
-        return "service_sqs";
-    case SVC_SECRETSMANAGER:
-        return "service_secretsmanager";
-    case SVC_KMS:
-        return "service_kms";
-    case SVC_STS:
-        return "service_sts";
-    case SVC_LAMBDA:
-        return "service_lambda";
-    case SVC_ECR_API:
-    case SVC_ECR_DKR:
-        return "service_ecr";
-    case SVC_SNS:
-        return "service_sns";
-    case SVC_CLOUDWATCH_LOGS:
-        return "service_logs";
-    case SVC_EC2:
-        return "service_ec2";
-    case SVC_COUNT:
-        break;
-    }
-    return "service_s3";
-}
-
 /* Whether a workload of t calls what kind k (a service or internet kind) stands for. */
 static bool kind_called(const topology *t, const char *k)
 {
