@@ -140,6 +140,29 @@ static void test_run_stdin_set(void **state)
     free(out);
 }
 
+/* A stdin scenario's replay files resolve against the current folder: replay.yaml names
+ * times.txt, found beside it when run there, not found elsewhere. */
+static void test_replay_relative_to_cwd(void **state)
+{
+    (void)state;
+    char dir[4096], path[4200], cwd[4096], err[4096], *out;
+    cli_source_path("tests/scenarios/replay", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/replay.yaml", dir);
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char *const argv[] = {"vpcsim",         "run", "-",       "--duration", "1s",
+                          "--replications", "1",   "--quiet", NULL};
+    assert_int_equal(chdir(dir), 0);
+    int here = cli_run_report_stdin(argv, path, &out, err, sizeof err);
+    free(out);
+    assert_int_equal(chdir("/"), 0);
+    int root = cli_run_report_stdin(argv, path, &out, err, sizeof err);
+    free(out);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(here, 0);
+    assert_int_equal(root, 2);
+    assert_text_has(err, "<stdin>:22:38: replay file: times.txt: cannot read");
+}
+
 /* Errors in a scenario on stdin read <stdin>:LINE:COL:, exit 2. */
 static void test_bad_stdin(void **state)
 {
@@ -195,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_check_stdin_same_as_file),
         cmocka_unit_test(test_run_stdin_report),
         cmocka_unit_test(test_run_stdin_set),
+        cmocka_unit_test(test_replay_relative_to_cwd),
         cmocka_unit_test(test_bad_stdin),
         cmocka_unit_test(test_oversized_stdin),
     };
