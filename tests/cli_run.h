@@ -61,10 +61,28 @@ static inline int cli_run(char *const argv[], cli_result *res)
     return 0;
 }
 
-/* Runs the binary with stdout into a file and reads all of it (reports outgrow cli_run's
- * buffers). Returns the exit code, or -1 if it could not run; *out is malloc'd (the caller frees
- * it); err gets stderr, cut to nerr - 1 bytes. */
-static inline int cli_run_report(char *const argv[], char **out, char *err, size_t nerr)
+/* Makes fd 0 a pipe fed by a process copying the file in (a pipe, not the file: stdin as a shell
+ * pipeline gives it). The feeder dies of SIGPIPE if the reader stops early. */
+static inline void cli_feed_stdin(const char *in)
+{
+    int p[2];
+    if (pipe(p) != 0) _exit(126);
+    if (fork() == 0) {
+        int fd = open(in, O_RDONLY);
+        char chunk[65536];
+        ssize_t got;
+        close(p[0]);
+        while (fd >= 0 && (got = read(fd, chunk, sizeof chunk)) > 0)
+            if (write(p[1], chunk, (size_t)got) != got) break;
+        _exit(0);
+    }
+    dup2(p[0], 0);
+    close(p[0]), close(p[1]);
+}
+
+/* cli_run_report with standard input fed from the file in (NULL: inherited). */
+static inline int cli_run_report_stdin(char *const argv[], const char *in, char **out, char *err,
+                                       size_t nerr)
 {
     const char *bin = getenv("VPCSIM_BIN");
     char out_path[] = "/tmp/vpcsim-test-rep-XXXXXX", err_path[] = "/tmp/vpcsim-test-rer-XXXXXX";
@@ -74,6 +92,7 @@ static inline int cli_run_report(char *const argv[], char **out, char *err, size
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
+        if (in) cli_feed_stdin(in);
         dup2(fo, 1);
         dup2(fe, 2);
         execv(bin, argv);
@@ -89,6 +108,14 @@ static inline int cli_run_report(char *const argv[], char **out, char *err, size
     close(fo), close(fe);
     unlink(out_path), unlink(err_path);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Runs the binary with stdout into a file and reads all of it (reports outgrow cli_run's
+ * buffers). Returns the exit code, or -1 if it could not run; *out is malloc'd (the caller frees
+ * it); err gets stderr, cut to nerr - 1 bytes. */
+static inline int cli_run_report(char *const argv[], char **out, char *err, size_t nerr)
+{
+    return cli_run_report_stdin(argv, NULL, out, err, nerr);
 }
 
 /* path of a file of the source tree ($VPCSIM_SOURCE_DIR, set by CTest) into buf. */

@@ -29,9 +29,14 @@ typedef struct config_doc config_doc;
 
 /* ---- loading ------------------------------------------------------------------------------ */
 
-/* Loads one YAML document from path (at most CONFIG_MAX_FILE_BYTES). Returns the document, or
- * NULL with `path:line:col: message` (or `path: cannot read: ...`) in err. */
+/* Loads one YAML document from path (at most CONFIG_MAX_FILE_BYTES; "-" is standard input, named
+ * "<stdin>"). Returns the document, or NULL with `path:line:col: message` (or `path: cannot
+ * read: ...`) in err. */
 config_doc *config_load_file(const char *path, vs_error *err);
+/* Reads the whole of path (at most CONFIG_MAX_FILE_BYTES; a regular file, or "-" for standard
+ * input, named "<stdin>" in messages) into a malloc'd buffer of *len bytes, not NUL-terminated.
+ * Returns it, or NULL with `path: ...` in err. */
+char *config_read_file(const char *path, size_t *len, vs_error *err);
 /* Loads one YAML document from data[0..len); name (e.g. "<stdin>", NULL for "<buffer>") is the
  * file name in positions. Returns the document, or NULL with `name:line:col: message` in err.
  * Rejected: syntax errors and invalid UTF-8, more than one document, duplicate keys, keys that

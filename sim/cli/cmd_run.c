@@ -245,7 +245,8 @@ static bool parse_args(run_opts *o, int argc, char **argv, int *exit_code)
 /* Everything the run reads: the file as loaded, the scenario after --set, the sweep, and one
  * run_inputs per sweep point. */
 typedef struct run_plan {
-    scenario *file;                   /* as loaded from the file: the text patches start from */
+    char *text;                       /* the scenario's text, read once (the file or stdin) */
+    scenario *file;                   /* as loaded from text: the tree patches start from */
     scenario *base;                   /* after --set (the file's when there is none) */
     scenario_patch_map *base_map;     /* where base's text came from, or NULL */
     cost_prices *prices;              /* the price table */
@@ -270,6 +271,7 @@ static void plan_free(run_plan *pl)
     if (pl->base != pl->file) scenario_free(pl->base);
     scenario_patch_map_free(pl->base_map);
     scenario_free(pl->file);
+    free(pl->text);
     memset(pl, 0, sizeof *pl);
 }
 
@@ -346,11 +348,11 @@ static int load_point(run_plan *pl, const run_opts *o, size_t p, vs_error *err)
         in->map = pl->base_map, pl->base_map = NULL;
     } else {
         size_t n = point_patches(pl, o, p, in);
-        if (scenario_patch_load(config_root(pl->file->doc), o->file, pl->patches, n, &in->s,
+        if (scenario_patch_load(config_root(pl->file->doc), pl->file->file, pl->patches, n, &in->s,
                                 &in->map, err))
             return -1;
         if (in->s->narchs != pl->base->narchs)
-            return error_set(err, "%s: sweep point %zu has other architectures", o->file, p);
+            return error_set(err, "%s: sweep point %zu has other architectures", pl->file->file, p);
     }
     if (!(in->params = params_load_file(o->defaults, err)) ||
         params_apply_overrides(in->params, in->s->overrides, err)) {
@@ -360,11 +362,19 @@ static int load_point(run_plan *pl, const run_opts *o, size_t p, vs_error *err)
     return 0;
 }
 
+/* Reads the scenario once (stdin cannot be read twice): the HDF5 file stores this text, --set
+ * and the sweep points patch the tree loaded from it. */
 static int load_base(run_plan *pl, const run_opts *o, vs_error *err)
 {
-    if (scenario_load_file(o->file, &pl->file, err)) return -1;
+    size_t len = 0;
+    const char *name = strcmp(o->file, "-") == 0 ? "<stdin>" : o->file;
+    char *text = config_read_file(o->file, &len, err), *z;
+    if (!text) return -1;
+    if (!(z = realloc(text, len + 1))) return free(text), error_set(err, "out of memory");
+    pl->text = z, z[len] = 0; /* NUL-terminated for the HDF5 attribute */
+    if (scenario_load_buffer(pl->text, len, name, &pl->file, err)) return -1;
     pl->base = pl->file;
-    if (o->nsets && scenario_patch_load(config_root(pl->file->doc), o->file, o->sets, o->nsets,
+    if (o->nsets && scenario_patch_load(config_root(pl->file->doc), name, o->sets, o->nsets,
                                         &pl->base, &pl->base_map, err)) {
         pl->base = pl->file;
         return -1;
@@ -386,7 +396,7 @@ static int load_plan(const run_opts *o, run_plan *pl)
         goto bad;
     }
     if (settings(o, pl->base, &pl->pts[0], &err)) goto bad_translated;
-    if (mem_budget_check(o->file, pl->base, pl->pts[0].reps, pl->npoints,
+    if (mem_budget_check(pl->file->file, pl->base, pl->pts[0].reps, pl->npoints,
                          o->has_memory_limit ? (uint64_t)o->memory_limit : mem_budget_default(),
                          o->has_memory_limit, &err))
         goto bad;
@@ -984,7 +994,8 @@ static int output_not_input(const run_plan *pl, const run_opts *o, vs_error *err
     char path[4096];
     if (h5file_check_target(o->out, err)) return -1;
     if (stat(o->out, &out) != 0) return 0; /* not there yet: no input is it */
-    const char *named[] = {o->file, o->prices, o->defaults};
+    /* stdin ("-") is no file -o could name */
+    const char *named[] = {strcmp(o->file, "-") ? o->file : NULL, o->prices, o->defaults};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
         if (same_file(named[i], &out))
             return error_set(err, "-o %s is an input (%s): it would be overwritten", o->out,
@@ -1027,7 +1038,7 @@ static int open_output(run_ctx *ctx, const run_plan *pl, const run_opts *o, int 
     char *cmd = command_line(argc, argv);
     h5_results_meta meta = {.path = o->out,
                             .command_line = cmd ? cmd : "",
-                            .file = o->file,
+                            .text = pl->text,
                             .threads = o->threads,
                             .keys = pl->keys,
                             .nkeys = pl->nkeys,

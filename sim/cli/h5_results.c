@@ -257,24 +257,6 @@ int h5_results_run(h5_results *h, const job *j, const topology *t, const netmode
 
 /* ---- the file -------------------------------------------------------------------------------- */
 
-static char *read_text(const char *path, vs_error *err)
-{
-    FILE *in = fopen(path, "rb");
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *out = in ? open_memstream(&buf, &len) : NULL;
-    if (!out) {
-        if (in) fclose(in);
-        return error_set(err, "%s: cannot read it again", path), NULL;
-    }
-    char chunk[8192];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof chunk, in)) > 0) fwrite(chunk, 1, got, out);
-    fclose(in);
-    if (fclose(out) != 0) return free(buf), error_set(err, "out of memory"), NULL;
-    return buf;
-}
-
 static int write_names(h5file *f, const scenario *s, vs_error *err)
 {
     const char **v = calloc(s->narchs ? s->narchs : 1, sizeof *v);
@@ -288,14 +270,12 @@ static int write_names(h5file *f, const scenario *s, vs_error *err)
 static int write_meta(h5file *f, const h5_results_meta *m, const run_inputs *in, size_t npoints,
                       vs_error *err)
 {
-    char *text = read_text(m->file, err);
-    if (!text) return -1;
     int rc = h5file_attr_str(f, "/", "tool", "vpcsim " VPCSIM_VERSION, err) ||
              h5file_attr_i64(f, "/", "format", H5_RESULTS_FORMAT, err) ||
              h5file_attr_str(f, "/", "command_line", m->command_line, err) ||
              h5file_attr_str(f, "/", "scenario_file", in->s->file, err) ||
              h5file_attr_str(f, "/", "scenario_name", in->s->name, err) ||
-             h5file_attr_str(f, "/", "scenario", text, err) ||
+             h5file_attr_str(f, "/", "scenario", m->text, err) ||
              h5file_attr_u64(f, "/", "seed", in->seed, err) ||
              h5file_attr_i64(f, "/", "threads", m->threads, err) ||
              h5file_attr_i64(f, "/", "replications", (int64_t)in->reps, err) ||
@@ -311,7 +291,6 @@ static int write_meta(h5file *f, const h5_results_meta *m, const run_inputs *in,
              h5file_attr_i64(f, "/", "run_length_ns", m->out->run_length_ns, err) ||
              h5file_attr_i64(f, "/", "interrupted", 0, err) ||
              h5file_group(f, "/architectures", err);
-    free(text);
     return rc ? -1 : 0;
 }
 

@@ -193,7 +193,7 @@ const config_keydef *output_plan_keys(void);
 typedef struct h5_results_meta {
     const char *path;         /* -o */
     const char *command_line; /* as typed, arguments joined by spaces */
-    const char *file;         /* the scenario file */
+    const char *text;         /* the scenario's text, as read (NUL-terminated) */
     int threads;
     const char *const *keys; /* swept paths */
     size_t nkeys;

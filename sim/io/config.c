@@ -561,21 +561,25 @@ static int grow_buffer(const char *path, char **buf, size_t *cap, vs_error *err)
     return 0;
 }
 
-/* Reads the whole file into a malloc'd buffer; returns NULL with err set on failure. */
-static char *read_file(const char *path, size_t *len, vs_error *err)
+/* Reads the whole file into a malloc'd buffer; returns NULL with err set on failure. "-" is
+ * standard input, named "<stdin>" in messages: the one input that need not be a regular file. */
+char *config_read_file(const char *path, size_t *len, vs_error *err)
 {
-    FILE *f = infile_open(path, err); /* a regular file only: a FIFO cannot hang the load */
+    bool in = strcmp(path, "-") == 0;
+    /* a regular file only: a FIFO cannot hang the load */
+    FILE *f = in ? stdin : infile_open(path, err);
     char *buf = NULL;
     size_t cap = 0;
     int rc = 0;
     if (!f) return NULL;
     *len = 0;
     while (rc == 0 && !feof(f) && !ferror(f)) {
-        if (*len == cap && (rc = grow_buffer(path, &buf, &cap, err))) break;
+        if (*len == cap && (rc = grow_buffer(in ? "<stdin>" : path, &buf, &cap, err))) break;
         *len += fread(buf + *len, 1, cap - *len, f);
     }
-    if (rc == 0 && ferror(f)) rc = error_set(err, "%s: cannot read: %s", path, strerror(errno));
-    fclose(f);
+    if (rc == 0 && ferror(f))
+        rc = error_set(err, "%s: cannot read: %s", in ? "<stdin>" : path, strerror(errno));
+    if (!in) fclose(f);
     if (rc == 0) return buf;
     free(buf);
     return NULL;
@@ -584,10 +588,10 @@ static char *read_file(const char *path, size_t *len, vs_error *err)
 config_doc *config_load_file(const char *path, vs_error *err)
 {
     size_t len = 0;
-    char *data = read_file(path, &len, err);
+    char *data = config_read_file(path, &len, err);
     config_doc *doc;
     if (!data) return NULL;
-    doc = config_load_buffer(data, len, path, err);
+    doc = config_load_buffer(data, len, strcmp(path, "-") == 0 ? "<stdin>" : path, err);
     free(data);
     return doc;
 }
