@@ -40,8 +40,10 @@ static void yaml_string(FILE *f, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if (*p == '"' || *p == '\\')
             fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7f)
-            fprintf(f, "\\x%02x", *p);
+        else if (*p == '\t' || *p == '\n')
+            fputs(*p == '\t' ? "\\t" : "\\n", f);
+        else if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+            fputc('?', f), p += *p == 0xc2; /* control characters: refused in scenarios */
         else if (utf8_len(p) > 1)
             fwrite(p, 1, utf8_len(p), f), p += utf8_len(p) - 1;
         else if (*p >= 0x80)
