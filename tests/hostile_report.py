@@ -138,6 +138,18 @@ try:
         del f["summary"]
         f["summary"] = new
     report(variant(plain, "long_names", long_names))
+    # issue 10, item 9: escape sequences in a crafted file's names never reach the terminal
+    def escapes(f):
+        rows = f["summary"][...]
+        rows["architecture"] = b"\x1b[2J\x1b]0;pwned\x07nat"
+        del f["summary"]
+        f["summary"] = rows
+        del f.attrs["scenario_name"]
+        f.attrs["scenario_name"] = "x\x1b[31my"
+    esc = variant(plain, "escapes", escapes)
+    p = subprocess.run([BIN, "report", esc], capture_output=True, timeout=20)
+    if b"\x1b" in p.stdout or b"\x07" in p.stdout or b"\x1b" in p.stderr:
+        failures.append("escapes: control characters of the file reached the terminal")
 
     # foreign and broken files
     foreign = os.path.join(work, "foreign.h5")

@@ -4,8 +4,18 @@
 
 #include <string.h>
 
-/* Text fields end with a NUL whatever the file held (HDF5 may fill a field to the brim). */
-#define TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')
+void report_text_clean(char *s)
+{
+    for (unsigned char *p = (unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            *p = '?';
+        else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) /* C1 controls in UTF-8 */
+            p[0] = p[1] = '?';
+}
+
+/* Text fields end with a NUL whatever the file held (HDF5 may fill a field to the brim), and
+ * carry no control characters to the terminal. */
+#define TERMINATE(field) ((field)[sizeof(field) - 1] = '\0', report_text_clean(field))
 
 size_t report_sweep_keys(const report_tables *t)
 {

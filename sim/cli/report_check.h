@@ -20,6 +20,9 @@ typedef struct report_tables {
  * architectures fit a row's count; text fields are cut to end with a NUL. Else -1 with err set.
  * Once it passes, text_report_print reads only inside the tables. */
 int report_check(report_tables *t, vs_error *err);
+/* Control characters of s (C0, DEL, C1) become '?': text read from a file never moves the
+ * terminal (escape sequences in a crafted file's names). */
+void report_text_clean(char *s);
 /* Keys per sweep point (the /sweep rows of point 0). */
 size_t report_sweep_keys(const report_tables *t);
 

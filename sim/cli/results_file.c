@@ -45,6 +45,7 @@ static int read_attrs(results_file *r, vs_error *err)
         h5file_get_f64(r->f, "/", "hours_per_month", &r->hours, err) ||
         h5file_get_strs(r->f, "/", "architecture_names", &r->archs, &r->narchs, err))
         return -1;
+    report_text_clean(r->name), report_text_clean(r->file);
     if (r->points < 1 || r->reps < 1) return error_set(err, "no sweep point or replication");
     if (h5file_has_attr(r->f, "/", "runs_total")) {
         if (h5file_get_i64(r->f, "/", "runs_total", &r->runs, err) ||
