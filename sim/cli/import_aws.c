@@ -489,10 +489,13 @@ static void aws_tgw_routes(aws_ctx *c)
         char file[160];
         const char *id = import_str(rt, "TransitGatewayRouteTableId");
         json_object *tgw = aws_tgw_of(c, rt), *el = NULL, *rts = import_get(tgw, "route_tables");
-        for (size_t k = 0; k < import_len(rts); k++)
-            if (strcmp(import_str(json_object_array_get_idx(rts, k), "name"), aws_name(c, id)) == 0)
-                el = json_object_array_get_idx(rts, k);
-        if (!el) continue;
+        const char *want = aws_name(c, id);
+        for (size_t k = 0; want && k < import_len(rts); k++) {
+            const char *name = import_str(json_object_array_get_idx(rts, k), "name");
+            if (name && strcmp(name, want) == 0) el = json_object_array_get_idx(rts, k);
+        }
+        json_object *routes = import_get(el, "routes");
+        if (!json_object_is_type(routes, json_type_array)) continue;
         snprintf(file, sizeof file, "transit-gateway-routes-%.100s.json", id);
         EACH(c, file, "Routes", k, r)
         {
@@ -518,7 +521,7 @@ static void aws_tgw_routes(aws_ctx *c)
                 json_object_put(o);
                 continue;
             }
-            json_object_array_add(import_get(el, "routes"), o);
+            json_object_array_add(routes, o);
         }
     }
 }

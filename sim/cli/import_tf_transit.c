@@ -140,23 +140,35 @@ static const char *att_range(tf_ctx *c, json_object *att)
     return NULL;
 }
 
+/* The routes of a TGW route table element, or NULL when the reference led to something else
+ * (a crafted or broken file can name another resource type there). */
+static json_object *tgw_routes(json_object *rt)
+{
+    json_object *routes = import_get(rt, "routes");
+    return json_object_is_type(routes, json_type_array) ? routes : NULL;
+}
+
 static void tgw_propagate(tf_ctx *c, json_object *rt, json_object *att, const char *source)
 {
     const char *dst = att_range(c, att);
-    if (!dst) {
-        import_skip(c->e, source, "propagation of an attachment with no known range");
+    json_object *routes = tgw_routes(rt);
+    if (!dst || !routes) {
+        import_skip(c->e, source,
+                    !dst ? "propagation of an attachment with no known range"
+                         : "its route table is not a Transit Gateway route table");
         return;
     }
     json_object *o = json_object_new_object();
     import_set_str(o, "#", source);
     import_set_str(o, "destination", dst);
     import_set_str(o, "attachment", import_str(att, "name"));
-    json_object *routes = import_get(rt, "routes");
-    for (size_t i = 0; i < import_len(routes); i++)
-        if (strcmp(import_str(json_object_array_get_idx(routes, i), "destination"), dst) == 0) {
+    for (size_t i = 0; i < import_len(routes); i++) {
+        const char *d = import_str(json_object_array_get_idx(routes, i), "destination");
+        if (d && strcmp(d, dst) == 0) {
             json_object_put(o); /* a static route wins over a propagated one */
             return;
         }
+    }
     json_object_array_add(routes, o);
 }
 
@@ -191,7 +203,7 @@ void tf_tgw_route(tf_ctx *c, tf_res *r)
     tf_res *att = tgw_att_ref(c, r, "transit_gateway_attachment_id", &peer);
     bool hole = import_bool(V(r), "blackhole", false);
     r->done = 1;
-    if (!rt || !rt->elem || !dst || (!att && !hole))
+    if (!rt || !tgw_routes(rt->elem) || !dst || (!att && !hole))
         return import_skip(c->e, r->addr, "its route table, range or attachment is not imported");
     json_object *o = json_object_new_object();
     import_set_str(o, "destination", dst);
@@ -201,7 +213,7 @@ void tf_tgw_route(tf_ctx *c, tf_res *r)
         import_set_str(o, "peer", peer);
     else
         import_set_str(o, "attachment", import_str(att->att, "name"));
-    json_object_array_add(import_get(rt->elem, "routes"), o);
+    json_object_array_add(tgw_routes(rt->elem), o);
 }
 
 /* ---- sites: VPN and Direct Connect ----------------------------------------------------------- */
