@@ -34,6 +34,14 @@ static json_object *aws_list(aws_ctx *c, const char *file, const char *key)
         if (!(doc = import_json_load(path, c->err))) return c->bad = 1, NULL;
         json_object_object_add(c->docs, file, doc);
     }
+    if (doc && !json_object_is_type(doc, json_type_object)) {
+        error_set(c->err,
+                  "%s/%s: expected a JSON object holding %s (the output of the describe "
+                  "command)",
+                  c->dir, file, key);
+        c->bad = 1;
+        return NULL;
+    }
     json_object *a = import_get(doc, key);
     if (doc && json_object_object_length(doc) && (!a || !json_object_is_type(a, json_type_array))) {
         error_set(c->err, "%s/%s: %s: expected a list (the output of the describe command)", c->dir,
