@@ -55,7 +55,7 @@ static int opt_threshold(compare_opts *o, const char *v, vs_error *err)
         size_t n = strcspn(p, ",");
         snprintf(item, sizeof item, "%.*s", (int)n, p);
         char *eq = strchr(item, '=');
-        double x;
+        double x = 0;
         int f = eq ? family_named(item, (size_t)(eq - item)) : FAM_COUNT;
         if (f < 0)
             return error_set(err,

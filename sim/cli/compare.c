@@ -49,7 +49,7 @@ const char *compare_point_text(const results_file *f, uint32_t p, char *buf, siz
 static void warn(compare_result *r, const char *what, const char *name)
 {
     if (r->nwarnings < sizeof r->warnings / sizeof r->warnings[0])
-        snprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], "%s: %s", what, name);
+        snprintf(r->warnings[r->nwarnings++], sizeof r->warnings[0], "%.80s: %.500s", what, name);
 }
 
 static bool has_arch(const results_file *f, const char *name)

@@ -113,9 +113,9 @@ int run_values_add(run_values *rv, const run_value *v)
 int run_values_put(run_values *rv, run_value *b, const char *subject, const char *metric,
                    const char *unit, double value)
 {
-    snprintf(b->subject, sizeof b->subject, "%s", subject);
-    snprintf(b->metric, sizeof b->metric, "%s", metric);
-    snprintf(b->unit, sizeof b->unit, "%s", unit);
+    snprintf(b->subject, sizeof b->subject, "%.*s", (int)sizeof b->subject - 1, subject);
+    snprintf(b->metric, sizeof b->metric, "%.*s", (int)sizeof b->metric - 1, metric);
+    snprintf(b->unit, sizeof b->unit, "%.*s", (int)sizeof b->unit - 1, unit);
     b->value = value;
     return run_values_add(rv, b);
 }
