@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "scenario_impl.h"
+#include "vpcsim/aws/precision.h"
 #include "vpcsim/units.h"
 
 /* ---- Regions --------------------------------------------------------------------------------- */
@@ -555,8 +556,14 @@ static int check_run(const config_node *run, vs_error *err)
         return -1;
     if (config_find(run, "duration") && config_get_duration(run, "duration", NULL, &v, err))
         return -1;
-    if (config_find(run, "warmup") && config_get_duration(run, "warmup", NULL, &v, err)) return -1;
-    if (sc_get_int(run, SEC_RUN, "replications", 1, 100000, &v, err)) return -1;
+    if (config_find(run, "warmup") && !precision_warmup_auto(run) &&
+        config_get_duration(run, "warmup", NULL, &v, err))
+        return -1;
+    int64_t reps = 5;
+    precision_rule rule;
+    if (sc_get_int(run, SEC_RUN, "replications", 1, 100000, &reps, err) ||
+        precision_read(run, reps, &rule, err))
+        return -1;
     return sc_get_int(run, SEC_RUN, "seed", 0, INT64_MAX, &v, err);
 }
 

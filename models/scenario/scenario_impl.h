@@ -49,6 +49,7 @@ typedef enum sc_section {
     SEC_RETRY,
     SEC_SCHEDULE,
     SEC_RUN,
+    SEC_PRECISION,
     SEC_FAULT,
     SEC_OUTPUT,
     SEC_EXPECT,

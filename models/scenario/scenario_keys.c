@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scenario_impl.h"
+#include "vpcsim/aws/precision.h"
 
 #define T_DURATION CONFIG_TYPE_DURATION
 #define T_SIZE     CONFIG_TYPE_SIZE
@@ -331,10 +332,12 @@ static const config_keydef schedule_keys[] = {
 
 static const config_keydef run_keys[] = {
     {"duration", T_DURATION, NULL, "", "simulated time per replication (read by `vpcsim run`)"},
-    {"warmup", T_DURATION, NULL, "", "deleted from statistics (read by `vpcsim run`)"},
+    {"warmup", T_DURATION, "or auto", "",
+     "deleted from statistics; auto: chosen per run by MSER-5 (read by `vpcsim run`)"},
     {"replications", T_INT, "1..100000", "", "independent replications (read by `vpcsim run`)"},
     {"sweep", T_MAP, NULL, "", "parameter sweep (read by `vpcsim run`)"},
     {"seed", T_INT, "0..2^63-1", "", "seed of runs, instead of the top-level one"},
+    {"precision", T_MAP, NULL, "", "add replications until intervals are narrow (run.precision)"},
     END};
 
 static const config_keydef output_keys[] = {
@@ -438,6 +441,11 @@ const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_RETRY] = {"workloads[].traffic.retry", NULL, retry_keys},
     [SEC_SCHEDULE] = {"workloads[].traffic.schedule[]", NULL, schedule_keys},
     [SEC_RUN] = {"run", "Kept for `vpcsim run`; only these keys are accepted.", run_keys},
+    [SEC_PRECISION] = {"run.precision",
+                       "A stopping rule: replications are added in batches until every "
+                       "workload's interval of `metric` meets the target at every architecture "
+                       "of a sweep point, or the cap (docs/scenario.md, Stopping rules).",
+                       precision_keys},
     [SEC_FAULT] = {"faults[]",
                    "Scheduled faults (docs/scenario.md, Faults), the same list in every "
                    "architecture; a fault whose component an architecture lacks does nothing "

@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "cli/run_impl.h"
+#include "cli/run_precision.h"
 #include "cli/datafiles.h"
 #include "cli/mem_budget.h"
 #include "engine/jobs.h"
@@ -252,7 +253,8 @@ static int settings(const run_opts *o, const scenario *s, run_inputs *in, vs_err
     in->warmup_ns = 5 * VS_NS_PER_S;
     if (run &&
         (config_get_duration(run, "duration", "60s", &in->duration_ns, err) ||
-         config_get_duration(run, "warmup", "5s", &in->warmup_ns, err) ||
+         (!precision_warmup_auto(run) &&
+          config_get_duration(run, "warmup", "5s", &in->warmup_ns, err)) ||
          config_get_int(run, "replications", "5", 1, MAX_REPLICATIONS, &reps, err) ||
          (config_find(run, "seed") && config_get_int(run, "seed", NULL, 0, INT64_MAX, &seed, err))))
         return -1;
@@ -262,7 +264,7 @@ static int settings(const run_opts *o, const scenario *s, run_inputs *in, vs_err
     if (o->has_warmup) in->warmup_ns = o->warmup_ns;
     in->reps = o->has_reps ? (size_t)o->reps : (size_t)reps;
     in->seed = o->has_seed ? o->seed : (uint64_t)seed;
-    return 0;
+    return run_precision_settings(run, o->has_warmup, in, err);
 }
 
 /* The swept keys of base's run.sweep; run settings cannot be swept (every point shares them). */
@@ -530,7 +532,7 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
 static int run_job(void *ctxp, size_t i)
 {
     run_ctx *ctx = ctxp;
-    size_t idx = job_index(ctx, i);
+    size_t idx = ctx->order ? ctx->order[i] : job_index(ctx, i);
     job *j = &ctx->jobs[idx];
     if (atomic_load(&ctx->stop)) return 0; /* interrupted: j stays not done */
     const run_inputs *in = &ctx->pts[j->pt];
@@ -542,6 +544,9 @@ static int run_job(void *ctxp, size_t i)
                            .allow_outside_files = ctx->allow_outside,
                            .cross_az_through_hops = in->prices->cross_az_through_hops};
     observation *o = NULL;
+    j->warmup_ns = in->warmup_ns;
+    if (in->warmup_auto && run_warmup_pick(in, &in->s->archs[j->arch], &cfg, j))
+        return j->failed = 1;
     if ((ctx->observe || ctx->progress) && !(o = job_obs(ctx, j, &cfg))) return j->failed = 1;
     if (o) publish(ctx, idx, o, false);
     j->failed = run_one(ctx, j, &cfg, o) != 0;
@@ -566,8 +571,11 @@ static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wa
 {
     uint64_t events = 0, attempts = 0;
     double core_s = 0;
+    size_t ran = 0;
     for (size_t i = 0; i < njobs; i++) {
         const job *j = &ctx->jobs[i];
+        if (!j->done) continue; /* run.precision stopped before it */
+        ran++;
         events += j->events;
         core_s += j->core_s;
         for (size_t w = 0; w < ctx->pts[j->pt].s->archs[j->arch].nworkloads; w++)
@@ -576,7 +584,7 @@ static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wa
     fprintf(stderr,
             "vpcsim run: %zu run%s on %d thread%s (%s) in %.2f s: %llu events, %.3g measured "
             "requests/s per core, %.3g events/s per core\n",
-            njobs, njobs == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
+            ran, ran == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
             ctx->engine_threads > 1 ? "each run split across the threads" : "runs side by side",
             wall_s, (unsigned long long)events, core_s > 0 ? (double)attempts / core_s : 0,
             core_s > 0 ? (double)events / core_s : 0);
@@ -682,7 +690,9 @@ static int run_all(run_ctx *ctx, const run_opts *o)
                     .ctx = ctx};
     watch *w = wc.progress || wc.catch_signals ? watch_start(&wc) : NULL;
     double t0 = wall_now();
-    size_t failed = jobs_run(njobs, side_by_side ? o->threads : 1, run_job, ctx);
+    size_t failed = ctx->pts[0].precision.on
+                        ? run_precision_run(ctx, side_by_side ? o->threads : 1, run_job)
+                        : jobs_run(njobs, side_by_side ? o->threads : 1, run_job, ctx);
     watch_stop(w);
     for (size_t i = 0; failed && i < njobs; i++)
         if (ctx->jobs[i].failed) {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/h5_results_impl.h"
+#include "cli/run_precision.h"
 #include "vpcsim/hist.h"
 
 #ifndef VPCSIM_VERSION
@@ -243,6 +244,8 @@ int h5_results_run(h5_results *h, const job *j, const topology *t, const netmode
     }
     int rc = h5file_group(h->f, group, err) || h5file_attr_u64(h->f, group, "seed", j->seed, err) ||
              h5file_attr_i64(h->f, group, "end_ns", j->end_ns, err) ||
+             (h->pts[j->pt].warmup_auto &&
+              h5file_attr_i64(h->f, group, "warmup_ns", j->warmup_ns, err)) ||
              h5file_attr_f64(h->f, group, "records_fraction", j->records_fraction, err) ||
              write_counts(h->f, group, t, j, err) ||
              h5_write_observed(h->f, group, j, t, r, o, &h->out, err);
@@ -290,6 +293,7 @@ static int write_meta(h5file *f, const h5_results_meta *m, const run_inputs *in,
              h5file_attr_i64(f, "/", "series_bin_ns", m->out->series_bin_ns, err) ||
              h5file_attr_i64(f, "/", "run_length_ns", m->out->run_length_ns, err) ||
              h5file_attr_i64(f, "/", "interrupted", 0, err) ||
+             run_precision_file_attrs(f, in, err) ||
              h5file_group(f, "/architectures", err);
     return rc ? -1 : 0;
 }

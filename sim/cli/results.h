@@ -16,6 +16,7 @@
 #include "vpcsim/aws/cost.h"
 #include "vpcsim/aws/params.h"
 #include "vpcsim/aws/netmodel.h"
+#include "vpcsim/aws/precision.h"
 #include "vpcsim/aws/scenario.h"
 #include "vpcsim/stats.h"
 
@@ -36,8 +37,11 @@ typedef struct run_inputs {
     scenario_patch_map *map;   /* where its text came from (owned), or NULL: the file's */
     const cost_prices *prices; /* shared */
     uint64_t seed;             /* scenario seed of replication seeds */
-    size_t reps;               /* replications */
+    size_t reps;               /* replications (run.precision: the cap) */
     vs_time duration_ns, warmup_ns;
+    precision_rule precision; /* run.precision (on: reps is the cap; sim/cli/run_precision.c) */
+    bool warmup_auto;         /* run.warmup: auto: warmup_ns is 0 and duration_ns the whole run;
+                                 each run's warm-up is MSER-5's */
     const char *value[RUN_SWEEP_KEYS]; /* the swept values at this point (into the doc) */
 } run_inputs;
 
@@ -82,6 +86,7 @@ typedef struct job {
     double wall_s;                    /* engine wall time */
     uint64_t events;
     vs_time end_ns;          /* the run's end */
+    vs_time warmup_ns;       /* the warm-up deleted (warmup: auto: MSER-5's, per run) */
     double records_fraction; /* of calls its request records hold (-o) */
     job_way *ways;           /* -o: every workload's ways, for /topology */
     size_t nways;

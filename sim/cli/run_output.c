@@ -14,6 +14,7 @@
 #include "cli/expect_eval.h"
 #include "cli/results_json.h"
 #include "cli/run_impl.h"
+#include "cli/run_precision.h"
 #include "io/h5file.h"
 #include "vpcsim/infile.h"
 
@@ -67,7 +68,8 @@ static int outputs_make(const run_ctx *ctx, outputs *out, vs_error *err)
             return error_set(err, "out of memory");
         if (summary_static_costs(in, out->hourly[p], err)) return -1;
     }
-    if (summary_build(&out->rows, out->rps, out->n, out->hourly))
+    if (summary_build(&out->rows, out->rps, out->n, out->hourly) ||
+        run_precision_rows(&out->rows, out->rps, out->n))
         return error_set(err, "out of memory");
     return 0;
 }
@@ -120,7 +122,8 @@ static char *command_line(int argc, char **argv)
 /* How the file ends: complete, or what an interruption kept. */
 static h5_results_end file_end(const run_ctx *ctx)
 {
-    h5_results_end e = {.runs = ctx->njobs, .records_kept = ctx->out.records};
+    h5_results_end e = {.runs = ctx->planned ? ctx->planned : ctx->njobs,
+                        .records_kept = ctx->out.records};
     for (size_t i = 0; i < ctx->njobs; i++)
         if (ctx->jobs[i].done) {
             if (e.kept == 0 || ctx->jobs[i].records_fraction < e.records_kept)

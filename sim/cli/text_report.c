@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/results.h"
+#include "cli/run_precision.h"
 #include "cli/text_table.h"
 #include "vpcsim/units.h"
 
@@ -363,20 +364,26 @@ static int print_sweep(FILE *f, const text_report_head *t, const block *bs, size
 
 /* ---- the whole ------------------------------------------------------------------------------- */
 
-static void print_header(FILE *f, const text_report_head *t)
+/* adaptive: run.precision chose the replications (t->reps is the cap); auto_warmup: MSER-5 chose
+ * each run's warm-up (t->duration_ns is the whole run). */
+static void print_header(FILE *f, const text_report_head *t, bool adaptive, bool auto_warmup)
 {
-    char d[32], w[32], of[48] = "";
+    char d[32], w[32], of[48] = "", after[64];
     size_t reps = t->reps;
     if (t->reps_covered && t->reps_covered < t->reps) { /* interrupted: say what the tables hold */
         snprintf(of, sizeof of, " (of %zu asked; interrupted)", t->reps);
         reps = t->reps_covered;
     }
-    fprintf(f,
-            "scenario %s (%s): %zu architecture%s x %zu replication%s%s of %s after %s of "
-            "warm-up, seed %llu",
-            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", reps, reps == 1 ? "" : "s", of,
-            units_format_duration(t->duration_ns, d, sizeof d),
-            units_format_duration(t->warmup_ns, w, sizeof w), (unsigned long long)t->seed);
+    if (auto_warmup)
+        snprintf(after, sizeof after, "(warm-up chosen per run by MSER-5)");
+    else
+        snprintf(after, sizeof after, "after %s of warm-up",
+                 units_format_duration(t->warmup_ns, w, sizeof w));
+    if (adaptive) of[0] = 0; /* the rule stops points early: not an interruption */
+    fprintf(f, "scenario %s (%s): %zu architecture%s x %s%zu replication%s%s of %s %s, seed %llu",
+            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", adaptive ? "up to " : "",
+            reps, reps == 1 ? "" : "s", of, units_format_duration(t->duration_ns, d, sizeof d),
+            after, (unsigned long long)t->seed);
     if (t->npoints > 1) fprintf(f, ", %zu sweep points", t->npoints);
     fputs("\nmean over replications ± 95% Student-t half-width\n", f);
 }
@@ -404,6 +411,7 @@ static int print_point(FILE *f, const text_report_head *t, const block *bs, size
         if (print_workloads(f, &bs[a]) || print_failures(f, &bs[a]) ||
             print_components(f, &bs[a]) || print_cost(f, &bs[a], t->hours_per_month))
             return -1;
+        run_precision_print(f, bs[a].r, bs[a].n);
     }
     return nb ? print_paired(f, bs, nb) : 0;
 }
@@ -415,7 +423,9 @@ int text_report_print(FILE *f, const text_report_head *t, const summary_row *row
     if (nb < 0) return -1;
     int rc = 0;
     size_t i = 0;
-    print_header(f, t);
+    bool adaptive, auto_warmup;
+    run_precision_kinds(rows, n, &adaptive, &auto_warmup);
+    print_header(f, t, adaptive, auto_warmup);
     for (size_t p = 0; rc == 0 && p < t->npoints; p++) {
         size_t first = i;
         while (i < (size_t)nb && bs[i].r[0].point == p) i++;
