@@ -8,7 +8,7 @@
 # Third-party headers: omp.h only in the scheduler (sim/engine/engine.c) and the job runner
 # (sim/engine/jobs.c); hdf5 only in sim/io/h5file.c; yaml.h only in sim/io/config.c.
 set(engine_api "vpcsim/(engine|rng|error|arena|grow)\\.h|engine/")
-set(io_api "vpcsim/(config|units|dist|hist|stats|infile)\\.h|io/")
+set(io_api "vpcsim/(config|units|dist|hist|stats|mser|infile)\\.h|io/")
 set(foreign "gsl/|hdf5|H5[A-Za-z]*\\.h|omp\\.h|mpi\\.h|yaml\\.h|json|jansson")
 
 function(check_includes f allowed why)

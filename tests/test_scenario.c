@@ -1040,6 +1040,12 @@ static const char all_keys[] =
     "  replications: 2\n"
     "  sweep: {}\n"
     "  seed: 5\n"
+    "  precision:\n"
+    "    metric: p99 #@run.precision\n"
+    "    relative_half_width: 5%\n"
+    "    confidence: 90%\n"
+    "    min_replications: 2\n"
+    "    max_replications: 3\n"
     "faults:\n"
     "  - kind: latency #@faults[]\n"
     "    component: interface_endpoint/i\n"
@@ -1114,6 +1120,7 @@ static void keys_agree_with_loader(void **st)
                                          "workloads[].traffic.retry",
                                          "workloads[].traffic.schedule[]",
                                          "run",
+                                         "run.precision",
                                          "faults[]",
                                          "output",
                                          "expect[]"};
