@@ -64,8 +64,8 @@ static json_object *run_json(const char *file, const char *extra)
     char json[600];
     cli_result res;
     snprintf(json, sizeof json, "%s.json", file);
-    char *argv[] = {"vpcsim", "run", (char *)file, "--quiet", "--threads", "2", "--json", json,
-                    (char *)extra, NULL};
+    char *argv[] = {"vpcsim", "run",    (char *)file, "--quiet",     "--threads",
+                    "2",      "--json", json,         (char *)extra, NULL};
     assert_int_equal(cli_run(argv, &res), 0);
     if (res.code != 0) fail_msg("vpcsim run exits %d: %s", res.code, res.err);
     json_object *doc = json_object_from_file(json);
@@ -191,9 +191,10 @@ static void mm1_rho09_warmup_near_relaxation(void **st)
     scenario_with("run: {duration: 20s, warmup: auto, replications: 20}", file, sizeof file);
     snprintf(h5, sizeof h5, "%s.h5", file);
     snprintf(json, sizeof json, "%s.json", file);
-    char *argv[] = {"vpcsim", "run", file, "--quiet", "--threads", "2", "--set",
-                    "workloads.call.traffic.rate=900/s", "-o", h5, "--records", "0", "--json",
-                    json, NULL};
+    char *argv[] = {"vpcsim",    "run", file,        "--quiet",
+                    "--threads", "2",   "--set",     "workloads.call.traffic.rate=900/s",
+                    "-o",        h5,    "--records", "0",
+                    "--json",    json,  NULL};
     assert_int_equal(cli_run(argv, &res), 0);
     assert_int_equal(res.code, 0);
     size_t n;

@@ -50,21 +50,23 @@ static int read_open_share(const config_node *p, const char *key, const char *df
 {
     if (config_get_probability(p, key, dflt, out, err)) return -1;
     if (*out > 0 && *out < 1) return 0;
-    return config_error_at(config_find(p, key), err, "run.precision.%s must be between 0%% and "
-                           "100%% (both excluded), got %s", key, config_scalar(config_find(p, key)));
+    return config_error_at(config_find(p, key), err,
+                           "run.precision.%s must be between 0%% and "
+                           "100%% (both excluded), got %s",
+                           key, config_scalar(config_find(p, key)));
 }
 
-int precision_read(const config_node *run, int64_t default_min, precision_rule *out,
-                   vs_error *err)
+int precision_read(const config_node *run, int64_t default_min, precision_rule *out, vs_error *err)
 {
     const config_node *p = run ? config_find(run, "precision") : NULL;
     int m;
     memset(out, 0, sizeof *out);
     if (!p) return 0;
     if (config_kind_of(p) != CONFIG_KIND_MAP)
-        return config_error_at(p, err, "run.precision: expected a map of metric, "
-                                       "relative_half_width, confidence, min_replications, "
-                                       "max_replications");
+        return config_error_at(p, err,
+                               "run.precision: expected a map of metric, "
+                               "relative_half_width, confidence, min_replications, "
+                               "max_replications");
     if (config_check_keydefs(p, precision_keys, err) ||
         config_get_enum(p, "metric", NULL, metric_names, &m, err) ||
         read_open_share(p, "relative_half_width", NULL, &out->relative_half_width, err) ||
@@ -75,18 +77,17 @@ int precision_read(const config_node *run, int64_t default_min, precision_rule *
     snprintf(dmin, sizeof dmin, "%lld", (long long)(default_min < 2 ? 2 : default_min));
     if (config_get_int(p, "min_replications", dmin, 2, PRECISION_CAP, &out->min_replications,
                        err) ||
-        config_get_int(p, "max_replications", "200", 2, PRECISION_CAP, &out->max_replications,
-                       err))
+        config_get_int(p, "max_replications", "200", 2, PRECISION_CAP, &out->max_replications, err))
         return -1;
     if (out->max_replications < out->min_replications)
-        return config_error_at(config_find(p, "max_replications")   ? config_find(p, "max_replications")
-                               : config_find(p, "min_replications") ? config_find(p, "min_replications")
-                                                                    : p,
-                               err,
-                               "run.precision: max_replications (%lld) is below "
-                               "min_replications (%lld)",
-                               (long long)out->max_replications,
-                               (long long)out->min_replications);
+        return config_error_at(
+            config_find(p, "max_replications")   ? config_find(p, "max_replications")
+            : config_find(p, "min_replications") ? config_find(p, "min_replications")
+                                                 : p,
+            err,
+            "run.precision: max_replications (%lld) is below "
+            "min_replications (%lld)",
+            (long long)out->max_replications, (long long)out->min_replications);
     out->on = true;
     return 0;
 }

@@ -293,8 +293,7 @@ static int write_meta(h5file *f, const h5_results_meta *m, const run_inputs *in,
              h5file_attr_i64(f, "/", "series_bin_ns", m->out->series_bin_ns, err) ||
              h5file_attr_i64(f, "/", "run_length_ns", m->out->run_length_ns, err) ||
              h5file_attr_i64(f, "/", "interrupted", 0, err) ||
-             run_precision_file_attrs(f, in, err) ||
-             h5file_group(f, "/architectures", err);
+             run_precision_file_attrs(f, in, err) || h5file_group(f, "/architectures", err);
     return rc ? -1 : 0;
 }
 

@@ -331,9 +331,8 @@ int run_precision_rows(summary_rows *rows, point_jobs *rps, size_t npoints)
             if (i == first) continue; /* no block: nothing to add to */
             summary_row like = rows->r[first];
             for (size_t k = first; k < i; k++)
-                if (row_add(&o, &rows->r[k], rows->r[k].subject, rows->r[k].metric,
-                            rows->r[k].unit, rows->r[k].mean, rows->r[k].half_width,
-                            rows->r[k].n))
+                if (row_add(&o, &rows->r[k], rows->r[k].subject, rows->r[k].metric, rows->r[k].unit,
+                            rows->r[k].mean, rows->r[k].half_width, rows->r[k].n))
                     goto oom;
             if ((in->precision.on && rule_rows(&o, &like, &rps[p], a)) ||
                 (in->warmup_auto && warmup_row(&o, &like, &rps[p], a)))
@@ -354,13 +353,12 @@ int run_precision_file_attrs(h5file *f, const run_inputs *in, vs_error *err)
     if (in->warmup_auto && h5file_attr_i64(f, "/", "warmup_auto", 1, err)) return -1;
     if (!r->on) return 0;
     return h5file_attr_str(f, "/", "precision_metric", precision_metric_name(r->metric), err) ||
-                   h5file_attr_f64(f, "/", "precision_relative_half_width",
-                                   r->relative_half_width, err) ||
+                   h5file_attr_f64(f, "/", "precision_relative_half_width", r->relative_half_width,
+                                   err) ||
                    h5file_attr_f64(f, "/", "precision_confidence", r->confidence, err) ||
                    h5file_attr_i64(f, "/", "precision_min_replications", r->min_replications,
                                    err) ||
-                   h5file_attr_i64(f, "/", "precision_max_replications", r->max_replications,
-                                   err)
+                   h5file_attr_i64(f, "/", "precision_max_replications", r->max_replications, err)
                ? -1
                : 0;
 }
@@ -394,7 +392,8 @@ static void print_rule(FILE *f, const summary_row *r, size_t n)
         if (strcmp(r[i].metric, "precision_relative_half_width") == 0 &&
             (!widest || r[i].mean > widest->mean))
             widest = &r[i];
-    fprintf(f, "  stopping rule: %s within ±%.3g%% of its mean (%.3g%% interval): ", target->subject,
+    fprintf(f,
+            "  stopping rule: %s within ±%.3g%% of its mean (%.3g%% interval): ", target->subject,
             100 * target->mean, 100 * level->mean);
     if (met->mean != 0)
         fprintf(f, "met at %.0f replications", reps->mean);
@@ -402,8 +401,7 @@ static void print_rule(FILE *f, const summary_row *r, size_t n)
         fprintf(f, "not met: cap of %.0f replications hit", cap->mean);
     else
         fprintf(f, "not met after %.0f replications (interrupted)", reps->mean);
-    if (widest)
-        fprintf(f, "; widest ±%.3g%% (%s)", 100 * widest->mean, widest->subject);
+    if (widest) fprintf(f, "; widest ±%.3g%% (%s)", 100 * widest->mean, widest->subject);
     fputc('\n', f);
 }
 
@@ -415,8 +413,9 @@ void run_precision_print(FILE *f, const summary_row *r, size_t n)
     if (isnan(w->mean)) {
         fputs("  warm-up (MSER-5, per run): -\n", f);
     } else if (w->n > 1) {
-        fprintf(f, "  warm-up (MSER-5, per run): %.4g ± %.2g s over %u runs (each run's in the file)\n",
-                w->mean, w->half_width, w->n);
+        fprintf(
+            f, "  warm-up (MSER-5, per run): %.4g ± %.2g s over %u runs (each run's in the file)\n",
+            w->mean, w->half_width, w->n);
     } else {
         fprintf(f, "  warm-up (MSER-5, per run): %.4g s\n", w->mean);
     }

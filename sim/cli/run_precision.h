@@ -14,8 +14,7 @@
  * set in->reps (the first batch unless min_replications says otherwise) and in->warmup_ns
  * (has_warmup: --warmup, which wins over auto). With a rule, in->reps becomes the cap (the jobs'
  * stride). Returns 0, or -1 with err at the key. */
-int run_precision_settings(const config_node *run, bool has_warmup, run_inputs *in,
-                           vs_error *err);
+int run_precision_settings(const config_node *run, bool has_warmup, run_inputs *in, vs_error *err);
 
 /* Runs ctx's jobs in batches under the stopping rule of ctx->pts[0] (run_one(ctx, i) runs
  * ctx->order[i]): every point starts with min_replications, then each point whose intervals are

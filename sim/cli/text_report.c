@@ -381,9 +381,9 @@ static void print_header(FILE *f, const text_report_head *t, bool adaptive, bool
                  units_format_duration(t->warmup_ns, w, sizeof w));
     if (adaptive) of[0] = 0; /* the rule stops points early: not an interruption */
     fprintf(f, "scenario %s (%s): %zu architecture%s x %s%zu replication%s%s of %s %s, seed %llu",
-            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", adaptive ? "up to " : "",
-            reps, reps == 1 ? "" : "s", of, units_format_duration(t->duration_ns, d, sizeof d),
-            after, (unsigned long long)t->seed);
+            t->name, t->file, t->narchs, t->narchs == 1 ? "" : "s", adaptive ? "up to " : "", reps,
+            reps == 1 ? "" : "s", of, units_format_duration(t->duration_ns, d, sizeof d), after,
+            (unsigned long long)t->seed);
     if (t->npoints > 1) fprintf(f, ", %zu sweep points", t->npoints);
     fputs("\nmean over replications ± 95% Student-t half-width\n", f);
 }

@@ -39,8 +39,7 @@ const char *precision_metric_name(precision_metric m);
 /* run.precision of the `run:` map (NULL: none) into out; min_replications defaults to
  * default_min (the run's replications) raised to 2. Returns 0 (out->on false when absent), or -1
  * with err at the offending key (`file:line:col: ...`). */
-int precision_read(const config_node *run, int64_t default_min, precision_rule *out,
-                   vs_error *err);
+int precision_read(const config_node *run, int64_t default_min, precision_rule *out, vs_error *err);
 
 /* Whether run.warmup is `auto` (MSER-5 per run) rather than a duration. */
 bool precision_warmup_auto(const config_node *run);
