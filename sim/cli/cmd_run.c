@@ -636,7 +636,8 @@ static void watch_status_of(void *p, watch_status *s)
     run_ctx *ctx = p;
     double fraction = 0, events = 0, wall = 0;
     pthread_mutex_lock(&ctx->lock);
-    *s = (watch_status){.done = ctx->done, .running = ctx->running, .total = ctx->njobs};
+    size_t total = ctx->planned ? ctx->planned : ctx->njobs; /* run.precision: asked so far */
+    *s = (watch_status){.done = ctx->done, .running = ctx->running, .total = total};
     for (size_t i = 0; i < ctx->njobs; i++) {
         const job *j = &ctx->jobs[i];
         if (j->done) {
@@ -652,7 +653,7 @@ static void watch_status_of(void *p, watch_status *s)
     pthread_mutex_unlock(&ctx->lock);
     if (s->running) s->sim_s /= (double)s->running, s->sim_end_s /= (double)s->running;
     s->events_per_s = wall > 0 ? events / wall * ctx->side_by_side : 0;
-    s->fraction = ctx->njobs ? fraction / (double)ctx->njobs : 1;
+    s->fraction = total ? fraction / (double)total : 1;
 }
 
 static void watch_interrupt(void *p, int sig)

@@ -55,7 +55,7 @@ typedef struct run_ctx {
     job *jobs; /* [point x arch x rep], point-major then arch-major */
     size_t njobs;
     const size_t *order; /* the jobs run_job's i names (run.precision's batches), or NULL: all */
-    size_t planned;      /* runs asked for so far (run.precision), or 0: njobs */
+    size_t planned; /* runs asked for so far (run.precision; written under lock), or 0: njobs */
     int engine_threads;
     int side_by_side;   /* runs at once (1: one run split across the threads) */
     const char *queue;  /* event list, NULL: the engine's default */

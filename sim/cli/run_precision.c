@@ -133,7 +133,9 @@ static bool batch_decide(run_ctx *ctx, batch_state *b)
         double needed;
         if (point_met(&rp, b->x, &needed) || b->have[p] >= cap) continue;
         b->want[p] = next_reps(b->have[p], needed, cap);
+        pthread_mutex_lock(&ctx->lock); /* the watcher reads it */
         ctx->planned += (b->want[p] - b->have[p]) * narchs;
+        pthread_mutex_unlock(&ctx->lock);
         more = true;
     }
     return more;
@@ -152,7 +154,9 @@ size_t run_precision_run(run_ctx *ctx, int threads, int (*run_one)(void *ctx, si
         goto out;
     }
     for (size_t p = 0; p < np; p++) b.want[p] = first < cap ? first : cap;
+    pthread_mutex_lock(&ctx->lock);
     ctx->planned = np * ctx->pts[0].s->narchs * b.want[0];
+    pthread_mutex_unlock(&ctx->lock);
     do {
         size_t n = batch_order(ctx, &b);
         ctx->order = b.order;
