@@ -16,6 +16,9 @@
 
 #include <cmocka.h>
 
+#include <json-c/json.h>
+
+#include "cli_run.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 
@@ -204,11 +207,61 @@ static void test_acl_errors(void **state)
     }
 }
 
+/* End to end: `check` names the ACL and its rule in text and JSON, and a run fails the calls with
+ * cause `denied` (experiment shared-services-accounts: the hub's return rule misses the Linux
+ * clients' ports 32768-49151). */
+static double failed_denied(json_object *doc, const char *arch, const char *workload)
+{
+    json_object *rows = json_object_object_get(doc, "summary");
+    for (size_t i = 0; rows && i < json_object_array_length(rows); i++) {
+        json_object *r = json_object_array_get_idx(rows, i);
+        if (!strcmp(json_object_get_string(json_object_object_get(r, "architecture")), arch) &&
+            !strcmp(json_object_get_string(json_object_object_get(r, "subject")), workload) &&
+            !strcmp(json_object_get_string(json_object_object_get(r, "metric")), "failed_denied"))
+            return json_object_get_double(json_object_object_get(r, "mean"));
+    }
+    fail_msg("no failed_denied of %s/%s", arch, workload);
+    return -1;
+}
+
+static void test_acl_cli(void **state)
+{
+    (void)state;
+    char path[1024], err[4096] = "", *out = NULL;
+    const char *rule = "of subnet 'hub-a' denies the responses leaving the subnet (outbound TCP "
+                       "ports 32768-49151 of ports 32768-60999 to 10.3.0.0/24) by its final rule *";
+    cli_source_path("experiments/shared-services-accounts.yaml", path, sizeof path);
+    assert_int_equal(
+        cli_run_report((char *const[]){"vpcsim", "check", path, NULL}, &out, err, sizeof err), 0);
+    assert_text_has(out, "verdict  denied: network ACL 'hub-ep-acl' (");
+    assert_text_has(out, rule);
+    free(out);
+    assert_int_equal(cli_run_report((char *const[]){"vpcsim", "check", path, "--json", NULL}, &out,
+                                    err, sizeof err),
+                     0);
+    assert_text_has(out, "\"reason\": \"network ACL 'hub-ep-acl' (");
+    assert_text_has(out, rule);
+    free(out);
+    assert_int_equal(
+        cli_run_report((char *const[]){"vpcsim", "run", path, "--duration", "2s", "--warmup", "0s",
+                                       "--replications", "1", "--json", "-", "--quiet", NULL},
+                       &out, err, sizeof err),
+        0);
+    json_object *doc = json_tokener_parse(out);
+    assert_non_null(doc);
+    assert_true(failed_denied(doc, "acl-mistake", "orders-sqs") > 50); /* ~100/s offered */
+    assert_true(failed_denied(doc, "acl-fixed", "orders-sqs") == 0);
+    assert_true(failed_denied(doc, "acl-mistake", "analytics-kms") == 0);
+    json_object_put(doc);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_acl_paths),
         cmocka_unit_test(test_acl_errors),
+        cmocka_unit_test(test_acl_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

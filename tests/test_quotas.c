@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "cli_run.h"
 #include "vpcsim/aws/quotas.h"
 #include "vpcsim/aws/scenario.h"
 
@@ -170,6 +171,26 @@ static void test_nat_ips(void **state)
     assert_int_equal(quotas_check(&t, raised, f, 4), 0);
 }
 
+/* `check` prints the warnings: experiment centralised-endpoints puts 9 VPCs of one account in
+ * us-east-1 (a hub and 8 spokes), over the default of 5; declaring a raise silences it. */
+static void test_check_warns(void **state)
+{
+    (void)state;
+    char path[1024], err[4096] = "", *out = NULL;
+    cli_source_path("experiments/centralised-endpoints.yaml", path, sizeof path);
+    assert_int_equal(
+        cli_run_report((char *const[]){"vpcsim", "check", path, NULL}, &out, err, sizeof err), 0);
+    assert_text_has(out, "warning: ");
+    assert_text_has(out, "VPCs per Region: 9 in 'us-east-1', over the quota of 5 (adjustable");
+    free(out);
+    assert_int_equal(cli_run_report((char *const[]){"vpcsim", "check", path, "--json", NULL}, &out,
+                                    err, sizeof err),
+                     0);
+    assert_text_has(out, "\"quota_warnings\": [");
+    assert_text_has(out, "\"quota\": \"vpcs_per_region\"");
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_interface_endpoints_per_vpc),
         cmocka_unit_test(test_hard_quotas),
         cmocka_unit_test(test_nat_ips),
+        cmocka_unit_test(test_check_warns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -143,7 +143,9 @@ static void client_ephemeral(const walk *k, int32_t *lo, int32_t *hi)
 }
 
 /* The subnets a request crosses, in order: out of the client's, into and out of a NAT gateway's,
- * into an interface endpoint ENI's. Same-subnet traffic crosses no ACL. */
+ * into an interface endpoint ENI's. Same-subnet traffic crosses no ACL (VPC guide, network ACL
+ * basics: rules are evaluated "when traffic enters and leaves the subnet, not as it is routed
+ * within a subnet"). */
 int paths_nacl_request(walk *k)
 {
     const topology *t = k->t;
