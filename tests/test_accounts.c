@@ -157,6 +157,32 @@ static void test_account_errors(void **state)
     }
 }
 
+/* A share to an OU reaches the accounts `accounts:` puts in it, and no other (AWS RAM: sharing
+ * with an OU shares with every account in it). */
+static void test_share_to_ou(void **state)
+{
+    (void)state;
+    static const char *const tails[] = {"ou-ab12-cdef3456", "ou-ab12-99999999"};
+    for (int k = 0; k < 2; k++) {
+        char yaml[4096];
+        snprintf(yaml, sizeof yaml,
+                 "accounts:\n  - {id: \"333333333333\", organization: o-abc123defg, ou: "
+                 "ou-ab12-cdef3456}\n%s"
+                 "    transit_gateways:\n"
+                 "      - {name: hub, region: us-east-1, account: \"111111111111\",\n"
+                 "         shared_with: [%s], attachments: [{name: c3-att, vpc: c3,\n"
+                 "         subnets: [c3a]}], route_tables: [{name: rt}]}\n",
+                 HEAD, tails[k]);
+        scenario *sc = NULL;
+        vs_error err = {""};
+        int rc = scenario_load_buffer(yaml, strlen(yaml), "ou.yaml", &sc, &err);
+        if (k == 0 && rc) fail_msg("%s", err.msg);
+        if (k == 1 && !rc) fail_msg("a share to another OU let account 333333333333 attach");
+        if (k == 1) assert_non_null(strstr(err.msg, "is not shared with 333333333333"));
+        scenario_free(sc);
+    }
+}
+
 /* The same TGW shared with the consumer's account loads (the allow side of the share rule). */
 static void test_share_allows(void **state)
 {
@@ -184,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_account_paths),
         cmocka_unit_test(test_account_errors),
         cmocka_unit_test(test_share_allows),
+        cmocka_unit_test(test_share_to_ou),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1073,6 +1073,10 @@ static const char all_keys[] =
     "  spans: 0.1\n"
     "  series_bin: 1s\n"
     "quotas: {nat_gateway_ips: 4}\n"
+    "accounts:\n"
+    "  - id: \"444455556666\" #@accounts[]\n"
+    "    organization: o-abc123defg\n"
+    "    ou: ou-ab12-cdef3456\n"
     "expect:\n"
     "  - metric: p99 #@expect[]\n"
     "    workload: w1\n"
@@ -1139,7 +1143,8 @@ static void keys_agree_with_loader(void **st)
                                          "run",
                                          "faults[]",
                                          "output",
-                                         "expect[]"};
+                                         "expect[]",
+                                         "accounts[]"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

@@ -626,7 +626,7 @@ static int load_top(sc_loader *ld, scenario *s)
 {
     const config_node *shared, *faults, *expects;
     int *order = NULL; /* set by load_archs; initialised for -Wmaybe-uninitialized without LTO */
-    if (load_header(ld, s) || load_regions(ld) ||
+    if (load_header(ld, s) || load_regions(ld) || sc_load_accounts(ld) ||
         sc_get_seq(ld->root, SEC_TOP, "workloads", &shared, ld->err))
         return -1;
     if (shared && list_from_seq(ld, &ld->shared, shared, SK_WORKLOAD, -1)) return -1;

@@ -167,7 +167,20 @@ static bool account_ok(const char *s)
     return strlen(s) == 12 && strspn(s, "0123456789") == 12;
 }
 
-/* A list of 12-digit account ids at key (absent: none). */
+/* "o-" or "ou-" and then letters, digits and '-' (AWS Organizations ids). */
+static bool org_id_ok(const char *s, const char *prefix)
+{
+    size_t p = strlen(prefix), n = strlen(s);
+    const char *ok = "abcdefghijklmnopqrstuvwxyz0123456789-";
+    return strncmp(s, prefix, p) == 0 && n > p && n <= 68 && strspn(s + p, ok) == n - p;
+}
+
+static bool share_target_ok(const char *s)
+{
+    return account_ok(s) || org_id_ok(s, "o-") || org_id_ok(s, "ou-");
+}
+
+/* A list of share targets at key (absent: none): account ids, organization or OU ids. */
 static int account_list(sc_build *b, const config_node *map, sc_section sec, const char *key,
                         const char ***out, size_t *n)
 {
@@ -180,19 +193,38 @@ static int account_list(sc_build *b, const config_node *map, sc_section sec, con
     if (!(*out = arena_alloc(b->ld->arena, config_len(seq), sizeof **out))) return oom(b, map);
     for (size_t i = 0; i < config_len(seq); i++) {
         if (config_as_string(config_at(seq, i), &(*out)[i], b->err)) return -1;
-        if (!account_ok((*out)[i]))
+        if (!share_target_ok((*out)[i]))
             return sc_error(b, config_at(seq, i),
-                            "%s: key '%s': expected a 12-digit AWS account id, got %s", b->what,
-                            key, units_format_quoted((*out)[i], 60, q, sizeof q));
+                            "%s: key '%s': expected a 12-digit AWS account id, an organization "
+                            "(o-...) or an OU (ou-...), got %s",
+                            b->what, key, units_format_quoted((*out)[i], 60, q, sizeof q));
     }
     *n = config_len(seq);
     return 0;
 }
 
-static bool listed(const char *const *list, size_t n, const char *account)
+/* The `accounts:` entry of account id, or NULL. */
+static const config_node *account_entry(const sc_loader *ld, const char *id)
 {
+    const config_node *seq = config_find(ld->root, "accounts");
+    for (size_t i = 0; seq && i < config_len(seq); i++) {
+        const char *v = config_scalar(config_find(config_at(seq, i), "id"));
+        if (v && strcmp(v, id) == 0) return config_at(seq, i);
+    }
+    return NULL;
+}
+
+/* Is account among the share's targets: itself, or the organization or OU `accounts:` puts it
+ * in (AWS RAM: sharing with an organization or OU shares with all its accounts)? */
+static bool listed(const sc_build *b, const char *const *list, size_t n, const char *account)
+{
+    const config_node *e = account ? account_entry(b->ld, account) : NULL;
+    const char *org = e ? config_scalar(config_find(e, "organization")) : NULL;
+    const char *ou = e ? config_scalar(config_find(e, "ou")) : NULL;
     for (size_t i = 0; account && i < n; i++)
-        if (strcmp(list[i], account) == 0) return true;
+        if (strcmp(list[i], account) == 0 || (org && strcmp(list[i], org) == 0) ||
+            (ou && strcmp(list[i], ou) == 0))
+            return true;
     return false;
 }
 
@@ -232,7 +264,8 @@ static int check_tgw_shares(sc_build *b, size_t i)
         const topo_tgw_attachment *a = &g->attachments[k];
         if (a->vpc < 0) continue;
         const char *owner = b->t->vpcs[a->vpc].account;
-        if (!accounts_differ(owner, g->account) || listed(g->shared_with, g->nshared_with, owner))
+        if (!accounts_differ(owner, g->account) ||
+            listed(b, g->shared_with, g->nshared_with, owner))
             continue;
         return sc_error(b, config_at(atts, k),
                         "%s: attachment '%s' attaches VPC '%s' of account %s, but the Transit "
@@ -291,7 +324,7 @@ static int check_ife_subnets(sc_build *b, const topo_interface_endpoint *e, cons
     if (!accounts_differ(e->account, vpc_owner)) return 0;
     for (size_t k = 0; k < e->nsubnets; k++) {
         const topo_subnet *s = &b->t->subnets[e->subnets[k]];
-        if (listed(s->shared_with, s->nshared_with, e->account)) continue;
+        if (listed(b, s->shared_with, s->nshared_with, e->account)) continue;
         return sc_error(b, config_at(config_find(m, "subnets"), k),
                         "%s: the endpoint belongs to account %s, but subnet '%s' belongs to "
                         "account %s (VPC '%s') and is not shared with %s through AWS RAM (add it "
@@ -348,6 +381,42 @@ int sc_check_accounts(sc_build *b)
         if (read_eps(b, i)) return -1;
     for (size_t i = 0; i < t->ninterface_endpoints; i++)
         if (read_ife(b, i)) return -1;
+    return 0;
+}
+
+/* ---- the accounts list ----------------------------------------------------------------------- */
+
+static int load_account(sc_loader *ld, const config_node *map, size_t i)
+{
+    const char *id, *org, *ou;
+    if (sc_check_keys(map, SEC_ACCOUNTS, ld->err) ||
+        sc_get_string(map, SEC_ACCOUNTS, "id", &id, ld->err) ||
+        sc_get_string(map, SEC_ACCOUNTS, "organization", &org, ld->err) ||
+        sc_get_string(map, SEC_ACCOUNTS, "ou", &ou, ld->err))
+        return -1;
+    if (!account_ok(id))
+        return config_error_at(config_find(map, "id"), ld->err,
+                               "accounts[%zu]: key 'id': expected a 12-digit AWS account id", i);
+    if (*org && !org_id_ok(org, "o-"))
+        return config_error_at(config_find(map, "organization"), ld->err,
+                               "accounts[%zu]: key 'organization': expected o-...", i);
+    if (*ou && !org_id_ok(ou, "ou-"))
+        return config_error_at(config_find(map, "ou"), ld->err,
+                               "accounts[%zu]: key 'ou': expected ou-...", i);
+    if (account_entry(ld, id) != map)
+        return config_error_at(config_find(map, "id"), ld->err,
+                               "accounts[%zu]: account %s is listed twice", i, id);
+    return 0;
+}
+
+int sc_load_accounts(sc_loader *ld)
+{
+    const config_node *seq;
+    if (sc_get_seq(ld->root, SEC_TOP, "accounts", &seq, ld->err)) return -1;
+    for (size_t i = 0; seq && i < config_len(seq); i++) {
+        if (sc_expect_map(config_at(seq, i), ld->err)) return -1;
+        if (load_account(ld, config_at(seq, i), i)) return -1;
+    }
     return 0;
 }
 

@@ -54,6 +54,7 @@ typedef enum sc_section {
     SEC_FAULT,
     SEC_OUTPUT,
     SEC_EXPECT,
+    SEC_ACCOUNTS,
     SEC_COUNT
 } sc_section;
 
@@ -273,6 +274,9 @@ int sc_check_accounts(sc_build *b);
 /* scenario_acct.c: the top-level `quotas:` map into s->quotas, then every built architecture
  * counted against them: over a quota AWS does not raise is an error at the element. */
 int sc_load_quotas(sc_loader *ld, scenario *s);
+/* scenario_acct.c: checks the top-level `accounts:` list (each account's organization and OU,
+ * which RAM shares to an organization or OU reach). */
+int sc_load_accounts(sc_loader *ld);
 /* scenario_wl.c: workloads (shared ones and the architecture's own). */
 int sc_build_workloads(sc_build *b);
 /* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every

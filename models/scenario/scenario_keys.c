@@ -40,6 +40,8 @@ static const config_keydef top_keys[] = {
     {"faults", T_SEQ, NULL, "[]", "scheduled faults, the same in every architecture (faults[])"},
     {"output", T_MAP, NULL, "{}", "what `vpcsim run -o` keeps besides the summary (output)"},
     {"expect", T_SEQ, NULL, "[]", "what must hold of the results (expect[])"},
+    {"accounts", T_SEQ, NULL, "[]",
+     "each account's organization and OU, which RAM shares to them reach (accounts[])"},
     {"quotas", T_MAP, "quota -> value", "{}",
      "AWS quotas raised for these accounts (docs/scenario.md, Quotas); none: AWS's defaults"},
     END};
@@ -104,8 +106,9 @@ static const config_keydef subnet_keys[] = {
     {"public", T_BOOL, NULL, "false",
      "instances get public IPs (a public subnet also routes 0.0.0.0/0 to igw)"},
     {"route_table", T_STRING, "name", "", "associated route table; none: the VPC's main table"},
-    {"shared_with", T_SEQ, "12-digit account ids", "[]",
-     "accounts it is shared with through AWS RAM (they may place ENIs and clients in it)"},
+    {"shared_with", T_SEQ, "account ids, o-... or ou-...", "[]",
+     "accounts, organizations or OUs it is shared with through AWS RAM (they may place endpoints "
+     "in it)"},
     END};
 
 static const config_keydef rt_keys[] = {
@@ -183,8 +186,9 @@ static const config_keydef tgw_keys[] = {
     {"route_tables", T_SEQ, NULL, "[]", "TGW route tables (route_tables[])"},
     {"peers", T_SEQ, "TGW names", "[]", "peered Transit Gateways (declare on either side)"},
     {"account", T_STRING, "12 digits", "", "owning account; none: not given"},
-    {"shared_with", T_SEQ, "12-digit account ids", "[]",
-     "accounts it is shared with through AWS RAM (they may attach their VPCs)"},
+    {"shared_with", T_SEQ, "account ids, o-... or ou-...", "[]",
+     "accounts, organizations or OUs it is shared with through AWS RAM (they may attach their "
+     "VPCs)"},
     END};
 
 static const config_keydef tgw_att_keys[] = {
@@ -382,6 +386,12 @@ static const config_keydef output_keys[] = {
     {"series_bin", T_DURATION, NULL, "", "time series bin (default: run length / 200)"},
     END};
 
+static const config_keydef account_keys[] = {
+    {"id", T_STRING, "12 digits", NULL, "the account; unique"},
+    {"organization", T_STRING, "o-...", "", "its AWS Organizations organization"},
+    {"ou", T_STRING, "ou-...", "", "its organizational unit"},
+    END};
+
 static const config_keydef fault_keys[] = {
     {"kind", T_ENUM, "az_impaired|down|latency|errors", NULL,
      "az_impaired: every zonal component in `az` is down; down: `component` is down (its part "
@@ -493,6 +503,10 @@ const sc_section_info sc_sections[SEC_COUNT] = {
                     "What must hold of the results; `vpcsim run` evaluates each on the 95% "
                     "confidence interval, per sweep point (docs/run.md, Expectations).",
                     expect_keys},
+    [SEC_ACCOUNTS] = {"accounts[]",
+                      "Where accounts sit in AWS Organizations: a `shared_with` entry naming an "
+                      "organization (o-...) or OU (ou-...) reaches the accounts listed in it.",
+                      account_keys},
 };
 
 const sc_kind_info sc_kinds[SK_COUNT] = {
