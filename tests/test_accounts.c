@@ -166,8 +166,8 @@ static void test_share_to_ou(void **state)
     for (int k = 0; k < 2; k++) {
         char yaml[4096];
         snprintf(yaml, sizeof yaml,
-                 "accounts:\n  - {id: \"333333333333\", organization: o-abc123defg, ou: "
-                 "ou-ab12-cdef3456}\n%s"
+                 "accounts:\n  - {id: \"333333333333\", ou: ou-ab12-cdef3456}\n"
+                 "  - {id: \"444444444444\", organization: o-abc123defg}\n%s"
                  "    transit_gateways:\n"
                  "      - {name: hub, region: us-east-1, account: \"111111111111\",\n"
                  "         shared_with: [%s], attachments: [{name: c3-att, vpc: c3,\n"

@@ -388,7 +388,7 @@ int sc_check_accounts(sc_build *b)
 
 static int load_account(sc_loader *ld, const config_node *map, size_t i)
 {
-    const char *id, *org, *ou;
+    const char *id = "", *org = "", *ou = ""; /* org, ou: left as they are when absent */
     if (sc_check_keys(map, SEC_ACCOUNTS, ld->err) ||
         sc_get_string(map, SEC_ACCOUNTS, "id", &id, ld->err) ||
         sc_get_string(map, SEC_ACCOUNTS, "organization", &org, ld->err) ||
