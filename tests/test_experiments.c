@@ -16,6 +16,7 @@
 #include "cli_run.h"
 #include "vpcsim/aws/cost.h"
 #include "vpcsim/aws/paths.h"
+#include "vpcsim/aws/quotas.h"
 #include "vpcsim/aws/scenario.h"
 
 enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
@@ -30,7 +31,7 @@ enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 
 static const char *const SEED_EXPERIMENTS[] = {
     "s3-analytics", "microservices", "hybrid-dx", "centralised-endpoints",
-    "az-failure",   "nat-ports",     "lock-s3"};
+    "az-failure",   "nat-ports",     "lock-s3",   "shared-services-accounts"};
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -623,6 +624,47 @@ static void test_lock_s3_verdicts(void **state)
     scenario_free(s);
 }
 
+/* ---- 8. a central endpoint VPC shared with three accounts ---------------------------------- */
+
+/* PrivateLink: a service is available only to the principals it allows, and a connection from
+ * another account that needs acceptance carries nothing while pending; VPC guide: network ACLs
+ * are stateless, so the hub's outbound rule must cover each client's ephemeral ports (Linux
+ * 32768-60999 is not inside 49152-65535; Windows' range is). */
+static void test_shared_services_verdicts(void **state)
+{
+    (void)state;
+    scenario *s = load("shared-services-accounts");
+    static const struct {
+        const char *arch, *workload;
+        verdict want;
+        const char *says; /* in the reason */
+    } cases[] = {
+        {"shared", "orders-sqs", VERDICT_REACHABLE, NULL},
+        {"shared", "analytics-kms", VERDICT_REACHABLE, NULL},
+        {"shared", "orders-payments", VERDICT_REACHABLE, NULL},
+        {"shared", "analytics-payments", VERDICT_DENIED, "does not allow account 444444444444"},
+        {"onboarding", "analytics-payments", VERDICT_UNREACHABLE, "pending acceptance"},
+        {"acl-mistake", "orders-sqs", VERDICT_DENIED,
+         "shared-services-accounts.yaml:120) of subnet "
+         "'hub-a' denies the responses leaving the subnet (outbound TCP ports 32768-49151 of "
+         "ports 32768-60999 to 10.3.0.0/24) by its final rule *"},
+        {"acl-mistake", "analytics-kms", VERDICT_REACHABLE, NULL},
+        {"acl-fixed", "orders-sqs", VERDICT_REACHABLE, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const topology *t = arch(s, cases[i].arch);
+        path_result r = resolve(t, cases[i].workload, NULL);
+        if (r.verdict != cases[i].want)
+            fail_msg("%s/%s: verdict %d (%s), want %d", cases[i].arch, cases[i].workload, r.verdict,
+                     r.reason, cases[i].want);
+        if (cases[i].says) assert_text_has(r.reason, cases[i].says);
+    }
+    /* the four VPCs are in four accounts: no account is over its 5 VPCs per Region */
+    quota_finding f[4];
+    assert_int_equal(quotas_check(arch(s, "shared"), s->quotas, f, 4), 0);
+    scenario_free(s);
+}
+
 static void test_smoke_runs(void **state)
 {
     (void)state;
@@ -644,6 +686,7 @@ int main(void)
         cmocka_unit_test(test_hybrid_dx_run),
         cmocka_unit_test(test_nat_ports_run),
         cmocka_unit_test(test_lock_s3_verdicts),
+        cmocka_unit_test(test_shared_services_verdicts),
         cmocka_unit_test(test_smoke_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

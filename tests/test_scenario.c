@@ -576,7 +576,7 @@ static void patch_errors_name_the_architecture(void **st)
                  "(allowed: name, description, extends, add, replace, remove, vpcs, subnets, "
                  "route_tables, nat_gateways, gateway_endpoints, interface_endpoints, "
                  "endpoint_services, transit_gateways, peerings, sites, resolver_endpoints, "
-                 "security_groups, policies, resource_policies)");
+                 "security_groups, policies, network_acls, resource_policies)");
     expect_error(HEAD "architectures:\n"
                       "  - name: a\n"
                       "  - name: a\n",
@@ -874,6 +874,7 @@ static const char all_keys[] =
     "        cidr: 10.0.1.0/24\n"
     "        public: true\n"
     "        route_table: rt\n"
+    "        shared_with: [\"444455556666\"]\n"
     "      - {name: s2, vpc: v, az: a2, cidr: 10.0.2.0/24}\n"
     "      - {name: p1, vpc: p, az: a1, cidr: 10.1.1.0/24}\n"
     "      - {name: q1, vpc: q, az: a1, cidr: 10.2.1.0/24}\n"
@@ -912,17 +913,22 @@ static const char all_keys[] =
     "        private_dns: true\n"
     "        dns_shared_with: [p]\n"
     "        policy: pol\n"
-    "      - {name: i2, vpc: v, endpoint_service: es, subnets: [s1]}\n"
+    "      - {name: i2, vpc: v, endpoint_service: es, subnets: [s1], connection: accepted, "
+    "account: \"444455556666\"}\n"
     "    endpoint_services:\n"
     "      - name: es #@endpoint_services[]\n"
     "        vpc: p\n"
     "        subnets: [p1]\n"
     "        port: 8443\n"
     "        cross_zone: true\n"
+    "        allowed_principals: [\"arn:aws:iam::444455556666:root\"]\n"
+    "        acceptance_required: true\n"
     "    transit_gateways:\n"
     "      - name: t #@transit_gateways[]\n"
     "        region: r1\n"
     "        peers: [t2]\n"
+    "        account: \"111122223333\"\n"
+    "        shared_with: [\"444455556666\"]\n"
     "        attachments:\n"
     "          - name: va #@transit_gateways[].attachments[]\n"
     "            vpc: v\n"
@@ -980,6 +986,19 @@ static const char all_keys[] =
     "            principals: [\"123456789012\"]\n"
     "            conditions: {StringNotEquals: {\"aws:SourceVpce\": [vpce-0123]}, "
     "BoolIfExists: {\"aws:SecureTransport\": \"false\"}}\n"
+    "    network_acls:\n"
+    "      - name: acl #@network_acls[]\n"
+    "        vpc: v\n"
+    "        subnets: [s2]\n"
+    "        ingress:\n"
+    "          - rule: 100 #@network_acls[].ingress[], .egress[]\n"
+    "            action: allow\n"
+    "            protocol: tcp\n"
+    "            ports: 443\n"
+    "            cidr: 10.0.0.0/8\n"
+    "        egress:\n"
+    "          - {rule: 90, action: deny, cidr: 10.9.0.0/16}\n"
+    "          - {rule: 100, action: allow, cidr: 0.0.0.0/0}\n"
     "    resource_policies:\n"
     "      - name: bucket #@resource_policies[]\n"
     "        service: s3\n"
@@ -1008,6 +1027,7 @@ static const char all_keys[] =
     "    principal_org: o-abc\n"
     "    identity_policy: pol\n"
     "    secure_transport: true\n"
+    "    ephemeral_ports: 32768-60999\n"
     "    traffic:\n"
     "      arrival: onoff #@workloads[].traffic\n"
     "      rate: 5/s\n"
@@ -1058,6 +1078,11 @@ static const char all_keys[] =
     "  records: 0.5 #@output\n"
     "  spans: 0.1\n"
     "  series_bin: 1s\n"
+    "quotas: {nat_gateway_ips: 4}\n"
+    "accounts:\n"
+    "  - id: \"444455556666\" #@accounts[]\n"
+    "    organization: o-abc123defg\n"
+    "    ou: ou-ab12-cdef3456\n"
     "expect:\n"
     "  - metric: p99 #@expect[]\n"
     "    workload: w1\n"
@@ -1112,6 +1137,8 @@ static void keys_agree_with_loader(void **st)
                                          "security_groups[].ingress[], .egress[]",
                                          "policies[]",
                                          "policies[].statements[]",
+                                         "network_acls[]",
+                                         "network_acls[].ingress[], .egress[]",
                                          "resource_policies[]",
                                          "workloads[]",
                                          "workloads[].source",
@@ -1123,7 +1150,8 @@ static void keys_agree_with_loader(void **st)
                                          "run.precision",
                                          "faults[]",
                                          "output",
-                                         "expect[]"};
+                                         "expect[]",
+                                         "accounts[]"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

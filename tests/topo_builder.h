@@ -296,6 +296,7 @@ static inline int32_t tb_subnet(tb *b, const char *name, const char *vpc, int az
     s->cidr = tb_cidr(cidr);
     s->public_ip = public_ip;
     s->route_table = b->t.vpcs[v].main_route_table;
+    s->nacl = -1; /* the VPC's default network ACL */
     return (int32_t)b->t.nsubnets - 1;
 }
 

@@ -41,6 +41,7 @@ static int check_places(const topology *t, const char *tname, vs_error *err)
         CHECK_INDEX(s->vpc, t->nvpcs, 0, "vpc", s->name);
         CHECK_INDEX(s->az, t->nazs, 0, "az", s->name);
         CHECK_INDEX(s->route_table, t->nroute_tables, 1, "route table", s->name);
+        CHECK_INDEX(s->nacl, t->nnacls, 1, "network ACL", s->name);
     }
     return 0;
 }

@@ -184,10 +184,12 @@ static policy_request request_of(const walk *k, char *acct, char *ip)
     const topo_workload *w = k->w;
     policy_request r = {.action = w->action, .resource = w->resource, .principal = w->principal};
     int32_t vpc = -1;
+    const char *owner = NULL; /* the endpoint's account, when not its VPC's */
     if (k->via_interface_endpoint >= 0) {
         const topo_interface_endpoint *e = &t->interface_endpoints[k->via_interface_endpoint];
         r.values[CKEY_SOURCE_VPCE] = e->id;
         vpc = e->vpc;
+        owner = e->account;
     } else if (k->via_gateway_endpoint >= 0) {
         const topo_gateway_endpoint *e = &t->gateway_endpoints[k->via_gateway_endpoint];
         r.values[CKEY_SOURCE_VPCE] = e->id;
@@ -197,7 +199,7 @@ static policy_request request_of(const walk *k, char *acct, char *ip)
     }
     if (vpc >= 0) {
         r.values[CKEY_SOURCE_VPC] = t->vpcs[vpc].id;
-        r.values[CKEY_VPCE_ACCOUNT] = t->vpcs[vpc].account;
+        r.values[CKEY_VPCE_ACCOUNT] = owner ? owner : t->vpcs[vpc].account;
     }
     r.values[CKEY_PRINCIPAL_ACCOUNT] = policy_principal_account(w->principal, acct);
     r.values[CKEY_PRINCIPAL_ARN] = w->principal && strcmp(w->principal, "*") ? w->principal : NULL;
@@ -364,6 +366,57 @@ static int32_t nlb_subnet_in(const topology *t, const topo_endpoint_service *s, 
     return -1;
 }
 
+static const char *account_words(const char *a)
+{
+    return a ? a : "(the default account)";
+}
+
+/* Is the endpoint's account among the service's allowed principals? An account id or any ARN of
+ * the account grants it, "*" everyone; the service's own account needs no permission. */
+static bool principal_allowed(const topo_endpoint_service *s, const char *consumer,
+                              const char *provider)
+{
+    char buf[13];
+    if (!s->allowed_principals || !consumer || !provider || strcmp(consumer, provider) == 0)
+        return true;
+    for (size_t i = 0; i < s->nallowed_principals; i++) {
+        const char *p = s->allowed_principals[i], *acct = policy_principal_account(p, buf);
+        if (strcmp(p, "*") == 0 || (acct && strcmp(acct, consumer) == 0)) return true;
+    }
+    return false;
+}
+
+/* An endpoint service admits a connection only from principals it allows, and only once an
+ * accepted connection exists (PrivateLink guide, manage permissions: by default a service is
+ * available to no consumer; accept or reject connection requests: a pending or rejected
+ * connection carries nothing). */
+static int check_connection(walk *k, const topo_interface_endpoint *e,
+                            const topo_endpoint_service *s)
+{
+    const topology *t = k->t;
+    const char *consumer = e->account ? e->account : t->vpcs[e->vpc].account;
+    const char *provider = t->vpcs[s->vpc].account;
+    char pos[80];
+    paths_pos(s->pos, pos, sizeof pos);
+    if (!principal_allowed(s, consumer, provider))
+        return paths_stop(k, VERDICT_DENIED,
+                          "endpoint service '%s' (%s) of account %s does not allow account %s, "
+                          "which owns interface endpoint '%s': none of its %zu allowed_principals "
+                          "names it",
+                          s->name, pos, account_words(provider), consumer, e->name,
+                          s->nallowed_principals);
+    if (e->connection == CONN_ACCEPTED) return STEP_OK;
+    return paths_stop(k, VERDICT_UNREACHABLE,
+                      "the connection of interface endpoint '%s' (account %s) to endpoint "
+                      "service '%s' (%s) is %s: %s",
+                      e->name, account_words(consumer), s->name, pos,
+                      e->connection == CONN_PENDING ? "pending acceptance" : "rejected",
+                      e->connection == CONN_PENDING
+                          ? "the service's owner has not accepted it, and a pending connection "
+                            "carries no traffic"
+                          : "the service's owner rejected it, so it carries no traffic");
+}
+
 /* PrivateLink joins an endpoint ENI to the service's NLB in the same AZ (AZ ID): the endpoint
  * can only have ENIs where the service is available (PrivateLink guide, endpoint services). */
 static int private_service_hops(walk *k, int32_t ep, int32_t az)
@@ -373,6 +426,8 @@ static int private_service_hops(walk *k, int32_t ep, int32_t az)
     const topo_endpoint_service *s = &t->endpoint_services[e->endpoint_service];
     int32_t region = paths_vpc_region(t, s->vpc);
     char pos[80];
+    int rc = check_connection(k, e, s);
+    if (rc) return rc;
     if (s->port > 0 && s->port != k->w->port)
         return paths_stop(k, VERDICT_UNREACHABLE,
                           "endpoint service '%s' (%s) listens on port %d; "
@@ -390,7 +445,7 @@ static int private_service_hops(walk *k, int32_t ep, int32_t az)
                           "the load balancer of endpoint service '%s' is "
                           "down in %s",
                           s->name, paths_az_name(t, az));
-    int rc = paths_push(k, HOP_NLB, e->endpoint_service, az, region);
+    rc = paths_push(k, HOP_NLB, e->endpoint_service, az, region);
     return rc ? rc : paths_push(k, HOP_PRIVATE_SERVICE, e->endpoint_service, az, region);
 }
 
@@ -404,7 +459,9 @@ int paths_deliver_eni(walk *k)
     int rc = paths_push(k, HOP_INTERFACE_ENDPOINT, ep, az, region);
     if (!rc) rc = paths_check_return(k, k->d.subnet);
     if (!rc) rc = check_client_egress(k);
+    if (!rc) rc = paths_nacl_request(k);
     if (!rc) rc = check_eni_ingress(k, e);
+    if (!rc) rc = paths_nacl_response(k);
     if (!rc) rc = paths_check_policy(k, e->policy, "interface endpoint", e->name);
     if (rc) return rc;
     return e->aws_service >= 0 ? service_hop(k, e->aws_service, region)
@@ -414,6 +471,8 @@ int paths_deliver_eni(walk *k)
 int paths_deliver_public(walk *k)
 {
     int rc = check_client_egress(k);
+    if (!rc) rc = paths_nacl_request(k);
+    if (!rc) rc = paths_nacl_response(k);
     if (rc) return rc;
     if (k->d.kind == DEST_PUBLIC) return service_hop(k, k->d.service, k->d.region);
     return paths_push_link(k, HOP_INTERNET_HOST, -1, -1, -1, LINK_INTERNET);

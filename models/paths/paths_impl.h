@@ -114,4 +114,8 @@ int paths_deliver_eni(walk *k);
 int paths_deliver_public(walk *k); /* after an IGW or a gateway endpoint */
 int paths_check_policy(walk *k, int32_t policy, const char *what, const char *name);
 
+/* ---- paths_nacl.c: network ACLs at the subnet boundaries the request and its responses cross */
+int paths_nacl_request(walk *k);
+int paths_nacl_response(walk *k);
+
 #endif

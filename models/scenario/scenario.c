@@ -412,7 +412,9 @@ static int build_arch(sc_loader *ld, int i)
     t->nregions = ld->nregions;
     t->azs = ld->azs;
     t->nazs = ld->nazs;
-    if (sc_build_network(&b) || sc_build_services(&b) || sc_build_workloads(&b)) return -1;
+    if (sc_build_network(&b) || sc_build_services(&b) || sc_build_nacls(&b) ||
+        sc_check_accounts(&b) || sc_build_workloads(&b))
+        return -1;
     ld->archs[i].state = 3;
     return 0;
 }
@@ -631,7 +633,7 @@ static int load_top(sc_loader *ld, scenario *s)
 {
     const config_node *shared, *faults, *expects;
     int *order = NULL; /* set by load_archs; initialised for -Wmaybe-uninitialized without LTO */
-    if (load_header(ld, s) || load_regions(ld) ||
+    if (load_header(ld, s) || load_regions(ld) || sc_load_accounts(ld) ||
         sc_get_seq(ld->root, SEC_TOP, "workloads", &shared, ld->err))
         return -1;
     if (shared && list_from_seq(ld, &ld->shared, shared, SK_WORKLOAD, -1)) return -1;
@@ -644,7 +646,7 @@ static int load_top(sc_loader *ld, scenario *s)
         check_output(ld->root, ld->err) ||
         sc_get_seq(ld->root, SEC_TOP, "faults", &faults, ld->err) || sc_load_faults(ld, faults) ||
         sc_get_seq(ld->root, SEC_TOP, "expect", &expects, ld->err) ||
-        sc_load_expects(ld, expects, s))
+        sc_load_expects(ld, expects, s) || sc_load_quotas(ld, s))
         return -1;
     s->archs = ld->topos;
     s->narchs = ld->narchs;

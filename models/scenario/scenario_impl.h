@@ -39,6 +39,8 @@ typedef enum sc_section {
     SEC_RESOLVER,
     SEC_SG,
     SEC_SG_RULE,
+    SEC_NACL,
+    SEC_NACL_RULE,
     SEC_POLICY,
     SEC_STATEMENT,
     SEC_RESOURCE_POLICY,
@@ -53,6 +55,7 @@ typedef enum sc_section {
     SEC_FAULT,
     SEC_OUTPUT,
     SEC_EXPECT,
+    SEC_ACCOUNTS,
     SEC_COUNT
 } sc_section;
 
@@ -95,6 +98,7 @@ typedef enum sc_kind {
     SK_SG,
     SK_POLICY,
     SK_RESOURCE_POLICY,
+    SK_NACL,
     SK_WORKLOAD,
     SK_COUNT
 } sc_kind;
@@ -261,6 +265,19 @@ int sc_build_network(sc_build *b);
 /* scenario_svc.c: policies, security groups, endpoint services, interface endpoints, resolver
  * endpoints, sites; then the CIDR overlap rules. */
 int sc_build_services(sc_build *b);
+/* scenario_acct.c: network ACLs and their subnets; then the account rules (RAM shares of
+ * subnets and Transit Gateways, endpoint-service principals and connections). */
+int sc_build_nacls(sc_build *b);
+/* A port range at key of map: "443", "1024-65535" or "all" (0-65535). */
+int sc_get_ports(const sc_build *b, const config_node *map, sc_section sec, const char *key,
+                 int32_t *lo, int32_t *hi);
+int sc_check_accounts(sc_build *b);
+/* scenario_acct.c: the top-level `quotas:` map into s->quotas, then every built architecture
+ * counted against them: over a quota AWS does not raise is an error at the element. */
+int sc_load_quotas(sc_loader *ld, scenario *s);
+/* scenario_acct.c: checks the top-level `accounts:` list (each account's organization and OU,
+ * which RAM shares to an organization or OU reach). */
+int sc_load_accounts(sc_loader *ld);
 /* scenario_wl.c: workloads (shared ones and the architecture's own). */
 int sc_build_workloads(sc_build *b);
 /* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every

@@ -41,6 +41,10 @@ static const config_keydef top_keys[] = {
     {"faults", T_SEQ, NULL, "[]", "scheduled faults, the same in every architecture (faults[])"},
     {"output", T_MAP, NULL, "{}", "what `vpcsim run -o` keeps besides the summary (output)"},
     {"expect", T_SEQ, NULL, "[]", "what must hold of the results (expect[])"},
+    {"accounts", T_SEQ, NULL, "[]",
+     "each account's organization and OU, which RAM shares to them reach (accounts[])"},
+    {"quotas", T_MAP, "quota -> value", "{}",
+     "AWS quotas raised for these accounts (docs/scenario.md, Quotas); none: AWS's defaults"},
     END};
 
 static const config_keydef region_keys[] = {
@@ -63,6 +67,7 @@ static const config_keydef region_keys[] = {
         {"resolver_endpoints", T_SEQ, NULL, dflt, what " (resolver_endpoints[])"},                 \
         {"security_groups", T_SEQ, NULL, dflt, what " (security_groups[])"},                       \
         {"policies", T_SEQ, NULL, dflt, what " (policies[])"},                                     \
+        {"network_acls", T_SEQ, NULL, dflt, what " (network_acls[])"},                             \
     {                                                                                              \
         "resource_policies", T_SEQ, NULL, dflt, what " (resource_policies[])"                      \
     }
@@ -102,6 +107,9 @@ static const config_keydef subnet_keys[] = {
     {"public", T_BOOL, NULL, "false",
      "instances get public IPs (a public subnet also routes 0.0.0.0/0 to igw)"},
     {"route_table", T_STRING, "name", "", "associated route table; none: the VPC's main table"},
+    {"shared_with", T_SEQ, "account ids, o-... or ou-...", "[]",
+     "accounts, organizations or OUs it is shared with through AWS RAM (they may place endpoints "
+     "in it)"},
     END};
 
 static const config_keydef rt_keys[] = {
@@ -154,6 +162,10 @@ static const config_keydef ife_keys[] = {
     {"dns_shared_with", T_SEQ, "VPC names", "[]",
      "other VPCs where its DNS name also resolves (shared private hosted zone)"},
     {"policy", T_STRING, "name", "", "endpoint policy; none: full access"},
+    {"account", T_STRING, "12 digits", "",
+     "the endpoint's owner; none: its VPC's account (another needs the subnets shared)"},
+    {"connection", T_ENUM, "accepted|pending|rejected", "accepted",
+     "endpoint_service: the state of its connection; only accepted carries traffic"},
     END};
 
 static const config_keydef eps_keys[] = {
@@ -162,6 +174,10 @@ static const config_keydef eps_keys[] = {
     {"subnets", T_SEQ, "names", NULL, "subnets of its Network Load Balancer"},
     {"port", T_INT, "1..65535", "443", "listener port"},
     {"cross_zone", T_BOOL, NULL, "false", "NLB cross-zone load balancing"},
+    {"allowed_principals", T_SEQ, "\"*\", ARNs or account ids", "",
+     "who may connect an endpoint (its own account always may); none: not checked"},
+    {"acceptance_required", T_BOOL, NULL, "false",
+     "connections from other accounts wait for the owner's acceptance"},
     END};
 
 static const config_keydef tgw_keys[] = {
@@ -170,6 +186,10 @@ static const config_keydef tgw_keys[] = {
     {"attachments", T_SEQ, NULL, "[]", "attachments (attachments[])"},
     {"route_tables", T_SEQ, NULL, "[]", "TGW route tables (route_tables[])"},
     {"peers", T_SEQ, "TGW names", "[]", "peered Transit Gateways (declare on either side)"},
+    {"account", T_STRING, "12 digits", "", "owning account; none: not given"},
+    {"shared_with", T_SEQ, "account ids, o-... or ou-...", "[]",
+     "accounts, organizations or OUs it is shared with through AWS RAM (they may attach their "
+     "VPCs)"},
     END};
 
 static const config_keydef tgw_att_keys[] = {
@@ -245,6 +265,25 @@ static const config_keydef sg_rule_keys[] = {
      "AWS-managed prefix list of the service's public ranges in the Region (egress)"},
     END};
 
+static const config_keydef nacl_keys[] = {
+    NAME("network ACLs"),
+    {"vpc", T_STRING, "name", NULL, "its VPC"},
+    {"subnets", T_SEQ, "names", "[]",
+     "subnets of its VPC associated with it (a subnet has at most one); others use the VPC's "
+     "default ACL, which allows all"},
+    {"ingress", T_SEQ, NULL, "[]", "inbound rules (rules[]); then `*` denies"},
+    {"egress", T_SEQ, NULL, "[]", "outbound rules (rules[]); then `*` denies"},
+    END};
+
+static const config_keydef nacl_rule_keys[] = {
+    {"rule", T_INT, "1..32766", NULL, "rule number: ascending order, the first match decides"},
+    {"action", T_ENUM, "allow|deny", NULL, "what a match does"},
+    {"protocol", T_ENUM, "all|tcp|udp|icmp", "all", "requests and responses are TCP"},
+    {"ports", T_STRING, "N, N-M or all", "all",
+     "destination ports (tcp, udp); responses go to the client's ephemeral ports"},
+    {"cidr", T_STRING, "IPv4 CIDR", NULL, "source (ingress) or destination (egress) range"},
+    END};
+
 static const config_keydef policy_keys[] = {
     NAME("policies"),
     {"statements", T_SEQ, NULL, NULL, "evaluated as IAM does: explicit Deny wins (statements[])"},
@@ -286,6 +325,8 @@ static const config_keydef workload_keys[] = {
     {"identity_policy", T_STRING, "name", "",
      "the caller's identity policy (policies[]); none: it allows what the workload calls"},
     {"secure_transport", T_BOOL, NULL, "true", "requests use TLS (aws:SecureTransport)"},
+    {"ephemeral_ports", T_STRING, "N-M", "1024-65535",
+     "the clients' source ports, where responses return (network ACLs)"},
     {"traffic", T_MAP, NULL, "", "traffic for `vpcsim run` (traffic); none: check only"},
     END};
 
@@ -346,6 +387,12 @@ static const config_keydef output_keys[] = {
     {"spans", CONFIG_TYPE_PROBABILITY, "0..1", "0.01",
      "share of requests whose per-hop spans are kept (lowered to about 100,000 calls a run)"},
     {"series_bin", T_DURATION, NULL, "", "time series bin (default: run length / 200)"},
+    END};
+
+static const config_keydef account_keys[] = {
+    {"id", T_STRING, "12 digits", NULL, "the account; unique"},
+    {"organization", T_STRING, "o-...", "", "its AWS Organizations organization"},
+    {"ou", T_STRING, "ou-...", "", "its organizational unit"},
     END};
 
 static const config_keydef fault_keys[] = {
@@ -420,6 +467,11 @@ const sc_section_info sc_sections[SEC_COUNT] = {
     [SEC_SG] = {"security_groups[]", NULL, sg_keys},
     [SEC_SG_RULE] = {"security_groups[].ingress[], .egress[]",
                      "Give one of `cidr`, `security_group`, `prefix_list`.", sg_rule_keys},
+    [SEC_NACL] = {"network_acls[]",
+                  "A network ACL: stateless rules on traffic entering and leaving its subnets, "
+                  "both directions (VPC guide, network ACLs).",
+                  nacl_keys},
+    [SEC_NACL_RULE] = {"network_acls[].ingress[], .egress[]", NULL, nacl_rule_keys},
     [SEC_POLICY] = {"policies[]",
                     "IAM policies: endpoint policies, identity policies of workloads and resource "
                     "policies (bucket, key, queue policies).",
@@ -459,6 +511,10 @@ const sc_section_info sc_sections[SEC_COUNT] = {
                     "What must hold of the results; `vpcsim run` evaluates each on the 95% "
                     "confidence interval, per sweep point (docs/run.md, Expectations).",
                     expect_keys},
+    [SEC_ACCOUNTS] = {"accounts[]",
+                      "Where accounts sit in AWS Organizations: a `shared_with` entry naming an "
+                      "organization (o-...) or OU (ou-...) reaches the accounts listed in it.",
+                      account_keys},
 };
 
 const sc_kind_info sc_kinds[SK_COUNT] = {
@@ -477,6 +533,7 @@ const sc_kind_info sc_kinds[SK_COUNT] = {
     [SK_POLICY] = {"policies", "policy", "policies", SEC_POLICY},
     [SK_RESOURCE_POLICY] = {"resource_policies", "resource policy", "resource policies",
                             SEC_RESOURCE_POLICY},
+    [SK_NACL] = {"network_acls", "network ACL", "network ACLs", SEC_NACL},
     [SK_WORKLOAD] = {"workloads", "workload", "workloads", SEC_WORKLOAD},
 };
 

@@ -44,6 +44,7 @@ static int alloc_topology(sc_build *b)
     ALLOC(security_groups, SK_SG);
     ALLOC(policies, SK_POLICY);
     ALLOC(resource_policies, SK_RESOURCE_POLICY);
+    ALLOC(nacls, SK_NACL);
     ALLOC(workloads, SK_WORKLOAD);
 #undef ALLOC
     return 0;

@@ -204,38 +204,6 @@ static int build_resource_policy(sc_build *b, size_t i)
 
 /* ---- security groups ------------------------------------------------------------------------- */
 
-/* A port number of 1 to 5 digits at *p, advancing *p; -1 if none or too large. */
-static int32_t port_number(const char **p)
-{
-    int32_t v = 0;
-    int digits = 0;
-    while (**p >= '0' && **p <= '9' && digits < 6) v = v * 10 + (*(*p)++ - '0'), digits++;
-    return digits == 0 || digits > 5 || v > 65535 ? -1 : v;
-}
-
-/* "443", "1024-65535" or "all". */
-static int parse_ports(const sc_build *b, const config_node *map, topo_sg_rule *r)
-{
-    const char *s, *p;
-    char q[96];
-    if (config_get_string(map, "ports", NULL, &s, b->err)) return -1;
-    if (strcmp(s, "all") == 0) {
-        r->port_lo = 0;
-        r->port_hi = 65535;
-        return 0;
-    }
-    p = s;
-    r->port_lo = r->port_hi = port_number(&p);
-    if (*p == '-') {
-        p++;
-        r->port_hi = port_number(&p);
-    }
-    if (r->port_lo >= 0 && r->port_hi >= r->port_lo && !*p) return 0;
-    return sc_error(b, config_find(map, "ports"),
-                    "%s: key 'ports': expected a port (443), a range (1024-65535) or all, got %s",
-                    b->what, units_format_quoted(s, 40, q, sizeof q));
-}
-
 static int build_rule(sc_build *b, topo_sg_rule *r, const config_node *el, bool ingress)
 {
     const config_node *cidr = config_find(el, "cidr"), *sg = config_find(el, "security_group");
@@ -244,7 +212,9 @@ static int build_rule(sc_build *b, topo_sg_rule *r, const config_node *el, bool 
     r->ingress = ingress;
     r->pos = sc_pos(el);
     r->source_sg = r->prefix_list = -1;
-    if (sc_check_keys(el, SEC_SG_RULE, b->err) || parse_ports(b, el, r)) return -1;
+    if (sc_check_keys(el, SEC_SG_RULE, b->err) ||
+        sc_get_ports(b, el, SEC_SG_RULE, "ports", &r->port_lo, &r->port_hi))
+        return -1;
     if ((cidr != NULL) + (sg != NULL) + (pl != NULL) != 1)
         return sc_error(b, el, "%s: a rule gives cidr, security_group or prefix_list (one of them)",
                         b->what);

@@ -275,6 +275,7 @@ static int build_workload(sc_build *b, size_t i)
         sc_get_string(e->node, SEC_WORKLOAD, "principal_org", &w->principal_org, b->err) ||
         sc_ref(b, e->node, SEC_WORKLOAD, "identity_policy", SK_POLICY, &w->identity_policy) ||
         sc_get_bool(e->node, SEC_WORKLOAD, "secure_transport", &w->secure_transport, b->err) ||
+        sc_get_ports(b, e->node, SEC_WORKLOAD, "ephemeral_ports", &w->eph_lo, &w->eph_hi) ||
         sc_get_map(e->node, SEC_WORKLOAD, "traffic", &tr, b->err))
         return -1;
     if (w->principal_org && !*w->principal_org) w->principal_org = NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/check_quotas.h"
 #include "cli/cli.h"
 #include "cli/datafiles.h"
 #include "cli/text_table.h"
@@ -368,6 +369,7 @@ static int print_text(FILE *f, const check_report *rp)
     for (size_t a = 0; a < s->narchs; a++) {
         const topology *t = &s->archs[a];
         fprintf(f, "\n=== architecture %s ===\n", t->name);
+        check_quotas_print(f, s, t);
         for (size_t w = 0; w < t->nworkloads; w++)
             if (print_workload(f, t, w, &rp->results[a][w])) return -1;
         if (print_cost(f, t, rp->p, &rp->costs[a])) return -1;
@@ -523,6 +525,8 @@ static int print_json(FILE *f, const check_report *rp)
             json_object_array_add(wls, json_workload(t, w, &rp->results[a][w]));
         json_out_set(o, "workloads", wls);
         json_out_set(o, "cost", json_cost(t, rp->p, &rp->costs[a]));
+        json_object *quotas = check_quotas_json(rp->s, t);
+        if (quotas) json_out_set(o, "quota_warnings", quotas);
         json_object_array_add(archs, o);
     }
     json_out_set(doc, "architectures", archs);

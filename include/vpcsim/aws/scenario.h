@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "vpcsim/config.h"
+#include "vpcsim/aws/quotas.h"
 #include "vpcsim/aws/topology.h"
 
 enum { SCENARIO_VERSION = 1 }; /* the schema version this build reads */
@@ -58,6 +59,7 @@ typedef struct scenario {
     const config_node *run;         /* the `run:` section (durations, replications, sweep), or
                                        NULL; read by the run */
     const scenario_expect *expects; /* `expect:` in file order */
+    int64_t quotas[QUOTA_COUNT];    /* `quotas:` as declared raised (0: AWS's default) */
     size_t nexpects;
     config_doc *doc; /* owns every string and node above */
     void *arena;     /* owns the topology arrays (private to the loader) */

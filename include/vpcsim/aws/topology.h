@@ -87,7 +87,30 @@ typedef struct topo_subnet {
     ipv4_cidr cidr;
     bool public_ip;      /* instances get public IPs (a "public subnet" also needs an IGW route) */
     int32_t route_table; /* associated, or the VPC's main table; -1 if neither */
+    int32_t nacl;        /* network ACL associated, or -1: the VPC's default ACL (allows all) */
+    const char **shared_with; /* accounts it is shared with through AWS RAM */
+    size_t nshared_with;
 } topo_subnet;
+
+/* A network ACL rule (VPC guide, network ACLs): stateless, one direction, evaluated in rule
+ * number order, the first match decides; after the last, the implicit rule `*` denies. */
+typedef struct topo_nacl_rule {
+    int32_t number;           /* 1..32766 */
+    bool egress;              /* outbound (leaving the subnet), else inbound */
+    int32_t protocol;         /* IANA number: 6 TCP, 17 UDP, 1 ICMP; -1 all */
+    int32_t port_lo, port_hi; /* destination ports, inclusive (all: 0..65535) */
+    ipv4_cidr cidr;           /* the peer: source (inbound) or destination (outbound) */
+    bool allow;               /* else deny */
+    topo_pos pos;
+} topo_nacl_rule;
+
+typedef struct topo_nacl {
+    const char *name;
+    topo_pos pos;
+    int32_t vpc;
+    topo_nacl_rule *rules; /* both directions, in ascending rule number */
+    size_t nrules;
+} topo_nacl;
 
 typedef enum route_target {
     RT_LOCAL,
@@ -236,8 +259,14 @@ typedef struct topo_interface_endpoint {
     bool private_dns;
     int32_t *dns_vpcs; /* other VPCs where its private DNS also resolves (shared hosted zone) */
     size_t ndns_vpcs;
-    int32_t policy; /* -1: full access */
+    int32_t policy;      /* -1: full access */
+    const char *account; /* the endpoint's owner (consumer), or NULL: its VPC's account */
+    int32_t connection;  /* endpoint_service: conn_state of its connection */
 } topo_interface_endpoint;
+
+/* The state of an interface endpoint's connection to an endpoint service (PrivateLink guide,
+ * accept or reject connection requests): only an accepted connection carries traffic. */
+typedef enum conn_state { CONN_ACCEPTED, CONN_PENDING, CONN_REJECTED } conn_state;
 
 typedef struct topo_endpoint_service {
     const char *name;
@@ -247,6 +276,10 @@ typedef struct topo_endpoint_service {
     size_t nsubnets;
     bool cross_zone; /* NLB cross-zone load balancing */
     int32_t port;
+    const char **allowed_principals; /* who may connect ("*", ARNs, account ids), or NULL: not
+                                        checked */
+    size_t nallowed_principals;
+    bool acceptance_required; /* connections from other accounts wait for acceptance */
 } topo_endpoint_service;
 
 typedef struct topo_tgw_attachment {
@@ -281,6 +314,9 @@ typedef struct topo_tgw {
     size_t nroute_tables;
     int32_t *peers; /* inter-Region peerings, indices into tgws */
     size_t npeers;
+    const char *account;      /* owning account, or NULL: not given */
+    const char **shared_with; /* accounts it is shared with through AWS RAM */
+    size_t nshared_with;
 } topo_tgw;
 
 typedef struct topo_peering {
@@ -375,6 +411,7 @@ typedef struct topo_workload {
     uint32_t internet_ip;      /* (TARGET_INTERNET) host address */
     int32_t port;              /* destination port (443) */
     dns_mode dns;              /* how clients name an interface endpoint */
+    int32_t eph_lo, eph_hi;    /* the clients' ephemeral (source) ports, for network ACLs */
     const char *action;        /* "s3:GetObject", for policies */
     const char *resource;      /* "arn:aws:s3:::bucket/key" */
     const char *principal;     /* "arn:aws:iam::123456789012:role/app" or "*" */
@@ -461,6 +498,8 @@ typedef struct topology {
     size_t nresolver_endpoints;
     topo_security_group *security_groups;
     size_t nsecurity_groups;
+    topo_nacl *nacls;
+    size_t nnacls;
     topo_policy *policies;
     size_t npolicies;
     topo_resource_policy *resource_policies;
