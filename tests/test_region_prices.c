@@ -191,6 +191,83 @@ static void summary_rows_add_up(void **state)
     unlink(h5);
 }
 
+/* The run's Region pairs of group (rows in *rows, n of them). */
+typedef struct pair_row {
+    char from[64], to[64];
+    uint64_t bytes;
+} pair_row;
+
+static size_t read_pairs(h5file *file, const char *group, pair_row **rows)
+{
+    static const h5file_col cols[] = {
+        {"from", TRACE_STR64, offsetof(pair_row, from), NULL},
+        {"to", TRACE_STR64, offsetof(pair_row, to), NULL},
+        {"bytes", TRACE_U64, offsetof(pair_row, bytes), NULL},
+    };
+    char path[256];
+    void *v;
+    size_t n;
+    vs_error err = {""};
+    snprintf(path, sizeof path, "%s/inter_region", group);
+    if (h5file_table_read(file, path, cols, 3, sizeof(pair_row), &v, &n, &err))
+        fail_msg("%s", err.msg);
+    *rows = v;
+    return n;
+}
+
+/* The workloads' bytes_inter_region of group, summed. */
+static uint64_t workloads_inter_region(h5file *file, const char *group)
+{
+    typedef struct wl {
+        uint64_t bytes;
+    } wl;
+    static const h5file_col cols[] = {{"bytes_inter_region", TRACE_U64, 0, NULL}};
+    char path[256];
+    void *v;
+    size_t n;
+    uint64_t sum = 0;
+    vs_error err = {""};
+    snprintf(path, sizeof path, "%s/summary", group);
+    if (h5file_table_read(file, path, cols, 1, sizeof(wl), &v, &n, &err)) fail_msg("%s", err.msg);
+    for (size_t i = 0; i < n; i++) sum += ((const wl *)v)[i].bytes;
+    free(v);
+    return sum;
+}
+
+/* Poisson arrivals, a new connection per call, random latency, retries and late responses
+ * (tests/scenarios/run/inter-region-mix.yaml): the pairs still add up to the bytes the clients
+ * counted, and the responses' direction carries more than the requests'. */
+static void pairs_add_up_to_the_clients_bytes(void **state)
+{
+    (void)state;
+    char f[512], h5[64];
+    snprintf(h5, sizeof h5, "/tmp/vpcsim-test-mix-%d.h5", (int)getpid());
+    unlink(h5);
+    cli_source_path("tests/scenarios/run/inter-region-mix.yaml", f, sizeof f);
+    char *out = run_report((char *const[]){"vpcsim", "run", f, "--quiet", "-o", h5, NULL});
+    char c[12][64];
+    assert_true(line_cells(out, "ireland", c, 12) >= 10);
+    assert_true(strtod(c[9], NULL) > 0); /* retries happened */
+    free(out);
+    vs_error err = {""};
+    h5file *file = h5file_open(h5, &err);
+    assert_non_null(file);
+    for (int rep = 0; rep < 2; rep++) {
+        char group[128];
+        pair_row *rows;
+        snprintf(group, sizeof group, "/architectures/nat/point0/rep%d", rep);
+        size_t n = read_pairs(file, group, &rows);
+        assert_int_equal(n, 2);
+        assert_string_equal(rows[0].from, "us-east-1");
+        assert_string_equal(rows[1].from, "eu-west-1");
+        assert_true(rows[0].bytes > 0 && rows[1].bytes > rows[0].bytes);
+        assert_int_equal(rows[0].bytes + rows[1].bytes, workloads_inter_region(file, group));
+        free(rows);
+    }
+    h5file_free(file);
+    unlink(h5);
+}
+
 /* One Region: no pair, no inter-Region line, nothing but the item's zero in the summary. */
 static void one_region_has_no_inter_region_line(void **state)
 {
@@ -253,6 +330,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_direction_billed_at_the_senders_price),
         cmocka_unit_test(summary_rows_add_up),
+        cmocka_unit_test(pairs_add_up_to_the_clients_bytes),
         cmocka_unit_test(one_region_has_no_inter_region_line),
         cmocka_unit_test(prices_by_sending_region),
     };
