@@ -153,8 +153,8 @@ static void summary_rows_add_up(void **state)
         uint64_t bytes;
     } row_t;
     static const h5file_col cols[] = {
-        {"from", TRACE_STR64, offsetof(row_t, from), NULL},
-        {"to", TRACE_STR64, offsetof(row_t, to), NULL},
+        {"from_region", TRACE_STR64, offsetof(row_t, from), NULL},
+        {"to_region", TRACE_STR64, offsetof(row_t, to), NULL},
         {"bytes", TRACE_U64, offsetof(row_t, bytes), NULL},
     };
     static const struct {
@@ -200,8 +200,8 @@ typedef struct pair_row {
 static size_t read_pairs(h5file *file, const char *group, pair_row **rows)
 {
     static const h5file_col cols[] = {
-        {"from", TRACE_STR64, offsetof(pair_row, from), NULL},
-        {"to", TRACE_STR64, offsetof(pair_row, to), NULL},
+        {"from_region", TRACE_STR64, offsetof(pair_row, from), NULL},
+        {"to_region", TRACE_STR64, offsetof(pair_row, to), NULL},
         {"bytes", TRACE_U64, offsetof(pair_row, bytes), NULL},
     };
     char path[256];

@@ -233,13 +233,13 @@ static int write_counts(h5file *f, const char *group, const topology *t, const j
 
 /* A row of the run's inter_region table: bytes sent out of one Region into another. */
 typedef struct region_row {
-    char from[64], to[64];
+    char from_region[64], to_region[64]; /* not "from": a Python keyword, which PyTables refuses */
     uint64_t bytes;
 } region_row;
 
 static const h5file_col region_cols[] = {
-    H5_COL(region_row, TRACE_STR64, from, NULL),
-    H5_COL(region_row, TRACE_STR64, to, NULL),
+    H5_COL(region_row, TRACE_STR64, from_region, NULL),
+    H5_COL(region_row, TRACE_STR64, to_region, NULL),
     H5_COL(region_row, TRACE_U64, bytes, "B"),
 };
 
@@ -255,8 +255,8 @@ static int write_regions(h5file *f, const char *group, const topology *t, const 
         for (size_t to = 0; to < nr; to++) {
             if (from == to) continue;
             region_row *x = &rows[n++];
-            snprintf(x->from, sizeof x->from, "%s", t->regions[from].name);
-            snprintf(x->to, sizeof x->to, "%s", t->regions[to].name);
+            snprintf(x->from_region, sizeof x->from_region, "%s", t->regions[from].name);
+            snprintf(x->to_region, sizeof x->to_region, "%s", t->regions[to].name);
             x->bytes = r->region_bytes && r->nregions == nr ? r->region_bytes[from * nr + to] : 0;
         }
     snprintf(path, sizeof path, "%s/inter_region", group);
