@@ -104,7 +104,7 @@ static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, rou
 {
     route_segment g = {.link.floor_ns = 1};
     y->nstations = 0;
-    y->borders.ncrossings = 0;
+    y->borders = (netmodel_alt){0}; /* copied whole into the way's record */
     for (size_t i = 1; i < a->nhops; i++) {
         const path_hop *h = &a->hops[i];
         kind_role r = kinds_get(h->kind)->role;
