@@ -201,6 +201,11 @@ static void csv_quotes_and_incomplete_files(void **st)
                                "0,a,\"x,\"\"y\"\"\",m,1,0.1,,1\r\n"
                                "0,a,,monthly_total,USD,,,0\r\n");
     assert_string_equal(r.err, "");
+    /* a file of the previous format (before the inter_region tables) reads the same */
+    write_crafted(out, "vpcsim 0.1.0", H5_RESULTS_FORMAT_OLDEST, 1, true);
+    assert_int_equal(cli_run((char *const[]){"vpcsim", "report", out, "--csv", NULL}, &r), 0);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "0,a,,monthly_total,USD,,,0\r\n"));
     /* incomplete, with a summary: a warning, and the tables */
     write_crafted(out, "vpcsim 0.1.0", H5_RESULTS_FORMAT, 0, true);
     assert_int_equal(cli_run((char *const[]){"vpcsim", "report", out, NULL}, &r), 0);
@@ -234,13 +239,15 @@ static void bad_files_are_errors(void **st)
         {0, ": No such file or directory"},
         {1, ": not an HDF5 file"},
         {2, ": not a vpcsim file (no 'tool' attribute saying vpcsim)"},
-        {3, ": written in format 1 by vpcsim 0.0.9; this vpcsim reads format 2"},
+        {3, ": written in format 1 by vpcsim 0.0.9; this vpcsim reads formats 2 to 3"},
+        {4, ": written in format 4 by vpcsim 0.0.9; this vpcsim reads formats 2 to 3"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *path = cases[i].kind == 1 ? text : out;
         unlink(out);
         if (cases[i].kind == 2) write_crafted(out, "h5py", H5_RESULTS_FORMAT, 1, true);
         if (cases[i].kind == 3) write_crafted(out, "vpcsim 0.0.9", 1, 1, true);
+        if (cases[i].kind == 4) write_crafted(out, "vpcsim 0.0.9", H5_RESULTS_FORMAT + 1, 1, true);
         assert_int_equal(cli_run((char *const[]){"vpcsim", "report", (char *)path, NULL}, &r), 0);
         if (r.code != 2 || !strstr(r.err, cases[i].msg) || strncmp(r.err, "vpcsim report: ", 15))
             fail_msg("case %zu: exit %d, stderr %s", i, r.code, r.err);

@@ -113,16 +113,18 @@ static int workloads_alloc(netmodel *m, size_t nw)
 {
     if (!(m->workload = calloc(nw, sizeof *m->workload)) ||
         !(m->all_ways = calloc(nw * m->ways_per_workload, sizeof *m->all_ways)) ||
-        !(m->all_way_stations = calloc(nw * m->ways_per_workload, sizeof *m->all_way_stations)))
+        !(m->all_way_stations = calloc(nw * m->ways_per_workload, sizeof *m->all_way_stations)) ||
+        !(m->all_exchanges = calloc(nw * m->ways_per_workload * 2, sizeof *m->all_exchanges)))
         goto fail;
     for (size_t wi = 0; wi < nw; wi++) {
         m->workload[wi].ways = m->all_ways + wi * m->ways_per_workload;
         m->workload[wi].way_stations = m->all_way_stations + wi * m->ways_per_workload;
+        m->workload[wi].exchanges = m->all_exchanges + wi * m->ways_per_workload * 2;
     }
     return 0;
 fail:
-    free(m->workload), free(m->all_ways), free(m->all_way_stations);
-    m->workload = NULL, m->all_ways = NULL, m->all_way_stations = NULL;
+    free(m->workload), free(m->all_ways), free(m->all_way_stations), free(m->all_exchanges);
+    m->workload = NULL, m->all_ways = NULL, m->all_way_stations = NULL, m->all_exchanges = NULL;
     return -1;
 }
 
@@ -133,7 +135,7 @@ static void workloads_free(netmodel *m, size_t nw)
         rng_free(c->arrivals);
         free(c->steps), free(c->replay), free(c->state_ways);
     }
-    free(m->workload), free(m->all_ways), free(m->all_way_stations);
+    free(m->workload), free(m->all_ways), free(m->all_way_stations), free(m->all_exchanges);
 }
 
 /* The limit keys: at most one S3 bucket and one NAT destination per workload. */
@@ -266,12 +268,36 @@ static int add_lps(netmodel *m)
     return flow_table_check(&m->flows, engine_lp_count(m->engine), m->err);
 }
 
+/* Workload wi's inter-Region bytes by direction: over each way, its exchanges' request bytes
+ * cross each border outward and their response bytes back (handshakes likewise). */
+static void collect_regions(netmodel *m, size_t wi)
+{
+    const topo_workload *w = &m->t->workloads[wi];
+    const netmodel_client *c = &m->workload[wi];
+    size_t nr = m->out->nregions;
+    for (size_t a = 0; a < m->ways_per_workload; a++) {
+        const netmodel_alt *way = &c->way_stations[a];
+        uint64_t ex = c->exchanges[2 * a], hs = c->exchanges[2 * a + 1];
+        for (uint32_t i = 0; i < way->ncrossings; i++) {
+            size_t from = (size_t)way->crossings[i].from, to = (size_t)way->crossings[i].to;
+            m->out->region_bytes[from * nr + to] +=
+                ex * (uint64_t)w->bytes_up + hs * HS_REQUEST_BYTES;
+            m->out->region_bytes[to * nr + from] +=
+                ex * (uint64_t)w->bytes_down + hs * HS_RESPONSE_BYTES;
+        }
+    }
+}
+
 /* The bytes the stations and clients counted, by price item. */
 /* Returns 0, or -1 when out of memory (a result missing a part would be wrong). */
 static int collect(netmodel *m)
 {
     netmodel_result *out = m->out;
     out->components = calloc(m->nstations ? m->nstations : 1, sizeof *out->components);
+    out->nregions = m->t->nregions;
+    if (out->nregions &&
+        !(out->region_bytes = calloc(out->nregions * out->nregions, sizeof *out->region_bytes)))
+        return -1;
     for (size_t i = 0; out->components && i < m->nstations; i++) {
         netmodel_component *c = &out->components[i];
         *c = m->stations[i].component;
@@ -293,6 +319,7 @@ static int collect(netmodel *m)
         out->gb_bytes[COST_GB_INTER_REGION] += b[CLIENT_BYTES_INTER_REGION];
         out->gb_bytes[COST_GB_INTERNET_OUT] += b[CLIENT_BYTES_INTERNET_OUT];
         out->gb_bytes[COST_GB_DX_OUT] += b[CLIENT_BYTES_DX_OUT];
+        if (out->region_bytes) collect_regions(m, wi);
     }
     out->engine = *engine_get_stats(m->engine);
     out->window_s = (double)m->cfg->duration_ns / 1e9;
@@ -362,5 +389,6 @@ void netmodel_result_free(netmodel_result *r)
     for (size_t i = 0; r->workloads && i < r->nworkloads; i++) free(r->workloads[i].alts);
     free(r->workloads);
     free(r->components);
+    free(r->region_bytes);
     memset(r, 0, sizeof *r);
 }

@@ -179,7 +179,8 @@ int netmodel_clients_make(netmodel *m, size_t wi)
                          .warmup_ns = m->cfg->warmup_ns,
                          .horizon_ns = m->horizon_ns,
                          .arrivals = m->workload[wi].arrivals,
-                         .out = &m->out->workloads[wi].st};
+                         .out = &m->out->workloads[wi].st,
+                         .alt_exchanges = m->workload[wi].exchanges};
     hist_init(&p->out->latency);
     m->workload[wi].group = client_group_of(m, w);
     verdict v = m->workload[wi].path.verdict;

@@ -91,6 +91,7 @@ typedef struct netmodel_client {
     client_params params;       /* the client LP's configuration */
     client_alt *ways;           /* [ways_per_workload] its ways (routes, bytes, weights) */
     netmodel_alt *way_stations; /* [ways_per_workload] the stations of each way */
+    uint64_t *exchanges;        /* [2 x ways_per_workload] client_params.alt_exchanges */
     client_ways *state_ways;    /* its ways in each fault state, or NULL */
     client_step *steps;         /* its schedule, or NULL */
     vs_time *replay;            /* its replayed call times, or NULL */
@@ -130,6 +131,7 @@ typedef struct netmodel {
     netmodel_client *workload;      /* [nworkloads] */
     client_alt *all_ways;           /* the clients' ways, ways_per_workload each */
     netmodel_alt *all_way_stations; /* their stations, likewise */
+    uint64_t *all_exchanges;        /* their exchange counts, two each */
     size_t ways_per_workload;       /* fault states x PATH_MAX_ALTS */
     /* locality groups: AZs, Regions, sites, the internet */
     uint32_t ngroups;

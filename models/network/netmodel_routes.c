@@ -82,12 +82,29 @@ typedef struct route_way {
     uint32_t stations[PATH_MAX_HOPS];  /* in order from the client */
     route_segment into[PATH_MAX_HOPS]; /* into[j] leads to stations[j] */
     size_t nstations;
+    netmodel_alt borders; /* only its crossings: the Region borders, in order */
 } route_way;
+
+/* Notes the inter-Region link into hop i of a (from the Region of the hop before). */
+static int way_crossing(netmodel *m, route_way *y, const path_alt *a, size_t i)
+{
+    netmodel_alt *b = &y->borders;
+    int32_t from = a->hops[i - 1].region, to = a->hops[i].region;
+    if (from < 0 || to < 0 || (size_t)from >= m->t->nregions || (size_t)to >= m->t->nregions)
+        return error_set(m->err, "an inter-Region link without its Regions (a model bug)");
+    if (b->ncrossings == NETMODEL_MAX_CROSSINGS)
+        return error_set(m->err, "a way crosses more than %d Region borders",
+                         NETMODEL_MAX_CROSSINGS);
+    b->crossings[b->ncrossings].from = from;
+    b->crossings[b->ncrossings++].to = to;
+    return 0;
+}
 
 static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, route_way *y)
 {
     route_segment g = {.link.floor_ns = 1};
     y->nstations = 0;
+    y->borders = (netmodel_alt){0}; /* copied whole into the way's record */
     for (size_t i = 1; i < a->nhops; i++) {
         const path_hop *h = &a->hops[i];
         kind_role r = kinds_get(h->kind)->role;
@@ -96,6 +113,7 @@ static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, rou
             continue;
         }
         if (seg_add_link(m, &g, h)) return -1;
+        if (h->link == LINK_INTER_REGION && way_crossing(m, y, a, i)) return -1;
         g.through +=
             h->link == LINK_CROSS_AZ && (m->cfg->cross_az_through_hops >> h->kind & 1u ||
                                          m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
@@ -242,6 +260,7 @@ int netmodel_routes_make_alt(netmodel *m, size_t wi, const path_alt *pa, client_
     way_bytes(&y, (uint64_t)w->bytes_up, (uint64_t)w->bytes_down, ca->bytes);
     way_bytes(&y, HS_REQUEST_BYTES, HS_RESPONSE_BYTES, ca->hs_bytes);
     way_timing(m, &y, m->workload[wi].group);
+    *ra = y.borders;
     ra->nstations = (uint32_t)y.nstations;
     memcpy(ra->stations, y.stations, y.nstations * sizeof *y.stations);
     return 0;

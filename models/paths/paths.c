@@ -57,7 +57,8 @@ int paths_push_link(walk *k, hop_kind kind, int32_t index, int32_t az, int32_t r
         return paths_stop(k, VERDICT_UNREACHABLE,
                           "the path is longer than %d hops: the route tables form a loop",
                           PATH_MAX_HOPS);
-    a->hops[a->nhops++] = (path_hop){.kind = kind, .index = index, .az = az, .link = link};
+    a->hops[a->nhops++] =
+        (path_hop){.kind = kind, .index = index, .az = az, .link = link, .region = region};
     k->az = az;
     k->region = region;
     return STEP_OK;

@@ -482,7 +482,10 @@ static void on_done(client_state *s, vs_lp *self, const vs_event *ev)
     uint32_t i = slot_of(s, self, ev);
     client_slot *sl = &s->slots[i];
     bool hs = sl->hs_left > 0, meas = measured(s, sl->call_start);
-    if (meas) add_bytes(s, hs ? s->p->alts[sl->alt].hs_bytes : s->p->alts[sl->alt].bytes);
+    if (meas) {
+        add_bytes(s, hs ? s->p->alts[sl->alt].hs_bytes : s->p->alts[sl->alt].bytes);
+        if (s->p->alt_exchanges) s->p->alt_exchanges[2 * (size_t)sl->alt + hs]++;
+    }
     if (sl->state == SLOT_TIMED_OUT) {
         if (meas) s->st->late++;
         slot_free(s, i);

@@ -236,6 +236,7 @@ static void plan_free(run_plan *pl)
         scenario_patch_map_free(pl->pts[p].map);
     }
     free(pl->pts), free(pl->patches), free(pl->labels);
+    region_prices_free(&pl->by_region);
     cost_prices_free(pl->prices);
     if (pl->base != pl->file) scenario_free(pl->base);
     scenario_patch_map_free(pl->base_map);
@@ -332,6 +333,19 @@ static int load_point(run_plan *pl, const run_opts *o, size_t p, vs_error *err)
     return 0;
 }
 
+/* The tables of the Regions bytes leave (every point's architectures), shared by the points.
+ * Returns 0 or -1. */
+static int load_region_prices(run_plan *pl, vs_error *err)
+{
+    const scenario **s = malloc(pl->npoints * sizeof *s);
+    if (!s) return error_set(err, "out of memory");
+    for (size_t p = 0; p < pl->npoints; p++) s[p] = pl->pts[p].s;
+    int rc = region_prices_load(&pl->by_region, pl->prices, s, pl->npoints, err);
+    free(s);
+    for (size_t p = 0; rc == 0 && p < pl->npoints; p++) pl->pts[p].by_region = &pl->by_region;
+    return rc;
+}
+
 /* Reads the scenario once (stdin cannot be read twice): the HDF5 file stores this text, --set
  * and the sweep points patch the tree loaded from it. */
 static int load_base(run_plan *pl, const run_opts *o, vs_error *err)
@@ -378,6 +392,7 @@ static int load_plan(const run_opts *o, run_plan *pl)
     pl->pts[0].prices = pl->prices;
     for (size_t p = 0; p < pl->npoints; p++)
         if (load_point(pl, o, p, &err)) goto bad;
+    if (load_region_prices(pl, &err)) goto bad;
     return 0;
 bad_translated:
     scenario_patch_translate(pl->base_map, &err);
@@ -443,6 +458,11 @@ static int summarise(job *j, const netmodel_result *r)
         summarise_component(&r->components[c], r->window_s, &j->comp[c]);
     j->ncomp = r->ncomponents;
     for (int k = 0; k < COST_GB_COUNT; k++) j->gb_bytes_s[k] = (double)r->gb_bytes[k] / r->window_s;
+    size_t nn = r->nregions * r->nregions;
+    if (nn && !(j->region_bytes_s = malloc(nn * sizeof *j->region_bytes_s)))
+        return error_set(&j->err, "out of memory");
+    for (size_t k = 0; k < nn; k++) j->region_bytes_s[k] = (double)r->region_bytes[k] / r->window_s;
+    j->nregions = r->nregions;
     j->core_s = r->engine.wall_s * (r->engine.partitions > 0 ? r->engine.partitions : 1);
     j->wall_s = r->engine.wall_s;
     j->events = r->engine.events;
@@ -560,7 +580,8 @@ static int run_job(void *ctxp, size_t i)
 
 static void jobs_free(job *jobs, size_t n)
 {
-    for (size_t i = 0; jobs && i < n; i++) free(jobs[i].wl), free(jobs[i].comp), free(jobs[i].ways);
+    for (size_t i = 0; jobs && i < n; i++)
+        free(jobs[i].wl), free(jobs[i].comp), free(jobs[i].ways), free(jobs[i].region_bytes_s);
     free(jobs);
 }
 

@@ -232,6 +232,41 @@ static int write_counts(h5file *f, const char *group, const topology *t, const j
     return rc;
 }
 
+/* A row of the run's inter_region table: bytes sent out of one Region into another. */
+typedef struct region_row {
+    char from_region[64], to_region[64]; /* not "from": a Python keyword, which PyTables refuses */
+    uint64_t bytes;
+} region_row;
+
+static const h5file_col region_cols[] = {
+    H5_COL(region_row, TRACE_STR64, from_region, NULL),
+    H5_COL(region_row, TRACE_STR64, to_region, NULL),
+    H5_COL(region_row, TRACE_U64, bytes, "B"),
+};
+
+/* The run's inter_region table: every ordered pair of t's Regions (none with one Region). */
+static int write_regions(h5file *f, const char *group, const topology *t, const netmodel_result *r,
+                         vs_error *err)
+{
+    char path[640];
+    size_t nr = t->nregions, n = 0;
+    region_row *rows = calloc(nr > 1 ? nr * (nr - 1) : 1, sizeof *rows);
+    if (!rows) return error_set(err, "out of memory");
+    for (size_t from = 0; from < nr; from++)
+        for (size_t to = 0; to < nr; to++) {
+            if (from == to) continue;
+            region_row *x = &rows[n++];
+            snprintf(x->from_region, sizeof x->from_region, "%s", t->regions[from].name);
+            snprintf(x->to_region, sizeof x->to_region, "%s", t->regions[to].name);
+            x->bytes = r->region_bytes && r->nregions == nr ? r->region_bytes[from * nr + to] : 0;
+        }
+    snprintf(path, sizeof path, "%s/inter_region", group);
+    int rc =
+        h5_write_table(f, path, region_cols, H5_NCOLS(region_cols), sizeof *rows, rows, n, err);
+    free(rows);
+    return rc;
+}
+
 int h5_results_run(h5_results *h, const job *j, const topology *t, const netmodel_result *r,
                    const observation *o, vs_error *err)
 {
@@ -247,7 +282,7 @@ int h5_results_run(h5_results *h, const job *j, const topology *t, const netmode
              (h->pts[j->pt].warmup_auto &&
               h5file_attr_i64(h->f, group, "warmup_ns", j->warmup_ns, err)) ||
              h5file_attr_f64(h->f, group, "records_fraction", j->records_fraction, err) ||
-             write_counts(h->f, group, t, j, err) ||
+             write_counts(h->f, group, t, j, err) || write_regions(h->f, group, t, r, err) ||
              h5_write_observed(h->f, group, j, t, r, o, &h->out, err);
     if (rc) { /* disk full, most likely: drop the file now (the target stays as it was) */
         h->failed = *err;

@@ -15,7 +15,10 @@
     }
 #define H5_NCOLS(a) (sizeof(a) / sizeof(a)[0])
 
-enum { H5_RESULTS_FORMAT = 2 }; /* the layout's version (root attribute `format`) */
+/* The layout's version (root attribute `format`): 3 added each run's inter_region table and
+ * the /summary rows by Region pair; `report` and `compare` read 2 and 3 alike (neither needs
+ * what 3 added). */
+enum { H5_RESULTS_FORMAT = 3, H5_RESULTS_FORMAT_OLDEST = 2 };
 
 /* A /sweep row, and the columns of /summary and /sweep (vpcsim report reads them back). */
 typedef struct h5_sweep_row {

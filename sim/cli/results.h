@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli/region_prices.h"
 #include "cli/scenario_patch.h"
 #include "vpcsim/aws/client.h"
 #include "vpcsim/aws/cost.h"
@@ -32,12 +33,13 @@ enum { RUN_SWEEP_KEYS = 6 }; /* the loader's limit on swept keys */
 /* One sweep point (the whole scenario when there is no sweep): its scenario and parameters, and
  * the settings every point shares. */
 typedef struct run_inputs {
-    scenario *s;               /* the scenario at this point (owned) */
-    param_table *params;       /* its parameters (owned) */
-    scenario_patch_map *map;   /* where its text came from (owned), or NULL: the file's */
-    const cost_prices *prices; /* shared */
-    uint64_t seed;             /* scenario seed of replication seeds */
-    size_t reps;               /* replications (run.precision: the cap) */
+    scenario *s;                    /* the scenario at this point (owned) */
+    param_table *params;            /* its parameters (owned) */
+    scenario_patch_map *map;        /* where its text came from (owned), or NULL: the file's */
+    const cost_prices *prices;      /* shared */
+    const region_prices *by_region; /* shared: inter-Region prices by sending Region */
+    uint64_t seed;                  /* scenario seed of replication seeds */
+    size_t reps;                    /* replications (run.precision: the cap) */
     vs_time duration_ns, warmup_ns;
     precision_rule precision; /* run.precision (on: reps is the cap; sim/cli/run_precision.c) */
     bool warmup_auto;         /* run.warmup: auto: warmup_ns is 0 and duration_ns the whole run;
@@ -90,6 +92,9 @@ typedef struct job {
     double records_fraction; /* of calls its request records hold (-o) */
     job_way *ways;           /* -o: every workload's ways, for /topology */
     size_t nways;
+    double *region_bytes_s; /* [nregions x nregions] bytes per second sent out of Region i into
+                               Region j (the architecture's topology.regions), or NULL */
+    size_t nregions;
     int failed;
     bool done; /* it ran and its summary is filled (and written, with -o); not after SIGINT */
     vs_error err;

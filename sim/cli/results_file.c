@@ -24,9 +24,10 @@ static int check_kind(results_file *r, const char *path, vs_error *err)
     if (!h5file_has_attr(r->f, "/", "tool") || strncmp(r->tool, "vpcsim ", 7) != 0)
         return error_set(err, "%s: not a vpcsim file (no 'tool' attribute saying vpcsim)", path);
     if (h5file_get_i64(r->f, "/", "format", &format, err)) return -1;
-    if (format != H5_RESULTS_FORMAT)
-        return error_set(err, "%s: written in format %lld by %s; this vpcsim reads format %d", path,
-                         (long long)format, r->tool, H5_RESULTS_FORMAT);
+    if (format < H5_RESULTS_FORMAT_OLDEST || format > H5_RESULTS_FORMAT)
+        return error_set(
+            err, "%s: written in format %lld by %s; this vpcsim reads formats %d to %d", path,
+            (long long)format, r->tool, H5_RESULTS_FORMAT_OLDEST, H5_RESULTS_FORMAT);
     if (!h5file_has_attr(r->f, "/", "complete") ||
         h5file_get_i64(r->f, "/", "complete", &r->complete, err))
         r->complete = 0;

@@ -40,6 +40,7 @@ typedef struct run_plan {
     scenario *base;                   /* after --set (the file's when there is none) */
     scenario_patch_map *base_map;     /* where base's text came from, or NULL */
     cost_prices *prices;              /* the price table */
+    region_prices by_region;          /* inter-Region prices by sending Region */
     const config_node *sweep;         /* base's run.sweep, or NULL */
     const char *keys[RUN_SWEEP_KEYS]; /* swept paths */
     size_t nkeys;

@@ -71,15 +71,55 @@ static double monthly_requests(const cost_prices *p, const topology *t, const jo
     return n * RUN_SECONDS_A_MONTH(p);
 }
 
+/* ---- inter-Region transfer by Region pair ---------------------------------------------------- */
+
+/* GB a month job j sent out of Region `from` into Region `to` (its topology's indexes). */
+static double pair_gb(const cost_prices *p, const job *j, size_t from, size_t to)
+{
+    if (!j->region_bytes_s || from >= j->nregions || to >= j->nregions) return 0;
+    return j->region_bytes_s[from * j->nregions + to] * RUN_SECONDS_A_MONTH(p) / RUN_GB;
+}
+
+/* $ per GB from Region `from` to `to` of topology t: the sending Region's price to the other. */
+static double pair_price(const run_inputs *in, const topology *t, size_t from, size_t to,
+                         region_price_basis *basis)
+{
+    if (!in->by_region) {
+        *basis = REGION_PRICE_RUN_FLAT;
+        return in->prices->per_gb[COST_GB_INTER_REGION].tiers[0].usd_per_gb;
+    }
+    return region_prices_pair(in->by_region, t->regions[from].name, t->regions[to].name, basis);
+}
+
+/* The inter-Region transfer of job j: each pair's GB at the sending Region's price to the
+ * receiving one; a job without pairs (none counted) at the flat item. */
+static double inter_region_usd(const run_inputs *in, const topology *t, const job *j)
+{
+    region_price_basis b;
+    double usd = 0;
+    if (!j->region_bytes_s)
+        return cost_tiered(in->prices, COST_GB_INTER_REGION,
+                           monthly_gb(in->prices, j, COST_GB_INTER_REGION));
+    for (size_t from = 0; from < j->nregions && from < t->nregions; from++)
+        for (size_t to = 0; to < j->nregions && to < t->nregions; to++) {
+            double gb = pair_gb(in->prices, j, from, to);
+            if (gb > 0) usd += gb * pair_price(in, t, from, to, &b);
+        }
+    return usd;
+}
+
 /* The monthly bill of job j of topology t: [0] hourly, [1 + k] per-GB item k,
  * [COST_LINE_REQ + r] request item r, [COST_LINES - 1] total. */
-static void job_bill(const cost_prices *p, const topology *t, double hourly, const job *j,
+static void job_bill(const run_inputs *in, const topology *t, double hourly, const job *j,
                      double *usd)
 {
+    const cost_prices *p = in->prices;
     usd[0] = hourly;
     usd[COST_LINES - 1] = hourly;
     for (int k = 0; k < COST_GB_COUNT; k++) {
-        usd[1 + k] = cost_tiered(p, (cost_gb_item)k, monthly_gb(p, j, k));
+        usd[1 + k] = k == COST_GB_INTER_REGION
+                         ? inter_region_usd(in, t, j)
+                         : cost_tiered(p, (cost_gb_item)k, monthly_gb(p, j, k));
         usd[COST_LINES - 1] += usd[1 + k];
     }
     for (int r = 0; r < COST_REQ_COUNT; r++) {
@@ -104,7 +144,7 @@ stats_interval summary_bill_interval(point_jobs *rp, size_t a, double hourly, in
     double usd[COST_LINES];
     for (size_t r = 0; r < rp->reps; r++) {
         const job *j = summary_job_at(rp, a, r);
-        job_bill(p, &rp->in->s->archs[a], hourly, j, usd);
+        job_bill(rp->in, &rp->in->s->archs[a], hourly, j, usd);
         double per_m = job_completed_s(j, nw) * RUN_SECONDS_A_MONTH(p) / 1e6;
         rp->x[r] = line >= 0 ? usd[line] : per_m > 0 ? usd[COST_LINES - 1] / per_m : NAN;
     }
@@ -167,9 +207,9 @@ stats_interval summary_paired_bill(point_jobs *rp, size_t a, const double *hourl
 {
     double usd[COST_LINES];
     for (size_t r = 0; r < rp->reps; r++) {
-        job_bill(rp->in->prices, &rp->in->s->archs[a], hourly[a], summary_job_at(rp, a, r), usd);
+        job_bill(rp->in, &rp->in->s->archs[a], hourly[a], summary_job_at(rp, a, r), usd);
         rp->x[r] = usd[COST_LINES - 1];
-        job_bill(rp->in->prices, &rp->in->s->archs[0], hourly[0], summary_job_at(rp, 0, r), usd);
+        job_bill(rp->in, &rp->in->s->archs[0], hourly[0], summary_job_at(rp, 0, r), usd);
         rp->y[r] = usd[COST_LINES - 1];
     }
     return paired_of(rp->x, rp->y, rp->reps);
@@ -198,7 +238,9 @@ char *summary_cause_metric(client_cause k, char *buf, size_t n)
  *   per workload: active, and when active offered ... unfinished, failed_<cause>;
  *   per component: utilisation (bandwidth stations only), mean_in_station, peak, bytes, drops;
  *   the architecture (subject ""): monthly_hourly_items; per-GB item (subject: the item's name
- *   in the price table): monthly_gb, monthly; then monthly_total, per_million_completed;
+ *   in the price table): monthly_gb, monthly; per Region pair that carried bytes in some
+ *   replication (subject "inter_region_transfer FROM -> TO"): monthly_gb, usd_per_gb,
+ *   price_basis, monthly; then monthly_total, per_million_completed;
  *   beyond the first architecture: delta_monthly_total, and per comparable workload delta_mean,
  *   delta_p50, delta_p99. */
 typedef struct rows {
@@ -299,6 +341,46 @@ static int paired_rows(rows *rs, point_jobs *rp, size_t a, const double *hourly)
     return 0;
 }
 
+/* Whether any replication of architecture a sent bytes from Region `from` to `to`. */
+static bool pair_used(const point_jobs *rp, size_t a, size_t from, size_t to)
+{
+    for (size_t r = 0; r < rp->reps; r++)
+        if (pair_gb(rp->in->prices, summary_job_at(rp, a, r), from, to) > 0) return true;
+    return false;
+}
+
+/* The rows of one Region pair of architecture a. */
+static int pair_rows(rows *rs, point_jobs *rp, size_t a, size_t from, size_t to)
+{
+    const topology *t = &rp->in->s->archs[a];
+    char subject[160];
+    region_price_basis basis;
+    double usd_per_gb = pair_price(rp->in, t, from, to, &basis);
+    snprintf(subject, sizeof subject, "%s %s -> %s", cost_gb_item_name(COST_GB_INTER_REGION),
+             t->regions[from].name, t->regions[to].name);
+    for (size_t r = 0; r < rp->reps; r++)
+        rp->x[r] = pair_gb(rp->in->prices, summary_job_at(rp, a, r), from, to);
+    if (add(rs, subject, "monthly_gb", "GB", summary_interval(rp->x, rp->reps))) return -1;
+    for (size_t r = 0; r < rp->reps; r++) rp->x[r] = usd_per_gb;
+    if (add(rs, subject, "usd_per_gb", "USD/GB", summary_interval(rp->x, rp->reps))) return -1;
+    for (size_t r = 0; r < rp->reps; r++) rp->x[r] = (double)basis;
+    if (add(rs, subject, "price_basis", "1", summary_interval(rp->x, rp->reps))) return -1;
+    for (size_t r = 0; r < rp->reps; r++)
+        rp->x[r] = pair_gb(rp->in->prices, summary_job_at(rp, a, r), from, to) * usd_per_gb;
+    return add(rs, subject, "monthly", "USD", summary_interval(rp->x, rp->reps));
+}
+
+/* The pairs of architecture a's Regions that carried bytes, sending Region first. */
+static int region_pair_rows(rows *rs, point_jobs *rp, size_t a)
+{
+    size_t n = rp->in->s->archs[a].nregions;
+    for (size_t from = 0; from < n; from++)
+        for (size_t to = 0; to < n; to++)
+            if (from != to && pair_used(rp, a, from, to) && pair_rows(rs, rp, a, from, to))
+                return -1;
+    return 0;
+}
+
 static int cost_rows(rows *rs, point_jobs *rp, size_t a, const double *hourly)
 {
     if (add(rs, "", "monthly_hourly_items", "USD", summary_bill_interval(rp, a, hourly[a], 0)))
@@ -309,6 +391,7 @@ static int cost_rows(rows *rs, point_jobs *rp, size_t a, const double *hourly)
             add(rs, item, "monthly", "USD", summary_bill_interval(rp, a, hourly[a], 1 + k)))
             return -1;
     }
+    if (region_pair_rows(rs, rp, a)) return -1;
     for (int r = 0; r < COST_REQ_COUNT; r++) {
         const char *item = cost_req_item_name((cost_req_item)r);
         if (add(rs, item, "monthly_requests", "requests", requests_interval(rp, a, r)) ||

@@ -258,10 +258,43 @@ static int print_requests(FILE *f, const block *b)
     return 0;
 }
 
+/* Where a pair's price comes from, from its price_basis row (sim/cli/region_prices.h). */
+static const char *pair_basis_text(double basis)
+{
+    return basis == REGION_PRICE_PAIR   ? "the pair's price"
+           : basis == REGION_PRICE_FLAT ? "the sending Region's flat rate"
+                                        : "no table for the sending Region: the run's flat rate";
+}
+
+/* One line per Region pair (rows "inter_region_transfer FROM -> TO"), with its price and basis.
+ * Returns the lines added (0: the rows have no pairs, as in files written before them), or -1. */
+static int pair_lines(text_table *tb, const block *b)
+{
+    const char *item = cost_gb_item_name(COST_GB_INTER_REGION);
+    size_t len = strlen(item);
+    int n = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const char *subject = b->r[i].subject;
+        if (strncmp(subject, item, len) != 0 || subject[len] != ' ' ||
+            strcmp(b->r[i].metric, "monthly_gb") != 0 || !(b->r[i].mean > 0))
+            continue;
+        char label[CELL], vol[CELL], price[32];
+        stats_interval usd_per_gb = get(b, subject, "usd_per_gb");
+        cost_format_unit_price(usd_per_gb.mean, price, sizeof price);
+        snprintf(label, sizeof label, "inter-Region transfer %s at %s/GB (%s)", subject + len + 1,
+                 price, pair_basis_text(get(b, subject, "price_basis").mean));
+        fmt_ci(iv(&b->r[i]), 1, vol, sizeof vol);
+        if (cost_row(tb, label, vol, get(b, subject, "monthly"))) return -1;
+        n++;
+    }
+    return n;
+}
+
 static int print_cost(FILE *f, const block *b, double hours_per_month)
 {
     text_table tb = numbers_table(3, (const char *const[]){"item", "GB a month", "monthly"});
     char vol[CELL];
+    int pairs = 0;
     double req_usd = requests_sum(b);
     if (cost_row(&tb, "provisioned resources (hourly; see vpcsim check)", "",
                  get(b, "", "monthly_hourly_items")))
@@ -270,6 +303,8 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
         const char *item = cost_gb_item_name((cost_gb_item)k);
         stats_interval g = get(b, item, "monthly_gb");
         if (!(g.mean > 0)) continue;
+        if (k == COST_GB_INTER_REGION && (pairs = pair_lines(&tb, b)) < 0) return -1;
+        if (k == COST_GB_INTER_REGION && pairs > 0) continue; /* the pairs stand for the item */
         fmt_ci(g, 1, vol, sizeof vol);
         if (cost_row(&tb, gb_label[k], vol, get(b, item, "monthly"))) return -1;
     }
@@ -279,13 +314,19 @@ static int print_cost(FILE *f, const block *b, double hours_per_month)
     if (cost_row(&tb, "total", "", get(b, "", "monthly_total")) ||
         cost_row(&tb, "per million completed requests", "", get(b, "", "per_million_completed")))
         return -1;
-    fprintf(f, "  monthly cost (%g h; the window's byte rates projected to a month)\n",
+    fprintf(f,
+            "  monthly cost (%g h; the window's byte rates projected to a month; GB = 2^30 bytes, "
+            "as AWS bills)\n",
             hours_per_month);
     print_table(f, &tb);
     const char *through = cost_gb_item_name(COST_GB_CROSS_AZ_THROUGH);
     if (get(b, through, "monthly_gb").mean > 0 && get(b, through, "monthly").mean == 0)
         fputs("    free: AWS does not charge same-Region cross-AZ transfer through PrivateLink or "
               "Transit Gateway since 2022-04-01 (the price table's cross_az_transfer_through)\n",
+              f);
+    if (pairs > 0)
+        fputs("    inter-Region: billed to the sending Region at its price to the receiving one "
+              "(requests go out, responses come back)\n",
               f);
     return print_requests(f, b);
 }

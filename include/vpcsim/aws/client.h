@@ -155,6 +155,10 @@ typedef struct client_params {
     vs_time dns_ttl_ns;
     const vs_time *route_at;
     uint32_t nroute;
+    /* Where it counts, per way (NULL: nowhere): measured exchanges completed over alts[a] at
+     * [2a] and handshake round trips at [2a + 1], each counted when alts[a].bytes (hs_bytes)
+     * are, so that bytes can be split by what differs between ways (the Regions they cross). */
+    uint64_t *alt_exchanges;
 } client_params;
 
 extern const lp_kind client_kind;

@@ -18,7 +18,10 @@
 #include "vpcsim/aws/station.h"
 #include "vpcsim/aws/topology.h"
 
-enum { NETMODEL_NAME_MAX = 160 };
+enum {
+    NETMODEL_NAME_MAX = 160,
+    NETMODEL_MAX_CROSSINGS = 8 /* Region borders one way may cross */
+};
 
 #define NETMODEL_MANY_SERVERS                                                                      \
     (1u << 30) /* netmodel_component.servers of a station without a limit */
@@ -66,6 +69,12 @@ typedef struct netmodel_component {
 typedef struct netmodel_alt {
     uint32_t stations[PATH_MAX_HOPS]; /* indexes into netmodel_result.components, in order */
     uint32_t nstations;
+    /* The Region borders it crosses, in order from the client (topology.regions indexes):
+     * requests go from -> to, responses to -> from. */
+    struct {
+        int32_t from, to;
+    } crossings[NETMODEL_MAX_CROSSINGS];
+    uint32_t ncrossings;
 } netmodel_alt;
 
 /* Whether c has no capacity limit (many servers, no bandwidth): utilisation means nothing. */
@@ -92,8 +101,14 @@ typedef struct netmodel_result {
     double window_s;                  /* length of the measured span */
     uint64_t gb_bytes[COST_GB_COUNT]; /* bytes in the window billed per GB, by price item (cross-AZ
                                         bytes counted once per crossing) */
-    engine_stats engine;              /* events, wall time */
-    vs_time end_ns;                   /* when the run stopped */
+    /* [nregions x nregions]: bytes of completed exchanges in the window sent out of Region i
+     * into Region j at [i x nregions + j] (topology.regions; the diagonal is 0). AWS bills each
+     * at the sending Region's price to the receiving one; the sum is
+     * gb_bytes[COST_GB_INTER_REGION]. NULL when nregions is 0. */
+    uint64_t *region_bytes;
+    size_t nregions;
+    engine_stats engine; /* events, wall time */
+    vs_time end_ns;      /* when the run stopped */
 } netmodel_result;
 
 /* Builds the model of t for cfg, runs it and fills out (free with netmodel_result_free). Returns 0,

@@ -26,6 +26,8 @@ typedef struct path_hop {
     int32_t index;   /* see hop_kind */
     int32_t az;      /* AZ where the hop is served, or -1 (regional, on premises, internet) */
     link_class link; /* class of the link from the previous hop to this one */
+    int32_t region;  /* Region it belongs to (topology.regions), or -1 (the internet): an
+                        inter-Region link goes from the previous hop's Region to this one's */
 } path_hop;
 
 enum { PATH_MAX_HOPS = 24, PATH_MAX_ALTS = 8, PATH_TEXT_MAX = 512 };
