@@ -13,6 +13,7 @@ bool netmodel_faults_applies(const topology *t, const topo_fault *f, hop_kind ki
                              int32_t az)
 {
     if (f->kind == FAULT_AZ_IMPAIRED) return kinds_get(kind)->zonal && az >= 0 && az == f->az;
+    if (f->kind == FAULT_REGION) return az >= 0 && t->azs[az].region == f->region;
     const char *pk = kinds_param_kind(kind, index);
     if (!pk || !f->param_kind || strcmp(pk, f->param_kind) != 0) return false;
     if (f->instance) {
@@ -23,14 +24,17 @@ bool netmodel_faults_applies(const topology *t, const topo_fault *f, hop_kind ki
 }
 
 int netmodel_faults_windows(const topology *t, hop_kind kind, int32_t index, int32_t az,
-                            bool front_end, dist_set *dists, const dist **extra, station_fault *out,
-                            vs_error *err)
+                            int32_t region, bool front_end, dist_set *dists, const dist **extra,
+                            station_fault *out, vs_error *err)
 {
     int n = 0;
     for (size_t i = 0; i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
-        bool down = f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_DOWN;
-        if (!netmodel_faults_applies(t, f, kind, index, az) || (front_end && !down)) continue;
+        bool down =
+            f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_DOWN || f->kind == FAULT_REGION;
+        bool hit = f->kind == FAULT_REGION ? region >= 0 && region == f->region
+                                           : netmodel_faults_applies(t, f, kind, index, az);
+        if (!hit || (front_end && !down)) continue;
         station_fault w = {.kind = down                       ? STATION_DOWN
                                    : f->kind == FAULT_LATENCY ? STATION_SLOW
                                                               : STATION_ERRORS,
@@ -51,7 +55,8 @@ int netmodel_faults_windows(const topology *t, hop_kind kind, int32_t index, int
 /* Whether f takes an ENI of t down (a DNS change). */
 static bool hits_eni(const topology *t, const topo_fault *f)
 {
-    if (f->kind != FAULT_AZ_IMPAIRED && f->kind != FAULT_DOWN) return false;
+    if (f->kind != FAULT_AZ_IMPAIRED && f->kind != FAULT_DOWN && f->kind != FAULT_REGION)
+        return false;
     for (size_t e = 0; e < t->ninterface_endpoints; e++)
         for (size_t s = 0; s < t->interface_endpoints[e].nsubnets; s++) {
             int32_t az = t->subnets[t->interface_endpoints[e].subnets[s]].az;
@@ -122,7 +127,7 @@ int netmodel_faults_plan_make(const topology *t, const param_table *params, netm
     size_t n = t->nfaults;
     *p = (netmodel_fault_plan){.t = t};
     if (n == 0) return 0;
-    p->dns_at = calloc(2 * n, sizeof *p->dns_at);
+    p->dns_at = calloc(2 * n + netmodel_region_times(t, NULL), sizeof *p->dns_at);
     p->route_at = calloc(2 * n, sizeof *p->route_at);
     p->detect = calloc(n, sizeof *p->detect);
     if (!p->dns_at || !p->route_at || !p->detect) {
@@ -144,6 +149,7 @@ int netmodel_faults_plan_make(const topology *t, const param_table *params, netm
             add_time(p->route_at, &p->nroute, plus(f->end_ns, p->detect[i]));
         }
     }
+    p->ndns += (uint32_t)netmodel_region_times(t, p->dns_at + p->ndns);
     sort_unique(p->dns_at, &p->ndns);
     sort_unique(p->route_at, &p->nroute);
     if (netmodel_faults_states(p) > NETMODEL_FAULTS_MAX_STATES) {
@@ -179,7 +185,8 @@ static bool view_fault(const netmodel_fault_view *v, hop_kind kind, int32_t inde
     bool dns = failover == FAILOVER_DNS, route = failover == FAILOVER_ROUTE;
     for (size_t i = 0; (dns || route) && i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
-        if (f->kind != FAULT_DOWN && (f->kind != FAULT_AZ_IMPAIRED || !dns)) continue;
+        bool wide = f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_REGION;
+        if (f->kind != FAULT_DOWN && (!wide || !dns)) continue;
         vs_time d = route ? v->plan->detect[i] : 0, x = dns ? v->dns_t : v->route_t;
         if (in_window(x, plus(f->start_ns, d), plus(f->end_ns, d)) &&
             netmodel_faults_applies(t, f, kind, index, route ? -1 : az))
@@ -228,19 +235,22 @@ static uint32_t find_alt(const path_alt *seen, uint32_t n, const path_alt *a)
     return k;
 }
 
-/* Resolves workload wi in fault state s into *pr. Returns 0 or -1. */
-static int resolve_state(netmodel *m, size_t wi, size_t s, path_result *pr)
+/* Resolves workload wi in fault state s into *pr; *w is the workload its calls are then (a
+ * failover record may answer its secondary: *scratch). Returns 0 or -1. */
+static int resolve_state(netmodel *m, size_t wi, size_t s, path_result *pr, const topo_workload **w,
+                         topo_workload *scratch)
 {
     netmodel_fault_view v;
     path_faults pf;
     netmodel_faults_state_view(&m->fault_plan, s, &v, &pf);
-    return paths_resolve(m->t, wi, &pf, pr, m->err);
+    *w = netmodel_region_workload(m->t, wi, v.dns_t, scratch);
+    return netmodel_region_resolve(m->t, wi, *w, &pf, pr, m->err);
 }
 
 /* The ways of one state (path pr) of workload wi as alternatives from *n on (seen[] holds the
  * paths of those before): a way seen before reuses its routes. Returns 0 or -1. */
-static int state_ways(netmodel *m, size_t wi, const path_result *pr, client_ways *cw,
-                      path_alt *seen, uint32_t *n)
+static int state_ways(netmodel *m, size_t wi, const topo_workload *w, const path_result *pr,
+                      client_ways *cw, path_alt *seen, uint32_t *n)
 {
     client_alt *ways = m->workload[wi].ways;
     netmodel_alt *way_stations = m->workload[wi].way_stations;
@@ -253,7 +263,8 @@ static int state_ways(netmodel *m, size_t wi, const path_result *pr, client_ways
         if (k < *n) {
             ways[*n] = ways[k];
             way_stations[*n] = way_stations[k];
-        } else if (netmodel_routes_make_alt(m, wi, &pr->alts[a], &ways[*n], &way_stations[*n])) {
+        } else if (netmodel_routes_make_alt_as(m, wi, w, &pr->alts[a], &ways[*n],
+                                               &way_stations[*n])) {
             return -1;
         }
         seen[*n] = pr->alts[a];
@@ -280,8 +291,11 @@ static int give_states(netmodel *m, size_t wi, client_ways *ways, uint32_t nalts
 {
     int rc = 0;
     client_params *p = &m->workload[wi].params;
-    p->dns_ttl_ns = netmodel_clients_int(m, m->t->workloads[wi].name, "dns_ttl", &rc);
+    const topo_workload *w = &m->t->workloads[wi];
+    p->dns_ttl_ns = netmodel_clients_int(m, w->name, "dns_ttl", &rc);
     if (rc || p->dns_ttl_ns < 0) return rc ? -1 : error_set(m->err, "client.dns_ttl must be >= 0");
+    if (w->record >= 0 && (size_t)w->record < m->t->nfailover_records) /* the record's TTL */
+        p->dns_ttl_ns = m->t->failover_records[w->record].ttl_ns;
     m->workload[wi].state_ways = ways;
     p->ways = ways;
     p->nalts = nalts;
@@ -310,7 +324,11 @@ int netmodel_faults_workload_states(netmodel *m, size_t wi)
     memcpy(seen, m->workload[wi].path.alts, n * sizeof *seen);
     ways[0] = (client_ways){0, n, p->no_path};
     for (size_t s = 1; s < m->nstates; s++) {
-        if (resolve_state(m, wi, s, pr) || state_ways(m, wi, pr, &ways[s], seen, &n)) goto out;
+        const topo_workload *w;
+        topo_workload scratch;
+        if (resolve_state(m, wi, s, pr, &w, &scratch) ||
+            state_ways(m, wi, w, pr, &ways[s], seen, &n))
+            goto out;
         differs |= !same_ways(m, wi, &ways[s], &ways[0]);
     }
     rc = 0;
@@ -330,7 +348,10 @@ static int count_state_ways(netmodel *m)
     for (size_t wi = 0; rc == 0 && wi < m->t->nworkloads; wi++) {
         uint32_t n = 0;
         for (size_t s = 0; rc == 0 && m->t->workloads[wi].traffic && s < m->nstates; s++) {
-            if ((rc = resolve_state(m, wi, s, pr)) || pr->verdict != VERDICT_REACHABLE) {
+            const topo_workload *w;
+            topo_workload scratch;
+            if ((rc = resolve_state(m, wi, s, pr, &w, &scratch)) ||
+                pr->verdict != VERDICT_REACHABLE) {
                 if (s == 0) break; /* unreachable without faults: no ways at all */
                 continue;
             }
@@ -365,9 +386,9 @@ int netmodel_faults_stations(netmodel *m)
     for (size_t i = 0; i < m->nstations; i++) {
         netmodel_station *s = &m->stations[i];
         station_fault *w = m->fault_windows + i * nf;
-        int n =
-            netmodel_faults_windows(m->t, s->component.kind, s->component.index, s->component.az,
-                                    s->front_end, m->dists, m->fault_latency, w, m->err);
+        int n = netmodel_faults_windows(m->t, s->component.kind, s->component.index,
+                                        s->component.az, netmodel_region_of_group(m, s->group),
+                                        s->front_end, m->dists, m->fault_latency, w, m->err);
         if (n < 0) return -1;
         s->config.faults = n ? w : NULL;
         s->config.nfaults = (uint32_t)n;

@@ -379,6 +379,9 @@ static int private_service_hops(walk *k, int32_t ep, int32_t az)
                           "workload '%s' connects to port %d",
                           s->name, paths_pos(s->pos, pos, sizeof pos), s->port, k->w->name,
                           k->w->port);
+    int rc = paths_region_check(k, e);
+    if (rc) return rc;
+    az = paths_region_provider_az(t, e, az);
     if (nlb_subnet_in(t, s, az) < 0)
         return paths_stop(k, VERDICT_UNREACHABLE,
                           "endpoint service '%s' has no load balancer "
@@ -390,7 +393,7 @@ static int private_service_hops(walk *k, int32_t ep, int32_t az)
                           "the load balancer of endpoint service '%s' is "
                           "down in %s",
                           s->name, paths_az_name(t, az));
-    int rc = paths_push(k, HOP_NLB, e->endpoint_service, az, region);
+    rc = paths_push(k, HOP_NLB, e->endpoint_service, az, region);
     return rc ? rc : paths_push(k, HOP_PRIVATE_SERVICE, e->endpoint_service, az, region);
 }
 

@@ -411,7 +411,9 @@ static int build_arch(sc_loader *ld, int i)
     t->nregions = ld->nregions;
     t->azs = ld->azs;
     t->nazs = ld->nazs;
-    if (sc_build_network(&b) || sc_build_services(&b) || sc_build_workloads(&b)) return -1;
+    if (sc_build_network(&b) || sc_build_services(&b) || sc_build_records(&b) ||
+        sc_build_workloads(&b))
+        return -1;
     ld->archs[i].state = 3;
     return 0;
 }
