@@ -77,18 +77,28 @@ static void unload(fixture *f)
     scenario_free(f->s);
 }
 
-/* The calls of the one workload of architecture `arch`, run for 240 s after 5 s of warm-up. */
-static calls run_calls(const fixture *f, const char *arch, netmodel_result *r)
+/* The calls of workload wl of architecture `arch`, run for 240 s after 5 s of warm-up. */
+static calls run_workload(const fixture *f, const char *arch, size_t wl, netmodel_result *r)
 {
     int a = scenario_find_arch(f->s, arch);
     assert_true(a >= 0);
-    calls l = {0};
-    client_observer ob = {on_call, &l, 0, NULL};
+    const topology *t = &f->s->archs[a];
+    calls l = {0}, other = {0};
+    client_observer *ob = calloc(t->nworkloads, sizeof *ob);
+    assert_non_null(ob);
+    for (size_t w = 0; w < t->nworkloads; w++)
+        ob[w] = (client_observer){on_call, w == wl ? &l : &other, (uint32_t)w, NULL};
     netmodel_config cfg = {
-        .seed = 16, .warmup_ns = S(5), .duration_ns = S(240), .threads = 1, .observers = &ob};
+        .seed = 16, .warmup_ns = S(5), .duration_ns = S(240), .threads = 1, .observers = ob};
     vs_error err = {0};
-    if (netmodel_run(&f->s->archs[a], f->params, &cfg, r, &err)) fail_msg("%s", err.msg);
+    if (netmodel_run(t, f->params, &cfg, r, &err)) fail_msg("%s", err.msg);
+    free(ob), free(other.v);
     return l;
+}
+
+static calls run_calls(const fixture *f, const char *arch, netmodel_result *r)
+{
+    return run_workload(f, arch, 0, r);
 }
 
 /* k of n within 4.5 standard deviations of n p (p in (0, 1)). */
@@ -193,6 +203,35 @@ static void no_secondary_fails_for_the_whole_fault(void **state)
         if (t < T_FAULT - 0.2 || t >= T_RECOVER) assert_false(failed(c));
     }
     assert_int_equal(in_fault, 12000); /* 100/s constant over 120 s */
+    free(l.v);
+    netmodel_result_free(&r);
+    unload(&f);
+}
+
+/* A record of an AWS service in two Regions: its hops to either are the same kinds, so the
+ * secondary's way must still reach the us-west-2 service's station (not us-east-1's, which the
+ * Region failure holds down): every call after the switch and the TTL succeeds. */
+static void aws_service_secondary_is_the_other_regions(void **state)
+{
+    (void)state;
+    fixture f = load();
+    netmodel_result r;
+    calls l = run_workload(&f, "failover", 1, &r);
+    double t_switch = T_FAULT + DETECT_DOWN;
+    uint64_t n = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        double t = (double)l.v[i].start_ns / 1e9;
+        if (t >= T_FAULT && t < t_switch) assert_true(failed(&l.v[i]));
+        if (t >= t_switch + TTL + 0.001 && t < T_RECOVER) {
+            n++;
+            assert_false(failed(&l.v[i]));
+        }
+    }
+    assert_true(n > 4500);
+    bool west = false;
+    for (size_t i = 0; i < r.ncomponents; i++)
+        west |= strcmp(r.components[i].name, "aws-service/dynamodb/us-west-2") == 0;
+    assert_true(west);
     free(l.v);
     netmodel_result_free(&r);
     unload(&f);
@@ -307,6 +346,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(failover_timing_and_failback),
         cmocka_unit_test(no_secondary_fails_for_the_whole_fault),
+        cmocka_unit_test(aws_service_secondary_is_the_other_regions),
         cmocka_unit_test(cross_region_path_bills_inter_region_bytes),
         cmocka_unit_test(cross_region_needs_supported_region),
         cmocka_unit_test(bad_inputs),

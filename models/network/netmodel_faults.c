@@ -227,12 +227,32 @@ static bool same_alt(const path_alt *a, const path_alt *b)
     return a->nhops == b->nhops && memcmp(a->hops, b->hops, a->nhops * sizeof *a->hops) == 0;
 }
 
-/* The index of a way with a's hops in seen[0 .. n), or n. */
-static uint32_t find_alt(const path_alt *seen, uint32_t n, const path_alt *a)
+/* The ways seen so far of one workload: their paths, and whether each was resolved with the
+ * workload calling its failover record's secondary (hops do not name a service's Region, so the
+ * same hops to another Region's service are another way). */
+typedef struct seen_ways {
+    path_alt *alts;
+    bool *secondary;
+} seen_ways;
+
+/* The index of a way with a's hops, resolved as `secondary` says, in seen[0 .. n), or n. */
+static uint32_t find_alt(const seen_ways *seen, uint32_t n, const path_alt *a, bool secondary)
 {
     uint32_t k = 0;
-    while (k < n && !same_alt(&seen[k], a)) k++;
+    while (k < n && (seen->secondary[k] != secondary || !same_alt(&seen->alts[k], a))) k++;
     return k;
+}
+
+static int seen_alloc(netmodel *m, seen_ways *seen)
+{
+    seen->alts = malloc(m->ways_per_workload * sizeof *seen->alts);
+    seen->secondary = calloc(m->ways_per_workload, sizeof *seen->secondary);
+    return seen->alts && seen->secondary ? 0 : error_set(m->err, "out of memory");
+}
+
+static void seen_free(seen_ways *seen)
+{
+    free(seen->alts), free(seen->secondary);
 }
 
 /* Resolves workload wi in fault state s into *pr; *w is the workload its calls are then (a
@@ -250,7 +270,7 @@ static int resolve_state(netmodel *m, size_t wi, size_t s, path_result *pr, cons
 /* The ways of one state (path pr) of workload wi as alternatives from *n on (seen[] holds the
  * paths of those before): a way seen before reuses its routes. Returns 0 or -1. */
 static int state_ways(netmodel *m, size_t wi, const topo_workload *w, const path_result *pr,
-                      client_ways *cw, path_alt *seen, uint32_t *n)
+                      client_ways *cw, seen_ways *seen, uint32_t *n)
 {
     client_alt *ways = m->workload[wi].ways;
     netmodel_alt *way_stations = m->workload[wi].way_stations;
@@ -259,7 +279,8 @@ static int state_ways(netmodel *m, size_t wi, const topo_workload *w, const path
         *n, 0, pr->verdict == VERDICT_DENIED ? CLIENT_FAIL_DENIED : CLIENT_FAIL_UNREACHABLE};
     if (pr->verdict != VERDICT_REACHABLE) return 0;
     for (size_t a = 0; a < pr->nalts; a++, cw->n++, (*n)++) {
-        uint32_t k = find_alt(seen, *n, &pr->alts[a]);
+        bool secondary = w != &m->t->workloads[wi];
+        uint32_t k = find_alt(seen, *n, &pr->alts[a], secondary);
         if (k < *n) {
             ways[*n] = ways[k];
             way_stations[*n] = way_stations[k];
@@ -267,7 +288,8 @@ static int state_ways(netmodel *m, size_t wi, const topo_workload *w, const path
                                                &way_stations[*n])) {
             return -1;
         }
-        seen[*n] = pr->alts[a];
+        seen->alts[*n] = pr->alts[a];
+        seen->secondary[*n] = secondary;
         cum += pr->alts[a].weight;
         ways[*n].cum_weight = a + 1 == pr->nalts ? 1.0 : cum;
     }
@@ -312,29 +334,30 @@ int netmodel_faults_workload_states(netmodel *m, size_t wi)
 {
     client_params *p = &m->workload[wi].params;
     client_ways *ways = calloc(m->nstates, sizeof *ways);
-    path_alt *seen = malloc(m->ways_per_workload * sizeof *seen);
+    seen_ways seen;
     path_result *pr = malloc(sizeof *pr);
     uint32_t n = p->nalts;
     bool differs = false;
-    int rc = -1;
-    if (!ways || !seen || !pr) {
-        error_set(m->err, "out of memory");
+    int rc = seen_alloc(m, &seen);
+    if (rc || !ways || !pr) {
+        rc = rc ? rc : error_set(m->err, "out of memory");
         goto out;
     }
-    memcpy(seen, m->workload[wi].path.alts, n * sizeof *seen);
+    rc = -1;
+    memcpy(seen.alts, m->workload[wi].path.alts, n * sizeof *seen.alts);
     ways[0] = (client_ways){0, n, p->no_path};
     for (size_t s = 1; s < m->nstates; s++) {
         const topo_workload *w;
         topo_workload scratch;
         if (resolve_state(m, wi, s, pr, &w, &scratch) ||
-            state_ways(m, wi, w, pr, &ways[s], seen, &n))
+            state_ways(m, wi, w, pr, &ways[s], &seen, &n))
             goto out;
         differs |= !same_ways(m, wi, &ways[s], &ways[0]);
     }
     rc = 0;
     if (differs && (rc = give_states(m, wi, ways, n)) == 0) ways = NULL;
 out:
-    free(ways), free(seen), free(pr);
+    free(ways), seen_free(&seen), free(pr);
     return rc;
 }
 
@@ -342,9 +365,10 @@ out:
  * before routes are built). Returns 0 or -1. */
 static int count_state_ways(netmodel *m)
 {
-    path_alt *seen = malloc(m->ways_per_workload * sizeof *seen);
+    seen_ways seen;
     path_result *pr = malloc(sizeof *pr);
-    int rc = seen && pr ? 0 : error_set(m->err, "out of memory");
+    int rc = seen_alloc(m, &seen);
+    if (!rc && !pr) rc = error_set(m->err, "out of memory");
     for (size_t wi = 0; rc == 0 && wi < m->t->nworkloads; wi++) {
         uint32_t n = 0;
         for (size_t s = 0; rc == 0 && m->t->workloads[wi].traffic && s < m->nstates; s++) {
@@ -355,14 +379,16 @@ static int count_state_ways(netmodel *m)
                 if (s == 0) break; /* unreachable without faults: no ways at all */
                 continue;
             }
+            bool secondary = w != &m->t->workloads[wi];
             for (size_t a = 0; a < pr->nalts; a++)
-                if (find_alt(seen, n, &pr->alts[a]) == n) {
-                    seen[n++] = pr->alts[a];
+                if (find_alt(&seen, n, &pr->alts[a], secondary) == n) {
+                    seen.alts[n] = pr->alts[a];
+                    seen.secondary[n++] = secondary;
                     m->extra_fault_ways += s > 0;
                 }
         }
     }
-    free(seen), free(pr);
+    seen_free(&seen), free(pr);
     return rc;
 }
 
