@@ -237,17 +237,25 @@ static void aws_service_secondary_is_the_other_regions(void **state)
     unload(&f);
 }
 
+/* The path of the first workload of architecture `arch` without faults (the caller frees it). */
+static path_result *resolve_first(const fixture *f, const char *arch)
+{
+    int a = scenario_find_arch(f->s, arch);
+    path_result *pr = malloc(sizeof *pr);
+    vs_error err = {0};
+    assert_true(a >= 0);
+    assert_non_null(pr);
+    if (paths_resolve(&f->s->archs[a], 0, NULL, pr, &err)) fail_msg("%s", err.msg);
+    return pr;
+}
+
 /* The cross-Region way has exactly one inter-Region link (consumer ENI to the provider's NLB), so
  * every completed call bills its request and response as inter-Region bytes. */
 static void cross_region_path_bills_inter_region_bytes(void **state)
 {
     (void)state;
     fixture f = load();
-    int a = scenario_find_arch(f.s, "failover");
-    path_result *pr = malloc(sizeof *pr);
-    vs_error err = {0};
-    assert_non_null(pr);
-    assert_int_equal(paths_resolve(&f.s->archs[a], 0, NULL, pr, &err), 0);
+    path_result *pr = resolve_first(&f, "failover");
     assert_int_equal(pr->verdict, VERDICT_REACHABLE);
     int inter = 0;
     for (size_t h = 0; h < pr->alts[0].nhops; h++)
@@ -276,11 +284,7 @@ static void cross_region_needs_supported_region(void **state)
 {
     (void)state;
     fixture f = load();
-    int a = scenario_find_arch(f.s, "closed");
-    path_result *pr = malloc(sizeof *pr);
-    vs_error err = {0};
-    assert_non_null(pr);
-    assert_int_equal(paths_resolve(&f.s->archs[a], 0, NULL, pr, &err), 0);
+    path_result *pr = resolve_first(&f, "closed");
     assert_int_equal(pr->verdict, VERDICT_DENIED);
     assert_non_null(strstr(pr->reason, "endpoint service 'api-east'"));
     assert_non_null(strstr(pr->reason, "does not list us-east-2 in its supported_regions"));
@@ -290,9 +294,11 @@ static void cross_region_needs_supported_region(void **state)
 
 /* The scenario with `old` replaced by `new` fails to load with message at the line and column of
  * `at` (in new). */
-static void bad_input(const char *old, const char *new, const char *at, const char *message)
+/* failover.yaml with the first `old` replaced by `new` (the caller frees it); *at_pos is the offset
+ * of `at` (in new) in it. */
+static char *replaced(const char *old, const char *new, const char *at, size_t *at_pos)
 {
-    char path[512], *text, *out, want[1024];
+    char path[512], *text, *out;
     FILE *in;
     long len;
     cli_source_path("tests/scenarios/region/failover.yaml", path, sizeof path);
@@ -307,16 +313,48 @@ static void bad_input(const char *old, const char *new, const char *at, const ch
     memcpy(out, text, head);
     strcpy(out + head, new);
     strcat(out, p + strlen(old));
+    free(text);
+    *at_pos = head + (size_t)(strstr(new, at) - new);
+    return out;
+}
+
+static void bad_input(const char *old, const char *new, const char *at, const char *message)
+{
+    char want[1024];
+    size_t pos;
+    char *out = replaced(old, new, at, &pos);
     int line = 1, col = 1;
-    const char *q = out + head + (size_t)(strstr(new, at) - new);
-    for (const char *c = out; c < q; c++) col = *c == '\n' ? (line++, 1) : col + 1;
+    for (const char *c = out; c < out + pos; c++) col = *c == '\n' ? (line++, 1) : col + 1;
     scenario *s = NULL;
     vs_error err = {0};
     assert_int_not_equal(scenario_load_buffer(out, strlen(out), "f.yaml", &s, &err), 0);
     snprintf(want, sizeof want, "f.yaml:%d:%d: ", line, col);
     if (!strstr(err.msg, want) || !strstr(err.msg, message))
         fail_msg("got: %s\nwanted: %s...%s", err.msg, want, message);
-    free(text), free(out);
+    free(out);
+}
+
+/* `check` sees the DR path before it is needed: when api-west has not enabled us-east-2, the
+ * primary's DNS line says that the secondary would be denied, and why. */
+static void check_names_a_denied_secondary(void **state)
+{
+    (void)state;
+    size_t pos;
+    char *text = replaced("{name: api-west, vpc: west, subnets: [west-a], supported_regions: "
+                          "[us-east-2]}",
+                          "{name: api-west, vpc: west, subnets: [west-a]}", "{", &pos);
+    scenario *s = NULL;
+    vs_error err = {0};
+    path_result *pr = malloc(sizeof *pr);
+    assert_non_null(pr);
+    if (scenario_load_buffer(text, strlen(text), "f.yaml", &s, &err)) fail_msg("%s", err.msg);
+    assert_int_equal(paths_resolve(&s->archs[0], 0, NULL, pr, &err), 0);
+    assert_int_equal(pr->verdict, VERDICT_REACHABLE);
+    assert_non_null(strstr(pr->dns, "secondary endpoint service 'api-west': denied: endpoint "
+                                    "service 'api-west'"));
+    assert_non_null(strstr(pr->dns, "does not list us-east-2 in its supported_regions"));
+    free(pr), free(text);
+    scenario_free(s);
 }
 
 static void bad_inputs(void **state)
@@ -335,6 +373,8 @@ static void bad_inputs(void **state)
               "a Route 53 health check's interval is 10s or 30s, got 15s");
     bad_input("failure_threshold: 3", "failure_threshold: 11", "11", "key 'failure_threshold'");
     bad_input("target: {record: api}", "target: {record: apx}", "apx", "'apx'");
+    bad_input("secondary: {endpoint_service: api-west}", "secondary: {endpoint_service: api-east}",
+              "{endpoint", "the secondary is the primary");
     bad_input("secondary: {endpoint_service: api-west}", "secondary: {service: sqs}", "{service",
               "a service target needs its region");
     bad_input("supported_regions: [us-east-2]}", "supported_regions: [us-east-7]}", "us-east-7",
@@ -349,6 +389,7 @@ int main(void)
         cmocka_unit_test(aws_service_secondary_is_the_other_regions),
         cmocka_unit_test(cross_region_path_bills_inter_region_bytes),
         cmocka_unit_test(cross_region_needs_supported_region),
+        cmocka_unit_test(check_names_a_denied_secondary),
         cmocka_unit_test(bad_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

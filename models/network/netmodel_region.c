@@ -4,7 +4,6 @@
  * setup only, over a handful of records and faults. */
 #include "netmodel_impl.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Route 53 health checkers in several locations check the endpoint every interval, unsynchronised
@@ -99,26 +98,13 @@ const topo_workload *netmodel_region_workload(const topology *t, size_t wi, vs_t
     const topo_failover_record *r = &t->failover_records[w->record];
     if (!netmodel_region_primary_down(t, r, dns_t)) return w;
     *scratch = *w;
-    scratch->target = r->secondary.kind;
-    scratch->service = r->secondary.service;
-    scratch->service_region = r->secondary.service_region;
-    scratch->endpoint_service = r->secondary.endpoint_service;
-    scratch->internet_ip = r->secondary.internet_ip;
+    topo_target_apply(scratch, &r->secondary);
     return scratch;
 }
 
 int netmodel_region_resolve(const topology *t, size_t wi, const topo_workload *w,
                             const path_faults *pf, path_result *pr, vs_error *err)
 {
-    if (w == &t->workloads[wi]) return paths_resolve(t, wi, pf, pr, err);
-    /* The record answers the secondary: the same topology with workload wi calling it. */
-    topology view = *t;
-    topo_workload *ws = malloc(t->nworkloads * sizeof *ws);
-    if (!ws) return error_set(err, "out of memory");
-    memcpy(ws, t->workloads, t->nworkloads * sizeof *ws);
-    ws[wi] = *w;
-    view.workloads = ws;
-    int rc = paths_resolve(&view, wi, pf, pr, err);
-    free(ws);
-    return rc;
+    return w == &t->workloads[wi] ? paths_resolve(t, wi, pf, pr, err)
+                                  : paths_resolve_as(t, w, pf, pr, err);
 }

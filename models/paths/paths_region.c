@@ -4,6 +4,7 @@
  * then cross an inter-Region link between the endpoint's ENI and the service's load balancer,
  * billed as inter-Region data transfer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "paths_impl.h"
@@ -49,25 +50,46 @@ int paths_region_check(walk *k, const topo_interface_endpoint *e)
                       t->regions[mine].name, e->name);
 }
 
-/* Whether workload w calls target x. */
-static bool calls(const topo_workload *w, const topo_target *x)
+/* The record's secondary as `check` should see it: its target and verdict, in a few words. */
+static void secondary_words(walk *k, const topo_failover_record *r, char *buf, size_t n)
 {
-    if (w->target != x->kind) return false;
-    if (x->kind == TARGET_ENDPOINT_SERVICE) return w->endpoint_service == x->endpoint_service;
-    return w->service == x->service && w->service_region == x->service_region;
+    const topology *t = k->t;
+    topo_workload w = *k->w;
+    path_result *pr = malloc(sizeof *pr);
+    vs_error err = {""};
+    char what[160];
+    topo_target_apply(&w, &r->secondary);
+    if (w.target == TARGET_ENDPOINT_SERVICE)
+        paths_text(what, sizeof what, "endpoint service '%s'",
+                   t->endpoint_services[w.endpoint_service].name);
+    else
+        paths_text(what, sizeof what, "%s in %s", aws_service_name((aws_service)w.service),
+                   t->regions[w.service_region].name);
+    if (!pr || paths_resolve_as(t, &w, NULL, pr, &err))
+        paths_text(buf, n, "secondary %s: not resolved (%s)", what, pr ? err.msg : "out of memory");
+    else
+        paths_text(buf, n, "secondary %s: %s%s%.160s", what,
+                   pr->verdict == VERDICT_REACHABLE ? "reachable"
+                   : pr->verdict == VERDICT_DENIED  ? "denied"
+                                                    : "unreachable",
+                   pr->reason[0] ? ": " : "", pr->reason);
+    free(pr);
 }
 
 void paths_region_dns_note(walk *k, const dest *dests, size_t n)
 {
     const topology *t = k->t;
-    char was[PATH_TEXT_MAX];
+    char was[PATH_TEXT_MAX], other[320] = "no secondary";
     if (k->w->record >= 0 && (size_t)k->w->record < t->nfailover_records) {
         const topo_failover_record *r = &t->failover_records[k->w->record];
+        bool primary = topo_target_called(k->w, &r->primary);
+        if (primary && r->has_secondary) secondary_words(k, r, other, sizeof other);
         snprintf(was, sizeof was, "%s", k->out->dns);
         paths_text(k->out->dns, sizeof k->out->dns,
-                   "failover record '%s' (TTL %llds) answers its %s: %s", r->name,
+                   "failover record '%s' (TTL %llds; %s) answers its %s: %s", r->name,
                    (long long)(r->ttl_ns / 1000000000),
-                   calls(k->w, &r->primary) ? "primary" : "secondary", was);
+                   primary ? other : "the primary is unhealthy", primary ? "primary" : "secondary",
+                   was);
     }
     if (n == 0 || dests[0].kind != DEST_ENI) return;
     const topo_interface_endpoint *e = &t->interface_endpoints[dests[0].endpoint];

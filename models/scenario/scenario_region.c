@@ -88,9 +88,13 @@ static int build_record(sc_build *b, size_t i)
     r->has_secondary = secondary != NULL;
     r->interval_ns = 30LL * NS_PER_S;
     r->failure_threshold = 3;
-    return record_target(b, primary, &r->primary) ||
-           (secondary && record_target(b, secondary, &r->secondary)) ||
-           (hc && health_check(b, hc, r));
+    if (record_target(b, primary, &r->primary) ||
+        (secondary && record_target(b, secondary, &r->secondary)) || (hc && health_check(b, hc, r)))
+        return -1;
+    if (secondary && topo_target_same(&r->primary, &r->secondary))
+        return sc_error(b, secondary, "%s: the secondary is the primary: nothing to fail over to",
+                        b->what);
+    return 0;
 }
 
 int sc_build_records(sc_build *b)

@@ -86,11 +86,7 @@ static int record_target(sc_build *b, topo_workload *w, const config_node *node)
     const topo_failover_record *r;
     if (sc_ref_node(b, node, SK_RECORD, &w->record)) return -1;
     r = &b->t->failover_records[w->record];
-    w->target = r->primary.kind;
-    w->service = r->primary.service;
-    w->service_region = r->primary.service_region;
-    w->endpoint_service = r->primary.endpoint_service;
-    w->internet_ip = r->primary.internet_ip;
+    topo_target_apply(w, &r->primary);
     return 0;
 }
 

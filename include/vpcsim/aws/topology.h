@@ -428,6 +428,10 @@ typedef struct topo_failover_record {
     int32_t failure_threshold; /* 1..10 */
 } topo_failover_record;
 
+void topo_target_apply(topo_workload *w, const topo_target *x); /* w's target fields := x */
+bool topo_target_same(const topo_target *a, const topo_target *b);
+bool topo_target_called(const topo_workload *w, const topo_target *x); /* w's target is x */
+
 /* ---- faults ---------------------------------------------------------------------------------- */
 
 /* A fault scheduled in the scenario's top-level `faults:` list (the same in every architecture;
