@@ -292,6 +292,24 @@ static void cross_region_needs_supported_region(void **state)
     unload(&f);
 }
 
+/* Region faults and failover states give the same report for any thread count (here the three
+ * architectures' runs side by side). */
+static void same_for_any_thread_count(void **state)
+{
+    (void)state;
+    char f[512];
+    cli_source_path("tests/scenarios/region/failover.yaml", f, sizeof f);
+    char *one =
+        cli_report_ok((char *const[]){"vpcsim", "run", f, "--duration", "90s", "--replications",
+                                      "2", "--threads", "1", "--quiet", NULL});
+    char *two =
+        cli_report_ok((char *const[]){"vpcsim", "run", f, "--duration", "90s", "--replications",
+                                      "2", "--threads", "2", "--quiet", NULL});
+    assert_string_equal(one, two);
+    assert_text_has(one, "aws-service/dynamodb/us-west-2");
+    free(one), free(two);
+}
+
 /* The scenario with `old` replaced by `new` fails to load with message at the line and column of
  * `at` (in new). */
 /* failover.yaml with the first `old` replaced by `new` (the caller frees it); *at_pos is the offset
@@ -390,6 +408,7 @@ int main(void)
         cmocka_unit_test(cross_region_path_bills_inter_region_bytes),
         cmocka_unit_test(cross_region_needs_supported_region),
         cmocka_unit_test(check_names_a_denied_secondary),
+        cmocka_unit_test(same_for_any_thread_count),
         cmocka_unit_test(bad_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
