@@ -47,6 +47,8 @@ def fault_label(f):
         return f"{what} {f.error_rate:.0%} errors" if np.isfinite(f.error_rate) else f"{what} errors"
     if f.kind == "az_impaired":
         return f"{what} impaired"
+    if f.kind == "region":
+        return f"Region {f.target} failed"
     return f"{what} {f.kind}"
 
 

@@ -74,7 +74,22 @@ static void check_elements(const topology *t)
         CHECK((w->source_subnet >= 0) != (w->source_site >= 0) && w->nsource_sgs <= 8);
         CHECK(w->source_subnet < 0 || IN(w->source_subnet, t->nsubnets));
         CHECK(w->target != TARGET_AWS_SERVICE || IN(w->service, SVC_COUNT));
+        CHECK(w->record == -1 || IN(w->record, t->nfailover_records));
     }
+    for (size_t i = 0; i < t->nfailover_records; i++) {
+        const topo_failover_record *r = &t->failover_records[i];
+        for (int k = 0; k < 1 + r->has_secondary; k++) {
+            const topo_target *x = k ? &r->secondary : &r->primary;
+            CHECK(x->kind != TARGET_AWS_SERVICE ||
+                  (IN(x->service, SVC_COUNT) && IN(x->service_region, t->nregions)));
+            CHECK(x->kind != TARGET_ENDPOINT_SERVICE ||
+                  IN(x->endpoint_service, t->nendpoint_services));
+        }
+        CHECK(r->failure_threshold >= 1 && r->failure_threshold <= 10 && r->ttl_ns >= 0);
+    }
+    for (size_t i = 0; i < t->nendpoint_services; i++)
+        for (size_t k = 0; k < t->endpoint_services[i].nsupported_regions; k++)
+            CHECK(IN(t->endpoint_services[i].supported_regions[k], t->nregions));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -30,8 +30,9 @@ enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 #define TGW_ATTACHMENT_HOUR 0.05
 
 static const char *const SEED_EXPERIMENTS[] = {
-    "s3-analytics", "microservices", "hybrid-dx", "centralised-endpoints",
-    "az-failure",   "nat-ports",     "lock-s3",   "shared-services-accounts"};
+    "s3-analytics",   "microservices", "hybrid-dx", "centralised-endpoints",
+    "az-failure",     "nat-ports",     "lock-s3",   "shared-services-accounts",
+    "region-failover"};
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -665,6 +666,60 @@ static void test_shared_services_verdicts(void **state)
     scenario_free(s);
 }
 
+/* ---- 8. Region failure with DR endpoints --------------------------------------------------- */
+
+/* Without faults every architecture calls the primaries in us-east-1: the payments API through a
+ * cross-Region interface endpoint (one inter-Region link, ENI to NLB), DynamoDB through a NAT
+ * gateway (gateway endpoints serve their own Region only). The DR architectures pay for the
+ * standby endpoint's two ENIs: 2 x $0.01/h x 730 h. */
+static void test_region_failover_paths(void **state)
+{
+    (void)state;
+    scenario *s = load("region-failover");
+    const char *archs[] = {"single-region", "dr-standard", "dr-fast"};
+    for (size_t i = 0; i < 3; i++) {
+        const topology *t = arch(s, archs[i]);
+        path_result pay = resolve(t, "payments", NULL), orders = resolve(t, "orders", NULL);
+        assert_reachable_via(t, "payments", &pay, HOP_INTERFACE_ENDPOINT, HOP_NAT);
+        assert_reachable_via(t, "orders", &orders, HOP_NAT, HOP_INTERFACE_ENDPOINT);
+        for (size_t a = 0; a < pay.nalts; a++) {
+            size_t nlb = hop_at(&pay.alts[a], HOP_NLB);
+            assert_true(nlb != SIZE_MAX);
+            assert_int_equal(pay.alts[a].hops[nlb].link, LINK_INTER_REGION);
+        }
+        assert_text_has(pay.dns, "answers its primary");
+        assert_text_has(pay.dns, "cross-Region PrivateLink");
+    }
+    assert_usd(static_monthly(arch(s, "dr-standard")) - static_monthly(arch(s, "single-region")),
+               2 * ENI_HOUR * HOURS);
+    assert_usd(static_monthly(arch(s, "dr-fast")), static_monthly(arch(s, "dr-standard")));
+    scenario_free(s);
+}
+
+/* us-east-1 down from 5 s to the end of a 100 s window: single-region fails throughout; the
+ * standard health check (30 s x 3) takes 88.6 s to see it, so dr-standard saves little; the
+ * fast one (10 s x 2) sees it after 22.2 s and its 15 s TTL expires within 7.5 s on average, so
+ * dr-fast fails for about 30 s of the 100 (fewer with the SDK's retries). */
+static void test_region_failover_run(void **state)
+{
+    (void)state;
+    char *csv = run_csv("region-failover",
+                        (char *const[]){"--duration", "100s", "--warmup", "1s", "--set",
+                                        "faults.0.start=6s", "--set", "faults.0.end=200s", NULL});
+    const char *wl[] = {"payments", "orders"};
+    for (int i = 0; i < 2; i++) {
+        double single = csv_need(csv, 0, "single-region", wl[i], "success_ratio");
+        double standard = csv_need(csv, 0, "dr-standard", wl[i], "success_ratio");
+        double fast = csv_need(csv, 0, "dr-fast", wl[i], "success_ratio");
+        if (!(single < 0.1 && standard < 0.2 && standard >= single))
+            fail_msg("%s: success %.3f single, %.3f standard", wl[i], single, standard);
+        if (!(fast > 0.65 && fast < 0.85))
+            fail_msg("%s: dr-fast success %.3f, want about (100 - 5 - 22.2 - 7.5) / 100", wl[i],
+                     fast);
+    }
+    free(csv);
+}
+
 static void test_smoke_runs(void **state)
 {
     (void)state;
@@ -687,6 +742,8 @@ int main(void)
         cmocka_unit_test(test_nat_ports_run),
         cmocka_unit_test(test_lock_s3_verdicts),
         cmocka_unit_test(test_shared_services_verdicts),
+        cmocka_unit_test(test_region_failover_paths),
+        cmocka_unit_test(test_region_failover_run),
         cmocka_unit_test(test_smoke_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -647,8 +647,9 @@ static void bad_fault(const char *item, const char *at, const char *message)
 static void bad_fault_kind(void **state)
 {
     (void)state;
-    bad_fault("{kind: dwn, component: direct_connect/dc1, start: 3s}", "dwn",
-              "key 'kind': expected one of az_impaired, down, latency, errors, got \"dwn\"");
+    bad_fault(
+        "{kind: dwn, component: direct_connect/dc1, start: 3s}", "dwn",
+        "key 'kind': expected one of az_impaired, down, latency, errors, region, got \"dwn\"");
 }
 
 static void bad_fault_component_kind(void **state)

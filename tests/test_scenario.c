@@ -576,7 +576,7 @@ static void patch_errors_name_the_architecture(void **st)
                  "(allowed: name, description, extends, add, replace, remove, vpcs, subnets, "
                  "route_tables, nat_gateways, gateway_endpoints, interface_endpoints, "
                  "endpoint_services, transit_gateways, peerings, sites, resolver_endpoints, "
-                 "security_groups, policies, network_acls, resource_policies)");
+                 "security_groups, policies, network_acls, resource_policies, failover_records)");
     expect_error(HEAD "architectures:\n"
                       "  - name: a\n"
                       "  - name: a\n",
@@ -923,6 +923,7 @@ static const char all_keys[] =
     "        cross_zone: true\n"
     "        allowed_principals: [\"arn:aws:iam::444455556666:root\"]\n"
     "        acceptance_required: true\n"
+    "        supported_regions: [r1]\n"
     "    transit_gateways:\n"
     "      - name: t #@transit_gateways[]\n"
     "        region: r1\n"
@@ -1005,6 +1006,16 @@ static const char all_keys[] =
     "        resource: \"arn:aws:s3:::b*\"\n"
     "        policy: pol\n"
     "        account: \"111122223333\"\n"
+    "    failover_records:\n"
+    "      - name: rec #@failover_records[]\n"
+    "        primary:\n"
+    "          service: kms #@failover_records[].primary, .secondary\n"
+    "          region: r1\n"
+    "        secondary: {endpoint_service: es}\n"
+    "        ttl: 30s\n"
+    "        health_check:\n"
+    "          interval: 10s #@failover_records[].health_check\n"
+    "          failure_threshold: 2\n"
     "  - name: child\n"
     "    extends: base\n"
     "    add:\n"
@@ -1052,6 +1063,7 @@ static const char all_keys[] =
     "file: t.csv}}\n"
     "  - {name: w4, source: {site: dc}, target: {service: s3}, traffic: {arrival: closed, "
     "clients: 2, think_time: 1ms}}\n"
+    "  - {name: w5, source: {subnet: s1}, target: {record: rec}}\n"
     "overrides: {\"nat_gateway/n\": {}, \"vpn_tunnel/dc\": {}, \"direct_connect/dc2\": {}, "
     "\"client/w1\": {}, \"internet_gateway/igw\": {}, \"nlb/es\": {}}\n"
     "run:\n"
@@ -1074,6 +1086,7 @@ static const char all_keys[] =
     "    start: 1s\n"
     "    end: 2s\n"
     "  - {kind: errors, component: service_kms, rate: 0.1, start: 0s}\n"
+    "  - {kind: region, region: r1, start: 1s, end: 2s}\n"
     "output:\n"
     "  records: 0.5 #@output\n"
     "  spans: 0.1\n"
@@ -1151,7 +1164,10 @@ static void keys_agree_with_loader(void **st)
                                          "faults[]",
                                          "output",
                                          "expect[]",
-                                         "accounts[]"};
+                                         "accounts[]",
+                                         "failover_records[]",
+                                         "failover_records[].primary, .secondary",
+                                         "failover_records[].health_check"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

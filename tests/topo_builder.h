@@ -661,6 +661,7 @@ static inline int32_t tb_workload(tb *b, const char *name, const char *source, c
     w->service = svc;
     w->service_region = -1;
     w->endpoint_service = -1;
+    w->record = -1;
     w->port = 443;
     w->dns = DNS_REGIONAL;
     w->principal = "*";

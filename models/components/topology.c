@@ -102,6 +102,29 @@ char *ipv4_format(uint32_t addr, char *buf, size_t n)
     return buf;
 }
 
+void topo_target_apply(topo_workload *w, const topo_target *x)
+{
+    w->target = x->kind;
+    w->service = x->service;
+    w->service_region = x->service_region;
+    w->endpoint_service = x->endpoint_service;
+    w->internet_ip = x->internet_ip;
+}
+
+bool topo_target_same(const topo_target *a, const topo_target *b)
+{
+    if (a->kind != b->kind) return false;
+    if (a->kind == TARGET_ENDPOINT_SERVICE) return a->endpoint_service == b->endpoint_service;
+    if (a->kind == TARGET_INTERNET) return a->internet_ip == b->internet_ip;
+    return a->service == b->service && a->service_region == b->service_region;
+}
+
+bool topo_target_called(const topo_workload *w, const topo_target *x)
+{
+    topo_target y = {w->target, w->service, w->service_region, w->endpoint_service, w->internet_ip};
+    return topo_target_same(&y, x);
+}
+
 char *cidr_format(ipv4_cidr c, char *buf, size_t n)
 {
     char ip[16];

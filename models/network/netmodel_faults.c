@@ -13,6 +13,7 @@ bool netmodel_faults_applies(const topology *t, const topo_fault *f, hop_kind ki
                              int32_t az)
 {
     if (f->kind == FAULT_AZ_IMPAIRED) return kinds_get(kind)->zonal && az >= 0 && az == f->az;
+    if (f->kind == FAULT_REGION) return az >= 0 && t->azs[az].region == f->region;
     const char *pk = kinds_param_kind(kind, index);
     if (!pk || !f->param_kind || strcmp(pk, f->param_kind) != 0) return false;
     if (f->instance) {
@@ -23,14 +24,17 @@ bool netmodel_faults_applies(const topology *t, const topo_fault *f, hop_kind ki
 }
 
 int netmodel_faults_windows(const topology *t, hop_kind kind, int32_t index, int32_t az,
-                            bool front_end, dist_set *dists, const dist **extra, station_fault *out,
-                            vs_error *err)
+                            int32_t region, bool front_end, dist_set *dists, const dist **extra,
+                            station_fault *out, vs_error *err)
 {
     int n = 0;
     for (size_t i = 0; i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
-        bool down = f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_DOWN;
-        if (!netmodel_faults_applies(t, f, kind, index, az) || (front_end && !down)) continue;
+        bool down =
+            f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_DOWN || f->kind == FAULT_REGION;
+        bool hit = f->kind == FAULT_REGION ? region >= 0 && region == f->region
+                                           : netmodel_faults_applies(t, f, kind, index, az);
+        if (!hit || (front_end && !down)) continue;
         station_fault w = {.kind = down                       ? STATION_DOWN
                                    : f->kind == FAULT_LATENCY ? STATION_SLOW
                                                               : STATION_ERRORS,
@@ -51,7 +55,8 @@ int netmodel_faults_windows(const topology *t, hop_kind kind, int32_t index, int
 /* Whether f takes an ENI of t down (a DNS change). */
 static bool hits_eni(const topology *t, const topo_fault *f)
 {
-    if (f->kind != FAULT_AZ_IMPAIRED && f->kind != FAULT_DOWN) return false;
+    if (f->kind != FAULT_AZ_IMPAIRED && f->kind != FAULT_DOWN && f->kind != FAULT_REGION)
+        return false;
     for (size_t e = 0; e < t->ninterface_endpoints; e++)
         for (size_t s = 0; s < t->interface_endpoints[e].nsubnets; s++) {
             int32_t az = t->subnets[t->interface_endpoints[e].subnets[s]].az;
@@ -122,7 +127,7 @@ int netmodel_faults_plan_make(const topology *t, const param_table *params, netm
     size_t n = t->nfaults;
     *p = (netmodel_fault_plan){.t = t};
     if (n == 0) return 0;
-    p->dns_at = calloc(2 * n, sizeof *p->dns_at);
+    p->dns_at = calloc(2 * n + netmodel_region_times(t, NULL), sizeof *p->dns_at);
     p->route_at = calloc(2 * n, sizeof *p->route_at);
     p->detect = calloc(n, sizeof *p->detect);
     if (!p->dns_at || !p->route_at || !p->detect) {
@@ -144,6 +149,7 @@ int netmodel_faults_plan_make(const topology *t, const param_table *params, netm
             add_time(p->route_at, &p->nroute, plus(f->end_ns, p->detect[i]));
         }
     }
+    p->ndns += (uint32_t)netmodel_region_times(t, p->dns_at + p->ndns);
     sort_unique(p->dns_at, &p->ndns);
     sort_unique(p->route_at, &p->nroute);
     if (netmodel_faults_states(p) > NETMODEL_FAULTS_MAX_STATES) {
@@ -179,7 +185,8 @@ static bool view_fault(const netmodel_fault_view *v, hop_kind kind, int32_t inde
     bool dns = failover == FAILOVER_DNS, route = failover == FAILOVER_ROUTE;
     for (size_t i = 0; (dns || route) && i < t->nfaults; i++) {
         const topo_fault *f = &t->faults[i];
-        if (f->kind != FAULT_DOWN && (f->kind != FAULT_AZ_IMPAIRED || !dns)) continue;
+        bool wide = f->kind == FAULT_AZ_IMPAIRED || f->kind == FAULT_REGION;
+        if (f->kind != FAULT_DOWN && (!wide || !dns)) continue;
         vs_time d = route ? v->plan->detect[i] : 0, x = dns ? v->dns_t : v->route_t;
         if (in_window(x, plus(f->start_ns, d), plus(f->end_ns, d)) &&
             netmodel_faults_applies(t, f, kind, index, route ? -1 : az))
@@ -220,27 +227,50 @@ static bool same_alt(const path_alt *a, const path_alt *b)
     return a->nhops == b->nhops && memcmp(a->hops, b->hops, a->nhops * sizeof *a->hops) == 0;
 }
 
-/* The index of a way with a's hops in seen[0 .. n), or n. */
-static uint32_t find_alt(const path_alt *seen, uint32_t n, const path_alt *a)
+/* The ways seen so far of one workload: their paths, and whether each was resolved with the
+ * workload calling its failover record's secondary (hops do not name a service's Region, so the
+ * same hops to another Region's service are another way). */
+typedef struct seen_ways {
+    path_alt *alts;
+    bool *secondary;
+} seen_ways;
+
+/* The index of a way with a's hops, resolved as `secondary` says, in seen[0 .. n), or n. */
+static uint32_t find_alt(const seen_ways *seen, uint32_t n, const path_alt *a, bool secondary)
 {
     uint32_t k = 0;
-    while (k < n && !same_alt(&seen[k], a)) k++;
+    while (k < n && (seen->secondary[k] != secondary || !same_alt(&seen->alts[k], a))) k++;
     return k;
 }
 
-/* Resolves workload wi in fault state s into *pr. Returns 0 or -1. */
-static int resolve_state(netmodel *m, size_t wi, size_t s, path_result *pr)
+static int seen_alloc(netmodel *m, seen_ways *seen)
+{
+    seen->alts = malloc(m->ways_per_workload * sizeof *seen->alts);
+    seen->secondary = calloc(m->ways_per_workload, sizeof *seen->secondary);
+    return seen->alts && seen->secondary ? 0 : error_set(m->err, "out of memory");
+}
+
+static void seen_free(seen_ways *seen)
+{
+    free(seen->alts), free(seen->secondary);
+}
+
+/* Resolves workload wi in fault state s into *pr; *w is the workload its calls are then (a
+ * failover record may answer its secondary: *scratch). Returns 0 or -1. */
+static int resolve_state(netmodel *m, size_t wi, size_t s, path_result *pr, const topo_workload **w,
+                         topo_workload *scratch)
 {
     netmodel_fault_view v;
     path_faults pf;
     netmodel_faults_state_view(&m->fault_plan, s, &v, &pf);
-    return paths_resolve(m->t, wi, &pf, pr, m->err);
+    *w = netmodel_region_workload(m->t, wi, v.dns_t, scratch);
+    return netmodel_region_resolve(m->t, wi, *w, &pf, pr, m->err);
 }
 
 /* The ways of one state (path pr) of workload wi as alternatives from *n on (seen[] holds the
  * paths of those before): a way seen before reuses its routes. Returns 0 or -1. */
-static int state_ways(netmodel *m, size_t wi, const path_result *pr, client_ways *cw,
-                      path_alt *seen, uint32_t *n)
+static int state_ways(netmodel *m, size_t wi, const topo_workload *w, const path_result *pr,
+                      client_ways *cw, seen_ways *seen, uint32_t *n)
 {
     client_alt *ways = m->workload[wi].ways;
     netmodel_alt *way_stations = m->workload[wi].way_stations;
@@ -249,14 +279,17 @@ static int state_ways(netmodel *m, size_t wi, const path_result *pr, client_ways
         *n, 0, pr->verdict == VERDICT_DENIED ? CLIENT_FAIL_DENIED : CLIENT_FAIL_UNREACHABLE};
     if (pr->verdict != VERDICT_REACHABLE) return 0;
     for (size_t a = 0; a < pr->nalts; a++, cw->n++, (*n)++) {
-        uint32_t k = find_alt(seen, *n, &pr->alts[a]);
+        bool secondary = w != &m->t->workloads[wi];
+        uint32_t k = find_alt(seen, *n, &pr->alts[a], secondary);
         if (k < *n) {
             ways[*n] = ways[k];
             way_stations[*n] = way_stations[k];
-        } else if (netmodel_routes_make_alt(m, wi, &pr->alts[a], &ways[*n], &way_stations[*n])) {
+        } else if (netmodel_routes_make_alt_as(m, wi, w, &pr->alts[a], &ways[*n],
+                                               &way_stations[*n])) {
             return -1;
         }
-        seen[*n] = pr->alts[a];
+        seen->alts[*n] = pr->alts[a];
+        seen->secondary[*n] = secondary;
         cum += pr->alts[a].weight;
         ways[*n].cum_weight = a + 1 == pr->nalts ? 1.0 : cum;
     }
@@ -280,8 +313,11 @@ static int give_states(netmodel *m, size_t wi, client_ways *ways, uint32_t nalts
 {
     int rc = 0;
     client_params *p = &m->workload[wi].params;
-    p->dns_ttl_ns = netmodel_clients_int(m, m->t->workloads[wi].name, "dns_ttl", &rc);
+    const topo_workload *w = &m->t->workloads[wi];
+    p->dns_ttl_ns = netmodel_clients_int(m, w->name, "dns_ttl", &rc);
     if (rc || p->dns_ttl_ns < 0) return rc ? -1 : error_set(m->err, "client.dns_ttl must be >= 0");
+    if (w->record >= 0 && (size_t)w->record < m->t->nfailover_records) /* the record's TTL */
+        p->dns_ttl_ns = m->t->failover_records[w->record].ttl_ns;
     m->workload[wi].state_ways = ways;
     p->ways = ways;
     p->nalts = nalts;
@@ -298,25 +334,30 @@ int netmodel_faults_workload_states(netmodel *m, size_t wi)
 {
     client_params *p = &m->workload[wi].params;
     client_ways *ways = calloc(m->nstates, sizeof *ways);
-    path_alt *seen = malloc(m->ways_per_workload * sizeof *seen);
+    seen_ways seen;
     path_result *pr = malloc(sizeof *pr);
     uint32_t n = p->nalts;
     bool differs = false;
-    int rc = -1;
-    if (!ways || !seen || !pr) {
-        error_set(m->err, "out of memory");
+    int rc = seen_alloc(m, &seen);
+    if (rc || !ways || !pr) {
+        rc = rc ? rc : error_set(m->err, "out of memory");
         goto out;
     }
-    memcpy(seen, m->workload[wi].path.alts, n * sizeof *seen);
+    rc = -1;
+    memcpy(seen.alts, m->workload[wi].path.alts, n * sizeof *seen.alts);
     ways[0] = (client_ways){0, n, p->no_path};
     for (size_t s = 1; s < m->nstates; s++) {
-        if (resolve_state(m, wi, s, pr) || state_ways(m, wi, pr, &ways[s], seen, &n)) goto out;
+        const topo_workload *w;
+        topo_workload scratch;
+        if (resolve_state(m, wi, s, pr, &w, &scratch) ||
+            state_ways(m, wi, w, pr, &ways[s], &seen, &n))
+            goto out;
         differs |= !same_ways(m, wi, &ways[s], &ways[0]);
     }
     rc = 0;
     if (differs && (rc = give_states(m, wi, ways, n)) == 0) ways = NULL;
 out:
-    free(ways), free(seen), free(pr);
+    free(ways), seen_free(&seen), free(pr);
     return rc;
 }
 
@@ -324,24 +365,30 @@ out:
  * before routes are built). Returns 0 or -1. */
 static int count_state_ways(netmodel *m)
 {
-    path_alt *seen = malloc(m->ways_per_workload * sizeof *seen);
+    seen_ways seen;
     path_result *pr = malloc(sizeof *pr);
-    int rc = seen && pr ? 0 : error_set(m->err, "out of memory");
+    int rc = seen_alloc(m, &seen);
+    if (!rc && !pr) rc = error_set(m->err, "out of memory");
     for (size_t wi = 0; rc == 0 && wi < m->t->nworkloads; wi++) {
         uint32_t n = 0;
         for (size_t s = 0; rc == 0 && m->t->workloads[wi].traffic && s < m->nstates; s++) {
-            if ((rc = resolve_state(m, wi, s, pr)) || pr->verdict != VERDICT_REACHABLE) {
+            const topo_workload *w;
+            topo_workload scratch;
+            if ((rc = resolve_state(m, wi, s, pr, &w, &scratch)) ||
+                pr->verdict != VERDICT_REACHABLE) {
                 if (s == 0) break; /* unreachable without faults: no ways at all */
                 continue;
             }
+            bool secondary = w != &m->t->workloads[wi];
             for (size_t a = 0; a < pr->nalts; a++)
-                if (find_alt(seen, n, &pr->alts[a]) == n) {
-                    seen[n++] = pr->alts[a];
+                if (find_alt(&seen, n, &pr->alts[a], secondary) == n) {
+                    seen.alts[n] = pr->alts[a];
+                    seen.secondary[n++] = secondary;
                     m->extra_fault_ways += s > 0;
                 }
         }
     }
-    free(seen), free(pr);
+    seen_free(&seen), free(pr);
     return rc;
 }
 
@@ -365,9 +412,9 @@ int netmodel_faults_stations(netmodel *m)
     for (size_t i = 0; i < m->nstations; i++) {
         netmodel_station *s = &m->stations[i];
         station_fault *w = m->fault_windows + i * nf;
-        int n =
-            netmodel_faults_windows(m->t, s->component.kind, s->component.index, s->component.az,
-                                    s->front_end, m->dists, m->fault_latency, w, m->err);
+        int n = netmodel_faults_windows(m->t, s->component.kind, s->component.index,
+                                        s->component.az, netmodel_region_of_group(m, s->group),
+                                        s->front_end, m->dists, m->fault_latency, w, m->err);
         if (n < 0) return -1;
         s->config.faults = n ? w : NULL;
         s->config.nfaults = (uint32_t)n;

@@ -60,13 +60,31 @@ void netmodel_faults_state_view(const netmodel_fault_plan *p, size_t s, netmodel
 bool netmodel_faults_applies(const topology *t, const topo_fault *f, hop_kind kind, int32_t index,
                              int32_t az);
 
-/* The windows of the station of (kind, index, az) into out (room for t->nfaults), sorted by
- * start; a service's front end (handshakes) gets only the DOWN ones. Latency faults' `add` is
- * read into dists (extra[f] caches it per fault; NULL entries are read). Returns the number of
- * windows, or -1 with err set. */
+/* The windows of the station of (kind, index, az, in region: -1 outside every Region) into out
+ * (room for t->nfaults), sorted by start; a service's front end (handshakes) gets only the DOWN
+ * ones. Latency faults' `add` is read into dists (extra[f] caches it per fault; NULL entries are
+ * read). Returns the number of windows, or -1 with err set. */
 int netmodel_faults_windows(const topology *t, hop_kind kind, int32_t index, int32_t az,
-                            bool front_end, dist_set *dists, const dist **extra, station_fault *out,
-                            vs_error *err);
+                            int32_t region, bool front_end, dist_set *dists, const dist **extra,
+                            station_fault *out, vs_error *err);
+
+/* ---- Region failures and failover records (netmodel_region.c) ---------------------------------
+ */
+
+/* How long after its primary fails (failing) or recovers a record's health check changes status:
+ * (failure_threshold - 1 + 0.82) x interval + 4 s, or (failure_threshold - 1 + 0.18) x interval. */
+vs_time netmodel_region_detect_ns(const topo_failover_record *r, bool failing);
+/* The times records' answers change under t's faults into v (NULL: count only); returns them. */
+size_t netmodel_region_times(const topology *t, vs_time *v);
+/* Whether record r answers its secondary at time at. */
+bool netmodel_region_primary_down(const topology *t, const topo_failover_record *r, vs_time at);
+/* Workload wi as calls see it once DNS changes up to dns_t are in: itself, or (a record that
+ * answers its secondary) *scratch with the secondary as target. */
+const topo_workload *netmodel_region_workload(const topology *t, size_t wi, vs_time dns_t,
+                                              topo_workload *scratch);
+/* paths_resolve of workload wi seen as w (from netmodel_region_workload). Returns 0 or -1. */
+int netmodel_region_resolve(const topology *t, size_t wi, const topo_workload *w,
+                            const path_faults *pf, path_result *pr, vs_error *err);
 
 /* ---- the model ------------------------------------------------------------------------------- */
 
@@ -191,6 +209,9 @@ int64_t netmodel_stations_front_end(netmodel *m, uint32_t i);
  * the lookaheads that drop notices need once every route is made. Return 0 or -1. */
 int netmodel_routes_make_alt(netmodel *m, size_t wi, const path_alt *pa, client_alt *ca,
                              netmodel_alt *ra);
+/* The same for workload wi seen as w (a failover record's secondary). */
+int netmodel_routes_make_alt_as(netmodel *m, size_t wi, const topo_workload *w, const path_alt *pa,
+                                client_alt *ca, netmodel_alt *ra);
 int netmodel_routes_of_workload(netmodel *m, size_t wi);
 void netmodel_routes_drop_timing(netmodel *m);
 
@@ -208,5 +229,7 @@ int netmodel_limits_build(netmodel *m);
 int netmodel_faults_prepare(netmodel *m);
 int netmodel_faults_workload_states(netmodel *m, size_t wi);
 int netmodel_faults_stations(netmodel *m);
+/* The Region of a locality group, or -1 (a site, the internet). */
+int32_t netmodel_region_of_group(const netmodel *m, uint32_t group);
 
 #endif

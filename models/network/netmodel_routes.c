@@ -248,7 +248,12 @@ void netmodel_routes_drop_timing(netmodel *m)
 int netmodel_routes_make_alt(netmodel *m, size_t wi, const path_alt *pa, client_alt *ca,
                              netmodel_alt *ra)
 {
-    const topo_workload *w = &m->t->workloads[wi];
+    return netmodel_routes_make_alt_as(m, wi, &m->t->workloads[wi], pa, ca, ra);
+}
+
+int netmodel_routes_make_alt_as(netmodel *m, size_t wi, const topo_workload *w, const path_alt *pa,
+                                client_alt *ca, netmodel_alt *ra)
+{
     route_way y;
     if (build_way(m, w, pa, &y)) return -1;
     int64_t r = add_route(m, &y, (uint32_t)w->bytes_up, (uint32_t)w->bytes_down);

@@ -232,12 +232,18 @@ int paths_resolve(const topology *t, size_t w, const path_faults *faults, path_r
                          "paths_resolve: workload %zu of architecture '%s' out of range "
                          "(%zu workloads)",
                          w, t->name ? t->name : "?", t->nworkloads);
-    if (paths_check_topology(t, err) || paths_check_workload(t, &t->workloads[w], err)) return -1;
+    return paths_resolve_as(t, &t->workloads[w], faults, out, err);
+}
+
+int paths_resolve_as(const topology *t, const topo_workload *w, const path_faults *faults,
+                     path_result *out, vs_error *err)
+{
+    if (paths_check_topology(t, err) || paths_check_workload(t, w, err)) return -1;
     out->verdict = VERDICT_REACHABLE;
     out->dns[0] = out->reason[0] = 0;
     out->nalts = 0;
     walk k;
-    walk_init(&k, t, &t->workloads[w], faults, out, err);
+    walk_init(&k, t, w, faults, out, err);
     path_alt scratch;
     k.alt = &scratch; /* holds no hops: check_source_up and DNS push none */
     scratch.nhops = 0;

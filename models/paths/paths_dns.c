@@ -254,14 +254,22 @@ static int dns_internet(walk *k, dest *dests, size_t *n)
 
 int paths_dns(walk *k, dest *dests, size_t *n)
 {
+    int rc = STEP_ERR;
     *n = 0;
     switch (k->w->target) {
     case TARGET_AWS_SERVICE:
-        return dns_aws_service(k, dests, n);
+        rc = dns_aws_service(k, dests, n);
+        break;
     case TARGET_ENDPOINT_SERVICE:
-        return dns_endpoint_service(k, dests, n);
+        rc = dns_endpoint_service(k, dests, n);
+        break;
     case TARGET_INTERNET:
-        return dns_internet(k, dests, n);
+        rc = dns_internet(k, dests, n);
+        break;
+    }
+    if (rc != STEP_ERR) {
+        paths_region_dns_note(k, dests, *n);
+        return rc;
     }
     error_set(k->err, "workload '%s': unknown target kind", k->w->name);
     return STEP_ERR;

@@ -434,6 +434,9 @@ static int private_service_hops(walk *k, int32_t ep, int32_t az)
                           "workload '%s' connects to port %d",
                           s->name, paths_pos(s->pos, pos, sizeof pos), s->port, k->w->name,
                           k->w->port);
+    rc = paths_region_check(k, e);
+    if (rc) return rc;
+    az = paths_region_provider_az(t, e, az);
     if (nlb_subnet_in(t, s, az) < 0)
         return paths_stop(k, VERDICT_UNREACHABLE,
                           "endpoint service '%s' has no load balancer "

@@ -117,5 +117,14 @@ int paths_check_policy(walk *k, int32_t policy, const char *what, const char *na
 /* ---- paths_nacl.c: network ACLs at the subnet boundaries the request and its responses cross */
 int paths_nacl_request(walk *k);
 int paths_nacl_response(walk *k);
+/* paths_region.c: cross-Region PrivateLink. Whether endpoint e reaches an endpoint service in
+ * another Region; the provider AZ whose NLB an ENI of e in az joins; STEP_OK, or STEP_STOP
+ * (denied) when the service does not support e's Region. */
+bool paths_region_cross(const topology *t, const topo_interface_endpoint *e);
+int32_t paths_region_provider_az(const topology *t, const topo_interface_endpoint *e, int32_t az);
+int paths_region_check(walk *k, const topo_interface_endpoint *e);
+/* Adds to k->out->dns the failover record the client resolved (and which target it answered) and,
+ * for an endpoint in another Region than its service, that the link is inter-Region and billed. */
+void paths_region_dns_note(walk *k, const dest *dests, size_t n);
 
 #endif

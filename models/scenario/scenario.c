@@ -413,7 +413,7 @@ static int build_arch(sc_loader *ld, int i)
     t->azs = ld->azs;
     t->nazs = ld->nazs;
     if (sc_build_network(&b) || sc_build_services(&b) || sc_build_nacls(&b) ||
-        sc_check_accounts(&b) || sc_build_workloads(&b))
+        sc_check_accounts(&b) || sc_build_records(&b) || sc_build_workloads(&b))
         return -1;
     ld->archs[i].state = 3;
     return 0;

@@ -325,7 +325,25 @@ static int read_effect(sc_loader *ld, const config_node *map, topo_fault *f)
 }
 
 /* In the order of fault_kind and of the `kind` key's choices. */
-static const char *const kind_names[] = {"az_impaired", "down", "latency", "errors"};
+static const char *const kind_names[] = {"az_impaired", "down", "latency", "errors", "region"};
+
+/* `region` (kind region): a Region of the scenario. */
+static int read_region(sc_loader *ld, const config_node *map, topo_fault *f)
+{
+    const config_node *node = config_find(map, "region");
+    const char *name, *names[64];
+    char q[96], hint[512];
+    if (f->kind != FAULT_REGION) return 0;
+    if (config_as_string(node, &name, ld->err)) return -1;
+    for (size_t i = 0; i < ld->nregions; i++)
+        if (strcmp(ld->regions[i].name, name) == 0) f->region = (int32_t)i;
+    if (f->region >= 0) return 0;
+    size_t n = ld->nregions < 64 ? ld->nregions : 64;
+    for (size_t i = 0; i < n; i++) names[i] = ld->regions[i].name;
+    return config_error_at(node, ld->err, "faults: Region %s is not in the scenario's regions%s",
+                           sc_show(name, q, sizeof q),
+                           sc_not_found_hint(name, names, n, "Regions", hint, sizeof hint));
+}
 
 static int read_fault(sc_loader *ld, const config_node *map, topo_fault *f)
 {
@@ -334,16 +352,19 @@ static int read_fault(sc_loader *ld, const config_node *map, topo_fault *f)
     if (sc_check_keys(map, SEC_FAULT, ld->err) ||
         sc_get_enum(map, SEC_FAULT, "kind", &kind, ld->err))
         return -1;
-    *f = (topo_fault){.kind = (fault_kind)kind, .pos = sc_pos(map), .az = -1};
+    *f = (topo_fault){.kind = (fault_kind)kind, .pos = sc_pos(map), .az = -1, .region = -1};
     const char *kn = kind_names[kind];
-    bool az_wide = f->kind == FAULT_AZ_IMPAIRED;
-    if (key_for(ld, map, "component", !az_wide, kn) ||
-        (az_wide && key_for(ld, map, "az", true, kn)) ||
+    bool region_wide = f->kind == FAULT_REGION;
+    bool az_wide = f->kind == FAULT_AZ_IMPAIRED, wide = az_wide || region_wide;
+    if (key_for(ld, map, "component", !wide, kn) || (az_wide && key_for(ld, map, "az", true, kn)) ||
+        (region_wide && key_for(ld, map, "az", false, kn)) ||
+        key_for(ld, map, "region", region_wide, kn) ||
         key_for(ld, map, "add", f->kind == FAULT_LATENCY, kn) ||
         key_for(ld, map, "rate", f->kind == FAULT_ERRORS, kn))
         return -1;
-    if (!az_wide && read_target(ld, map, f, &k)) return -1;
-    return read_az(ld, map, f, k) || read_times(ld, map, f) || read_effect(ld, map, f);
+    if (!wide && read_target(ld, map, f, &k)) return -1;
+    return read_region(ld, map, f) || read_az(ld, map, f, k) || read_times(ld, map, f) ||
+           read_effect(ld, map, f);
 }
 
 /* ---- the list -------------------------------------------------------------------------------- */

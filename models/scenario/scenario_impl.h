@@ -56,6 +56,9 @@ typedef enum sc_section {
     SEC_OUTPUT,
     SEC_EXPECT,
     SEC_ACCOUNTS,
+    SEC_RECORD,
+    SEC_RECORD_TARGET,
+    SEC_HEALTH_CHECK,
     SEC_COUNT
 } sc_section;
 
@@ -99,6 +102,7 @@ typedef enum sc_kind {
     SK_POLICY,
     SK_RESOURCE_POLICY,
     SK_NACL,
+    SK_RECORD,
     SK_WORKLOAD,
     SK_COUNT
 } sc_kind;
@@ -280,6 +284,10 @@ int sc_load_quotas(sc_loader *ld, scenario *s);
 int sc_load_accounts(sc_loader *ld);
 /* scenario_wl.c: workloads (shared ones and the architecture's own). */
 int sc_build_workloads(sc_build *b);
+/* scenario_region.c: Route 53 failover records (before the workloads that call them by name). */
+int sc_build_records(sc_build *b);
+/* An endpoint service's `supported_regions` (cross-Region PrivateLink): Regions of the scenario. */
+int sc_supported_regions(sc_build *b, const config_node *eps, int32_t **out, size_t *n);
 /* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every
  * architecture once all are built, into every topology's faults. Returns 0 or -1. */
 int sc_load_faults(sc_loader *ld, const config_node *seq);

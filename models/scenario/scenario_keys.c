@@ -68,8 +68,9 @@ static const config_keydef region_keys[] = {
         {"security_groups", T_SEQ, NULL, dflt, what " (security_groups[])"},                       \
         {"policies", T_SEQ, NULL, dflt, what " (policies[])"},                                     \
         {"network_acls", T_SEQ, NULL, dflt, what " (network_acls[])"},                             \
+        {"resource_policies", T_SEQ, NULL, dflt, what " (resource_policies[])"},                   \
     {                                                                                              \
-        "resource_policies", T_SEQ, NULL, dflt, what " (resource_policies[])"                      \
+        "failover_records", T_SEQ, NULL, dflt, what " (failover_records[])"                        \
     }
 
 static const config_keydef arch_keys[] = {
@@ -178,6 +179,8 @@ static const config_keydef eps_keys[] = {
      "who may connect an endpoint (its own account always may); none: not checked"},
     {"acceptance_required", T_BOOL, NULL, "false",
      "connections from other accounts wait for the owner's acceptance"},
+    {"supported_regions", T_SEQ, "Region codes", "[]",
+     "other Regions whose interface endpoints may connect (cross-Region PrivateLink)"},
     END};
 
 static const config_keydef tgw_keys[] = {
@@ -342,6 +345,7 @@ static const config_keydef target_keys[] = {
     {"region", T_STRING, "Region code", "", "the service's Region; none: the source's"},
     {"endpoint_service", T_STRING, "name", "", "a PrivateLink endpoint service"},
     {"internet", T_STRING, "IPv4 address", "", "a public host on the internet"},
+    {"record", T_STRING, "name", "", "a Route 53 failover record of the architecture"},
     END};
 
 static const config_keydef traffic_keys[] = {
@@ -396,19 +400,41 @@ static const config_keydef account_keys[] = {
     END};
 
 static const config_keydef fault_keys[] = {
-    {"kind", T_ENUM, "az_impaired|down|latency|errors", NULL,
+    {"kind", T_ENUM, "az_impaired|down|latency|errors|region", NULL,
      "az_impaired: every zonal component in `az` is down; down: `component` is down (its part "
      "in `az` only, if given); latency: `component` adds `add`; errors: `component` answers "
-     "`rate` of requests with a 5xx"},
+     "`rate` of requests with a 5xx; region: every component in `region` is down"},
     {"component", T_STRING, "kind or kind/instance", "",
      "what fails, named as in `overrides` (\"nat_gateway/nat-a\", \"service_s3\"); not with "
      "az_impaired"},
     {"az", T_STRING, "AZ id", "",
      "az_impaired: the AZ (required); else one AZ of a zonal component"},
+    {"region", T_STRING, "Region code", "", "region: the Region (required); not with other kinds"},
     {"start", T_DURATION, ">= 0", NULL, "run time (warm-up included) when the fault begins"},
     {"end", T_DURATION, "> start", "", "when it ends; none: it never recovers"},
     {"add", T_DURATION, "or a distribution map", "", "latency: added to each request served"},
     {"rate", T_DOUBLE, "(0, 1]", "", "errors: share of requests answered with an error"},
+    END};
+
+static const config_keydef record_keys[] = {
+    NAME("failover records"),
+    {"primary", T_MAP, "target", NULL, "answered while its health check passes"},
+    {"secondary", T_MAP, "target", "",
+     "answered while the primary is unhealthy; none: no failover"},
+    {"ttl", T_DURATION, ">= 0", "60s", "how long clients cache the answer"},
+    {"health_check", T_MAP, NULL, "{}", "the primary's health check"},
+    END};
+
+static const config_keydef record_target_keys[] = {
+    {"service", T_STRING, "AWS service", "", "s3, dynamodb, sqs, ...; with region"},
+    {"region", T_STRING, "Region code", "", "the service's Region (required with service)"},
+    {"endpoint_service", T_STRING, "name", "", "a PrivateLink endpoint service"},
+    END};
+
+static const config_keydef health_check_keys[] = {
+    {"interval", T_DURATION, "10s or 30s", "30s", "request interval of each health checker"},
+    {"failure_threshold", T_INT, "1..10", "3",
+     "consecutive checks that must fail (or pass) to change the status"},
     END};
 
 static const config_keydef expect_keys[] = {
@@ -487,7 +513,8 @@ const sc_section_info sc_sections[SEC_COUNT] = {
                       "replace or remove workloads.",
                       workload_keys},
     [SEC_SOURCE] = {"workloads[].source", "Give `subnet` or `site`.", source_keys},
-    [SEC_TARGET] = {"workloads[].target", "Give one of `service`, `endpoint_service`, `internet`.",
+    [SEC_TARGET] = {"workloads[].target",
+                    "Give one of `service`, `endpoint_service`, `internet`, `record`.",
                     target_keys},
     [SEC_TRAFFIC] = {"workloads[].traffic", NULL, traffic_keys},
     [SEC_RETRY] = {"workloads[].traffic.retry", NULL, retry_keys},
@@ -515,6 +542,13 @@ const sc_section_info sc_sections[SEC_COUNT] = {
                       "Where accounts sit in AWS Organizations: a `shared_with` entry naming an "
                       "organization (o-...) or OU (ou-...) reaches the accounts listed in it.",
                       account_keys},
+    [SEC_RECORD] = {"failover_records[]",
+                    "A Route 53 failover record: workloads call it with `target: {record: NAME}`.",
+                    record_keys},
+    [SEC_RECORD_TARGET] = {"failover_records[].primary, .secondary",
+                           "Give `service` (with `region`) or `endpoint_service`.",
+                           record_target_keys},
+    [SEC_HEALTH_CHECK] = {"failover_records[].health_check", NULL, health_check_keys},
 };
 
 const sc_kind_info sc_kinds[SK_COUNT] = {
@@ -534,6 +568,7 @@ const sc_kind_info sc_kinds[SK_COUNT] = {
     [SK_RESOURCE_POLICY] = {"resource_policies", "resource policy", "resource policies",
                             SEC_RESOURCE_POLICY},
     [SK_NACL] = {"network_acls", "network ACL", "network ACLs", SEC_NACL},
+    [SK_RECORD] = {"failover_records", "failover record", "failover records", SEC_RECORD},
     [SK_WORKLOAD] = {"workloads", "workload", "workloads", SEC_WORKLOAD},
 };
 

@@ -271,7 +271,8 @@ static int build_eps(sc_build *b, size_t i)
     if (sc_ref(b, e->node, SEC_EPS, "vpc", SK_VPC, &s->vpc) ||
         sc_ref_list(b, e->node, SEC_EPS, "subnets", SK_SUBNET, &s->subnets, &s->nsubnets) ||
         sc_get_int(e->node, SEC_EPS, "port", 1, 65535, &port, b->err) ||
-        sc_get_bool(e->node, SEC_EPS, "cross_zone", &s->cross_zone, b->err))
+        sc_get_bool(e->node, SEC_EPS, "cross_zone", &s->cross_zone, b->err) ||
+        sc_supported_regions(b, e->node, &s->supported_regions, &s->nsupported_regions))
         return -1;
     s->port = (int32_t)port;
     if (s->nsubnets == 0)

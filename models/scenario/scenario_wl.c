@@ -79,15 +79,29 @@ static int32_t source_region(const topology *t, const topo_workload *w)
                                  : t->sites[w->source_site].region;
 }
 
+/* A failover record by name: the workload's target is the record's primary (what `check` shows
+ * and calls get while its health check passes). */
+static int record_target(sc_build *b, topo_workload *w, const config_node *node)
+{
+    const topo_failover_record *r;
+    if (sc_ref_node(b, node, SK_RECORD, &w->record)) return -1;
+    r = &b->t->failover_records[w->record];
+    topo_target_apply(w, &r->primary);
+    return 0;
+}
+
 static int build_target(sc_build *b, topo_workload *w, const config_node *m)
 {
     const config_node *svc = config_find(m, "service"), *eps = config_find(m, "endpoint_service"),
-                      *inet = config_find(m, "internet"), *region = config_find(m, "region");
+                      *inet = config_find(m, "internet"), *region = config_find(m, "region"),
+                      *rec = config_find(m, "record");
     const char *s;
+    w->record = -1;
     if (sc_check_keys(m, SEC_TARGET, b->err)) return -1;
-    if ((svc != NULL) + (eps != NULL) + (inet != NULL) != 1)
-        return sc_error(b, m, "%s: target gives one of service, endpoint_service, internet",
+    if ((svc != NULL) + (eps != NULL) + (inet != NULL) + (rec != NULL) != 1)
+        return sc_error(b, m, "%s: target gives one of service, endpoint_service, internet, record",
                         b->what);
+    if (rec) return record_target(b, w, rec);
     if (region && !svc) return sc_error(b, region, "%s: target region goes with service", b->what);
     if (svc) {
         w->target = TARGET_AWS_SERVICE;

@@ -43,6 +43,8 @@ static const char *fault_kind_name(fault_kind k)
         return "latency";
     case FAULT_ERRORS:
         return "errors";
+    case FAULT_REGION:
+        return "region";
     }
     return "?";
 }
@@ -77,7 +79,9 @@ static void fill_fault(const topology *t, const topo_fault *x, fault_row *r)
     snprintf(r->target, sizeof r->target, "%s",
              x->target                      ? x->target
              : x->kind == FAULT_AZ_IMPAIRED ? az
-                                            : "");
+             : x->kind == FAULT_REGION && x->region >= 0 && (size_t)x->region < t->nregions
+                 ? t->regions[x->region].name
+                 : "");
     snprintf(r->az, sizeof r->az, "%s", az);
     r->start_ns = x->start_ns;
     r->end_ns = x->end_ns == INT64_MAX ? -1 : x->end_ns;

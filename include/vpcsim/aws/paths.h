@@ -66,6 +66,11 @@ typedef struct path_faults {
 int paths_resolve(const topology *t, size_t w, const path_faults *faults, path_result *out,
                   vs_error *err);
 
+/* The same for workload w of t seen with other fields (a failover record's workload calling its
+ * secondary): w need not be in t->workloads. */
+int paths_resolve_as(const topology *t, const topo_workload *w, const path_faults *faults,
+                     path_result *out, vs_error *err);
+
 const char *link_class_name(link_class c); /* "intra-az", "cross-az", ... */
 
 #endif

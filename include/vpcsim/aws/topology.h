@@ -279,7 +279,10 @@ typedef struct topo_endpoint_service {
     const char **allowed_principals; /* who may connect ("*", ARNs, account ids), or NULL: not
                                         checked */
     size_t nallowed_principals;
-    bool acceptance_required; /* connections from other accounts wait for acceptance */
+    bool acceptance_required;   /* connections from other accounts wait for acceptance */
+    int32_t *supported_regions; /* other Regions whose interface endpoints may connect (cross-Region
+                                   PrivateLink, enabled by the provider) */
+    size_t nsupported_regions;
 } topo_endpoint_service;
 
 typedef struct topo_tgw_attachment {
@@ -431,7 +434,40 @@ typedef struct topo_workload {
     int32_t max_attempts;
     const config_node *traffic; /* the `traffic:` map as written, for keys that depend on the
                                    arrival kind (on/off, schedule, file), or NULL */
+    int32_t record; /* the Route 53 failover record it calls by name (its target fields are the
+                       record's primary), or -1 */
 } topo_workload;
+
+/* ---- Route 53 failover records ----------------------------------------------------------------
+ */
+
+/* Where a record's answer sends calls: the target fields of a workload. */
+typedef struct topo_target {
+    target_kind kind;
+    int32_t service;          /* aws_service (TARGET_AWS_SERVICE) */
+    int32_t service_region;   /* its Region */
+    int32_t endpoint_service; /* (TARGET_ENDPOINT_SERVICE) */
+    uint32_t internet_ip;     /* (TARGET_INTERNET) */
+} topo_target;
+
+/* A failover record: Route 53 answers the primary while its health check passes, else the
+ * secondary (Route 53 Developer Guide, failover routing). The health check turns unhealthy once
+ * failure_threshold consecutive checks, every interval, fail (and healthy again as many passes
+ * later); clients cache the answer for ttl. */
+typedef struct topo_failover_record {
+    const char *name;
+    topo_pos pos;
+    topo_target primary;
+    topo_target secondary; /* valid if has_secondary */
+    bool has_secondary;
+    int64_t ttl_ns;            /* the answer's TTL */
+    int64_t interval_ns;       /* health check request interval: 10 s or 30 s */
+    int32_t failure_threshold; /* 1..10 */
+} topo_failover_record;
+
+void topo_target_apply(topo_workload *w, const topo_target *x); /* w's target fields := x */
+bool topo_target_same(const topo_target *a, const topo_target *b);
+bool topo_target_called(const topo_workload *w, const topo_target *x); /* w's target is x */
 
 /* ---- faults ---------------------------------------------------------------------------------- */
 
@@ -442,7 +478,8 @@ typedef enum fault_kind {
     FAULT_AZ_IMPAIRED, /* every zonal component in `az` is down */
     FAULT_DOWN,        /* one component (or its ENI / attachment in `az`) is down */
     FAULT_LATENCY,     /* a component adds `add` to each request it serves */
-    FAULT_ERRORS       /* a component (a service) answers error_rate of requests with a 5xx */
+    FAULT_ERRORS,      /* a component (a service) answers error_rate of requests with a 5xx */
+    FAULT_REGION       /* every component in `region` is down */
 } fault_kind;
 
 typedef struct topo_fault {
@@ -457,6 +494,7 @@ typedef struct topo_fault {
     const config_node *add; /* FAULT_LATENCY: the added latency as written (a duration or a
                                distribution), read through params/dist */
     double error_rate;      /* FAULT_ERRORS, in (0, 1] */
+    int32_t region;         /* FAULT_REGION: the Region, else -1 */
 } topo_fault;
 
 /* The parameter kind of an AWS service ("service_s3"; both ECR services are "service_ecr"): how
@@ -508,6 +546,8 @@ typedef struct topology {
     size_t nworkloads;
     topo_fault *faults; /* in start order */
     size_t nfaults;
+    topo_failover_record *failover_records;
+    size_t nfailover_records;
 } topology;
 
 #endif
