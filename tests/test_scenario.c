@@ -955,7 +955,8 @@ static const char all_keys[] =
     "        vpn:\n"
     "          tunnels: 1 #@sites[].vpn\n"
     "          vpc: v\n"
-    "      - {name: dc2, cidr: 172.20.0.0/16, region: r1, vpn: {transit_gateway: t}, "
+    "      - {name: dc2, cidr: 172.20.0.0/16, region: r1, vpn: {transit_gateway: t, ecmp: true, "
+    "tunnel_bandwidth: large}, "
     "direct_connect: {location: L, distance_km: 1, port_speed: 1Gbps, vif: private, vpc: v}}\n"
     "    resolver_endpoints:\n"
     "      - name: res #@resolver_endpoints[]\n"
@@ -1032,6 +1033,20 @@ static const char all_keys[] =
     "file: t.csv}}\n"
     "  - {name: w4, source: {site: dc}, target: {service: s3}, traffic: {arrival: closed, "
     "clients: 2, think_time: 1ms}}\n"
+    "  - name: w5\n"
+    "    source: {subnet: s1}\n"
+    "    target: {service: dynamodb}\n"
+    "    dynamodb:\n"
+    "      partitions: 4 #@workloads[].dynamodb\n"
+    "      keys: hot\n"
+    "      consistency: strong\n"
+    "      item_size: 8KiB\n"
+    "      capacity: 5000/s\n"
+    "  - name: w6\n"
+    "    source: {subnet: s1}\n"
+    "    target: {service: kinesis-streams}\n"
+    "    kinesis:\n"
+    "      shards: 3 #@workloads[].kinesis\n"
     "overrides: {\"nat_gateway/n\": {}, \"vpn_tunnel/dc\": {}, \"direct_connect/dc2\": {}, "
     "\"client/w1\": {}, \"internet_gateway/igw\": {}, \"nlb/es\": {}}\n"
     "run:\n"
@@ -1116,7 +1131,9 @@ static void keys_agree_with_loader(void **st)
                                          "run",
                                          "faults[]",
                                          "output",
-                                         "expect[]"};
+                                         "expect[]",
+                                         "workloads[].dynamodb",
+                                         "workloads[].kinesis"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

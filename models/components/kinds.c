@@ -41,6 +41,7 @@ static const kind_desc kinds[HOP_KIND_COUNT] = {
                              .capacity = "bandwidth",
                              .packets = "packets_per_s",
                              .queue = true,
+                             .tunnels = true,
                              .place = PLACE_SITE}},
     [HOP_VGW] = {.name = "virtual-private-gateway",
                  .role = KIND_PASS,

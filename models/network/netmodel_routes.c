@@ -119,11 +119,13 @@ static vs_time transfer_ns(netmodel *m, const route_way *y, uint64_t bytes)
     const param_value *flow = netmodel_param(m, "link_intra_az", NULL, "flow_bandwidth");
     double rate = flow && flow->x > 0 ? flow->x : INFINITY, station_s_per_bit = 0;
     for (size_t j = 0; j < y->nstations; j++) {
-        double cap = m->stations[y->stations[j]].component.capacity_bps;
+        const netmodel_station *st = &m->stations[y->stations[j]];
+        double cap = st->component.capacity_bps;
         if (cap > 0) {
             station_s_per_bit += 1 / cap;
             if (cap < rate) rate = cap;
         }
+        if (st->flow_bps > 0 && st->flow_bps < rate) rate = st->flow_bps;
     }
     double s = isfinite(rate) ? (double)bytes * 8 * (1 / rate - station_s_per_bit) : 0;
     return s > 0 ? (vs_time)(s * 1e9 + 0.5) : 0;

@@ -160,6 +160,27 @@ static double scaling_bps(netmodel *m, const char *kind, const char *inst)
     return NAN;
 }
 
+/* A Site-to-Site VPN's capacity (kinds.h: kind_station.tunnels): each tunnel carries bandwidth
+ * and packets_per_s (large_ values for Large tunnels). With ECMP on a transit gateway the flows
+ * spread over every tunnel, so the station has the tunnels' sum, but one flow is hashed onto one
+ * tunnel and never goes faster than it (flow_bps); otherwise one tunnel carries everything and
+ * the other stands by (VPN user guide, tunnel options; TGW guide, VPN ECMP support). */
+static int vpn_tunnels(netmodel *m, netmodel_station *s, const char *pk, const char *inst,
+                       double *cap, double *pps)
+{
+    const topo_vpn *v = &m->t->sites[s->component.index].vpn;
+    if (v->large) {
+        *cap = netmodel_param_bitrate(m, pk, inst, "large_bandwidth");
+        *pps = netmodel_param_bitrate(m, pk, inst, "large_packets_per_s");
+        if (isnan(*cap) || isnan(*pps)) return -1;
+    }
+    s->flow_bps = *cap;
+    int32_t carrying = v->ecmp && v->tgw >= 0 ? v->tunnels : 1;
+    *cap *= carrying;
+    *pps *= carrying;
+    return 0;
+}
+
 /* Fills s->config from the parameters of its kind (kinds.h: kind_station). Returns 0 or -1. */
 static int station_configure(netmodel *m, netmodel_station *s, const char *inst)
 {
@@ -179,6 +200,7 @@ static int station_configure(netmodel *m, netmodel_station *s, const char *inst)
     double pps = ks->packets ? netmodel_param_bitrate(m, pk, inst, ks->packets) : 0;
     if (d->delay) s->config.delay = netmodel_param_dist(m, pk, inst, d->delay);
     if (isnan(cap) || isnan(pps)) return -1; /* a missing parameter */
+    if (ks->tunnels && vpn_tunnels(m, s, pk, inst, &cap, &pps)) return -1;
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->component.name, cap);
     bandwidth_station(s, cap);

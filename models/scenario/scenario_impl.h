@@ -52,6 +52,8 @@ typedef enum sc_section {
     SEC_FAULT,
     SEC_OUTPUT,
     SEC_EXPECT,
+    SEC_DYNAMODB,
+    SEC_KINESIS,
     SEC_COUNT
 } sc_section;
 
@@ -124,7 +126,7 @@ typedef struct sc_override_kind {
     const char *nouns; /* for messages and the reference */
 } sc_override_kind;
 
-enum { SC_NOVERRIDE_KINDS = 29 };
+enum { SC_NOVERRIDE_KINDS = 31 };
 extern const sc_override_kind sc_override_kinds[SC_NOVERRIDE_KINDS];
 
 /* ---- architectures as element lists ---------------------------------------------------------- */
@@ -262,6 +264,9 @@ int sc_build_network(sc_build *b);
 int sc_build_services(sc_build *b);
 /* scenario_wl.c: workloads (shared ones and the architecture's own). */
 int sc_build_workloads(sc_build *b);
+/* scenario_throughput.c: a workload's `dynamodb:` and `kinesis:` maps (node e is the workload's
+ * map; w has its target). Returns 0 or -1 with b->err set. */
+int sc_build_throughput(const sc_build *b, topo_workload *w, const config_node *e);
 /* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every
  * architecture once all are built, into every topology's faults. Returns 0 or -1. */
 int sc_load_faults(sc_loader *ld, const config_node *seq);

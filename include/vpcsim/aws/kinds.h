@@ -80,6 +80,8 @@ typedef struct kind_station {
     bool queue;           /* it has a queue_capacity */
     bool scales_up;       /* it has a scale_up_period (and starts at bandwidth/bandwidth_max) */
     bool shared;          /* one set of parameters for every instance (by kind, not instance) */
+    bool tunnels;         /* capacity and packets are per tunnel: times the tunnels of the site's
+                             VPN that carry traffic (ECMP), large_ values for Large tunnels */
     kind_place place;
 } kind_station;
 

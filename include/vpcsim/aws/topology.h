@@ -41,6 +41,8 @@ typedef enum aws_service {
     SVC_SNS,
     SVC_CLOUDWATCH_LOGS,
     SVC_EC2,
+    SVC_KINESIS,    /* Kinesis Data Streams (interface endpoint kinesis-streams) */
+    SVC_MONITORING, /* CloudWatch metrics (interface endpoint monitoring) */
     SVC_COUNT
 } aws_service;
 
@@ -304,6 +306,8 @@ typedef struct topo_dx {
 typedef struct topo_vpn {
     bool present;
     int32_t tunnels; /* 1 or 2 */
+    bool ecmp;       /* TGW only: traffic spreads over the tunnels (else one carries it) */
+    bool large;      /* TGW only: Large bandwidth tunnels (5 Gbps each, AWS 2025) */
     int32_t vpc;     /* terminates on this VPC's VGW, or -1 */
     int32_t tgw;     /* terminates on this TGW, or -1 */
 } topo_vpn;
@@ -394,6 +398,14 @@ typedef struct topo_workload {
     int32_t max_attempts;
     const config_node *traffic; /* the `traffic:` map as written, for keys that depend on the
                                    arrival kind (on/off, schedule, file), or NULL */
+    /* throughput limits of the target (`dynamodb:`, `kinesis:`; used by `vpcsim run`) */
+    int32_t partitions;    /* DynamoDB partitions the table's keys spread over; 0: no limit */
+    bool hot_key;          /* DynamoDB: every request goes to one key range (one partition) */
+    bool strong_reads;     /* DynamoDB: strongly consistent reads (else eventually) */
+    int64_t item_bytes;    /* DynamoDB item size (0: the response size for reads, else the
+                              request size) */
+    double table_capacity; /* DynamoDB provisioned RCU (reads) or WCU (writes); 0: on-demand */
+    int32_t shards;        /* Kinesis shards of the stream; 0: no limit */
 } topo_workload;
 
 /* ---- faults ---------------------------------------------------------------------------------- */
