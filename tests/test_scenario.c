@@ -919,6 +919,7 @@ static const char all_keys[] =
     "        subnets: [p1]\n"
     "        port: 8443\n"
     "        cross_zone: true\n"
+    "        targets: [p1]\n"
     "    transit_gateways:\n"
     "      - name: t #@transit_gateways[]\n"
     "        region: r1\n"

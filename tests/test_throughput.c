@@ -3,7 +3,8 @@
  * DynamoDB's 3,000 read and 1,000 write units per partition (a strongly consistent read of up to
  * 4 KB takes one read unit, an eventually consistent one half; a write one unit per KB), Kinesis's
  * 1,000 records and 1 MiB per second per shard in, and a Site-to-Site VPN's 1.25 Gbps per tunnel,
- * two of them with ECMP on a Transit Gateway, 5 Gbps per Large tunnel. */
+ * two of them with ECMP on a Transit Gateway, 5 Gbps per Large tunnel; and where an NLB behind an
+ * endpoint service sends, with and without cross-zone load balancing, and what that is billed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "vpcsim/aws/netmodel.h"
+#include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 #include "vpcsim/hist.h"
 
@@ -255,6 +257,76 @@ static void vpn_ecmp_one_flow_one_tunnel(void **state)
     unload(&f);
 }
 
+/* ---- NLB cross-zone load balancing ----------------------------------------------------------- */
+
+/* nlb-cross-zone.yaml: ENIs in use1-az1 and use1-az2, NLB nodes in both, targets in use1-az1 only
+ * (`off`, `on`) or in both (`on-both`). ELB guide: without cross-zone load balancing a node sends
+ * only to its own AZ's targets, so use1-az2's node has none and the workload (regional DNS: both
+ * ENIs) is unreachable; with it, the node sends across to use1-az1; with targets in both AZs each
+ * node spreads evenly: four ways of 25%, two of them crossing AZs after the NLB. */
+static void nlb_cross_zone_paths(void **state)
+{
+    (void)state;
+    fixture f = load("nlb-cross-zone.yaml");
+    path_result r;
+    vs_error err = {0};
+    assert_int_equal(paths_resolve(&f.s->archs[0], 0, NULL, &r, &err), 0);
+    assert_int_equal(r.verdict, VERDICT_UNREACHABLE);
+    assert_non_null(strstr(r.reason, "has no targets in use1-az2"));
+    assert_non_null(strstr(r.reason, "cross-zone load balancing is off"));
+
+    assert_int_equal(paths_resolve(&f.s->archs[1], 0, NULL, &r, &err), 0);
+    assert_int_equal(r.verdict, VERDICT_REACHABLE);
+    assert_int_equal(r.nalts, 2);
+    for (size_t a = 0; a < 2; a++) {
+        const path_alt *w = &r.alts[a];
+        const path_hop *nlb = &w->hops[w->nhops - 2], *target = &w->hops[w->nhops - 1];
+        assert_int_equal(nlb->kind, HOP_NLB);
+        assert_int_equal(target->kind, HOP_PRIVATE_SERVICE);
+        assert_int_equal(target->az, 0); /* use1-az1, the only AZ with targets */
+        assert_int_equal(target->link, nlb->az == 0 ? LINK_INTRA_AZ : LINK_CROSS_AZ);
+    }
+
+    assert_int_equal(paths_resolve(&f.s->archs[2], 0, NULL, &r, &err), 0);
+    assert_int_equal(r.verdict, VERDICT_REACHABLE);
+    assert_int_equal(r.nalts, 4);
+    size_t crossing = 0;
+    for (size_t a = 0; a < 4; a++) {
+        assert_true(fabs(r.alts[a].weight - 0.25) < 1e-12);
+        crossing += r.alts[a].hops[r.alts[a].nhops - 1].link == LINK_CROSS_AZ;
+    }
+    assert_int_equal(crossing, 2);
+    unload(&f);
+}
+
+/* Billing: cross-AZ bytes through PrivateLink are free (2022-04-01), but EC2 data transfer
+ * charges apply to an NLB's cross-zone sends (ELB guide). In `on`, the calls through use1-az2's
+ * ENI (half) cross once free (client to ENI) and once billed (NLB node to use1-az1's targets):
+ * billed = free = half the calls' bytes, each ~1 MiB + 1 KiB. */
+static void nlb_cross_zone_is_billed(void **state)
+{
+    (void)state;
+    fixture f = load("nlb-cross-zone.yaml");
+    netmodel_config cfg = {.seed = 1,
+                           .warmup_ns = (vs_time)1e9,
+                           .duration_ns = 20 * (vs_time)1e9,
+                           .threads = 1,
+                           .cross_az_through_hops =
+                               1u << HOP_INTERFACE_ENDPOINT | 1u << HOP_NLB | 1u << HOP_TGW};
+    netmodel_result r;
+    vs_error err = {0};
+    if (netmodel_run(&f.s->archs[1], f.params, &cfg, &r, &err)) fail_msg("%s", err.msg);
+    const client_stats *c = &r.workloads[0].st;
+    double billed = (double)c->bytes[CLIENT_BYTES_CROSS_AZ],
+           free_ = (double)c->bytes[CLIENT_BYTES_CROSS_AZ_THROUGH],
+           half = 0.5 * (double)c->succeeded * (1048576 + 1024);
+    assert_true(c->succeeded > 1900);
+    if (fabs(free_ - half) > 0.05 * half || fabs(billed - half) > 0.05 * half)
+        fail_msg("billed %g B, free %g B; expected each about %g B", billed, free_, half);
+    netmodel_result_free(&r);
+    unload(&f);
+}
+
 /* ---- scenario errors ------------------------------------------------------------------------- */
 
 static void load_fails(const char *yaml, const char *want)
@@ -301,6 +373,8 @@ int main(void)
         cmocka_unit_test(kinesis_shards_limit_puts),
         cmocka_unit_test(vpn_ecmp_doubles_the_ceiling),
         cmocka_unit_test(vpn_ecmp_one_flow_one_tunnel),
+        cmocka_unit_test(nlb_cross_zone_paths),
+        cmocka_unit_test(nlb_cross_zone_is_billed),
         cmocka_unit_test(scenario_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

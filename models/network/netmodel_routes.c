@@ -84,6 +84,13 @@ typedef struct route_way {
     size_t nstations;
 } route_way;
 
+/* Whether hop i is an NLB's cross-zone send to its targets: EC2 data transfer charges apply to
+ * it (ELB guide, cross-zone load balancing), even behind PrivateLink. */
+static bool nlb_to_target(const path_alt *a, size_t i)
+{
+    return a->hops[i].kind == HOP_PRIVATE_SERVICE && a->hops[i - 1].kind == HOP_NLB;
+}
+
 static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, route_way *y)
 {
     route_segment g = {.link.floor_ns = 1};
@@ -96,9 +103,9 @@ static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, rou
             continue;
         }
         if (seg_add_link(m, &g, h)) return -1;
-        g.through +=
-            h->link == LINK_CROSS_AZ && (m->cfg->cross_az_through_hops >> h->kind & 1u ||
-                                         m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
+        g.through += h->link == LINK_CROSS_AZ && !nlb_to_target(a, i) &&
+                     (m->cfg->cross_az_through_hops >> h->kind & 1u ||
+                      m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
         if (r == KIND_ROUTER) continue;
         int64_t s = netmodel_stations_for(m, w, a, i);
         if (s < 0) return -1;

@@ -114,4 +114,13 @@ int paths_deliver_eni(walk *k);
 int paths_deliver_public(walk *k); /* after an IGW or a gateway endpoint */
 int paths_check_policy(walk *k, int32_t policy, const char *what, const char *name);
 
+/* paths_spread.c: NLB cross-zone load balancing. The AZ of the targets that the node of endpoint
+ * service s in az sends to first (az itself if it has targets, else with cross-zone on the first
+ * target AZ), or -1: none (cross-zone off and no target in az). */
+int32_t paths_target_az(const topology *t, const topo_endpoint_service *s, int32_t az);
+/* Splits every way of out that ends at a cross-zone endpoint service's targets into one way per
+ * target AZ, its weight shared equally (out->nalts grows). Returns false, out unchanged, when
+ * that would be more than PATH_MAX_ALTS ways. */
+bool paths_spread_targets(const topology *t, path_result *out);
+
 #endif

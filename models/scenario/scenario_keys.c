@@ -160,7 +160,11 @@ static const config_keydef eps_keys[] = {
     {"vpc", T_STRING, "name", NULL, "provider VPC"},
     {"subnets", T_SEQ, "names", NULL, "subnets of its Network Load Balancer"},
     {"port", T_INT, "1..65535", "443", "listener port"},
-    {"cross_zone", T_BOOL, NULL, "false", "NLB cross-zone load balancing"},
+    {"cross_zone", T_BOOL, NULL, "false",
+     "NLB cross-zone load balancing: each NLB node spreads over the targets of every AZ; "
+     "off: only over its own AZ's"},
+    {"targets", T_SEQ, "names", "its subnets",
+     "subnets where its targets run, one per AZ, in the provider VPC"},
     END};
 
 static const config_keydef tgw_keys[] = {

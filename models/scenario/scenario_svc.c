@@ -301,13 +301,24 @@ static int build_eps(sc_build *b, size_t i)
     if (sc_ref(b, e->node, SEC_EPS, "vpc", SK_VPC, &s->vpc) ||
         sc_ref_list(b, e->node, SEC_EPS, "subnets", SK_SUBNET, &s->subnets, &s->nsubnets) ||
         sc_get_int(e->node, SEC_EPS, "port", 1, 65535, &port, b->err) ||
-        sc_get_bool(e->node, SEC_EPS, "cross_zone", &s->cross_zone, b->err))
+        sc_get_bool(e->node, SEC_EPS, "cross_zone", &s->cross_zone, b->err) ||
+        sc_ref_list(b, e->node, SEC_EPS, "targets", SK_SUBNET, &s->targets, &s->ntargets))
         return -1;
     s->port = (int32_t)port;
     if (s->nsubnets == 0)
         return sc_error(b, config_find(e->node, "subnets"), "%s: key 'subnets': give at least one",
                         b->what);
-    return sc_subnets_one_per_az(b, config_find(e->node, "subnets"), s->subnets, s->nsubnets,
+    if (sc_subnets_one_per_az(b, config_find(e->node, "subnets"), s->subnets, s->nsubnets, s->vpc))
+        return -1;
+    if (!config_find(e->node, "targets")) {
+        s->targets = s->subnets;
+        s->ntargets = s->nsubnets;
+        return 0;
+    }
+    if (s->ntargets == 0)
+        return sc_error(b, config_find(e->node, "targets"), "%s: key 'targets': give at least one",
+                        b->what);
+    return sc_subnets_one_per_az(b, config_find(e->node, "targets"), s->targets, s->ntargets,
                                  s->vpc);
 }
 

@@ -247,7 +247,9 @@ typedef struct topo_endpoint_service {
     int32_t vpc;      /* provider VPC */
     int32_t *subnets; /* NLB subnets */
     size_t nsubnets;
-    bool cross_zone; /* NLB cross-zone load balancing */
+    bool cross_zone;  /* NLB cross-zone load balancing */
+    int32_t *targets; /* subnets where its targets run, one per AZ (default: its NLB subnets) */
+    size_t ntargets;
     int32_t port;
 } topo_endpoint_service;
 
