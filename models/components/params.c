@@ -45,7 +45,10 @@ static const param_def ie_defs[] = {
     {"added_latency", PARAM_DIST, "latency an endpoint ENI adds", 0},
     {"bandwidth", PARAM_BITRATE, "capacity per AZ before scale-up", 0},
     {"bandwidth_max", PARAM_BITRATE, "capacity per AZ after scale-up", 0},
-    {"mtu", PARAM_SIZE, "largest packet; larger are dropped", 0},
+    {"mtu", PARAM_SIZE,
+     "largest packet; larger are dropped (not used: TCP's MSS keeps packets within it and the "
+     "endpoint has no packet-rate limit)",
+     0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
     {"scale_up_period", PARAM_DURATION, SCALE_MEANING, 0},
 };
@@ -61,6 +64,7 @@ static const param_def tgw_defs[] = {
     {"added_latency", PARAM_DIST, "latency the Transit Gateway adds", 0},
     {"bandwidth", PARAM_BITRATE, "capacity per VPC attachment per AZ", 0},
     {"packets_per_s", PARAM_RATE, "packet rate per attachment", 0},
+    {"mtu", PARAM_SIZE, "largest packet: at most mtu - 40 B of TCP payload each", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def vpn_defs[] = {
@@ -69,6 +73,8 @@ static const param_def vpn_defs[] = {
     {"packets_per_s", PARAM_RATE, "packet rate per tunnel", 0},
     {"large_bandwidth", PARAM_BITRATE, "capacity per Large tunnel (tunnel_bandwidth: large)", 0},
     {"large_packets_per_s", PARAM_RATE, "packet rate per Large tunnel", 0},
+    {"mtu", PARAM_SIZE,
+     "largest packet inside the tunnel: at most mtu - 40 B of TCP payload each (MSS clamping)", 0},
     {"dpd_timeout", PARAM_DURATION, "dead peer detection: failover time", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
