@@ -380,6 +380,45 @@ static void load_fails(const char *yaml, const char *want)
     "architectures:\n  - name: a\n    vpcs: [{name: v, region: us-east-1, cidr: 10.0.0.0/16, "     \
     "vpn_gateway: true}]\n    subnets: [{name: s, vpc: v, az: use1-az1, cidr: 10.0.1.0/24}]\n"
 
+/* Kinesis Data Streams and CloudWatch metrics are reached privately through their interface
+ * endpoints (kinesis-streams, monitoring: PrivateLink guide, AWS services that integrate); they
+ * have no gateway endpoint (only S3 and DynamoDB do), and without an endpoint or a NAT a private
+ * subnet has no way to them. */
+static void kinesis_and_monitoring_endpoints(void **state)
+{
+    (void)state;
+    static const char yaml[] =
+        HEAD "    interface_endpoints:\n"
+             "      - {name: k, vpc: v, service: kinesis-streams, subnets: [s], "
+             "security_groups: [sg]}\n"
+             "      - {name: m, vpc: v, service: monitoring, subnets: [s], security_groups: [sg]}\n"
+             "    security_groups: [{name: sg, vpc: v, ingress: [{ports: 443, cidr: "
+             "10.0.0.0/16}]}]\n"
+             "workloads:\n"
+             "  - {name: put, source: {subnet: s}, target: {service: kinesis-streams}}\n"
+             "  - {name: metrics, source: {subnet: s}, target: {service: monitoring}}\n"
+             "  - {name: sqs, source: {subnet: s}, target: {service: sqs}}\n";
+    scenario *s = NULL;
+    vs_error err = {0};
+    if (scenario_load_buffer(yaml, strlen(yaml), "t.yaml", &s, &err)) fail_msg("%s", err.msg);
+    for (size_t w = 0; w < 3; w++) {
+        path_result r;
+        assert_int_equal(paths_resolve(&s->archs[0], w, NULL, &r, &err), 0);
+        if (w == 2) {
+            assert_int_equal(r.verdict, VERDICT_UNREACHABLE); /* no endpoint, no NAT */
+            continue;
+        }
+        assert_int_equal(r.verdict, VERDICT_REACHABLE);
+        assert_int_equal(r.alts[0].hops[1].kind, HOP_INTERFACE_ENDPOINT);
+        assert_int_equal(r.alts[0].hops[2].kind, HOP_AWS_SERVICE);
+    }
+    scenario_free(s);
+    load_fails(HEAD "    route_tables: [{name: rt, vpc: v}]\n"
+                    "    gateway_endpoints: [{name: g, vpc: v, service: kinesis-streams, "
+                    "route_tables: [rt]}]\n",
+               "gateway endpoints for s3 and dynamodb only, not 'kinesis-streams'");
+}
+
 /* ECMP and Large tunnels need a transit gateway; `dynamodb:` and `kinesis:` go with their
  * service. */
 static void scenario_errors(void **state)
@@ -414,6 +453,7 @@ int main(void)
         cmocka_unit_test(vpn_mtu_sets_packets_per_message),
         cmocka_unit_test(nlb_cross_zone_paths),
         cmocka_unit_test(nlb_cross_zone_is_billed),
+        cmocka_unit_test(kinesis_and_monitoring_endpoints),
         cmocka_unit_test(scenario_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
