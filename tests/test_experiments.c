@@ -29,8 +29,8 @@ enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 #define TGW_ATTACHMENT_HOUR 0.05
 
 static const char *const SEED_EXPERIMENTS[] = {
-    "s3-analytics", "microservices", "hybrid-dx", "centralised-endpoints",
-    "az-failure",   "nat-ports",     "lock-s3",   "ci-pipeline-ecr"};
+    "s3-analytics", "microservices", "hybrid-dx",       "centralised-endpoints", "az-failure",
+    "nat-ports",    "lock-s3",       "ci-pipeline-ecr", "dynamodb-hot-key"};
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -670,6 +670,34 @@ static void test_ci_pipeline_ecr(void **state)
     scenario_free(s);
 }
 
+/* ---- 9. a hot DynamoDB key range ------------------------------------------------------------- */
+
+/* The three architectures differ only in the workload's key distribution and consistency, and
+ * every one reaches DynamoDB through the gateway endpoint (no bandwidth limit, no charge): the
+ * partition is what limits them (3,000 RCU; test_throughput checks the arithmetic). */
+static void test_dynamodb_hot_key_setup(void **state)
+{
+    (void)state;
+    scenario *s = load("dynamodb-hot-key");
+    static const struct {
+        const char *arch;
+        bool hot, strong;
+    } cases[] = {
+        {"spread", false, true}, {"hot-key", true, true}, {"hot-key-eventual", true, false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const topology *t = arch(s, cases[i].arch);
+        const topo_workload *w = &t->workloads[workload(t, "sessions")];
+        assert_int_equal(w->partitions, 10);
+        assert_int_equal(w->hot_key, cases[i].hot);
+        assert_int_equal(w->strong_reads, cases[i].strong);
+        assert_true(w->rate_per_s == 20000);
+        path_result r = resolve(t, "sessions", NULL);
+        assert_reachable_via(t, "sessions", &r, HOP_GATEWAY_ENDPOINT, HOP_NAT);
+        assert_usd(static_monthly(t), 0);
+    }
+    scenario_free(s);
+}
+
 static void test_smoke_runs(void **state)
 {
     (void)state;
@@ -692,6 +720,7 @@ int main(void)
         cmocka_unit_test(test_nat_ports_run),
         cmocka_unit_test(test_lock_s3_verdicts),
         cmocka_unit_test(test_ci_pipeline_ecr),
+        cmocka_unit_test(test_dynamodb_hot_key_setup),
         cmocka_unit_test(test_smoke_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
