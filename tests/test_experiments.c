@@ -30,9 +30,9 @@ enum { HOURS = 730 }; /* aws-facts.md: prices per month of 730 h */
 #define TGW_ATTACHMENT_HOUR 0.05
 
 static const char *const SEED_EXPERIMENTS[] = {
-    "s3-analytics",   "microservices", "hybrid-dx", "centralised-endpoints",
-    "az-failure",     "nat-ports",     "lock-s3",   "shared-services-accounts",
-    "region-failover"};
+    "s3-analytics",    "microservices",   "hybrid-dx",       "centralised-endpoints",
+    "az-failure",      "nat-ports",       "lock-s3",         "shared-services-accounts",
+    "region-failover", "ci-pipeline-ecr", "dynamodb-hot-key"};
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
@@ -666,7 +666,7 @@ static void test_shared_services_verdicts(void **state)
     scenario_free(s);
 }
 
-/* ---- 8. Region failure with DR endpoints --------------------------------------------------- */
+/* ---- 9. Region failure with DR endpoints --------------------------------------------------- */
 
 /* Without faults every architecture calls the primaries in us-east-1: the payments API through a
  * cross-Region interface endpoint (one inter-Region link, ENI to NLB), DynamoDB through a NAT
@@ -720,6 +720,82 @@ static void test_region_failover_run(void **state)
     free(csv);
 }
 
+/* ---- 10. a CI fleet pulling ECR images ---------------------------------------------------------
+ */
+
+/* ECR serves image layers from its own S3 bucket (ECR user guide, interface VPC endpoints: "Amazon
+ * ECR uses Amazon S3 to store your image layers"), so the layers follow the route to S3: through
+ * the NAT gateway even with the ECR interface endpoints, through the S3 gateway endpoint once the
+ * runners' route table has it, and nowhere without either. The registry calls go through the
+ * interface endpoints once they exist. Static bills: NAT $0.045/h + EIP $0.005/h, each endpoint
+ * $0.01/h in its one AZ (aws-facts.md). */
+static void test_ci_pipeline_ecr(void **state)
+{
+    (void)state;
+    scenario *s = load("ci-pipeline-ecr");
+    static const struct {
+        const char *arch, *workload;
+        hop_kind via; /* HOP_KIND_COUNT: unreachable */
+    } cases[] = {
+        {"nat", "registry", HOP_NAT},
+        {"nat", "layers", HOP_NAT},
+        {"ecr-endpoints", "auth", HOP_INTERFACE_ENDPOINT},
+        {"ecr-endpoints", "registry", HOP_INTERFACE_ENDPOINT},
+        {"ecr-endpoints", "layers", HOP_NAT},
+        {"ecr-endpoints-s3-gw", "registry", HOP_INTERFACE_ENDPOINT},
+        {"ecr-endpoints-s3-gw", "layers", HOP_GATEWAY_ENDPOINT},
+        {"private-no-s3-gw", "registry", HOP_INTERFACE_ENDPOINT},
+        {"private-no-s3-gw", "layers", HOP_KIND_COUNT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const topology *t = arch(s, cases[i].arch);
+        path_result r = resolve(t, cases[i].workload, NULL);
+        if (cases[i].via != HOP_KIND_COUNT) {
+            assert_reachable_via(t, cases[i].workload, &r, cases[i].via,
+                                 cases[i].via == HOP_NAT ? HOP_KIND_COUNT : HOP_NAT);
+            continue;
+        }
+        if (r.verdict != VERDICT_UNREACHABLE)
+            fail_msg("%s/%s: verdict %d, want unreachable", cases[i].arch, cases[i].workload,
+                     r.verdict);
+        assert_text_has(r.reason, "no route");
+    }
+    assert_usd(static_monthly(arch(s, "nat")), HOURS * (NAT_HOUR + EIP_HOUR));
+    assert_usd(static_monthly(arch(s, "ecr-endpoints-s3-gw")),
+               HOURS * (NAT_HOUR + EIP_HOUR + 2 * ENI_HOUR));
+    assert_usd(static_monthly(arch(s, "private-no-s3-gw")), HOURS * 2 * ENI_HOUR);
+    scenario_free(s);
+}
+
+/* ---- 11. a hot DynamoDB key range -------------------------------------------------------------
+ */
+
+/* The three architectures differ only in the workload's key distribution and consistency, and
+ * every one reaches DynamoDB through the gateway endpoint (no bandwidth limit, no charge): the
+ * partition is what limits them (3,000 RCU; test_throughput checks the arithmetic). */
+static void test_dynamodb_hot_key_setup(void **state)
+{
+    (void)state;
+    scenario *s = load("dynamodb-hot-key");
+    static const struct {
+        const char *arch;
+        bool hot, strong;
+    } cases[] = {
+        {"spread", false, true}, {"hot-key", true, true}, {"hot-key-eventual", true, false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const topology *t = arch(s, cases[i].arch);
+        const topo_workload *w = &t->workloads[workload(t, "sessions")];
+        assert_int_equal(w->partitions, 10);
+        assert_int_equal(w->hot_key, cases[i].hot);
+        assert_int_equal(w->strong_reads, cases[i].strong);
+        assert_true(w->rate_per_s == 20000);
+        path_result r = resolve(t, "sessions", NULL);
+        assert_reachable_via(t, "sessions", &r, HOP_GATEWAY_ENDPOINT, HOP_NAT);
+        assert_usd(static_monthly(t), 0);
+    }
+    scenario_free(s);
+}
+
 static void test_smoke_runs(void **state)
 {
     (void)state;
@@ -744,6 +820,8 @@ int main(void)
         cmocka_unit_test(test_shared_services_verdicts),
         cmocka_unit_test(test_region_failover_paths),
         cmocka_unit_test(test_region_failover_run),
+        cmocka_unit_test(test_ci_pipeline_ecr),
+        cmocka_unit_test(test_dynamodb_hot_key_setup),
         cmocka_unit_test(test_smoke_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -924,6 +924,7 @@ static const char all_keys[] =
     "        allowed_principals: [\"arn:aws:iam::444455556666:root\"]\n"
     "        acceptance_required: true\n"
     "        supported_regions: [r1]\n"
+    "        targets: [p1]\n"
     "    transit_gateways:\n"
     "      - name: t #@transit_gateways[]\n"
     "        region: r1\n"
@@ -962,7 +963,8 @@ static const char all_keys[] =
     "        vpn:\n"
     "          tunnels: 1 #@sites[].vpn\n"
     "          vpc: v\n"
-    "      - {name: dc2, cidr: 172.20.0.0/16, region: r1, vpn: {transit_gateway: t}, "
+    "      - {name: dc2, cidr: 172.20.0.0/16, region: r1, vpn: {transit_gateway: t, ecmp: true, "
+    "tunnel_bandwidth: large}, "
     "direct_connect: {location: L, distance_km: 1, port_speed: 1Gbps, vif: private, vpc: v}}\n"
     "    resolver_endpoints:\n"
     "      - name: res #@resolver_endpoints[]\n"
@@ -1064,6 +1066,20 @@ static const char all_keys[] =
     "  - {name: w4, source: {site: dc}, target: {service: s3}, traffic: {arrival: closed, "
     "clients: 2, think_time: 1ms}}\n"
     "  - {name: w5, source: {subnet: s1}, target: {record: rec}}\n"
+    "  - name: w7\n"
+    "    source: {subnet: s1}\n"
+    "    target: {service: dynamodb}\n"
+    "    dynamodb:\n"
+    "      partitions: 4 #@workloads[].dynamodb\n"
+    "      keys: hot\n"
+    "      consistency: strong\n"
+    "      item_size: 8KiB\n"
+    "      capacity: 5000/s\n"
+    "  - name: w8\n"
+    "    source: {subnet: s1}\n"
+    "    target: {service: kinesis-streams}\n"
+    "    kinesis:\n"
+    "      shards: 3 #@workloads[].kinesis\n"
     "overrides: {\"nat_gateway/n\": {}, \"vpn_tunnel/dc\": {}, \"direct_connect/dc2\": {}, "
     "\"client/w1\": {}, \"internet_gateway/igw\": {}, \"nlb/es\": {}}\n"
     "run:\n"
@@ -1167,7 +1183,9 @@ static void keys_agree_with_loader(void **st)
                                          "accounts[]",
                                          "failover_records[]",
                                          "failover_records[].primary, .secondary",
-                                         "failover_records[].health_check"};
+                                         "failover_records[].health_check",
+                                         "workloads[].dynamodb",
+                                         "workloads[].kinesis"};
     scenario *s = load_text(all_keys);
     size_t nsections = 0;
     (void)st;

@@ -45,7 +45,10 @@ static const param_def ie_defs[] = {
     {"added_latency", PARAM_DIST, "latency an endpoint ENI adds", 0},
     {"bandwidth", PARAM_BITRATE, "capacity per AZ before scale-up", 0},
     {"bandwidth_max", PARAM_BITRATE, "capacity per AZ after scale-up", 0},
-    {"mtu", PARAM_SIZE, "largest packet; larger are dropped", 0},
+    {"mtu", PARAM_SIZE,
+     "largest packet; larger are dropped (not used: TCP's MSS keeps packets within it and the "
+     "endpoint has no packet-rate limit)",
+     0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
     {"scale_up_period", PARAM_DURATION, SCALE_MEANING, 0},
 };
@@ -61,12 +64,17 @@ static const param_def tgw_defs[] = {
     {"added_latency", PARAM_DIST, "latency the Transit Gateway adds", 0},
     {"bandwidth", PARAM_BITRATE, "capacity per VPC attachment per AZ", 0},
     {"packets_per_s", PARAM_RATE, "packet rate per attachment", 0},
+    {"mtu", PARAM_SIZE, "largest packet: at most mtu - 40 B of TCP payload each", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
 static const param_def vpn_defs[] = {
     {"added_latency", PARAM_DIST, "latency of IPsec processing and the internet path", 0},
     {"bandwidth", PARAM_BITRATE, "capacity per tunnel", 0},
     {"packets_per_s", PARAM_RATE, "packet rate per tunnel", 0},
+    {"large_bandwidth", PARAM_BITRATE, "capacity per Large tunnel (tunnel_bandwidth: large)", 0},
+    {"large_packets_per_s", PARAM_RATE, "packet rate per Large tunnel", 0},
+    {"mtu", PARAM_SIZE,
+     "largest packet inside the tunnel: at most mtu - 40 B of TCP payload each (MSS clamping)", 0},
     {"dpd_timeout", PARAM_DURATION, "dead peer detection: failover time", 0},
     {"queue_capacity", PARAM_INT, QUEUE_MEANING, -1},
 };
@@ -83,6 +91,19 @@ static const param_def ddb_defs[] = {
     {"latency", PARAM_DIST, "service time of GetItem", 0},
     {"read_units_per_partition", PARAM_RATE, "read capacity units per partition", 0},
     {"write_units_per_partition", PARAM_RATE, "write capacity units per partition", 0},
+    {"read_unit_size", PARAM_SIZE,
+     "item bytes one read unit covers (strongly consistent; an eventually consistent read takes "
+     "half)",
+     0},
+    {"write_unit_size", PARAM_SIZE, "item bytes one write unit covers", 0},
+    {"servers", PARAM_INT, SERVERS_MEANING, -1},
+};
+static const param_def kinesis_defs[] = {
+    {"latency", PARAM_DIST, "service time of one request", 0},
+    {"shard_write_records", PARAM_RATE, "records written per second per shard", 0},
+    {"shard_write_bytes", PARAM_SIZE, "bytes written per second per shard", 0},
+    {"shard_read_calls", PARAM_RATE, "GetRecords calls per second per shard", 0},
+    {"shard_read_bytes", PARAM_SIZE, "bytes read per second per shard", 0},
     {"servers", PARAM_INT, SERVERS_MEANING, -1},
 };
 static const param_def service_defs[] = {
@@ -139,6 +160,8 @@ static const param_kind kinds[] = {
     {"service_sns", DEFS(service_defs)},
     {"service_logs", DEFS(service_defs)},
     {"service_ec2", DEFS(service_defs)},
+    {"service_kinesis", DEFS(kinesis_defs)},
+    {"service_monitoring", DEFS(service_defs)},
     {"private_service", DEFS(host_defs)},
     {"internet_host", DEFS(host_defs)},
     {"client", DEFS(client_defs)},

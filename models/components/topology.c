@@ -22,6 +22,8 @@ static const struct {
     [SVC_SNS] = {"sns", "service_sns"},
     [SVC_CLOUDWATCH_LOGS] = {"logs", "service_logs"},
     [SVC_EC2] = {"ec2", "service_ec2"},
+    [SVC_KINESIS] = {"kinesis-streams", "service_kinesis"},
+    [SVC_MONITORING] = {"monitoring", "service_monitoring"},
 };
 
 const char *aws_service_name(aws_service s)

@@ -90,22 +90,24 @@ static int routes_alloc(netmodel *m, size_t nw)
         !(m->route_hops = calloc(m->route_hop_cap, sizeof *m->route_hops)) ||
         !(m->route_links = calloc(m->route_link_cap, sizeof *m->route_links)) ||
         !(m->route_bucket = calloc(m->route_cap, sizeof *m->route_bucket)) ||
+        !(m->route_tokens = calloc(m->route_cap, sizeof *m->route_tokens)) ||
         !(m->route_conn = calloc(m->route_cap, sizeof *m->route_conn)))
         goto fail;
     m->flows = (flow_table){m->flow_routes, 0};
     return 0;
 fail:
     free(m->flow_routes), free(m->route), free(m->route_hops), free(m->route_links);
-    free(m->route_bucket), free(m->route_conn);
+    free(m->route_bucket), free(m->route_conn), free(m->route_tokens);
     m->flow_routes = NULL, m->route = NULL, m->route_hops = NULL, m->route_links = NULL;
     m->route_bucket = m->route_conn = NULL;
+    m->route_tokens = NULL;
     return -1;
 }
 
 static void routes_free(netmodel *m)
 {
     free(m->flow_routes), free(m->route), free(m->route_hops), free(m->route_links);
-    free(m->route_bucket), free(m->route_conn);
+    free(m->route_bucket), free(m->route_conn), free(m->route_tokens);
 }
 
 /* The per-workload records, each pointing at its share of the ways (ways_per_workload each). */
@@ -138,7 +140,8 @@ static void workloads_free(netmodel *m, size_t nw)
     free(m->workload), free(m->all_ways), free(m->all_way_stations), free(m->all_exchanges);
 }
 
-/* The limit keys: at most one S3 bucket and one NAT destination per workload. */
+/* The limit keys: at most one service bucket (S3 prefix, DynamoDB table, Kinesis stream) and one
+ * NAT destination per workload. */
 static int limits_alloc(netmodel *m, size_t nw)
 {
     if (!(m->buckets = calloc(nw, sizeof *m->buckets)) ||

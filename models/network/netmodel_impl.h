@@ -95,13 +95,18 @@ typedef struct netmodel_station {
     station_params config;        /* its configuration (drop_notice_ns set when routes are known) */
     bool notice_set;              /* config.drop_notice_ns holds a route's value */
     bool front_end;               /* a service's front end (handshakes) */
+    double flow_bps;              /* > 0: the most one flow gets here (a VPN tunnel under ECMP) */
 } netmodel_station;
 
-/* A key of an admission limit: an S3 prefix and request class, or a destination IP and port. */
+/* A key of an admission limit: an S3 prefix and request class, a DynamoDB table or Kinesis
+ * stream and its class, or a destination IP and port. */
 typedef struct netmodel_key {
-    const char *prefix; /* S3: the resource up to its last '/' (not terminated there) */
+    const char *prefix; /* S3: the resource up to its last '/' (not terminated there); DynamoDB,
+                           Kinesis: the resource */
     size_t len;         /* its length */
-    uint32_t a, b;      /* S3: class (0 GET/HEAD, 1 PUT/COPY/POST/DELETE); NAT: IP, port */
+    uint32_t a, b;      /* S3: class (0 GET/HEAD, 1 PUT/COPY/POST/DELETE), 0; DynamoDB, Kinesis:
+                           class (0 read, 1 write), 1 + service (+ SVC_COUNT for a hot key);
+                           NAT: IP, port */
 } netmodel_key;
 
 /* What the model keeps per workload: its client's configuration and everything it points to. */
@@ -121,7 +126,8 @@ typedef struct netmodel_client {
 /* What the model keeps per route (the flow table's routes, same index). */
 typedef struct netmodel_route {
     uint32_t group;  /* its client's locality group */
-    uint32_t bucket; /* its S3 token bucket, or STATION_NO_KEY */
+    uint32_t bucket; /* its service's token bucket, or STATION_NO_KEY */
+    double tokens;   /* what one request takes from it */
     uint32_t conn;   /* the NAT destination whose port it holds, or STATION_NO_KEY */
 } netmodel_route;
 
@@ -157,7 +163,8 @@ typedef struct netmodel {
     /* admission limits (netmodel_limits.c) */
     uint32_t *route_bucket; /* [route_cap] route[].bucket, as stations read it */
     uint32_t *route_conn;   /* [route_cap] route[].conn, likewise */
-    netmodel_key *buckets;  /* S3 (prefix, class) buckets */
+    double *route_tokens;   /* [route_cap] route[].tokens, likewise */
+    netmodel_key *buckets;  /* S3 (prefix, class), DynamoDB (table, class), Kinesis buckets */
     double *bucket_rate;    /* their rates */
     uint32_t nbuckets;
     netmodel_key *nat_dests; /* NAT destinations (IP, port) */

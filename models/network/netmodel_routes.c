@@ -100,6 +100,13 @@ static int way_crossing(netmodel *m, route_way *y, const path_alt *a, size_t i)
     return 0;
 }
 
+/* Whether hop i is an NLB's cross-zone send to its targets: EC2 data transfer charges apply to
+ * it (ELB guide, cross-zone load balancing), even behind PrivateLink. */
+static bool nlb_to_target(const path_alt *a, size_t i)
+{
+    return a->hops[i].kind == HOP_PRIVATE_SERVICE && a->hops[i - 1].kind == HOP_NLB;
+}
+
 static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, route_way *y)
 {
     route_segment g = {.link.floor_ns = 1};
@@ -114,9 +121,9 @@ static int build_way(netmodel *m, const topo_workload *w, const path_alt *a, rou
         }
         if (seg_add_link(m, &g, h)) return -1;
         if (h->link == LINK_INTER_REGION && way_crossing(m, y, a, i)) return -1;
-        g.through +=
-            h->link == LINK_CROSS_AZ && (m->cfg->cross_az_through_hops >> h->kind & 1u ||
-                                         m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
+        g.through += h->link == LINK_CROSS_AZ && !nlb_to_target(a, i) &&
+                     (m->cfg->cross_az_through_hops >> h->kind & 1u ||
+                      m->cfg->cross_az_through_hops >> a->hops[i - 1].kind & 1u);
         if (r == KIND_ROUTER) continue;
         int64_t s = netmodel_stations_for(m, w, a, i);
         if (s < 0) return -1;
@@ -137,11 +144,13 @@ static vs_time transfer_ns(netmodel *m, const route_way *y, uint64_t bytes)
     const param_value *flow = netmodel_param(m, "link_intra_az", NULL, "flow_bandwidth");
     double rate = flow && flow->x > 0 ? flow->x : INFINITY, station_s_per_bit = 0;
     for (size_t j = 0; j < y->nstations; j++) {
-        double cap = m->stations[y->stations[j]].component.capacity_bps;
+        const netmodel_station *st = &m->stations[y->stations[j]];
+        double cap = st->component.capacity_bps;
         if (cap > 0) {
             station_s_per_bit += 1 / cap;
             if (cap < rate) rate = cap;
         }
+        if (st->flow_bps > 0 && st->flow_bps < rate) rate = st->flow_bps;
     }
     double s = isfinite(rate) ? (double)bytes * 8 * (1 / rate - station_s_per_bit) : 0;
     return s > 0 ? (vs_time)(s * 1e9 + 0.5) : 0;

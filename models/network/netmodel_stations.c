@@ -74,19 +74,27 @@ static void bandwidth_station(netmodel_station *s, double capacity_bps)
     s->component.capacity_bps = capacity_bps;
 }
 
-/* The packet rate of a bandwidth station (0: none), its packets of client.mss bytes. */
-static int packet_limit(netmodel *m, netmodel_station *s, double pps)
+/* The packet rate of a bandwidth station (0: none), its packets of client.mss bytes, or of its
+ * kind's mtu less 40 B of IPv4 and TCP headers where that is smaller (a VPN tunnel's 1446 B MTU:
+ * 1406 B, as AWS clamps the MSS). Returns 0 or -1. */
+static int packet_limit(netmodel *m, netmodel_station *s, const char *pk, const char *inst,
+                        double pps)
 {
     if (pps == 0) return 0;
-    const param_value *mss = netmodel_param(m, "client", NULL, "mss");
-    if (!mss) return -1;
+    const char *mtu_name = kinds_get(s->component.kind)->station.mtu;
+    const param_value *mss = netmodel_param(m, "client", NULL, "mss"),
+                      *mtu = mtu_name ? netmodel_param(m, pk, inst, mtu_name) : NULL;
+    if (!mss || (mtu_name && !mtu)) return -1;
     if (!(pps > 0) || !isfinite(pps) || mss->i < 1 || mss->i > 65535)
         return error_set(m->err,
                          "%s: packets_per_s must be > 0 and client.mss 1 B to 64 KiB, got "
                          "%g and %lld B (%s)",
                          s->component.name, pps, (long long)mss->i, mss->basis);
+    if (mtu && (mtu->i < 576 || mtu->i > 65535))
+        return error_set(m->err, "%s: %s.mtu must be 576 B to 64 KiB, got %lld B (%s)",
+                         s->component.name, pk, (long long)mtu->i, mtu->basis);
     s->config.packets_per_s = pps;
-    s->config.packet_bytes = (uint32_t)mss->i;
+    s->config.packet_bytes = (uint32_t)(mtu && mtu->i - 40 < mss->i ? mtu->i - 40 : mss->i);
     return 0;
 }
 
@@ -160,6 +168,27 @@ static double scaling_bps(netmodel *m, const char *kind, const char *inst)
     return NAN;
 }
 
+/* A Site-to-Site VPN's capacity (kinds.h: kind_station.tunnels): each tunnel carries bandwidth
+ * and packets_per_s (large_ values for Large tunnels). With ECMP on a transit gateway the flows
+ * spread over every tunnel, so the station has the tunnels' sum, but one flow is hashed onto one
+ * tunnel and never goes faster than it (flow_bps); otherwise one tunnel carries everything and
+ * the other stands by (VPN user guide, tunnel options; TGW guide, VPN ECMP support). */
+static int vpn_tunnels(netmodel *m, netmodel_station *s, const char *pk, const char *inst,
+                       double *cap, double *pps)
+{
+    const topo_vpn *v = &m->t->sites[s->component.index].vpn;
+    if (v->large) {
+        *cap = netmodel_param_bitrate(m, pk, inst, "large_bandwidth");
+        *pps = netmodel_param_bitrate(m, pk, inst, "large_packets_per_s");
+        if (isnan(*cap) || isnan(*pps)) return -1;
+    }
+    s->flow_bps = *cap;
+    int32_t carrying = v->ecmp && v->tgw >= 0 ? v->tunnels : 1;
+    *cap *= carrying;
+    *pps *= carrying;
+    return 0;
+}
+
 /* Fills s->config from the parameters of its kind (kinds.h: kind_station). Returns 0 or -1. */
 static int station_configure(netmodel *m, netmodel_station *s, const char *inst)
 {
@@ -179,10 +208,11 @@ static int station_configure(netmodel *m, netmodel_station *s, const char *inst)
     double pps = ks->packets ? netmodel_param_bitrate(m, pk, inst, ks->packets) : 0;
     if (d->delay) s->config.delay = netmodel_param_dist(m, pk, inst, d->delay);
     if (isnan(cap) || isnan(pps)) return -1; /* a missing parameter */
+    if (ks->tunnels && vpn_tunnels(m, s, pk, inst, &cap, &pps)) return -1;
     if (!(cap > 0) || !isfinite(cap))
         return error_set(m->err, "%s: capacity must be > 0 bps, got %g", s->component.name, cap);
     bandwidth_station(s, cap);
-    return packet_limit(m, s, pps) || scale_up(m, s, pk, inst);
+    return packet_limit(m, s, pk, inst, pps) || scale_up(m, s, pk, inst);
 }
 
 /* The LP name of the station serving a hop: kind, component, and AZ (or Region for services). */

@@ -220,7 +220,13 @@ static int walk_alternatives(walk *base, const dest *dests, size_t n)
         return rc;
     }
     out->nalts = n;
-    return STEP_OK;
+    if (paths_spread_targets(base->t, out)) return STEP_OK;
+    out->nalts = 1;
+    out->alts[0].weight = 1.0;
+    return paths_stop(base, VERDICT_UNREACHABLE,
+                      "cross-zone load balancing spreads the %zu ways DNS gave over the targets "
+                      "of every AZ: more than the %d ways a workload may have (not modelled)",
+                      n, PATH_MAX_ALTS);
 }
 
 int paths_resolve(const topology *t, size_t w, const path_faults *faults, path_result *out,

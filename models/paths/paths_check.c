@@ -142,7 +142,8 @@ static int check_endpoints(const topology *t, const char *tname, vs_error *err)
         const topo_endpoint_service *s = &t->endpoint_services[i];
         CHECK_NAME(s->name, "endpoint service");
         CHECK_INDEX(s->vpc, t->nvpcs, 0, "vpc", s->name);
-        if (check_list(s->subnets, s->nsubnets, t->nsubnets, "subnet", s->name, tname, err))
+        if (check_list(s->subnets, s->nsubnets, t->nsubnets, "subnet", s->name, tname, err) ||
+            check_list(s->targets, s->ntargets, t->nsubnets, "target subnet", s->name, tname, err))
             return -1;
     }
     return 0;

@@ -157,7 +157,7 @@ static int answer_regional(walk *k, int32_t ep, dest *dests, size_t *n, char *li
             dropped++;
             continue;
         }
-        if (*n == PATH_MAX_ALTS) continue;
+        if (*n == PATH_DNS_MAX_ALTS) continue;
         append_eni(k->t, e->subnets[i], list, ln, *n == 0);
         dests[(*n)++] = eni_dest(k->t, ep, e->subnets[i]);
     }

@@ -449,7 +449,18 @@ static int private_service_hops(walk *k, int32_t ep, int32_t az)
                           "down in %s",
                           s->name, paths_az_name(t, az));
     rc = paths_push(k, HOP_NLB, e->endpoint_service, az, region);
-    return rc ? rc : paths_push(k, HOP_PRIVATE_SERVICE, e->endpoint_service, az, region);
+    if (rc) return rc;
+    /* Without cross-zone load balancing an NLB node sends only to its own AZ's targets (ELB
+     * guide, cross-zone load balancing); with it, to every AZ's: paths_spread_targets splits the
+     * way over them once it is walked. */
+    int32_t target_az = paths_target_az(t, s, az);
+    if (target_az < 0)
+        return paths_stop(k, VERDICT_UNREACHABLE,
+                          "endpoint service '%s' has no targets in %s, where its load balancer "
+                          "node takes the requests of interface endpoint '%s', and cross-zone "
+                          "load balancing is off: the node sends only to its own AZ's targets",
+                          s->name, paths_az_name(t, az), e->name);
+    return paths_push(k, HOP_PRIVATE_SERVICE, e->endpoint_service, target_az, region);
 }
 
 int paths_deliver_eni(walk *k)

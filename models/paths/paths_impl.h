@@ -126,5 +126,13 @@ int paths_region_check(walk *k, const topo_interface_endpoint *e);
 /* Adds to k->out->dns the failover record the client resolved (and which target it answered) and,
  * for an endpoint in another Region than its service, that the link is inter-Region and billed. */
 void paths_region_dns_note(walk *k, const dest *dests, size_t n);
+/* paths_spread.c: NLB cross-zone load balancing. The AZ of the targets that the node of endpoint
+ * service s in az sends to first (az itself if it has targets, else with cross-zone on the first
+ * target AZ), or -1: none (cross-zone off and no target in az). */
+int32_t paths_target_az(const topology *t, const topo_endpoint_service *s, int32_t az);
+/* Splits every way of out that ends at a cross-zone endpoint service's targets into one way per
+ * target AZ, its weight shared equally (out->nalts grows). Returns false, out unchanged, when
+ * that would be more than PATH_MAX_ALTS ways. */
+bool paths_spread_targets(const topology *t, path_result *out);
 
 #endif

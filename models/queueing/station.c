@@ -549,11 +549,12 @@ static bool bucket_take(station_state *s, vs_time now, flow_req r)
     uint32_t b = s->tokens ? s->p->route_bucket[r.route] : STATION_NO_KEY;
     if (b == STATION_NO_KEY) return true;
     double rate = s->p->bucket_rate[b], t = s->tokens[b];
+    double take = s->p->route_tokens ? s->p->route_tokens[r.route] : 1;
     t += rate * (double)(now - s->refilled[b]) / 1e9;
     s->tokens[b] = t < rate ? t : rate;
     s->refilled[b] = now;
-    if (s->tokens[b] < 1) return false;
-    s->tokens[b] -= 1;
+    if (s->tokens[b] < take) return false;
+    s->tokens[b] -= take;
     return true;
 }
 

@@ -46,6 +46,8 @@ static const fk_info fkinds[] = {
     {"service_sns", FK_NONE, NULL},
     {"service_logs", FK_NONE, NULL},
     {"service_ec2", FK_NONE, NULL},
+    {"service_kinesis", FK_NONE, NULL},
+    {"service_monitoring", FK_NONE, NULL},
     {"internet_host", FK_NONE, NULL},
 };
 enum { NFKINDS = sizeof fkinds / sizeof fkinds[0] };

@@ -59,6 +59,8 @@ typedef enum sc_section {
     SEC_RECORD,
     SEC_RECORD_TARGET,
     SEC_HEALTH_CHECK,
+    SEC_DYNAMODB,
+    SEC_KINESIS,
     SEC_COUNT
 } sc_section;
 
@@ -133,7 +135,7 @@ typedef struct sc_override_kind {
     const char *nouns; /* for messages and the reference */
 } sc_override_kind;
 
-enum { SC_NOVERRIDE_KINDS = 29 };
+enum { SC_NOVERRIDE_KINDS = 31 };
 extern const sc_override_kind sc_override_kinds[SC_NOVERRIDE_KINDS];
 
 /* ---- architectures as element lists ---------------------------------------------------------- */
@@ -288,6 +290,9 @@ int sc_build_workloads(sc_build *b);
 int sc_build_records(sc_build *b);
 /* An endpoint service's `supported_regions` (cross-Region PrivateLink): Regions of the scenario. */
 int sc_supported_regions(sc_build *b, const config_node *eps, int32_t **out, size_t *n);
+/* scenario_throughput.c: a workload's `dynamodb:` and `kinesis:` maps (node e is the workload's
+ * map; w has its target). Returns 0 or -1 with b->err set. */
+int sc_build_throughput(const sc_build *b, topo_workload *w, const config_node *e);
 /* scenario_faults.c: the top-level `faults:` list (seq, or NULL), checked against every
  * architecture once all are built, into every topology's faults. Returns 0 or -1. */
 int sc_load_faults(sc_loader *ld, const config_node *seq);

@@ -174,7 +174,11 @@ static const config_keydef eps_keys[] = {
     {"vpc", T_STRING, "name", NULL, "provider VPC"},
     {"subnets", T_SEQ, "names", NULL, "subnets of its Network Load Balancer"},
     {"port", T_INT, "1..65535", "443", "listener port"},
-    {"cross_zone", T_BOOL, NULL, "false", "NLB cross-zone load balancing"},
+    {"cross_zone", T_BOOL, NULL, "false",
+     "NLB cross-zone load balancing: each NLB node spreads over the targets of every AZ; "
+     "off: only over its own AZ's"},
+    {"targets", T_SEQ, "names", "its subnets",
+     "subnets where its targets run, one per AZ, in the provider VPC"},
     {"allowed_principals", T_SEQ, "\"*\", ARNs or account ids", "",
      "who may connect an endpoint (its own account always may); none: not checked"},
     {"acceptance_required", T_BOOL, NULL, "false",
@@ -243,6 +247,11 @@ static const config_keydef dx_keys[] = {
 
 static const config_keydef vpn_keys[] = {
     {"tunnels", T_INT, "1..2", "2", "IPsec tunnels (1.25 Gbps, 140 kpps each)"},
+    {"ecmp", T_BOOL, NULL, "false",
+     "on a TGW with VPN ECMP support and BGP: traffic spreads over every tunnel; else one "
+     "tunnel carries it and the other stands by"},
+    {"tunnel_bandwidth", T_ENUM, "standard|large", "standard",
+     "large: 5 Gbps per tunnel (TGW only, since 2025)"},
     {"vpc", T_STRING, "name", "", "terminates on this VPC's virtual private gateway; or"},
     {"transit_gateway", T_STRING, "name", "", "on this TGW (with a vpn attachment)"},
     END};
@@ -331,6 +340,27 @@ static const config_keydef workload_keys[] = {
     {"ephemeral_ports", T_STRING, "N-M", "1024-65535",
      "the clients' source ports, where responses return (network ACLs)"},
     {"traffic", T_MAP, NULL, "", "traffic for `vpcsim run` (traffic); none: check only"},
+    {"dynamodb", T_MAP, NULL, "",
+     "target dynamodb: the table's partitions and items (dynamodb); none: no throttling"},
+    {"kinesis", T_MAP, NULL, "", "target kinesis-streams: the stream's shards (kinesis)"},
+    END};
+
+static const config_keydef dynamodb_keys[] = {
+    {"partitions", T_INT, "1..100000", NULL,
+     "partitions of the table (3,000 RCU and 1,000 WCU each)"},
+    {"keys", T_ENUM, "uniform|hot", "uniform",
+     "uniform: spread over every partition; hot: one key range (one partition)"},
+    {"consistency", T_ENUM, "eventual|strong", "eventual",
+     "reads: eventual takes half a read unit per 4 KB, strong one"},
+    {"item_size", T_SIZE, NULL, "",
+     "item size; none: response_size (reads), request_size (writes)"},
+    {"capacity", T_RATE, "units per second", "",
+     "provisioned RCU (reads) or WCU (writes) of the table; none: on-demand"},
+    END};
+
+static const config_keydef kinesis_keys[] = {
+    {"shards", T_INT, "1..100000", NULL,
+     "shards of the stream (each 1,000 records and 1 MiB/s in, 5 reads and 2 MiB/s out)"},
     END};
 
 static const config_keydef source_keys[] = {
@@ -549,6 +579,14 @@ const sc_section_info sc_sections[SEC_COUNT] = {
                            "Give `service` (with `region`) or `endpoint_service`.",
                            record_target_keys},
     [SEC_HEALTH_CHECK] = {"failover_records[].health_check", NULL, health_check_keys},
+    [SEC_DYNAMODB] = {"workloads[].dynamodb",
+                      "Per-partition throughput of the workload's DynamoDB table (`vpcsim run`): "
+                      "requests beyond it are throttled (ProvisionedThroughputExceeded).",
+                      dynamodb_keys},
+    [SEC_KINESIS] = {"workloads[].kinesis",
+                     "Per-shard throughput of the workload's Kinesis data stream (`vpcsim run`): "
+                     "PutRecord beyond it, or GetRecords, is throttled.",
+                     kinesis_keys},
 };
 
 const sc_kind_info sc_kinds[SK_COUNT] = {
@@ -604,6 +642,8 @@ const sc_override_kind sc_override_kinds[SC_NOVERRIDE_KINDS] = {
     NO_INSTANCES("service_sns"),
     NO_INSTANCES("service_logs"),
     NO_INSTANCES("service_ec2"),
+    NO_INSTANCES("service_kinesis"),
+    NO_INSTANCES("service_monitoring"),
     {"private_service", SC_INST_KIND, SK_EPS, "endpoint services"},
     NO_INSTANCES("internet_host"),
     {"client", SC_INST_KIND, SK_WORKLOAD, "workloads (their clients)"},

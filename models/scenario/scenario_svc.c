@@ -272,13 +272,24 @@ static int build_eps(sc_build *b, size_t i)
         sc_ref_list(b, e->node, SEC_EPS, "subnets", SK_SUBNET, &s->subnets, &s->nsubnets) ||
         sc_get_int(e->node, SEC_EPS, "port", 1, 65535, &port, b->err) ||
         sc_get_bool(e->node, SEC_EPS, "cross_zone", &s->cross_zone, b->err) ||
-        sc_supported_regions(b, e->node, &s->supported_regions, &s->nsupported_regions))
+        sc_supported_regions(b, e->node, &s->supported_regions, &s->nsupported_regions) ||
+        sc_ref_list(b, e->node, SEC_EPS, "targets", SK_SUBNET, &s->targets, &s->ntargets))
         return -1;
     s->port = (int32_t)port;
     if (s->nsubnets == 0)
         return sc_error(b, config_find(e->node, "subnets"), "%s: key 'subnets': give at least one",
                         b->what);
-    return sc_subnets_one_per_az(b, config_find(e->node, "subnets"), s->subnets, s->nsubnets,
+    if (sc_subnets_one_per_az(b, config_find(e->node, "subnets"), s->subnets, s->nsubnets, s->vpc))
+        return -1;
+    if (!config_find(e->node, "targets")) {
+        s->targets = s->subnets;
+        s->ntargets = s->nsubnets;
+        return 0;
+    }
+    if (s->ntargets == 0)
+        return sc_error(b, config_find(e->node, "targets"), "%s: key 'targets': give at least one",
+                        b->what);
+    return sc_subnets_one_per_az(b, config_find(e->node, "targets"), s->targets, s->ntargets,
                                  s->vpc);
 }
 
@@ -458,12 +469,23 @@ static int build_vpn(sc_build *b, topo_site *s, const config_node *m)
 {
     int64_t tunnels = 0;
     int32_t region;
+    int size = 0;
     s->vpn.present = true;
     if (sc_check_keys(m, SEC_VPN, b->err) ||
-        sc_get_int(m, SEC_VPN, "tunnels", 1, 2, &tunnels, b->err))
+        sc_get_int(m, SEC_VPN, "tunnels", 1, 2, &tunnels, b->err) ||
+        sc_get_bool(m, SEC_VPN, "ecmp", &s->vpn.ecmp, b->err) ||
+        sc_get_enum(m, SEC_VPN, "tunnel_bandwidth", &size, b->err))
         return -1;
     s->vpn.tunnels = (int32_t)tunnels;
+    s->vpn.large = size == 1;
     if (conn_end(b, m, SEC_VPN, "a VPN", false, &s->vpn.vpc, &s->vpn.tgw)) return -1;
+    /* A virtual private gateway neither balances over tunnels nor takes Large tunnels (VPN user
+     * guide: ECMP and Large bandwidth tunnels need a transit gateway). */
+    if (s->vpn.vpc >= 0 && (s->vpn.ecmp || s->vpn.large))
+        return sc_error(b, config_find(m, s->vpn.ecmp ? "ecmp" : "tunnel_bandwidth"),
+                        "%s: %s needs a transit gateway; a virtual private gateway sends over one "
+                        "standard tunnel",
+                        b->what, s->vpn.ecmp ? "ECMP over VPN tunnels" : "a Large tunnel");
     region = s->vpn.vpc >= 0 ? b->t->vpcs[s->vpn.vpc].region : b->t->tgws[s->vpn.tgw].region;
     if (region == s->region) return 0;
     return sc_error(b, config_find(m, s->vpn.vpc >= 0 ? "vpc" : "transit_gateway"),

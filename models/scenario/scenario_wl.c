@@ -295,7 +295,7 @@ static int build_workload(sc_build *b, size_t i)
     if (w->principal_org && !*w->principal_org) w->principal_org = NULL;
     w->port = (int32_t)port;
     w->dns = dns == 0 ? DNS_REGIONAL : DNS_ZONAL;
-    return traffic(b, w, tr);
+    return traffic(b, w, tr) || sc_build_throughput(b, w, e->node);
 }
 
 int sc_build_workloads(sc_build *b)

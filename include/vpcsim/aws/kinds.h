@@ -76,10 +76,14 @@ typedef struct kind_station {
     bool bandwidth;       /* processor sharing at a capacity; else FIFO servers (`servers`) */
     const char *capacity; /* bandwidth: its capacity, or NULL: its site's DX port speed */
     const char *packets;  /* bandwidth: its packet-rate limit, or NULL */
+    const char *mtu;      /* its largest packet, or NULL: packets carry at most mtu - 40 B of
+                             TCP payload here (client.mss when smaller) */
     const char *service;  /* servers: each request's service time */
     bool queue;           /* it has a queue_capacity */
     bool scales_up;       /* it has a scale_up_period (and starts at bandwidth/bandwidth_max) */
     bool shared;          /* one set of parameters for every instance (by kind, not instance) */
+    bool tunnels;         /* capacity and packets are per tunnel: times the tunnels of the site's
+                             VPN that carry traffic (ECMP), large_ values for Large tunnels */
     kind_place place;
 } kind_station;
 

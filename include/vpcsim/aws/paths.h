@@ -30,7 +30,9 @@ typedef struct path_hop {
                         inter-Region link goes from the previous hop's Region to this one's */
 } path_hop;
 
-enum { PATH_MAX_HOPS = 24, PATH_MAX_ALTS = 8, PATH_TEXT_MAX = 512 };
+/* PATH_MAX_ALTS: DNS answers at most 8 ENIs, and an NLB with cross-zone load balancing may
+ * spread each over the targets of up to 2 AZs more... 16 ways in all. */
+enum { PATH_MAX_HOPS = 24, PATH_MAX_ALTS = 16, PATH_DNS_MAX_ALTS = 8, PATH_TEXT_MAX = 512 };
 
 /* One way requests go; several when DNS answers several addresses (round robin over the ENIs of
  * all AZs of an interface endpoint). */

@@ -86,6 +86,8 @@ typedef struct station_params {
                                      an arrival finding less than one token is sent back at once
                                      (FLOW_EV_THROTTLE, after drop_notice_ns) */
     const double *bucket_rate;    /* [nbuckets] tokens per second (> 0) */
+    const double *route_tokens;   /* tokens one request of a route takes (> 0; NULL: 1): a
+                                     DynamoDB read of 8 KB takes 2 read units */
     uint32_t nbuckets;
     const uint32_t *route_conn; /* destination whose connection a route's message holds while
                                    it is beyond this station: taken on the way out (hops before

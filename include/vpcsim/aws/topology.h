@@ -41,6 +41,8 @@ typedef enum aws_service {
     SVC_SNS,
     SVC_CLOUDWATCH_LOGS,
     SVC_EC2,
+    SVC_KINESIS,    /* Kinesis Data Streams (interface endpoint kinesis-streams) */
+    SVC_MONITORING, /* CloudWatch metrics (interface endpoint monitoring) */
     SVC_COUNT
 } aws_service;
 
@@ -274,7 +276,9 @@ typedef struct topo_endpoint_service {
     int32_t vpc;      /* provider VPC */
     int32_t *subnets; /* NLB subnets */
     size_t nsubnets;
-    bool cross_zone; /* NLB cross-zone load balancing */
+    bool cross_zone;  /* NLB cross-zone load balancing */
+    int32_t *targets; /* subnets where its targets run, one per AZ (default: its NLB subnets) */
+    size_t ntargets;
     int32_t port;
     const char **allowed_principals; /* who may connect ("*", ARNs, account ids), or NULL: not
                                         checked */
@@ -343,6 +347,8 @@ typedef struct topo_dx {
 typedef struct topo_vpn {
     bool present;
     int32_t tunnels; /* 1 or 2 */
+    bool ecmp;       /* TGW only: traffic spreads over the tunnels (else one carries it) */
+    bool large;      /* TGW only: Large bandwidth tunnels (5 Gbps each, AWS 2025) */
     int32_t vpc;     /* terminates on this VPC's VGW, or -1 */
     int32_t tgw;     /* terminates on this TGW, or -1 */
 } topo_vpn;
@@ -436,6 +442,14 @@ typedef struct topo_workload {
                                    arrival kind (on/off, schedule, file), or NULL */
     int32_t record; /* the Route 53 failover record it calls by name (its target fields are the
                        record's primary), or -1 */
+    /* throughput limits of the target (`dynamodb:`, `kinesis:`; used by `vpcsim run`) */
+    int32_t partitions;    /* DynamoDB partitions the table's keys spread over; 0: no limit */
+    bool hot_key;          /* DynamoDB: every request goes to one key range (one partition) */
+    bool strong_reads;     /* DynamoDB: strongly consistent reads (else eventually) */
+    int64_t item_bytes;    /* DynamoDB item size (0: the response size for reads, else the
+                              request size) */
+    double table_capacity; /* DynamoDB provisioned RCU (reads) or WCU (writes); 0: on-demand */
+    int32_t shards;        /* Kinesis shards of the stream; 0: no limit */
 } topo_workload;
 
 /* ---- Route 53 failover records ----------------------------------------------------------------
