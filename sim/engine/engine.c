@@ -3,15 +3,19 @@
  * allocation beyond amortised buffer growth, no locks, no clock reads inside a window.
  *
  * A run: LPs are laid out (fixed stride, state inline), groups are mapped to partitions (one
- * event list each), every LP's init runs in id order, then windows [T, T+W) repeat until the end,
- * W being the least lookahead between groups in different partitions. */
+ * event list each; partition.c chooses, by lookahead and load hints), every LP's init runs in id
+ * order, then windows [T, T+W) repeat until the end, W being the least lookahead between groups
+ * in different partitions. A split run measures its events per window as it goes and moves
+ * everything to one partition when the windows hold too little work to pay for the barriers. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "engine/barrier.h"
 #include "engine/evq.h"
+#include "engine/partition.h"
 #include "engine/rng_impl.h"
 #include "vpcsim/grow.h"
 
@@ -54,6 +58,7 @@ struct partition {
     uint64_t events;      /* handled */
     uint64_t cross;       /* sent to other partitions */
     vs_time next;         /* least pending time, published at the barrier */
+    uint64_t seen;        /* events handled, published at the barrier */
     char fail[256];       /* why the partition stopped early (lp_fail, no memory); "" if not */
     bool stopped;         /* it had stopped early when `next` was published */
     char pad[64];         /* keeps neighbours' hot fields off this cache line */
@@ -82,6 +87,7 @@ struct vs_engine {
     vs_time default_la; /* lookahead for unset pairs (0 = none set) */
     la_entry *la_set;   /* explicit pairs */
     size_t nla, la_cap;
+    double *load; /* [MAX_GROUPS] expected events/s per group, or NULL: no hints */
     /* laid out by engine_run */
     char *lp_mem; /* nlps records of `stride` bytes */
     size_t stride;
@@ -91,6 +97,8 @@ struct vs_engine {
     partition *parts;     /* [nparts] */
     int nparts;
     vs_time window; /* W */
+    barrier bar;    /* the window threads' barrier */
+    bool bar_ready; /* bar was initialised */
     bool ran;
     engine_stats stats;
 };
@@ -133,6 +141,8 @@ static void free_layout(vs_engine *e)
         free(p->out);
     }
     free(e->parts);
+    if (e->bar_ready) barrier_fini(&e->bar);
+    e->bar_ready = false;
     free(e->lp_mem);
     free(e->lp_group);
     free(e->la);
@@ -146,6 +156,7 @@ void engine_free(vs_engine *e)
     free(e->desc);
     free(e->names);
     free(e->la_set);
+    free(e->load);
     free(e);
 }
 
@@ -196,6 +207,16 @@ int engine_set_default_lookahead(vs_engine *e, vs_time ns, vs_error *err)
     return 0;
 }
 
+int engine_set_group_load(vs_engine *e, uint32_t g, double events_per_s, vs_error *err)
+{
+    if (g >= MAX_GROUPS || !(events_per_s >= 0))
+        return error_set(err, "group load needs a group below %d and a rate >= 0", MAX_GROUPS);
+    if (!e->load && !(e->load = calloc(MAX_GROUPS, sizeof *e->load)))
+        return error_set(err, "out of memory");
+    e->load[g] = events_per_s;
+    return 0;
+}
+
 /* ---- queries ----------------------------------------------------------------------------- */
 
 const engine_stats *engine_get_stats(const vs_engine *e)
@@ -214,6 +235,36 @@ const char *engine_queue_name(const vs_engine *e)
 {
     return e->qtype->name;
 }
+uint32_t engine_group_count(const vs_engine *e)
+{
+    return e->ngroups;
+}
+int engine_group_partition(const vs_engine *e, uint32_t g)
+{
+    if (!e->group_part || g >= e->ngroups) return -1;
+    for (uint32_t i = 0; i < e->nlps; i++)
+        if (e->lp_group[i] == g) return (int)e->group_part[g];
+    return -1;
+}
+vs_time engine_lookahead(const vs_engine *e, uint32_t a, uint32_t b)
+{
+    return e->la && a < e->ngroups && b < e->ngroups ? e->la[(size_t)a * e->ngroups + b] : 0;
+}
+
+static const char *const split_text[ENGINE_SPLIT_COUNT] = {
+    [ENGINE_SPLIT_ONE_THREAD] = "one thread",
+    [ENGINE_SPLIT_ONE_GROUP] = "one thread: no link long enough to cut",
+    [ENGINE_SPLIT_NO_GAIN] = "one thread: a split would not pay (too little work per window)",
+    [ENGINE_SPLIT_BY_COUNT] = "split by LP count (no load hints)",
+    [ENGINE_SPLIT_BY_LOOKAHEAD] = "split where links are long",
+    [ENGINE_SPLIT_FELL_BACK] = "split, then one thread: too few events per window measured",
+    [ENGINE_SPLIT_ALWAYS] = "split where links are long, as asked, though it may not pay",
+};
+const char *engine_split_text(engine_split s)
+{
+    return s < ENGINE_SPLIT_COUNT ? split_text[s] : "?";
+}
+
 const lp_kind *engine_lp_kind(const vs_engine *e, uint32_t id)
 {
     return id < e->nlps ? e->desc[id].kind : NULL;
@@ -387,27 +438,53 @@ static int layout_lps(vs_engine *e, vs_error *err)
     return 0;
 }
 
-/* Groups go to partitions in contiguous runs balanced by LP count. Returns 0 or -1. */
-static int map_groups(vs_engine *e, vs_error *err)
+/* Chooses the partitions (partition.c): by lookahead and load when the model gave hints. */
+static int map_groups(vs_engine *e, vs_time end, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
     uint64_t *count = calloc(ng, sizeof *count);
-    uint32_t used = 0;
     if (!count) return error_set(err, "out of memory");
     for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
-    for (uint32_t g = 0; g < ng; g++) used += count[g] > 0;
-    e->nparts =
-        (int)(used < (uint32_t)e->opts.threads ? (used ? used : 1) : (uint32_t)e->opts.threads);
-    uint64_t before = 0;
-    for (uint32_t g = 0; g < ng; g++) {
-        e->group_part[g] = (uint32_t)(before * (uint64_t)e->nparts / (e->nlps ? e->nlps : 1));
-        before += count[g];
-    }
+    partition_input in = {ng, count, e->load, e->la, e->opts.threads, end, e->opts.split_always};
+    partition_plan plan = {.group_part = e->group_part};
+    int rc = partition_choose(&in, &plan);
     free(count);
+    if (rc) return error_set(err, "out of memory");
+    e->nparts = plan.nparts;
+    e->stats.split = plan.why;
+    e->stats.est_window_events = plan.events_per_window;
+    e->stats.est_gain = plan.gain;
+    e->stats.window_ns = plan.window_ns;
     return 0;
 }
 
-static int build_lookahead(vs_engine *e, vs_error *err)
+/* The least lookahead between groups (with LPs) in different partitions; an error if a pair has
+ * none. */
+static int window_of(vs_engine *e, vs_error *err)
+{
+    uint32_t ng = e->ngroups ? e->ngroups : 1;
+    bool *used = calloc(ng, sizeof *used);
+    if (!used) return error_set(err, "out of memory");
+    for (uint32_t i = 0; i < e->nlps; i++) used[e->lp_group[i]] = true;
+    e->window = VS_TIME_LIMIT;
+    int rc = 0;
+    for (uint32_t a = 0; a < ng && rc == 0; a++)
+        for (uint32_t b = 0; b < ng && rc == 0; b++) {
+            if (!used[a] || !used[b] || e->group_part[a] == e->group_part[b]) continue;
+            vs_time la = e->la[(size_t)a * ng + b];
+            if (la <= 0)
+                rc = error_set(err,
+                               "groups %u and %u run in different partitions but no "
+                               "lookahead is set between them",
+                               a, b);
+            else if (la < e->window)
+                e->window = la;
+        }
+    free(used);
+    return rc;
+}
+
+static int build_lookahead(vs_engine *e, vs_time end, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
     e->la = malloc((size_t)ng * ng * sizeof *e->la);
@@ -418,19 +495,9 @@ static int build_lookahead(vs_engine *e, vs_error *err)
         const la_entry *l = &e->la_set[i];
         if (l->a < ng && l->b < ng) e->la[(size_t)l->a * ng + l->b] = l->ns;
     }
-    if (map_groups(e, err)) return -1;
-    e->window = VS_TIME_LIMIT;
-    for (uint32_t a = 0; a < ng; a++)
-        for (uint32_t b = 0; b < ng; b++) {
-            if (e->group_part[a] == e->group_part[b]) continue;
-            vs_time la = e->la[(size_t)a * ng + b];
-            if (la <= 0)
-                return error_set(err,
-                                 "groups %u and %u run in different partitions but no "
-                                 "lookahead is set between them",
-                                 a, b);
-            if (la < e->window) e->window = la;
-        }
+    if (map_groups(e, end, err) || window_of(e, err)) return -1;
+    e->stats.window_ns = e->nparts > 1 ? e->window : e->stats.window_ns;
+    e->stats.planned_partitions = e->nparts;
     return 0;
 }
 
@@ -446,6 +513,11 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
         p->q = evq_new(e->qtype);
         p->out = calloc((size_t)e->nparts, sizeof *p->out);
         if (!p->q || !p->out) return error_set(err, "out of memory");
+    }
+    if (e->nparts > 1) {
+        if (barrier_init(&e->bar, (uint32_t)e->nparts))
+            return error_set(err, "no resources for the threads' barrier");
+        e->bar_ready = true;
     }
     for (uint32_t i = 0; i < e->nlps; i++)
         lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
@@ -522,30 +594,84 @@ static vs_time global_next(const vs_engine *e)
     return t;
 }
 
+enum { PROBE_WINDOWS = 512 }; /* windows between two measurements of the split's pay */
+
+/* Whether the split has paid so far, by partition.h's cost model applied to the published
+ * counts: the events of all partitions on one core against the busiest partition's events plus
+ * the windows' barriers. Every thread reads the same published counts, so all decide alike. */
+static bool split_pays(const vs_engine *e, uint64_t windows)
+{
+    uint64_t total = 0, busiest = 0;
+    for (int i = 0; i < e->nparts; i++) {
+        total += e->parts[i].seen;
+        if (e->parts[i].seen > busiest) busiest = e->parts[i].seen;
+    }
+    double one = (double)total * PARTITION_EVENT_NS;
+    double split = (double)busiest * PARTITION_EVENT_NS + (double)windows * PARTITION_WINDOW_NS;
+    return one >= split;
+}
+
 /* Conservative synchronous windows: phases deliver | publish next | barrier | process | barrier.
- * Every thread computes the same T from the published minima, so all leave together. */
-static void run_windows(vs_engine *e, vs_time end)
+ * Every thread computes the same T from the published minima, so all leave together. Returns
+ * false if the windows stopped paying (every partition's events are then in their lists, none
+ * in the buffers between them). */
+static bool run_windows(vs_engine *e, vs_time end)
 {
     uint64_t windows = 0;
-#pragma omp parallel num_threads(e->nparts) reduction(+ : windows)
+    bool pays = true;
+#pragma omp parallel num_threads(e->nparts) reduction(+ : windows) reduction(&& : pays)
     {
         int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-        for (;;) {
+        for (uint64_t n = 1;; n++) {
             for (int i = tid; i < e->nparts; i += nth) {
                 deliver_to(e, &e->parts[i]);
                 e->parts[i].next = evq_min_time(e->parts[i].q);
+                e->parts[i].seen = e->parts[i].events;
                 e->parts[i].stopped = partition_stopped(&e->parts[i]);
             }
-#pragma omp barrier
+            barrier_wait(&e->bar);
             vs_time t = global_next(e);
             if (t >= end || any_stopped(e)) break;
+            if (n % PROBE_WINDOWS == 0 && !e->opts.split_always && !split_pays(e, n - 1)) {
+                pays = false;
+                break;
+            }
             vs_time wend = e->window >= end - t ? end : t + e->window;
             for (int i = tid; i < e->nparts; i += nth) process_until(&e->parts[i], wend);
             windows += tid == 0;
-#pragma omp barrier
+            barrier_wait(&e->bar);
         }
     }
     e->stats.windows = windows;
+    return pays;
+}
+
+/* Moves every pending event and every LP to partition 0: the rest of the run is sequential.
+ * Results do not change: the order of events is (time, tie) in any partitioning. */
+static void merge_partitions(vs_engine *e)
+{
+    partition *p0 = &e->parts[0];
+    for (int i = 1; i < e->nparts; i++) {
+        vs_event ev;
+        uint32_t next;
+        while (evq_pop_before(e->parts[i].q, VS_TIME_LIMIT, &ev, &next)) evq_push(p0->q, &ev);
+    }
+    for (uint32_t g = 0; g < (e->ngroups ? e->ngroups : 1); g++) e->group_part[g] = 0;
+    for (uint32_t i = 0; i < e->nlps; i++) lp_at(e, i)->part = p0;
+}
+
+/* Windows while the split pays, then (or from the start) one partition. */
+static void run_events(vs_engine *e, vs_time end)
+{
+    e->stats.partitions = e->nparts;
+    if (e->nparts > 1) {
+        if (run_windows(e, end)) return;
+        for (int i = 0; i < e->nparts; i++) e->stats.split_events += e->parts[i].events;
+        merge_partitions(e);
+        e->stats.split = ENGINE_SPLIT_FELL_BACK;
+        e->stats.partitions = 1;
+    }
+    process_until(&e->parts[0], end);
 }
 
 static void init_lps(vs_engine *e)
@@ -578,7 +704,7 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
     if (e->ran) return error_set(err, "engine_run called twice");
     if (end <= 0 || end > VS_TIME_LIMIT)
         return error_set(err, "end time must be in (0, %lld] ns", (long long)VS_TIME_LIMIT);
-    if (check_names(e, err) || layout_lps(e, err) || build_lookahead(e, err) ||
+    if (check_names(e, err) || layout_lps(e, err) || build_lookahead(e, end, err) ||
         make_partitions(e, end, err)) {
         free_layout(e);
         e->parts = NULL, e->lp_mem = NULL, e->lp_group = NULL, e->la = NULL, e->group_part = NULL;
@@ -588,16 +714,14 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
     e->ran = true;
     double t0 = wall_now();
     init_lps(e);
-    if (e->nparts == 1)
-        process_until(&e->parts[0], end);
-    else
-        run_windows(e, end);
+    run_events(e, end);
     e->stats.wall_s = wall_now() - t0;
     finish_lps(e, end);
-    e->stats.partitions = e->nparts;
     for (int i = 0; i < e->nparts; i++) {
         e->stats.events += e->parts[i].events;
         e->stats.cross_events += e->parts[i].cross;
     }
+    if (e->nparts > 1 && e->stats.split != ENGINE_SPLIT_FELL_BACK)
+        e->stats.split_events = e->stats.events;
     return run_failure(e, err);
 }
