@@ -146,7 +146,7 @@ static void large_estate_split_same_output(void **state)
                 r),
         0);
     assert_int_equal(r->code, 0);
-    assert_text_has(r->err, "partitions: 2 planned, 2 at the end, on 2 threads: split where "
+    assert_text_has(r->err, "partitions: 2 on 2 threads: split where "
                             "links are long");
     assert_text_has(r->err, "window 1 ms");
     assert_text_has(r->err, "partition 0: use1-az1 use1-az2 use1-az4 us-east-1 dc1");
@@ -159,7 +159,7 @@ static void large_estate_split_same_output(void **state)
                 r),
         0);
     assert_int_equal(r->code, 0);
-    assert_text_has(r->err, "partitions: 1 planned, 1 at the end, on 2 threads: one thread: a "
+    assert_text_has(r->err, "partitions: 1 on 2 threads: one thread: a "
                             "split would not pay");
     assert_text_has(r->err, "window 10 us");
     assert_text_has(r->err, "(1 of 1 runs on one thread: a split would not pay)");

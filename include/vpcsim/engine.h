@@ -81,7 +81,7 @@ typedef struct engine_stats {
     uint64_t windows;         /* synchronous windows (0 in a one-partition run) */
     uint64_t cross_events;    /* events sent across partitions */
     double wall_s;            /* wall time of engine_run */
-    int partitions;           /* partitions the run ended with */
+    int partitions;           /* partitions of the split (1: one thread, or it fell back) */
     int planned_partitions;   /* partitions the partitioner chose (before any fall-back) */
     engine_split split;       /* why */
     vs_time window_ns;        /* the window W of the split, or of the best cut when the run
@@ -89,6 +89,7 @@ typedef struct engine_stats {
     double est_window_events; /* events expected per window from the load hints (0: none) */
     double est_gain;          /* estimated speed-up of the split over one thread (1: none) */
     uint64_t split_events;    /* events handled while split (the rest ran on one thread) */
+    uint64_t switches;        /* changes between split and one thread, by measured speed */
 } engine_stats;
 
 /* Returns a new engine, or NULL with err set (bad options, no memory). */

@@ -162,17 +162,19 @@ char *netmodel_load_describe(const netmodel *m)
     text x = {0};
     if (!lps) return NULL;
     count_lps(m, lps);
-    text_add(&x, "partitions: %d planned, %d at the end, on %d thread%s: %s\n",
-             st->planned_partitions, st->partitions, m->cfg->threads,
+    text_add(&x, "partitions: %d on %d thread%s: %s\n", st->planned_partitions, m->cfg->threads,
              m->cfg->threads == 1 ? "" : "s", engine_split_text(st->split));
     text_add(&x, "  window ");
     text_time(&x, st->window_ns);
     text_add(&x, ", about %.3g events per window expected (load hints), estimated gain %.2fx\n",
              st->est_window_events, st->est_gain);
     if (st->windows)
-        text_add(&x, "  %llu windows, %.3g events per window measured, %llu of %llu events split\n",
+        text_add(&x,
+                 "  %llu windows, %.3g events per window measured; %llu of %llu events split, "
+                 "%llu changes between split and one thread (by measured speed)\n",
                  (unsigned long long)st->windows, (double)st->split_events / (double)st->windows,
-                 (unsigned long long)st->split_events, (unsigned long long)st->events);
+                 (unsigned long long)st->split_events, (unsigned long long)st->events,
+                 (unsigned long long)st->switches);
     describe_partitions(m, lps, st->planned_partitions, &x);
     free(lps);
     if (x.failed) free(x.s);

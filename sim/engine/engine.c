@@ -49,19 +49,19 @@ typedef struct evbuf {
 } evbuf;
 
 struct partition {
-    evq *q;               /* pending events of this partition's LPs */
-    vs_time now;          /* time of the event being handled */
-    vs_time end;          /* run end: later events are never delivered */
-    uint32_t id;          /* index */
-    const vs_engine *eng; /* read-only during the run */
-    evbuf *out;           /* [partitions] outgoing, by destination */
-    uint64_t events;      /* handled */
-    uint64_t cross;       /* sent to other partitions */
-    vs_time next;         /* least pending time, published at the barrier */
-    uint64_t seen;        /* events handled, published at the barrier */
-    char fail[256];       /* why the partition stopped early (lp_fail, no memory); "" if not */
-    bool stopped;         /* it had stopped early when `next` was published */
-    char pad[64];         /* keeps neighbours' hot fields off this cache line */
+    evq *q;                /* pending events of this partition's LPs */
+    vs_time now;           /* time of the event being handled */
+    vs_time end;           /* run end: later events are never delivered */
+    uint32_t id;           /* index */
+    const vs_engine *eng;  /* read-only during the run */
+    evbuf *out;            /* [partitions] outgoing, by destination */
+    uint64_t events;       /* handled */
+    uint64_t cross;        /* sent to other partitions */
+    uint64_t split_events; /* handled in windows across the threads */
+    vs_time next;          /* least pending time, published at the barrier */
+    char fail[256];        /* why the partition stopped early (lp_fail, no memory); "" if not */
+    bool stopped;          /* it had stopped early when `next` was published */
+    char pad[64];          /* keeps neighbours' hot fields off this cache line */
 };
 
 typedef struct lp_desc {
@@ -94,6 +94,7 @@ struct vs_engine {
     uint32_t *lp_group;   /* [nlps] group of each LP */
     vs_time *la;          /* [ngroups * ngroups] lookahead matrix */
     uint32_t *group_part; /* [ngroups] partition of each group */
+    uint32_t *plan_part;  /* [ngroups] the partitioner's choice (group_part when split) */
     partition *parts;     /* [nparts] */
     int nparts;
     vs_time window; /* W */
@@ -147,6 +148,7 @@ static void free_layout(vs_engine *e)
     free(e->lp_group);
     free(e->la);
     free(e->group_part);
+    free(e->plan_part);
 }
 
 void engine_free(vs_engine *e)
@@ -241,9 +243,9 @@ uint32_t engine_group_count(const vs_engine *e)
 }
 int engine_group_partition(const vs_engine *e, uint32_t g)
 {
-    if (!e->group_part || g >= e->ngroups) return -1;
+    if (!e->plan_part || g >= e->ngroups) return -1;
     for (uint32_t i = 0; i < e->nlps; i++)
-        if (e->lp_group[i] == g) return (int)e->group_part[g];
+        if (e->lp_group[i] == g) return (int)e->plan_part[g];
     return -1;
 }
 vs_time engine_lookahead(const vs_engine *e, uint32_t a, uint32_t b)
@@ -498,6 +500,9 @@ static int build_lookahead(vs_engine *e, vs_time end, vs_error *err)
     if (map_groups(e, end, err) || window_of(e, err)) return -1;
     e->stats.window_ns = e->nparts > 1 ? e->window : e->stats.window_ns;
     e->stats.planned_partitions = e->nparts;
+    e->plan_part = malloc(ng * sizeof *e->plan_part);
+    if (!e->plan_part) return error_set(err, "out of memory");
+    memcpy(e->plan_part, e->group_part, ng * sizeof *e->plan_part);
     return 0;
 }
 
@@ -594,82 +599,215 @@ static vs_time global_next(const vs_engine *e)
     return t;
 }
 
-enum { PROBE_WINDOWS = 512 }; /* windows between two measurements of the split's pay */
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
-/* Whether the split has paid so far, by partition.h's cost model applied to the published
- * counts: the events of all partitions on one core against the busiest partition's events plus
- * the windows' barriers. Every thread reads the same published counts, so all decide alike. */
+enum {
+    CHUNK_WINDOWS = 256, /* windows of simulated time between two looks at how a split does */
+    PROBE_FIRST = 2,     /* chunks before the other way is tried again; doubles while it loses */
+    PROBE_MAX = 64,
+};
+
+/* Whether the split has paid so far, by partition.h's cost model applied to the counts of its
+ * windows: the events of all partitions on one core against the busiest partition's events plus
+ * the windows' barriers. Deterministic: counts only. */
 static bool split_pays(const vs_engine *e, uint64_t windows)
 {
     uint64_t total = 0, busiest = 0;
     for (int i = 0; i < e->nparts; i++) {
-        total += e->parts[i].seen;
-        if (e->parts[i].seen > busiest) busiest = e->parts[i].seen;
+        uint64_t n = e->parts[i].split_events;
+        total += n;
+        if (n > busiest) busiest = n;
     }
     double one = (double)total * PARTITION_EVENT_NS;
     double split = (double)busiest * PARTITION_EVENT_NS + (double)windows * PARTITION_WINDOW_NS;
     return one >= split;
 }
 
-/* Conservative synchronous windows: phases deliver | publish next | barrier | process | barrier.
- * Every thread computes the same T from the published minima, so all leave together. Returns
- * false if the windows stopped paying (every partition's events are then in their lists, none
- * in the buffers between them). */
-static bool run_windows(vs_engine *e, vs_time end)
+/* Conservative synchronous windows until the least pending time reaches stop: phases deliver |
+ * publish next | barrier | process | barrier. Every thread computes the same T from the
+ * published minima, so all leave together, with no event left in the buffers between
+ * partitions. Returns the windows run. */
+static uint64_t run_windows(vs_engine *e, vs_time stop)
 {
     uint64_t windows = 0;
-    bool pays = true;
-#pragma omp parallel num_threads(e->nparts) reduction(+ : windows) reduction(&& : pays)
+#pragma omp parallel num_threads(e->nparts) reduction(+ : windows)
     {
         int tid = omp_get_thread_num(), nth = omp_get_num_threads();
-        for (uint64_t n = 1;; n++) {
+        for (;;) {
             for (int i = tid; i < e->nparts; i += nth) {
                 deliver_to(e, &e->parts[i]);
                 e->parts[i].next = evq_min_time(e->parts[i].q);
-                e->parts[i].seen = e->parts[i].events;
                 e->parts[i].stopped = partition_stopped(&e->parts[i]);
             }
             barrier_wait(&e->bar);
             vs_time t = global_next(e);
-            if (t >= end || any_stopped(e)) break;
-            if (n % PROBE_WINDOWS == 0 && !e->opts.split_always && !split_pays(e, n - 1)) {
-                pays = false;
-                break;
-            }
-            vs_time wend = e->window >= end - t ? end : t + e->window;
+            if (t >= stop || any_stopped(e)) break;
+            vs_time wend = e->window >= stop - t ? stop : t + e->window;
             for (int i = tid; i < e->nparts; i += nth) process_until(&e->parts[i], wend);
             windows += tid == 0;
             barrier_wait(&e->bar);
         }
     }
-    e->stats.windows = windows;
-    return pays;
+    return windows;
 }
 
-/* Moves every pending event and every LP to partition 0: the rest of the run is sequential.
- * Results do not change: the order of events is (time, tie) in any partitioning. */
+/* Gives p a new, empty list in place of its drained one: a drained ladder keeps its epoch, and
+ * events earlier than its last pop would break its order. Out of memory stops the run. */
+static void renew_list(partition *p)
+{
+    evq *q = evq_new(p->eng->qtype);
+    if (!q) {
+        partition_fail(p, "out of memory: a new event list could not be made");
+        return;
+    }
+    evq_free(p->q);
+    p->q = q;
+}
+
+/* Moves every pending event and every LP to partition 0 (one thread from now on), or back to
+ * the partitions of the plan. Results do not change: the order of events is (time, tie) in any
+ * partitioning. */
 static void merge_partitions(vs_engine *e)
 {
     partition *p0 = &e->parts[0];
+    vs_event ev;
+    uint32_t next;
     for (int i = 1; i < e->nparts; i++) {
-        vs_event ev;
-        uint32_t next;
         while (evq_pop_before(e->parts[i].q, VS_TIME_LIMIT, &ev, &next)) evq_push(p0->q, &ev);
+        renew_list(&e->parts[i]);
     }
     for (uint32_t g = 0; g < (e->ngroups ? e->ngroups : 1); g++) e->group_part[g] = 0;
     for (uint32_t i = 0; i < e->nlps; i++) lp_at(e, i)->part = p0;
 }
 
-/* Windows while the split pays, then (or from the start) one partition. */
+static void unmerge_partitions(vs_engine *e)
+{
+    partition *p0 = &e->parts[0];
+    evbuf *b = &p0->out[0]; /* a partition never sends to itself: scratch */
+    vs_event ev;
+    uint32_t next;
+    while (evq_pop_before(p0->q, VS_TIME_LIMIT, &ev, &next)) evbuf_push(p0, b, &ev);
+    renew_list(p0);
+    memcpy(e->group_part, e->plan_part, (e->ngroups ? e->ngroups : 1) * sizeof *e->group_part);
+    for (uint32_t i = 0; i < e->nlps; i++)
+        lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
+    for (size_t k = 0; k < b->n; k++)
+        evq_push(e->parts[e->group_part[e->lp_group[b->v[k].dst]]].q, &b->v[k]);
+    b->n = 0;
+}
+
+/* How a split run goes: which way it runs and what each way cost when last measured. */
+typedef struct pace {
+    bool split;             /* windows across the threads, else one thread */
+    bool probing;           /* this chunk tries the other way */
+    double ns_per_event[2]; /* wall ns per event: [0] one thread, [1] split; 0: not measured */
+    int since, every;       /* chunks since the last probe, and chunks between probes */
+    uint64_t before[MAX_THREADS]; /* each partition's events at the chunk's start */
+} pace;
+
+static uint64_t events_so_far(const vs_engine *e)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < e->nparts; i++) n += e->parts[i].events;
+    return n;
+}
+
+/* After a chunk that took ns per event: keep the faster way, and now and then try the other
+ * one (the machine's load changes). Returns whether to switch. */
+static bool pace_next(pace *pc, double ns)
+{
+    pc->ns_per_event[pc->split] = ns;
+    if (pc->probing) {
+        pc->probing = false;
+        if (ns <= pc->ns_per_event[!pc->split]) {
+            pc->every = PROBE_FIRST;
+            return false;
+        }
+        pc->every = pc->every * 2 < PROBE_MAX ? pc->every * 2 : PROBE_MAX;
+        return true;
+    }
+    if (++pc->since < pc->every) return false;
+    pc->since = 0, pc->probing = true;
+    return true;
+}
+
+/* One chunk of the split run: the windows, then the cost model's verdict on them. Returns false
+ * if the split cannot pay (the run then stays on one thread). */
+static bool split_chunk(vs_engine *e, pace *pc, vs_time stop)
+{
+    for (int i = 0; i < e->nparts; i++) pc->before[i] = e->parts[i].events;
+    uint64_t w = run_windows(e, stop);
+    e->stats.windows += w;
+    for (int i = 0; i < e->nparts; i++) {
+        uint64_t n = e->parts[i].events - pc->before[i];
+        e->parts[i].split_events += n;
+        e->stats.split_events += n;
+    }
+    return e->opts.split_always || split_pays(e, e->stats.windows);
+}
+
+static vs_time next_time(const vs_engine *e, bool split)
+{
+    vs_time t = VS_TIME_LIMIT;
+    for (int i = 0; i < (split ? e->nparts : 1); i++) {
+        vs_time x = evq_min_time(e->parts[i].q);
+        if (x < t) t = x;
+    }
+    return t;
+}
+
+static bool any_partition_stopped(const vs_engine *e)
+{
+    for (int i = 0; i < e->nparts; i++)
+        if (partition_stopped(&e->parts[i])) return true;
+    return false;
+}
+
+/* A split run in chunks of CHUNK_WINDOWS windows: split while it pays by the cost model (else
+ * one thread to the end), and by the wall clock, one thread or split, whichever was faster when
+ * last measured. */
+static void run_split(vs_engine *e, vs_time end)
+{
+    pace pc = {.split = true, .every = PROBE_FIRST};
+    vs_time span = e->window < end / CHUNK_WINDOWS ? e->window * CHUNK_WINDOWS : end;
+    for (;;) {
+        vs_time t = next_time(e, pc.split);
+        if (t >= end || any_partition_stopped(e)) break;
+        vs_time stop = span >= end - t ? end : t + span;
+        uint64_t n0 = events_so_far(e);
+        double t0 = wall_now();
+        if (pc.split && !split_chunk(e, &pc, stop)) {
+            merge_partitions(e);
+            e->stats.split = ENGINE_SPLIT_FELL_BACK;
+            process_until(&e->parts[0], end);
+            return;
+        }
+        if (!pc.split) process_until(&e->parts[0], stop);
+        uint64_t n = events_so_far(e) - n0;
+        if (n == 0 || e->opts.split_always || !pace_next(&pc, (wall_now() - t0) * 1e9 / (double)n))
+            continue;
+        if (pc.split)
+            merge_partitions(e);
+        else
+            unmerge_partitions(e);
+        pc.split = !pc.split;
+        e->stats.switches++;
+    }
+}
+
+/* Windows across the partitions (run_split), or one partition from start to end. */
 static void run_events(vs_engine *e, vs_time end)
 {
     e->stats.partitions = e->nparts;
     if (e->nparts > 1) {
-        if (run_windows(e, end)) return;
-        for (int i = 0; i < e->nparts; i++) e->stats.split_events += e->parts[i].events;
-        merge_partitions(e);
-        e->stats.split = ENGINE_SPLIT_FELL_BACK;
-        e->stats.partitions = 1;
+        run_split(e, end);
+        if (e->stats.split == ENGINE_SPLIT_FELL_BACK) e->stats.partitions = 1;
+        return;
     }
     process_until(&e->parts[0], end);
 }
@@ -692,13 +830,6 @@ static void finish_lps(vs_engine *e, vs_time end)
     }
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int engine_run(vs_engine *e, vs_time end, vs_error *err)
 {
     if (e->ran) return error_set(err, "engine_run called twice");
@@ -708,6 +839,7 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
         make_partitions(e, end, err)) {
         free_layout(e);
         e->parts = NULL, e->lp_mem = NULL, e->lp_group = NULL, e->la = NULL, e->group_part = NULL;
+        e->plan_part = NULL;
         e->nparts = 0;
         return -1;
     }
@@ -721,7 +853,5 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
         e->stats.events += e->parts[i].events;
         e->stats.cross_events += e->parts[i].cross;
     }
-    if (e->nparts > 1 && e->stats.split != ENGINE_SPLIT_FELL_BACK)
-        e->stats.split_events = e->stats.events;
     return run_failure(e, err);
 }
