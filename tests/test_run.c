@@ -138,6 +138,16 @@ static void large_estate_split_same_output(void **state)
     assert_string_equal(one, two);
     assert_string_equal(one, three);
     free(one), free(two), free(three);
+    /* scheduled faults (their ways are part of each client's ways: the load hints read only
+     * the fault-free ones) */
+    char dx[512];
+    cli_source_path("experiments/hybrid-dx.yaml", dx, sizeof dx);
+    one = REPORT(dx, "--duration", "300ms", "--warmup", "100ms", "--replications", "1", "--threads",
+                 "1");
+    two = REPORT(dx, "--duration", "300ms", "--warmup", "100ms", "--replications", "1", "--threads",
+                 "4", "--split-always");
+    assert_string_equal(one, two);
+    free(one), free(two);
     cli_result *r = malloc(sizeof *r);
     assert_non_null(r);
     assert_int_equal(

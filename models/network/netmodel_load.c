@@ -46,25 +46,32 @@ static void add_route(const netmodel *m, uint16_t r, double rate, double *load)
         load[m->stations[route->hops[h]].group] += rate * STATION_EVENTS_PER_VISIT;
 }
 
+/* Adds the load of workload wi (its calls over the ways of the fault-free state) to load[]. */
+static void add_workload(const netmodel *m, size_t wi, double *load)
+{
+    const client_params *p = &m->workload[wi].params;
+    double calls = calls_per_s(m, wi), before = 0;
+    uint32_t first = p->ways ? p->ways[0].first : 0, n = p->ways ? p->ways[0].n : p->nalts;
+    if (!(calls > 0)) return;
+    load[m->workload[wi].group] += calls * CLIENT_EVENTS_PER_CALL;
+    for (uint32_t a = first; a < first + n; a++) {
+        double share = calls * (p->alts[a].cum_weight - before);
+        before = p->alts[a].cum_weight;
+        if (!(share > 0)) continue;
+        add_route(m, p->alts[a].route, share, load);
+        if (p->handshakes) add_route(m, p->alts[a].hs_route, share * p->handshakes, load);
+    }
+}
+
 int netmodel_load_hints(netmodel *m)
 {
     double *load = calloc(m->ngroups, sizeof *load);
     if (!load) return error_set(m->err, "out of memory");
-    for (size_t wi = 0; wi < m->t->nworkloads; wi++) {
-        if (!m->out->workloads[wi].active) continue;
-        const client_params *p = &m->workload[wi].params;
-        double calls = calls_per_s(m, wi), before = 0;
-        load[m->workload[wi].group] += calls * CLIENT_EVENTS_PER_CALL;
-        for (uint32_t a = 0; a < p->nalts; a++) {
-            double share = calls * (p->alts[a].cum_weight - before);
-            before = p->alts[a].cum_weight;
-            add_route(m, p->alts[a].route, share, load);
-            if (p->handshakes) add_route(m, p->alts[a].hs_route, share * p->handshakes, load);
-        }
-    }
+    for (size_t wi = 0; wi < m->t->nworkloads; wi++)
+        if (m->out->workloads[wi].active) add_workload(m, wi, load);
     int rc = 0;
     for (uint32_t g = 0; g < m->ngroups && rc == 0; g++)
-        rc = engine_set_group_load(m->engine, g, load[g], m->err);
+        rc = engine_set_group_load(m->engine, g, load[g] < 1e18 ? load[g] : 1e18, m->err);
     free(load);
     return rc;
 }
