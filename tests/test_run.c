@@ -150,6 +150,9 @@ static void large_estate_split_same_output(void **state)
     free(one), free(two);
     cli_result *r = malloc(sizeof *r);
     assert_non_null(r);
+    assert_int_equal(cli_run((char *const[]){"vpcsim", "check", f, NULL}, r), 0);
+    assert_int_equal(r->code, 0);
+    assert_text_has(r->out, "estate               22       0            0");
     assert_int_equal(
         cli_run((char *const[]){"vpcsim", "run", f, "--duration", "200ms", "--warmup", "50ms",
                                 "--threads", "2", "--verbose", "--json", "/dev/null", NULL},
