@@ -89,7 +89,7 @@ static void equal_times_in_tie_order(void **st)
         assert_ptr_equal(engine_lp_kind(e, 0), &sink_kind);
         assert_ptr_equal(engine_lp_kind(e, 1), &source_kind);
         assert_null(engine_lp_kind(e, 7));
-        assert_int_equal(engine_get_stats(e)->partitions, threads == 1 ? 1 : 3);
+        assert_int_equal(engine_get_stats(e)->planned_partitions, threads == 1 ? 1 : 3);
         engine_free(e);
     }
 }

@@ -6,7 +6,9 @@
  * bucket count as worked out in retries.yaml; new connections cost their handshake round trips
  * (handshake.yaml); rate schedules, on/off bursts and closed loops offer the load they should
  * (arrivals.yaml); unreachable workloads fail at once; bad options
- * and inputs exit 2 with a message. Durations are short: the whole file runs in seconds. */
+ * and inputs exit 2 with a message; runs split by the partitioner (or, with --split-always,
+ * wherever a cut exists) report what one thread reports, and --verbose says how they were split.
+ * Durations are short: the whole file runs in seconds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,9 +80,20 @@ static void same_output_for_any_thread_count(void **state)
                         "--threads", "4");
     char *heap = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                         "--queue", "heap");
+    /* the partitioner keeps these runs on one thread (too little work per window): split them
+     * anyway, into 2 and 4 partitions */
+    char *split2 = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                          "--threads", "4", "--split-always");
+    char *split4 = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "3",
+                          "--threads", "2", "--split-always");
+    char *three = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "3",
+                         "--threads", "1");
     assert_string_equal(one, two);
     assert_string_equal(one, four);
     assert_string_equal(one, heap);
+    assert_string_equal(one, split2);
+    assert_string_equal(three, split4);
+    free(split2), free(split4), free(three);
     assert_text_has(one, "1 replication of 300ms after 100ms of warm-up, seed 42");
     char *other = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                          "--seed", "43");
@@ -99,10 +112,71 @@ static void same_output_multi_hop(void **state)
                        "--threads", "1");
     char *four = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
                         "--threads", "4");
+    char *split = REPORT(f, "--duration", "300ms", "--warmup", "100ms", "--replications", "1",
+                         "--threads", "4", "--split-always");
     assert_string_equal(one, four);
+    assert_string_equal(one, split);
+    free(split);
     assert_text_has(one, "direct-connect/dc1");
     assert_text_has(one, "transit-gateway/tgw1/use1-az1");
     free(one), free(four);
+}
+
+/* The large benchmark estate (two Regions, TGW peering, DX) at a short duration: one run split
+ * between the Regions by the partitioner (windows of 1 ms, the internet's least latency, hold
+ * thousands of events) gives the report of one thread; --verbose says how it was split and why,
+ * and tgw-hub (one Region, 10 us links, 4 events a window) stays on one thread, saying so. */
+static void large_estate_split_same_output(void **state)
+{
+    (void)state;
+    char f[512], hub[512];
+    cli_source_path("experiments/bench/large-estate.yaml", f, sizeof f);
+    cli_source_path("experiments/bench/tgw-hub.yaml", hub, sizeof hub);
+    char *one = REPORT(f, "--duration", "200ms", "--warmup", "50ms", "--threads", "1");
+    char *two = REPORT(f, "--duration", "200ms", "--warmup", "50ms", "--threads", "2");
+    char *three = REPORT(f, "--duration", "200ms", "--warmup", "50ms", "--threads", "3");
+    assert_string_equal(one, two);
+    assert_string_equal(one, three);
+    free(one), free(two), free(three);
+    /* scheduled faults (their ways are part of each client's ways: the load hints read only
+     * the fault-free ones) */
+    char dx[512];
+    cli_source_path("experiments/hybrid-dx.yaml", dx, sizeof dx);
+    one = REPORT(dx, "--duration", "300ms", "--warmup", "100ms", "--replications", "1", "--threads",
+                 "1");
+    two = REPORT(dx, "--duration", "300ms", "--warmup", "100ms", "--replications", "1", "--threads",
+                 "4", "--split-always");
+    assert_string_equal(one, two);
+    free(one), free(two);
+    cli_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    assert_int_equal(cli_run((char *const[]){"vpcsim", "check", f, NULL}, r), 0);
+    assert_int_equal(r->code, 0);
+    assert_text_has(r->out, "estate               22       0            0");
+    assert_int_equal(
+        cli_run((char *const[]){"vpcsim", "run", f, "--duration", "200ms", "--warmup", "50ms",
+                                "--threads", "2", "--verbose", "--json", "/dev/null", NULL},
+                r),
+        0);
+    assert_int_equal(r->code, 0);
+    assert_text_has(r->err, "partitions: 2 on 2 threads: split where "
+                            "links are long");
+    assert_text_has(r->err, "window 1 ms");
+    assert_text_has(r->err, "partition 0: use1-az1 use1-az2 use1-az4 us-east-1 dc1");
+    assert_text_has(r->err, "partition 1: usw2-az1 usw2-az2 usw2-az3 us-west-2 internet");
+    assert_text_has(r->err, "lookahead between partitions 0 and 1: 1 ms");
+    assert_text_has(r->err, "(each run split across the threads)");
+    assert_int_equal(
+        cli_run((char *const[]){"vpcsim", "run", hub, "--duration", "200ms", "--replications", "1",
+                                "--threads", "2", "--verbose", "--json", "/dev/null", NULL},
+                r),
+        0);
+    assert_int_equal(r->code, 0);
+    assert_text_has(r->err, "partitions: 1 on 2 threads: one thread: a "
+                            "split would not pay");
+    assert_text_has(r->err, "window 10 us");
+    assert_text_has(r->err, "(1 of 1 runs on one thread: a split would not pay)");
+    free(r);
 }
 
 /* ---- comparisons ----------------------------------------------------------------------------- */
@@ -413,6 +487,7 @@ int main(void)
         cmocka_unit_test(unreachable_calls_fail_at_once),
         cmocka_unit_test(bad_options_exit_2),
         cmocka_unit_test(replay_file_missing_exit_2),
+        cmocka_unit_test(large_estate_split_same_output),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

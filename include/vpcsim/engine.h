@@ -4,6 +4,7 @@
 #ifndef VPCSIM_ENGINE_H
 #define VPCSIM_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,14 +60,36 @@ typedef struct engine_opts {
     int threads;       /* worker threads (>= 1); the run is identical for any count */
     const char *queue; /* event list: "ladder" (default) or "heap"; NULL = default */
     uint64_t seed;     /* scenario seed: LP streams derive from (seed, LP name) */
+    bool split_always; /* split wherever a cut exists, even if it cannot pay (tests) */
 } engine_opts;
 
+/* Why a run has the partitions it has (engine_split_text: a phrase for reports). */
+typedef enum engine_split {
+    ENGINE_SPLIT_ONE_THREAD,   /* one thread asked */
+    ENGINE_SPLIT_ONE_GROUP,    /* no cut: the LPs are one group, or one cluster of short links */
+    ENGINE_SPLIT_NO_GAIN,      /* a cut exists but would not pay: too little work per window */
+    ENGINE_SPLIT_BY_COUNT,     /* no load hints: groups in runs balanced by LP count */
+    ENGINE_SPLIT_BY_LOOKAHEAD, /* split where the links are long, balanced by load hints */
+    ENGINE_SPLIT_FELL_BACK,    /* split, then the measured events per window were too few */
+    ENGINE_SPLIT_ALWAYS,       /* split at the best cut though it may not pay (split_always) */
+    ENGINE_SPLIT_COUNT
+} engine_split;
+const char *engine_split_text(engine_split s);
+
 typedef struct engine_stats {
-    uint64_t events;       /* events handled (time < end) */
-    uint64_t windows;      /* synchronous windows (0 in a one-partition run) */
-    uint64_t cross_events; /* events sent across partitions */
-    double wall_s;         /* wall time of engine_run */
-    int partitions;        /* partitions the run used */
+    uint64_t events;          /* events handled (time < end) */
+    uint64_t windows;         /* synchronous windows (0 in a one-partition run) */
+    uint64_t cross_events;    /* events sent across partitions */
+    double wall_s;            /* wall time of engine_run */
+    int partitions;           /* partitions of the split (1: one thread, or it fell back) */
+    int planned_partitions;   /* partitions the partitioner chose (before any fall-back) */
+    engine_split split;       /* why */
+    vs_time window_ns;        /* the window W of the split, or of the best cut when the run
+                                 did not split (VS_TIME_LIMIT: no cut) */
+    double est_window_events; /* events expected per window from the load hints (0: none) */
+    double est_gain;          /* estimated speed-up of the split over one thread (1: none) */
+    uint64_t split_events;    /* events handled while split (the rest ran on one thread) */
+    uint64_t switches;        /* changes between split and one thread, by measured speed */
 } engine_stats;
 
 /* Returns a new engine, or NULL with err set (bad options, no memory). */
@@ -85,6 +108,11 @@ int engine_set_lookahead(vs_engine *eng, uint32_t group_a, uint32_t group_b, vs_
                          vs_error *err);
 int engine_set_default_lookahead(vs_engine *eng, vs_time ns, vs_error *err);
 
+/* Expected events per simulated second of the LPs of `group` (>= 0): a hint with which the
+ * engine chooses partitions by lookahead and judges whether a split pays (a run with no hints
+ * at all splits groups by LP count). Hints never change results. Returns 0 or -1. */
+int engine_set_group_load(vs_engine *eng, uint32_t group, double events_per_s, vs_error *err);
+
 /* Initialises every LP, runs all events with time < end, then calls finish. Once per engine.
  * Returns 0, or -1 with err set: nothing run (bad setup), or the run stopped early (an event
  * list or buffer out of memory, or lp_fail): every finish was called, results are not valid. */
@@ -98,6 +126,11 @@ void *engine_lp_state(vs_engine *eng, uint32_t id); /* valid after engine_run */
 const lp_kind *engine_lp_kind(const vs_engine *eng, uint32_t id);
 const char *engine_lp_name(const vs_engine *eng, uint32_t id);
 const char *engine_queue_name(const vs_engine *eng);
+/* After engine_run: the partition group g ran in first (-1: no such group or no LP in it), and
+ * the lookahead from group a to b (0 if none). For reports. */
+int engine_group_partition(const vs_engine *eng, uint32_t g);
+vs_time engine_lookahead(const vs_engine *eng, uint32_t a, uint32_t b);
+uint32_t engine_group_count(const vs_engine *eng);
 
 /* Inside handlers. */
 vs_time lp_now(const vs_lp *self);

@@ -249,7 +249,10 @@ static int observation_setup(netmodel *m)
 static int add_lps(netmodel *m)
 {
     if (observation_setup(m)) return -1;
-    engine_opts o = {.threads = m->cfg->threads, .queue = m->cfg->queue, .seed = m->cfg->seed};
+    engine_opts o = {.threads = m->cfg->threads,
+                     .queue = m->cfg->queue,
+                     .seed = m->cfg->seed,
+                     .split_always = m->cfg->split_always};
     if (!(m->engine = engine_new(&o, m->err))) return -1;
     for (size_t i = 0; i < m->nstations; i++)
         if (station_add(m->engine, m->stations[i].component.name, m->stations[i].group,
@@ -268,6 +271,7 @@ static int add_lps(netmodel *m)
             if (la > 0 && engine_set_lookahead(m->engine, a, b, la, m->err)) return -1;
         }
     if (engine_set_default_lookahead(m->engine, DEFAULT_LOOKAHEAD, m->err)) return -1;
+    if (netmodel_load_hints(m)) return -1;
     return flow_table_check(&m->flows, engine_lp_count(m->engine), m->err);
 }
 
@@ -325,6 +329,7 @@ static int collect(netmodel *m)
         if (out->region_bytes) collect_regions(m, wi);
     }
     out->engine = *engine_get_stats(m->engine);
+    out->partitioning = netmodel_load_describe(m);
     out->window_s = (double)m->cfg->duration_ns / 1e9;
     return out->components ? 0 : -1;
 }
@@ -393,5 +398,6 @@ void netmodel_result_free(netmodel_result *r)
     free(r->workloads);
     free(r->components);
     free(r->region_bytes);
+    free(r->partitioning);
     memset(r, 0, sizeof *r);
 }

@@ -231,6 +231,12 @@ int64_t netmodel_clients_int(netmodel *m, const char *inst, const char *name, in
  * stations pointed at them. Returns 0 or -1. */
 int netmodel_limits_build(netmodel *m);
 
+/* netmodel_load.c: the engine's load hints, per locality group, from the workloads' rates and
+ * routes (0 or -1); the text saying how the run was partitioned, after engine_run (NULL: out of
+ * memory; the caller frees it). */
+int netmodel_load_hints(netmodel *m);
+char *netmodel_load_describe(const netmodel *m);
+
 /* netmodel_faults.c, the model's side: the plan and the ways it adds (before allocation); the
  * ways of workload wi in every state; every station's fault windows. Return 0 or -1. */
 int netmodel_faults_prepare(netmodel *m);

@@ -187,6 +187,16 @@ static const option_def run_options[] = {
      .kind = OPTION_FLAG,
      OPTION_AT(run_opts, quiet),
      .help = "no progress line or speed figures on stderr"},
+    {.name = "--verbose",
+     .kind = OPTION_FLAG,
+     OPTION_AT(run_opts, verbose),
+     .help = "also say on stderr how each run was split across the threads:\n"
+             "partitions, their groups and LPs, the window, and why"},
+    {.name = "--split-always",
+     .kind = OPTION_FLAG,
+     OPTION_AT(run_opts, split_always),
+     .help = "split a run across the threads wherever its links allow, even\n"
+             "where it cannot pay (for tests: results are the same)"},
     {.name = "--allow-outside-files",
      .kind = OPTION_FLAG,
      OPTION_AT(run_opts, allow_outside),
@@ -466,6 +476,7 @@ static int summarise(job *j, const netmodel_result *r)
     j->core_s = r->engine.wall_s * (r->engine.partitions > 0 ? r->engine.partitions : 1);
     j->wall_s = r->engine.wall_s;
     j->events = r->engine.events;
+    j->partitions = r->engine.partitions;
     j->end_ns = r->end_ns;
     return 0;
 }
@@ -537,6 +548,9 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
     if (o) cfg->observers = observe_observers(o);
     if (ctx->observe) cfg->series_bin_ns = ctx->out.series_bin_ns, cfg->span_rate = ctx->out.spans;
     int rc = netmodel_run(t, in->params, cfg, &r, &j->err);
+    if (rc == 0 && ctx->verbose && r.partitioning)
+        fprintf(stderr, "vpcsim run: architecture %s, replication %zu: %s", t->name, j->rep + 1,
+                r.partitioning);
     if (rc == 0 && ctx->observe) rc = observe_finish(o, &j->err);
     if (rc == 0) rc = summarise(j, &r);
     if (rc == 0) j->records_fraction = ctx->observe ? observe_fraction(o) : 0;
@@ -560,6 +574,7 @@ static int run_job(void *ctxp, size_t i)
                            .warmup_ns = in->warmup_ns,
                            .duration_ns = in->duration_ns,
                            .threads = ctx->engine_threads,
+                           .split_always = ctx->split_always,
                            .queue = ctx->queue,
                            .allow_outside_files = ctx->allow_outside,
                            .cross_az_through_hops = in->prices->cross_az_through_hops};
@@ -591,23 +606,31 @@ static void jobs_free(job *jobs, size_t n)
 static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wall_s)
 {
     uint64_t events = 0, attempts = 0;
+    size_t one = 0;
     double core_s = 0;
     size_t ran = 0;
+    char how[96];
     for (size_t i = 0; i < njobs; i++) {
         const job *j = &ctx->jobs[i];
         if (!j->done) continue; /* run.precision stopped before it */
         ran++;
         events += j->events;
+        one += j->partitions <= 1;
         core_s += j->core_s;
         for (size_t w = 0; w < ctx->pts[j->pt].s->archs[j->arch].nworkloads; w++)
             attempts += j->wl[w].attempts;
     }
+    if (ctx->engine_threads <= 1)
+        snprintf(how, sizeof how, "runs side by side");
+    else if (one == 0)
+        snprintf(how, sizeof how, "each run split across the threads");
+    else
+        snprintf(how, sizeof how, "%zu of %zu runs on one thread: a split would not pay", one, ran);
     fprintf(stderr,
             "vpcsim run: %zu run%s on %d thread%s (%s) in %.2f s: %llu events, %.3g measured "
             "requests/s per core, %.3g events/s per core\n",
-            ran, ran == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
-            ctx->engine_threads > 1 ? "each run split across the threads" : "runs side by side",
-            wall_s, (unsigned long long)events, core_s > 0 ? (double)attempts / core_s : 0,
+            ran, ran == 1 ? "" : "s", threads, threads == 1 ? "" : "s", how, wall_s,
+            (unsigned long long)events, core_s > 0 ? (double)attempts / core_s : 0,
             core_s > 0 ? (double)events / core_s : 0);
 }
 
@@ -735,6 +758,8 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
                    .live = calloc(njobs ? njobs : 1, sizeof(observation *)),
                    .queue = o->queue,
                    .allow_outside = o->allow_outside,
+                   .verbose = o->verbose,
+                   .split_always = o->split_always,
                    .progress = !o->quiet && isatty(STDERR_FILENO)};
     atomic_init(&ctx.stop, false);
     atomic_init(&ctx.signo, 0);

@@ -87,6 +87,7 @@ typedef struct job {
     double core_s;                    /* engine wall time x partitions */
     double wall_s;                    /* engine wall time */
     uint64_t events;
+    int partitions;          /* partitions the run ended with (1: one thread) */
     vs_time end_ns;          /* the run's end */
     vs_time warmup_ns;       /* the warm-up deleted (warmup: auto: MSER-5's, per run) */
     double records_fraction; /* of calls its request records hold (-o) */

@@ -22,6 +22,8 @@ typedef struct run_opts {
     const char *json; /* --json: the JSON document's file ("-": stdout, no text report), or NULL */
     int threads;
     bool quiet;
+    bool verbose;       /* --verbose: how each run was partitioned, on stderr */
+    bool split_always;  /* --split-always: split runs even where it cannot pay (tests) */
     bool allow_outside; /* --allow-outside-files: replay files anywhere */
     bool has_seed, has_reps, has_duration, has_warmup, has_memory_limit;
     int64_t memory_limit; /* --memory-limit: bytes of results the runs may keep */
@@ -61,6 +63,8 @@ typedef struct run_ctx {
     int side_by_side;   /* runs at once (1: one run split across the threads) */
     const char *queue;  /* event list, NULL: the engine's default */
     bool allow_outside; /* --allow-outside-files */
+    bool verbose;       /* --verbose: each run's partitioning on stderr */
+    bool split_always;  /* --split-always */
     h5_results *h5;     /* -o: the file being written, or NULL */
     output_plan out;    /* -o: what the runs keep */
     bool observe;       /* -o: collect records and series */

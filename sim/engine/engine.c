@@ -3,15 +3,19 @@
  * allocation beyond amortised buffer growth, no locks, no clock reads inside a window.
  *
  * A run: LPs are laid out (fixed stride, state inline), groups are mapped to partitions (one
- * event list each), every LP's init runs in id order, then windows [T, T+W) repeat until the end,
- * W being the least lookahead between groups in different partitions. */
+ * event list each; partition.c chooses, by lookahead and load hints), every LP's init runs in id
+ * order, then windows [T, T+W) repeat until the end, W being the least lookahead between groups
+ * in different partitions. A split run measures its events per window as it goes and moves
+ * everything to one partition when the windows hold too little work to pay for the barriers. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "engine/barrier.h"
 #include "engine/evq.h"
+#include "engine/partition.h"
 #include "engine/rng_impl.h"
 #include "vpcsim/grow.h"
 
@@ -45,18 +49,19 @@ typedef struct evbuf {
 } evbuf;
 
 struct partition {
-    evq *q;               /* pending events of this partition's LPs */
-    vs_time now;          /* time of the event being handled */
-    vs_time end;          /* run end: later events are never delivered */
-    uint32_t id;          /* index */
-    const vs_engine *eng; /* read-only during the run */
-    evbuf *out;           /* [partitions] outgoing, by destination */
-    uint64_t events;      /* handled */
-    uint64_t cross;       /* sent to other partitions */
-    vs_time next;         /* least pending time, published at the barrier */
-    char fail[256];       /* why the partition stopped early (lp_fail, no memory); "" if not */
-    bool stopped;         /* it had stopped early when `next` was published */
-    char pad[64];         /* keeps neighbours' hot fields off this cache line */
+    evq *q;                /* pending events of this partition's LPs */
+    vs_time now;           /* time of the event being handled */
+    vs_time end;           /* run end: later events are never delivered */
+    uint32_t id;           /* index */
+    const vs_engine *eng;  /* read-only during the run */
+    evbuf *out;            /* [partitions] outgoing, by destination */
+    uint64_t events;       /* handled */
+    uint64_t cross;        /* sent to other partitions */
+    uint64_t split_events; /* handled in windows across the threads */
+    vs_time next;          /* least pending time, published at the barrier */
+    char fail[256];        /* why the partition stopped early (lp_fail, no memory); "" if not */
+    bool stopped;          /* it had stopped early when `next` was published */
+    char pad[64];          /* keeps neighbours' hot fields off this cache line */
 };
 
 typedef struct lp_desc {
@@ -82,15 +87,19 @@ struct vs_engine {
     vs_time default_la; /* lookahead for unset pairs (0 = none set) */
     la_entry *la_set;   /* explicit pairs */
     size_t nla, la_cap;
+    double *load; /* [MAX_GROUPS] expected events/s per group, or NULL: no hints */
     /* laid out by engine_run */
     char *lp_mem; /* nlps records of `stride` bytes */
     size_t stride;
     uint32_t *lp_group;   /* [nlps] group of each LP */
     vs_time *la;          /* [ngroups * ngroups] lookahead matrix */
     uint32_t *group_part; /* [ngroups] partition of each group */
+    uint32_t *plan_part;  /* [ngroups] the partitioner's choice (group_part when split) */
     partition *parts;     /* [nparts] */
     int nparts;
     vs_time window; /* W */
+    barrier bar;    /* the window threads' barrier */
+    bool bar_ready; /* bar was initialised */
     bool ran;
     engine_stats stats;
 };
@@ -133,10 +142,13 @@ static void free_layout(vs_engine *e)
         free(p->out);
     }
     free(e->parts);
+    if (e->bar_ready) barrier_fini(&e->bar);
+    e->bar_ready = false;
     free(e->lp_mem);
     free(e->lp_group);
     free(e->la);
     free(e->group_part);
+    free(e->plan_part);
 }
 
 void engine_free(vs_engine *e)
@@ -146,6 +158,7 @@ void engine_free(vs_engine *e)
     free(e->desc);
     free(e->names);
     free(e->la_set);
+    free(e->load);
     free(e);
 }
 
@@ -196,6 +209,16 @@ int engine_set_default_lookahead(vs_engine *e, vs_time ns, vs_error *err)
     return 0;
 }
 
+int engine_set_group_load(vs_engine *e, uint32_t g, double events_per_s, vs_error *err)
+{
+    if (g >= MAX_GROUPS || !(events_per_s >= 0))
+        return error_set(err, "group load needs a group below %d and a rate >= 0", MAX_GROUPS);
+    if (!e->load && !(e->load = calloc(MAX_GROUPS, sizeof *e->load)))
+        return error_set(err, "out of memory");
+    e->load[g] = events_per_s;
+    return 0;
+}
+
 /* ---- queries ----------------------------------------------------------------------------- */
 
 const engine_stats *engine_get_stats(const vs_engine *e)
@@ -214,6 +237,36 @@ const char *engine_queue_name(const vs_engine *e)
 {
     return e->qtype->name;
 }
+uint32_t engine_group_count(const vs_engine *e)
+{
+    return e->ngroups;
+}
+int engine_group_partition(const vs_engine *e, uint32_t g)
+{
+    if (!e->plan_part || g >= e->ngroups) return -1;
+    for (uint32_t i = 0; i < e->nlps; i++)
+        if (e->lp_group[i] == g) return (int)e->plan_part[g];
+    return -1;
+}
+vs_time engine_lookahead(const vs_engine *e, uint32_t a, uint32_t b)
+{
+    return e->la && a < e->ngroups && b < e->ngroups ? e->la[(size_t)a * e->ngroups + b] : 0;
+}
+
+static const char *const split_text[ENGINE_SPLIT_COUNT] = {
+    [ENGINE_SPLIT_ONE_THREAD] = "one thread",
+    [ENGINE_SPLIT_ONE_GROUP] = "one thread: no link long enough to cut",
+    [ENGINE_SPLIT_NO_GAIN] = "one thread: a split would not pay (too little work per window)",
+    [ENGINE_SPLIT_BY_COUNT] = "split by LP count (no load hints)",
+    [ENGINE_SPLIT_BY_LOOKAHEAD] = "split where links are long",
+    [ENGINE_SPLIT_FELL_BACK] = "split, then one thread: too few events per window measured",
+    [ENGINE_SPLIT_ALWAYS] = "split where links are long, as asked, though it may not pay",
+};
+const char *engine_split_text(engine_split s)
+{
+    return s < ENGINE_SPLIT_COUNT ? split_text[s] : "?";
+}
+
 const lp_kind *engine_lp_kind(const vs_engine *e, uint32_t id)
 {
     return id < e->nlps ? e->desc[id].kind : NULL;
@@ -387,27 +440,53 @@ static int layout_lps(vs_engine *e, vs_error *err)
     return 0;
 }
 
-/* Groups go to partitions in contiguous runs balanced by LP count. Returns 0 or -1. */
-static int map_groups(vs_engine *e, vs_error *err)
+/* Chooses the partitions (partition.c): by lookahead and load when the model gave hints. */
+static int map_groups(vs_engine *e, vs_time end, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
     uint64_t *count = calloc(ng, sizeof *count);
-    uint32_t used = 0;
     if (!count) return error_set(err, "out of memory");
     for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
-    for (uint32_t g = 0; g < ng; g++) used += count[g] > 0;
-    e->nparts =
-        (int)(used < (uint32_t)e->opts.threads ? (used ? used : 1) : (uint32_t)e->opts.threads);
-    uint64_t before = 0;
-    for (uint32_t g = 0; g < ng; g++) {
-        e->group_part[g] = (uint32_t)(before * (uint64_t)e->nparts / (e->nlps ? e->nlps : 1));
-        before += count[g];
-    }
+    partition_input in = {ng, count, e->load, e->la, e->opts.threads, end, e->opts.split_always};
+    partition_plan plan = {.group_part = e->group_part};
+    int rc = partition_choose(&in, &plan);
     free(count);
+    if (rc) return error_set(err, "out of memory");
+    e->nparts = plan.nparts;
+    e->stats.split = plan.why;
+    e->stats.est_window_events = plan.events_per_window;
+    e->stats.est_gain = plan.gain;
+    e->stats.window_ns = plan.window_ns;
     return 0;
 }
 
-static int build_lookahead(vs_engine *e, vs_error *err)
+/* The least lookahead between groups (with LPs) in different partitions; an error if a pair has
+ * none. */
+static int window_of(vs_engine *e, vs_error *err)
+{
+    uint32_t ng = e->ngroups ? e->ngroups : 1;
+    bool *used = calloc(ng, sizeof *used);
+    if (!used) return error_set(err, "out of memory");
+    for (uint32_t i = 0; i < e->nlps; i++) used[e->lp_group[i]] = true;
+    e->window = VS_TIME_LIMIT;
+    int rc = 0;
+    for (uint32_t a = 0; a < ng && rc == 0; a++)
+        for (uint32_t b = 0; b < ng && rc == 0; b++) {
+            if (!used[a] || !used[b] || e->group_part[a] == e->group_part[b]) continue;
+            vs_time la = e->la[(size_t)a * ng + b];
+            if (la <= 0)
+                rc = error_set(err,
+                               "groups %u and %u run in different partitions but no "
+                               "lookahead is set between them",
+                               a, b);
+            else if (la < e->window)
+                e->window = la;
+        }
+    free(used);
+    return rc;
+}
+
+static int build_lookahead(vs_engine *e, vs_time end, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
     e->la = malloc((size_t)ng * ng * sizeof *e->la);
@@ -418,19 +497,12 @@ static int build_lookahead(vs_engine *e, vs_error *err)
         const la_entry *l = &e->la_set[i];
         if (l->a < ng && l->b < ng) e->la[(size_t)l->a * ng + l->b] = l->ns;
     }
-    if (map_groups(e, err)) return -1;
-    e->window = VS_TIME_LIMIT;
-    for (uint32_t a = 0; a < ng; a++)
-        for (uint32_t b = 0; b < ng; b++) {
-            if (e->group_part[a] == e->group_part[b]) continue;
-            vs_time la = e->la[(size_t)a * ng + b];
-            if (la <= 0)
-                return error_set(err,
-                                 "groups %u and %u run in different partitions but no "
-                                 "lookahead is set between them",
-                                 a, b);
-            if (la < e->window) e->window = la;
-        }
+    if (map_groups(e, end, err) || window_of(e, err)) return -1;
+    e->stats.window_ns = e->nparts > 1 ? e->window : e->stats.window_ns;
+    e->stats.planned_partitions = e->nparts;
+    e->plan_part = malloc(ng * sizeof *e->plan_part);
+    if (!e->plan_part) return error_set(err, "out of memory");
+    memcpy(e->plan_part, e->group_part, ng * sizeof *e->plan_part);
     return 0;
 }
 
@@ -446,6 +518,11 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
         p->q = evq_new(e->qtype);
         p->out = calloc((size_t)e->nparts, sizeof *p->out);
         if (!p->q || !p->out) return error_set(err, "out of memory");
+    }
+    if (e->nparts > 1) {
+        if (barrier_init(&e->bar, (uint32_t)e->nparts))
+            return error_set(err, "no resources for the threads' barrier");
+        e->bar_ready = true;
     }
     for (uint32_t i = 0; i < e->nlps; i++)
         lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
@@ -522,9 +599,40 @@ static vs_time global_next(const vs_engine *e)
     return t;
 }
 
-/* Conservative synchronous windows: phases deliver | publish next | barrier | process | barrier.
- * Every thread computes the same T from the published minima, so all leave together. */
-static void run_windows(vs_engine *e, vs_time end)
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+enum {
+    CHUNK_WINDOWS = 256, /* windows of simulated time between two looks at how a split does */
+    PROBE_FIRST = 2,     /* chunks before the other way is tried again; doubles while it loses */
+    PROBE_MAX = 64,
+};
+
+/* Whether the split has paid so far, by partition.h's cost model applied to the counts of its
+ * windows: the events of all partitions on one core against the busiest partition's events plus
+ * the windows' barriers. Deterministic: counts only. */
+static bool split_pays(const vs_engine *e, uint64_t windows)
+{
+    uint64_t total = 0, busiest = 0;
+    for (int i = 0; i < e->nparts; i++) {
+        uint64_t n = e->parts[i].split_events;
+        total += n;
+        if (n > busiest) busiest = n;
+    }
+    double one = (double)total * PARTITION_EVENT_NS;
+    double split = (double)busiest * PARTITION_EVENT_NS + (double)windows * PARTITION_WINDOW_NS;
+    return one >= split;
+}
+
+/* Conservative synchronous windows until the least pending time reaches stop: phases deliver |
+ * publish next | barrier | process | barrier. Every thread computes the same T from the
+ * published minima, so all leave together, with no event left in the buffers between
+ * partitions. Returns the windows run. */
+static uint64_t run_windows(vs_engine *e, vs_time stop)
 {
     uint64_t windows = 0;
 #pragma omp parallel num_threads(e->nparts) reduction(+ : windows)
@@ -536,16 +644,174 @@ static void run_windows(vs_engine *e, vs_time end)
                 e->parts[i].next = evq_min_time(e->parts[i].q);
                 e->parts[i].stopped = partition_stopped(&e->parts[i]);
             }
-#pragma omp barrier
+            barrier_wait(&e->bar);
             vs_time t = global_next(e);
-            if (t >= end || any_stopped(e)) break;
-            vs_time wend = e->window >= end - t ? end : t + e->window;
+            if (t >= stop || any_stopped(e)) break;
+            vs_time wend = e->window >= stop - t ? stop : t + e->window;
             for (int i = tid; i < e->nparts; i += nth) process_until(&e->parts[i], wend);
             windows += tid == 0;
-#pragma omp barrier
+            barrier_wait(&e->bar);
         }
     }
-    e->stats.windows = windows;
+    return windows;
+}
+
+/* Gives p a new, empty list in place of its drained one: a drained ladder keeps its epoch, and
+ * events earlier than its last pop would break its order. Out of memory stops the run. */
+static void renew_list(partition *p)
+{
+    evq *q = evq_new(p->eng->qtype);
+    if (!q) {
+        partition_fail(p, "out of memory: a new event list could not be made");
+        return;
+    }
+    evq_free(p->q);
+    p->q = q;
+}
+
+/* Moves every pending event and every LP to partition 0 (one thread from now on), or back to
+ * the partitions of the plan. Results do not change: the order of events is (time, tie) in any
+ * partitioning. */
+static void merge_partitions(vs_engine *e)
+{
+    partition *p0 = &e->parts[0];
+    vs_event ev;
+    uint32_t next;
+    for (int i = 1; i < e->nparts; i++) {
+        while (evq_pop_before(e->parts[i].q, VS_TIME_LIMIT, &ev, &next)) evq_push(p0->q, &ev);
+        renew_list(&e->parts[i]);
+    }
+    for (uint32_t g = 0; g < (e->ngroups ? e->ngroups : 1); g++) e->group_part[g] = 0;
+    for (uint32_t i = 0; i < e->nlps; i++) lp_at(e, i)->part = p0;
+}
+
+static void unmerge_partitions(vs_engine *e)
+{
+    partition *p0 = &e->parts[0];
+    evbuf *b = &p0->out[0]; /* a partition never sends to itself: scratch */
+    vs_event ev;
+    uint32_t next;
+    while (evq_pop_before(p0->q, VS_TIME_LIMIT, &ev, &next)) evbuf_push(p0, b, &ev);
+    renew_list(p0);
+    memcpy(e->group_part, e->plan_part, (e->ngroups ? e->ngroups : 1) * sizeof *e->group_part);
+    for (uint32_t i = 0; i < e->nlps; i++)
+        lp_at(e, i)->part = &e->parts[e->group_part[e->lp_group[i]]];
+    for (size_t k = 0; k < b->n; k++)
+        evq_push(e->parts[e->group_part[e->lp_group[b->v[k].dst]]].q, &b->v[k]);
+    b->n = 0;
+}
+
+/* How a split run goes: which way it runs and what each way cost when last measured. */
+typedef struct pace {
+    bool split;             /* windows across the threads, else one thread */
+    bool probing;           /* this chunk tries the other way */
+    double ns_per_event[2]; /* wall ns per event: [0] one thread, [1] split; 0: not measured */
+    int since, every;       /* chunks since the last probe, and chunks between probes */
+    uint64_t before[MAX_THREADS]; /* each partition's events at the chunk's start */
+} pace;
+
+static uint64_t events_so_far(const vs_engine *e)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < e->nparts; i++) n += e->parts[i].events;
+    return n;
+}
+
+/* After a chunk that took ns per event: keep the faster way, and now and then try the other
+ * one (the machine's load changes). Returns whether to switch. */
+static bool pace_next(pace *pc, double ns)
+{
+    pc->ns_per_event[pc->split] = ns;
+    if (pc->probing) {
+        pc->probing = false;
+        if (ns <= pc->ns_per_event[!pc->split]) {
+            pc->every = PROBE_FIRST;
+            return false;
+        }
+        pc->every = pc->every * 2 < PROBE_MAX ? pc->every * 2 : PROBE_MAX;
+        return true;
+    }
+    if (++pc->since < pc->every) return false;
+    pc->since = 0, pc->probing = true;
+    return true;
+}
+
+/* One chunk of the split run: the windows, then the cost model's verdict on them. Returns false
+ * if the split cannot pay (the run then stays on one thread). */
+static bool split_chunk(vs_engine *e, pace *pc, vs_time stop)
+{
+    for (int i = 0; i < e->nparts; i++) pc->before[i] = e->parts[i].events;
+    uint64_t w = run_windows(e, stop);
+    e->stats.windows += w;
+    for (int i = 0; i < e->nparts; i++) {
+        uint64_t n = e->parts[i].events - pc->before[i];
+        e->parts[i].split_events += n;
+        e->stats.split_events += n;
+    }
+    return e->opts.split_always || split_pays(e, e->stats.windows);
+}
+
+static vs_time next_time(const vs_engine *e, bool split)
+{
+    vs_time t = VS_TIME_LIMIT;
+    for (int i = 0; i < (split ? e->nparts : 1); i++) {
+        vs_time x = evq_min_time(e->parts[i].q);
+        if (x < t) t = x;
+    }
+    return t;
+}
+
+static bool any_partition_stopped(const vs_engine *e)
+{
+    for (int i = 0; i < e->nparts; i++)
+        if (partition_stopped(&e->parts[i])) return true;
+    return false;
+}
+
+/* A split run in chunks of CHUNK_WINDOWS windows: split while it pays by the cost model (else
+ * one thread to the end), and (with load hints) by the wall clock, one thread or split,
+ * whichever was faster when last measured. */
+static void run_split(vs_engine *e, vs_time end)
+{
+    pace pc = {.split = true, .every = PROBE_FIRST};
+    /* by the wall clock only runs with load hints (the network model): PHOLD and tests keep the
+     * split they were given, so that it is what they measure */
+    bool paced = e->load && !e->opts.split_always;
+    vs_time span = e->window < end / CHUNK_WINDOWS ? e->window * CHUNK_WINDOWS : end;
+    for (;;) {
+        vs_time t = next_time(e, pc.split);
+        if (t >= end || any_partition_stopped(e)) break;
+        vs_time stop = span >= end - t ? end : t + span;
+        uint64_t n0 = events_so_far(e);
+        double t0 = wall_now();
+        if (pc.split && !split_chunk(e, &pc, stop)) {
+            merge_partitions(e);
+            e->stats.split = ENGINE_SPLIT_FELL_BACK;
+            process_until(&e->parts[0], end);
+            return;
+        }
+        if (!pc.split) process_until(&e->parts[0], stop);
+        uint64_t n = events_so_far(e) - n0;
+        if (n == 0 || !paced || !pace_next(&pc, (wall_now() - t0) * 1e9 / (double)n)) continue;
+        if (pc.split)
+            merge_partitions(e);
+        else
+            unmerge_partitions(e);
+        pc.split = !pc.split;
+        e->stats.switches++;
+    }
+}
+
+/* Windows across the partitions (run_split), or one partition from start to end. */
+static void run_events(vs_engine *e, vs_time end)
+{
+    e->stats.partitions = e->nparts;
+    if (e->nparts > 1) {
+        run_split(e, end);
+        if (e->stats.split == ENGINE_SPLIT_FELL_BACK) e->stats.partitions = 1;
+        return;
+    }
+    process_until(&e->parts[0], end);
 }
 
 static void init_lps(vs_engine *e)
@@ -566,35 +832,25 @@ static void finish_lps(vs_engine *e, vs_time end)
     }
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 int engine_run(vs_engine *e, vs_time end, vs_error *err)
 {
     if (e->ran) return error_set(err, "engine_run called twice");
     if (end <= 0 || end > VS_TIME_LIMIT)
         return error_set(err, "end time must be in (0, %lld] ns", (long long)VS_TIME_LIMIT);
-    if (check_names(e, err) || layout_lps(e, err) || build_lookahead(e, err) ||
+    if (check_names(e, err) || layout_lps(e, err) || build_lookahead(e, end, err) ||
         make_partitions(e, end, err)) {
         free_layout(e);
         e->parts = NULL, e->lp_mem = NULL, e->lp_group = NULL, e->la = NULL, e->group_part = NULL;
+        e->plan_part = NULL;
         e->nparts = 0;
         return -1;
     }
     e->ran = true;
     double t0 = wall_now();
     init_lps(e);
-    if (e->nparts == 1)
-        process_until(&e->parts[0], end);
-    else
-        run_windows(e, end);
+    run_events(e, end);
     e->stats.wall_s = wall_now() - t0;
     finish_lps(e, end);
-    e->stats.partitions = e->nparts;
     for (int i = 0; i < e->nparts; i++) {
         e->stats.events += e->parts[i].events;
         e->stats.cross_events += e->parts[i].cross;

@@ -34,6 +34,7 @@ typedef struct netmodel_config {
     vs_time drain_ns;    /* then the run goes on this long for calls in flight; 0: long enough
                             for every attempt and backoff of the slowest workload */
     int threads;         /* engine threads (>= 1); results are the same for any count */
+    bool split_always;   /* engine_opts.split_always: split even where it cannot pay (tests) */
     uint32_t cross_az_through_hops; /* bit 1 << hop_kind: cross-AZ links into or out of such a
                                        hop count as CLIENT_BYTES_CROSS_AZ_THROUGH (0: none) */
     const char *queue;              /* event list, NULL: the default */
@@ -108,6 +109,7 @@ typedef struct netmodel_result {
     uint64_t *region_bytes;
     size_t nregions;
     engine_stats engine; /* events, wall time */
+    char *partitioning;  /* how the run was partitioned (lines of text), or NULL */
     vs_time end_ns;      /* when the run stopped */
 } netmodel_result;
 
