@@ -234,7 +234,7 @@ static void bad_files_are_errors(void **st)
         {0, ": No such file or directory"},
         {1, ": not an HDF5 file"},
         {2, ": not a vpcsim file (no 'tool' attribute saying vpcsim)"},
-        {3, ": written in format 1 by vpcsim 0.0.9; this vpcsim reads format 2"},
+        {3, ": written in format 1 by vpcsim 0.0.9; this vpcsim reads format 3"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const char *path = cases[i].kind == 1 ? text : out;

@@ -37,7 +37,6 @@
 #include "vpcsim/rng.h"
 
 enum { MAX_REPLICATIONS = 100000 };
-static const double quantile_of[NQ] = {0, 0.5, 0.9, 0.99, 0.999};
 
 /* ---- options --------------------------------------------------------------------------------- */
 
@@ -182,6 +181,17 @@ static const option_def run_options[] = {
      .parse = parse_memory_limit,
      .help = "results the runs may keep, e.g. 2GiB (default: half of RAM); a\n"
              "plan needing more fails at once"},
+    {.name = "--shard",
+     .kind = OPTION_CUSTOM,
+     .value_name = "I/N",
+     .parse = run_shard_parse,
+     .help = "with -o: only part I of N of the runs (a part file for\n"
+             "vpcsim merge; docs/large-studies.md)"},
+    {.name = "--resume",
+     .kind = OPTION_FLAG,
+     OPTION_AT(run_opts, resume),
+     .help = "with -o: keep the runs already in FILE (an interrupted run or a\n"
+             "part of the same study) and run only the others"},
     {.name = "--quiet",
      .kind = OPTION_FLAG,
      OPTION_AT(run_opts, quiet),
@@ -213,10 +223,13 @@ static bool parse_args(run_opts *o, int argc, char **argv, int *exit_code)
     memset(o, 0, sizeof *o);
     o->threads = 1;
     if (!options_take(&run_spec, o, argc, argv, exit_code)) return false;
-    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin)) {
+    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin || o->shards ||
+                    o->resume)) {
         fprintf(stderr, "vpcsim run: %s only matters with -o FILE\n",
                 o->asked.has_records ? "--records"
                 : o->asked.has_spans ? "--spans"
+                : o->shards          ? "--shard"
+                : o->resume          ? "--resume"
                                      : "--series-bin");
         options_usage(&run_spec, stderr);
         *exit_code = EXIT_USAGE;
@@ -336,7 +349,9 @@ static int load_base(run_plan *pl, const run_opts *o, vs_error *err)
 {
     size_t len = 0;
     const char *name = strcmp(o->file, "-") == 0 ? "<stdin>" : o->file;
-    char *text = config_read_file(o->file, &len, err), *z;
+    char *text = o->text ? strdup(o->text) : config_read_file(o->file, &len, err), *z;
+    if (o->text && text) len = strlen(text);
+    if (o->text && !text) return error_set(err, "out of memory");
     if (!text) return -1;
     if (!(z = realloc(text, len + 1))) return free(text), error_set(err, "out of memory");
     pl->text = z, z[len] = 0; /* NUL-terminated for the HDF5 attribute */
@@ -394,39 +409,15 @@ static uint64_t replication_seed(uint64_t seed, size_t r)
     return rng_mix64_nth(seed, r);
 }
 
-static void summarise_workload(const netmodel_workload *w, double window_s, wl_sum *s)
-{
-    const client_stats *c = &w->st;
-    s->active = w->active;
-    s->offered = (double)c->offered / window_s;
-    s->completed = (double)c->succeeded / window_s;
-    s->retries = (double)c->retries / window_s;
-    s->late = (double)c->late / window_s;
-    s->unfinished = (double)c->unfinished;
-    s->quota = (double)c->quota_refusals / window_s;
-    for (int k = 0; k < CLIENT_FAIL_COUNT; k++) s->failed[k] = (double)c->failed[k] / window_s;
-    s->success = c->offered ? (double)c->succeeded / (double)c->offered : NAN;
-    s->attempts = c->attempts;
-    s->raw = *c;
-    for (int q = 0; q < NQ; q++)
-        s->lat_ms[q] = c->latency.count == 0 ? NAN
-                       : q == Q_MEAN         ? hist_mean(&c->latency) / 1e6
-                                     : (double)hist_quantile(&c->latency, quantile_of[q]) / 1e6;
-}
-
 static void summarise_component(const netmodel_component *c, double window_s, comp_sum *s)
 {
     snprintf(s->name, sizeof s->name, "%s", c->name);
     s->kind = c->kind;
     s->index = c->index;
     s->many = netmodel_component_unlimited(c);
-    s->util = c->st.utilisation;
-    s->in_station = c->st.mean_in_station;
-    s->bytes_s = (double)c->st.bytes / window_s;
-    s->drops_s = (double)c->st.drops / window_s;
-    s->peak = (double)c->st.peak;
     s->raw = c->st;
     s->az = c->az, s->servers = c->servers, s->capacity_bps = c->capacity_bps;
+    job_sum_component(s, window_s);
 }
 
 static int summarise(job *j, const netmodel_result *r)
@@ -436,7 +427,7 @@ static int summarise(job *j, const netmodel_result *r)
     j->comp = calloc(r->ncomponents ? r->ncomponents : 1, sizeof *j->comp);
     if (!j->wl || !j->comp) return error_set(&j->err, "out of memory");
     for (size_t w = 0; w < r->nworkloads; w++)
-        summarise_workload(&r->workloads[w], r->window_s, &j->wl[w]);
+        job_sum_workload(&r->workloads[w].st, r->workloads[w].active, r->window_s, &j->wl[w]);
     for (size_t c = 0; c < r->ncomponents; c++)
         summarise_component(&r->components[c], r->window_s, &j->comp[c]);
     j->ncomp = r->ncomponents;
@@ -450,7 +441,7 @@ static int summarise(job *j, const netmodel_result *r)
 
 /* Runs execute replication-major (every architecture of replication 0, then of 1, ...) so
  * that an interrupted run keeps whole replications; jobs[] stays arch-major. */
-static size_t job_index(const run_ctx *ctx, size_t i)
+size_t run_job_index(const run_ctx *ctx, size_t i)
 {
     size_t narchs = ctx->pts[0].s->narchs, reps = ctx->pts[0].reps, per = narchs * reps;
     size_t k = i % per;
@@ -530,8 +521,9 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
 static int run_job(void *ctxp, size_t i)
 {
     run_ctx *ctx = ctxp;
-    size_t idx = job_index(ctx, i);
+    size_t idx = run_job_index(ctx, i);
     job *j = &ctx->jobs[idx];
+    if (j->skip) return 0;                 /* read back from a file, or another shard's */
     if (atomic_load(&ctx->stop)) return 0; /* interrupted: j stays not done */
     const run_inputs *in = &ctx->pts[j->pt];
     netmodel_config cfg = {.seed = j->seed,
@@ -562,12 +554,15 @@ static void jobs_free(job *jobs, size_t n)
 /* ---- running --------------------------------------------------------------------------------- */
 
 /* Speed figures on stderr: not part of the report (they depend on the machine). */
-static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wall_s)
+static void print_speed(const run_ctx *ctx, int threads, double wall_s)
 {
     uint64_t events = 0, attempts = 0;
     double core_s = 0;
-    for (size_t i = 0; i < njobs; i++) {
+    size_t ran = 0;
+    for (size_t i = 0; i < ctx->njobs; i++) {
         const job *j = &ctx->jobs[i];
+        if (!j->done || j->skip) continue; /* not run here (--shard, --resume, merge) */
+        ran++;
         events += j->events;
         core_s += j->core_s;
         for (size_t w = 0; w < ctx->pts[j->pt].s->archs[j->arch].nworkloads; w++)
@@ -576,7 +571,7 @@ static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wa
     fprintf(stderr,
             "vpcsim run: %zu run%s on %d thread%s (%s) in %.2f s: %llu events, %.3g measured "
             "requests/s per core, %.3g events/s per core\n",
-            njobs, njobs == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
+            ran, ran == 1 ? "" : "s", threads, threads == 1 ? "" : "s",
             ctx->engine_threads > 1 ? "each run split across the threads" : "runs side by side",
             wall_s, (unsigned long long)events, core_s > 0 ? (double)attempts / core_s : 0,
             core_s > 0 ? (double)events / core_s : 0);
@@ -662,15 +657,20 @@ static void watch_quit(void *p)
 
 /* Runs every job: side by side when there are at least as many as threads, else one after the
  * other, each split across the threads. Returns 0, or 1 after printing the first failure. */
-static int run_all(run_ctx *ctx, const run_opts *o)
+void run_jobs_init(run_ctx *ctx)
 {
-    size_t njobs = ctx->njobs, reps = ctx->pts[0].reps, narchs = ctx->pts[0].s->narchs;
-    for (size_t i = 0; i < njobs; i++) {
+    size_t reps = ctx->pts[0].reps, narchs = ctx->pts[0].s->narchs;
+    for (size_t i = 0; i < ctx->njobs; i++) {
         ctx->jobs[i].pt = i / (narchs * reps);
         ctx->jobs[i].arch = (i / reps) % narchs;
         ctx->jobs[i].rep = i % reps;
         ctx->jobs[i].seed = replication_seed(ctx->pts[0].seed, i % reps);
     }
+}
+
+static int run_all(run_ctx *ctx, const run_opts *o)
+{
+    size_t njobs = ctx->njobs;
     bool side_by_side = njobs >= (size_t)o->threads;
     ctx->engine_threads = side_by_side ? 1 : o->threads;
     ctx->side_by_side = side_by_side ? o->threads : 1;
@@ -689,7 +689,7 @@ static int run_all(run_ctx *ctx, const run_opts *o)
             job_failure(ctx, &ctx->jobs[i]);
             return 1;
         }
-    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, njobs, o->threads, wall_now() - t0);
+    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, o->threads, wall_now() - t0);
     return 0;
 }
 
@@ -709,7 +709,9 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     pthread_mutex_init(&ctx.lock, NULL);
     int rc = !ctx.jobs || !ctx.live ? 1 : 0;
     if (rc) fputs("vpcsim run: out of memory\n", stderr);
+    if (rc == 0) run_jobs_init(&ctx);
     if (rc == 0) rc = run_output_open(&ctx, pl, o, argc, argv);
+    if (rc == 0) rc = run_adopt_all(&ctx, pl, o, argc, argv);
     if (rc == 0) rc = run_all(&ctx, o);
     if (rc == 0) rc = run_output_report(&ctx, pl, o);
     h5_results_abort(ctx.h5); /* after a failure: the temporary file goes */
@@ -721,6 +723,11 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
 
 int run_main(int argc, char **argv)
 {
+    return run_main_with(argc, argv, NULL);
+}
+
+int run_main_with(int argc, char **argv, const run_merge *m)
+{
     run_opts o;
     run_plan pl;
     vs_error err = {""};
@@ -729,6 +736,10 @@ int run_main(int argc, char **argv)
     if (!parse_args(&o, argc, argv, &rc)) {
         opts_free(&o);
         return rc;
+    }
+    if (m) { /* merge: the parts' study into m->out, nothing run */
+        o.text = m->text, o.parts = m->parts, o.nparts = m->nparts, o.out = m->out;
+        o.shard = o.shards = 0, o.resume = false, o.json = NULL, o.quiet = m->quiet;
     }
     /* the price table is the scenario's Region's unless --prices names one (load_plan) */
     if (datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {

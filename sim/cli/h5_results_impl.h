@@ -15,7 +15,7 @@
     }
 #define H5_NCOLS(a) (sizeof(a) / sizeof(a)[0])
 
-enum { H5_RESULTS_FORMAT = 2 }; /* the layout's version (root attribute `format`) */
+enum { H5_RESULTS_FORMAT = 3 }; /* the layout's version (root attribute `format`); 3: state/ */
 
 /* A /sweep row, and the columns of /summary and /sweep (vpcsim report reads them back). */
 typedef struct h5_sweep_row {
@@ -24,6 +24,9 @@ typedef struct h5_sweep_row {
 } h5_sweep_row;
 extern const h5file_col h5_sum_cols[], h5_sweep_cols[];
 extern const size_t h5_sum_ncols, h5_sweep_ncols;
+
+/* The column names of the billed byte classes (client_stats.bytes): "bytes_cross_az", ... */
+extern const char *const h5_bytes_name[CLIENT_BYTES_COUNT];
 
 /* A whole table at once (a chunk about its size). Returns 0 or -1. */
 int h5_write_table(h5file *f, const char *path, const h5file_col *cols, size_t ncols,
@@ -59,5 +62,18 @@ int h5_write_faults(h5file *f, const topology *t, vs_error *err);
  * first run of the architecture that finished, hourly prices from prices). */
 int h5_write_topology(h5file *f, const run_inputs *pts, size_t npoints, const job *jobs,
                       size_t njobs, vs_error *err);
+
+/* ---- a run's state (sim/cli/h5_state.c): what merge, --resume and MPI ranks read back ------- */
+
+/* Writes group/state/{workloads,histogram,components,ways,billed}: j's raw counts, so that its
+ * summary (wl_sum, comp_sum, ways) is rebuilt exactly. Returns 0 or -1. */
+int h5_state_write(h5file *f, const char *group, const job *j, size_t nworkloads, vs_error *err);
+/* Rebuilds j (pt, arch, rep already set; t: its topology, window_s: its measured window) from
+ * group of f: seed, end_ns, records_fraction, wl[], comp[], ways[], gb_bytes_s[]. Returns 0, or
+ * -1 with err set (j's arrays freed and NULL). */
+int h5_state_read(h5file *f, const char *group, const topology *t, double window_s, job *j,
+                  vs_error *err);
+/* The group of run (arch, pt, rep): "/architectures/ARCH/pointP/repR". */
+void h5_state_group(char *buf, size_t n, const char *arch, size_t pt, size_t rep);
 
 #endif

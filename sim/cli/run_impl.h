@@ -29,7 +29,12 @@ typedef struct run_opts {
     int64_t duration_ns, warmup_ns;
     scenario_patch sets[MAX_SETS]; /* --set, in order (label malloc'd, path and value inside it) */
     size_t nsets;
-    output_plan_asked asked; /* --records, --spans, --series-bin */
+    output_plan_asked asked;  /* --records, --spans, --series-bin */
+    uint32_t shard, shards;   /* --shard I/N: this part's runs only (0/0: every run) */
+    bool resume;              /* --resume: keep the runs already in -o's file */
+    const char *text;         /* merge: the scenario's text (from the parts), not read from file */
+    const char *const *parts; /* merge: the part files whose runs make the file */
+    size_t nparts;
 } run_opts;
 
 /* Everything the run reads: the file as loaded, the scenario after --set, the sweep, and one
@@ -76,5 +81,34 @@ int run_output_open(run_ctx *ctx, const run_plan *pl, const run_opts *o, int arg
 /* The text report (or JSON), the expectations' verdicts and the file, once the runs are done.
  * Returns the exit code: 0, 1 (something failed or an expectation failed) or 128 + a signal. */
 int run_output_report(run_ctx *ctx, const run_plan *pl, const run_opts *o);
+
+/* `vpcsim merge` (sim/cli/cmd_merge.c): run's arguments as the parts stored them, with these. */
+typedef struct run_merge {
+    const char *text;         /* the scenario's text */
+    const char *const *parts; /* the part files */
+    size_t nparts;
+    const char *out; /* the merged file */
+    bool quiet;
+} run_merge;
+/* `vpcsim run` with argv (m NULL), or the merge of m's parts. Returns the exit code. */
+int run_main_with(int argc, char **argv, const run_merge *m);
+
+/* ---- runs done elsewhere (sim/cli/run_adopt.c: --shard, --resume, merge) ------------------- */
+
+/* Every job's point, architecture, replication and seed. */
+void run_jobs_init(run_ctx *ctx);
+/* --shard I/N: parse "I/N" into o. */
+int run_shard_parse(void *opts, const char *name, const char *v, vs_error *err);
+/* Whether job i of the execution order belongs to shard (1-based) of shards. */
+bool run_shard_has(size_t i, uint32_t shard, uint32_t shards);
+/* What the file must share with runs taken into it: the effective settings as one line (the
+ * caller frees it), or NULL when out of memory. */
+char *run_identity(const run_plan *pl, const run_opts *o, const output_plan *out);
+/* After the file is open: marks the jobs of other shards, takes the runs of -o's file
+ * (--resume) or of the parts (merge), and marks a part file. Returns 0, or the exit code with
+ * the reason printed (2: a file of another study). */
+int run_adopt_all(run_ctx *ctx, const run_plan *pl, const run_opts *o, int argc, char **argv);
+/* The execution order's job index i (replication-major) into ctx->jobs (arch-major). */
+size_t run_job_index(const run_ctx *ctx, size_t i);
 
 #endif
