@@ -521,7 +521,8 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
 static int run_job(void *ctxp, size_t i)
 {
     run_ctx *ctx = ctxp;
-    size_t idx = run_job_index(ctx, i);
+    size_t idx = ctx->mpi ? run_mpi_claim(ctx->mpi) : run_job_index(ctx, i);
+    if (idx == SIZE_MAX) return 0; /* MPI: every job is taken */
     job *j = &ctx->jobs[idx];
     if (j->skip) return 0;                 /* read back from a file, or another shard's */
     if (atomic_load(&ctx->stop)) return 0; /* interrupted: j stays not done */
@@ -542,6 +543,7 @@ static int run_job(void *ctxp, size_t i)
     else
         j->done = !j->failed;
     observe_free(o);
+    if (ctx->mpi && j->done) run_mpi_finished(ctx->mpi);
     return j->failed;
 }
 
@@ -637,6 +639,10 @@ static void watch_status_of(void *p, watch_status *s)
         }
     }
     pthread_mutex_unlock(&ctx->lock);
+    if (ctx->mpi) { /* rank 0: the other ranks' finished runs too */
+        size_t elsewhere = run_mpi_finished_elsewhere(ctx->mpi);
+        s->done += elsewhere, fraction += (double)elsewhere;
+    }
     if (s->running) s->sim_s /= (double)s->running, s->sim_end_s /= (double)s->running;
     s->events_per_s = wall > 0 ? events / wall * ctx->side_by_side : 0;
     s->fraction = ctx->njobs ? fraction / (double)ctx->njobs : 1;
@@ -712,13 +718,39 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     if (rc == 0) run_jobs_init(&ctx);
     if (rc == 0) rc = run_output_open(&ctx, pl, o, argc, argv);
     if (rc == 0) rc = run_adopt_all(&ctx, pl, o, argc, argv);
+    ctx.mpi = o->mpi;
+    if (rc == 0 && ctx.mpi && run_mpi_order(ctx.mpi, &ctx)) rc = 1;
     if (rc == 0) rc = run_all(&ctx, o);
-    if (rc == 0) rc = run_output_report(&ctx, pl, o);
+    if (ctx.mpi) rc = run_adopt_ranks(&ctx, pl, o, rc);
+    if (rc == 0 && !o->rank_file) rc = run_output_report(&ctx, pl, o);
     h5_results_abort(ctx.h5); /* after a failure: the temporary file goes */
     pthread_mutex_destroy(&ctx.lock);
     jobs_free(ctx.jobs, njobs);
     free(ctx.live);
     return rc;
+}
+
+/* Under mpirun with more than one rank: -o is needed (the ranks' runs meet in it); a rank > 0
+ * writes its runs to OUT.rankR and prints nothing but errors. Returns 0, or the exit code. */
+static int mpi_setup(run_opts *o, char *rank_out, size_t n)
+{
+    o->mpi = run_mpi_start(NULL, NULL);
+    if (run_mpi_size(o->mpi) < 2) {
+        run_mpi_end(o->mpi);
+        o->mpi = NULL;
+        return 0;
+    }
+    if (!o->out) {
+        if (run_mpi_rank(o->mpi) == 0)
+            fputs("vpcsim run: under mpirun, -o FILE is needed: the ranks' runs meet in it\n",
+                  stderr);
+        return EXIT_USAGE;
+    }
+    if (run_mpi_rank(o->mpi) > 0) {
+        run_mpi_rank_path(rank_out, n, o->out, run_mpi_rank(o->mpi));
+        o->out = rank_out, o->rank_file = true, o->quiet = true, o->json = NULL;
+    }
+    return 0;
 }
 
 int run_main(int argc, char **argv)
@@ -740,6 +772,12 @@ int run_main_with(int argc, char **argv, const run_merge *m)
     if (m) { /* merge: the parts' study into m->out, nothing run */
         o.text = m->text, o.parts = m->parts, o.nparts = m->nparts, o.out = m->out;
         o.shard = o.shards = 0, o.resume = false, o.json = NULL, o.quiet = m->quiet;
+    }
+    char rank_out[PATH_MAX];
+    if (!m && (rc = mpi_setup(&o, rank_out, sizeof rank_out)) != 0) {
+        run_mpi_end(o.mpi);
+        opts_free(&o);
+        return rc;
     }
     /* the price table is the scenario's Region's unless --prices names one (load_plan) */
     if (datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {
@@ -763,6 +801,7 @@ int run_main_with(int argc, char **argv, const run_merge *m)
         if (rc == 0) rc = run_plan_jobs(&pl, &o, argc, argv);
         plan_free(&pl);
     }
+    run_mpi_end(o.mpi);
     opts_free(&o);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/h5_results_impl.h"
@@ -158,6 +159,32 @@ int run_adopt_all(run_ctx *ctx, const run_plan *pl, const run_opts *o, int argc,
     if (rc == 0 && o->resume && stat(o->out, &st) == 0) rc = adopt_file(ctx, o->out, &s, "run");
     for (size_t p = 0; rc == 0 && p < o->nparts; p++)
         rc = adopt_file(ctx, o->parts[p], &s, "merge");
+    free(ident);
+    return rc;
+}
+
+int run_adopt_ranks(run_ctx *ctx, const run_plan *pl, const run_opts *o, int rc)
+{
+    int bad = 0, size = run_mpi_size(ctx->mpi);
+    char path[4096];
+    if (o->rank_file && rc == 0) rc = run_output_report(ctx, pl, o); /* closes OUT.rankR */
+    if (!run_mpi_all_ok(ctx->mpi, rc == 0, &bad)) {
+        if (!o->rank_file && bad > 0)
+            fprintf(stderr,
+                    "vpcsim run: MPI rank %d failed (its message is above); %s is left "
+                    "as it was\n",
+                    bad, o->out);
+        return rc ? rc : 1;
+    }
+    if (o->rank_file) return 0;
+    char *ident = run_identity(pl, o, &ctx->out);
+    if (!ident) return fputs("vpcsim run: out of memory\n", stderr), 1;
+    study s = {.text = pl->text, .seed = pl->pts[0].seed, .identity = ident};
+    for (int r = 1; r < size; r++) {
+        run_mpi_rank_path(path, sizeof path, o->out, r);
+        if (rc == 0) rc = adopt_file(ctx, path, &s, "run");
+        unlink(path);
+    }
     free(ident);
     return rc;
 }

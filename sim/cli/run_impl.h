@@ -16,6 +16,8 @@
 
 enum { MAX_SETS = 256 }; /* --set options */
 
+typedef struct run_mpi run_mpi; /* sim/cli/run_mpi.c */
+
 typedef struct run_opts {
     const char *file, *prices, *defaults, *queue;
     const char *out;  /* -o: the HDF5 file, or NULL */
@@ -35,6 +37,8 @@ typedef struct run_opts {
     const char *text;         /* merge: the scenario's text (from the parts), not read from file */
     const char *const *parts; /* merge: the part files whose runs make the file */
     size_t nparts;
+    run_mpi *mpi;   /* under mpirun with more than one rank, else NULL */
+    bool rank_file; /* MPI rank > 0: out is this rank's file (OUT.rankR), no report */
 } run_opts;
 
 /* Everything the run reads: the file as loaded, the scenario after --set, the sweep, and one
@@ -67,6 +71,7 @@ typedef struct run_ctx {
     output_plan out;    /* -o: what the runs keep */
     bool observe;       /* -o: collect records and series */
     bool progress;      /* the progress line: collectors that only track the simulated time */
+    run_mpi *mpi;       /* MPI: jobs are claimed from rank 0's counter; NULL: none */
     atomic_bool stop;   /* a signal came: start no more runs */
     atomic_int signo;   /* which (SIGINT, SIGTERM, SIGHUP): the exit code is 128 + it */
     /* shared with the watcher's thread, under lock */
@@ -108,6 +113,32 @@ char *run_identity(const run_plan *pl, const run_opts *o, const output_plan *out
  * (--resume) or of the parts (merge), and marks a part file. Returns 0, or the exit code with
  * the reason printed (2: a file of another study). */
 int run_adopt_all(run_ctx *ctx, const run_plan *pl, const run_opts *o, int argc, char **argv);
+/* MPI: closes this rank's file (rank > 0), tells rank 0 whether every rank went well, and on
+ * rank 0 takes the other ranks' runs into the file (their files are then removed). rc: this
+ * rank's exit code so far. Returns the exit code. */
+int run_adopt_ranks(run_ctx *ctx, const run_plan *pl, const run_opts *o, int rc);
+
+/* ---- MPI (sim/cli/run_mpi.c; stubs when built without MPI) ----------------------------------- */
+
+/* Initialises MPI when an MPI launcher started the process; NULL otherwise (never initialised). */
+run_mpi *run_mpi_start(int *argc, char ***argv);
+int run_mpi_rank(const run_mpi *m); /* 0 for NULL */
+int run_mpi_size(const run_mpi *m); /* 1 for NULL */
+/* Every rank: the jobs' order (longest expected first) and rank 0's counter. Collective.
+ * Returns 0 or -1 (out of memory). */
+int run_mpi_order(run_mpi *m, const run_ctx *ctx);
+/* The next job (index into ctx->jobs) for this rank, or SIZE_MAX when none is left. */
+size_t run_mpi_claim(run_mpi *m);
+/* A rank > 0 finished a job (for rank 0's progress line); runs finished on ranks > 0. */
+void run_mpi_finished(run_mpi *m);
+size_t run_mpi_finished_elsewhere(run_mpi *m);
+/* Collective: whether every rank is ok; *bad_rank the lowest that is not. */
+int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank);
+/* Finalises MPI (NULL: no-op). */
+void run_mpi_end(run_mpi *m);
+/* OUT.rankR. */
+void run_mpi_rank_path(char *buf, size_t n, const char *out, int rank);
+
 /* The execution order's job index i (replication-major) into ctx->jobs (arch-major). */
 size_t run_job_index(const run_ctx *ctx, size_t i);
 

@@ -169,7 +169,7 @@ static int keep_part(run_ctx *ctx, const outputs *out, const run_opts *o)
         fprintf(stderr, "vpcsim run: %s; %s is left as it was\n", err.msg, o->out);
         return 1;
     }
-    if (!o->quiet)
+    if (!o->quiet && o->shards)
         fprintf(stderr,
                 "vpcsim run: part %u/%u: %s holds %zu of the %zu runs; `vpcsim merge` of all %u "
                 "parts makes the whole file\n",
@@ -247,7 +247,7 @@ int run_output_report(run_ctx *ctx, const run_plan *pl, const run_opts *o)
         outputs_free(&out);
         return 1;
     }
-    if (ctx->h5 && (file_end(ctx).interrupted || o->shards)) { /* no report of a part */
+    if (ctx->h5 && (file_end(ctx).interrupted || o->shards || o->rank_file)) { /* no report */
         int rc =
             file_end(ctx).interrupted ? keep_interrupted(ctx, &out, o) : keep_part(ctx, &out, o);
         outputs_free(&out);
