@@ -3,7 +3,8 @@
 # 1 s) written with -o, wall time of one process (--threads 1), one process with --threads 2 and
 # `mpirun -n 2` (--threads 1 each; ideal: half of one process's), interleaved REPEATS times,
 # medians; then the same sweep as 10 shards and the wall time of `vpcsim merge` on them, against
-# the one-process run. Prints one line per figure.
+# the one-process run. Prints one line per figure: wall time, and CPU time (user + system of the
+# process and its children: what the runs cost whatever else the machine is doing).
 # Usage: experiments/bench_mpi.sh [BIN] [REPEATS]    (defaults: build/vpcsim 3)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,8 +21,11 @@ sed -e 's/^name: sweep-rate/name: bench-mpi/' \
 opts="--quiet --records 0.05 --spans 0 --prices $root/experiments/prices/aws-us-east-1.yaml
       --defaults $root/experiments/defaults/aws-us-east-1.yaml"
 now() { date +%s.%N; }
-timed() { local t0; t0=$(now); "$@" > /dev/null; echo "$(now) - $t0" | bc; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+timed() { /usr/bin/time -f "%e %U %S" -o t.out "$@" > /dev/null; awk '{ print $1, $2 + $3 }' t.out; }
+median() { # of column ${1:-1}
+    awk -v c="${1:-1}" '{ print $c }' | sort -g |
+        awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 : > one.t; : > two.t; : > mpi.t; : > merge.t; : > shards.t
 for _ in $(seq "$repeats"); do
     timed "$bin" run sweep.yaml $opts --threads 1 -o one.h5 >> one.t
@@ -29,15 +33,16 @@ for _ in $(seq "$repeats"); do
     timed "$bin" run sweep.yaml $opts --threads 2 -o two.h5 >> two.t
     t0=$(now)
     for i in $(seq 10); do "$bin" run sweep.yaml $opts --shard "$i/10" -o "part$i.h5" > /dev/null; done
-    echo "$(now) - $t0" | bc >> shards.t
+    echo "$(echo "$(now) - $t0" | bc) 0" >> shards.t
     rm -f merged.h5
     timed "$bin" merge part*.h5 -o merged.h5 --quiet >> merge.t
 done
 runs=$(h5dump -a /runs_total one.h5 | awk '/\(0\)/ { print $2 }')
-echo "runs: $runs (5 points x 2 architectures x 20 replications), $repeats interleaved repeats, $(nproc) cores"
-o=$(median < one.t); m=$(median < mpi.t); t=$(median < two.t)
-echo "one process --threads 1: $o s"
-echo "one process --threads 2: $t s (speed-up $(echo "scale=2; $o / $t" | bc))"
-echo "mpirun -n 2:             $m s (speed-up $(echo "scale=2; $o / $m" | bc); ideal 2)"
-echo "10 shards one after the other: $(median < shards.t) s"
-echo "merge of the 10 shards:  $(median < merge.t) s ($(echo "scale=1; 100 * $(median < merge.t) / $o" | bc)% of one process's run)"
+
+echo "runs: $runs (5 points x 2 architectures x 20 replications), $repeats interleaved repeats, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+o=$(median < one.t); m=$(median < mpi.t); t=$(median < two.t); g=$(median < merge.t)
+echo "one process --threads 1: $o s wall, $(median 2 < one.t) s CPU"
+echo "one process --threads 2: $t s wall (speed-up $(echo "scale=2; $o / $t" | bc)), $(median 2 < two.t) s CPU"
+echo "mpirun -n 2:             $m s wall (speed-up $(echo "scale=2; $o / $m" | bc); ideal 2), $(median 2 < mpi.t) s CPU"
+echo "10 shards one after the other: $(median < shards.t) s wall"
+echo "merge of the 10 shards:  $g s wall ($(echo "scale=1; 100 * $g / $o" | bc)% of one process's run), $(median 2 < merge.t) s CPU"
