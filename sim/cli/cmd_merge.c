@@ -175,10 +175,22 @@ static int merge_args(int argc, char **argv, const char **paths, size_t *n, cons
 
 /* Runs `vpcsim run` with the first part's arguments, taking every run from the parts. */
 static int merge_write(const part *p, size_t n, const char *const *paths, const char *out,
-                       bool quiet)
+                       bool quiet, int argc, char **argv)
 {
-    run_merge m = {.text = p[0].text[0], .parts = paths, .nparts = n, .out = out, .quiet = true};
+    size_t len = sizeof "vpcsim merge";
+    for (int i = 0; i < argc; i++) len += strlen(argv[i]) + 1;
+    char *cmd = malloc(len);
+    if (!cmd) return fputs("vpcsim merge: out of memory\n", stderr), 1;
+    strcpy(cmd, "vpcsim merge");
+    for (int i = 0; i < argc; i++) strcat(strcat(cmd, " "), argv[i]);
+    run_merge m = {.text = p[0].text[0],
+                   .parts = paths,
+                   .nparts = n,
+                   .out = out,
+                   .command_line = cmd,
+                   .quiet = true};
     int rc = run_main_with((int)p[0].nargs, p[0].args, &m);
+    free(cmd);
     if (rc == 0 && !quiet) fprintf(stderr, "vpcsim merge: %zu parts into %s\n", n, out);
     return rc;
 }
@@ -199,7 +211,7 @@ int merge_main(int argc, char **argv)
     }
     if (rc == 0 && (parts_cover(p, n, &err) || out_ok(out, p, n, &err))) rc = EXIT_USAGE;
     if (rc == EXIT_USAGE && err.msg[0]) fprintf(stderr, "vpcsim merge: %s\n", err.msg);
-    if (rc == 0) rc = merge_write(p, n, paths, out, quiet);
+    if (rc == 0) rc = merge_write(p, n, paths, out, quiet, argc, argv);
     for (size_t i = 0; i < n; i++) part_free(&p[i]);
     free(paths), free(p);
     return rc < 0 ? 0 : rc;

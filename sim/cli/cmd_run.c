@@ -772,6 +772,7 @@ int run_main_with(int argc, char **argv, const run_merge *m)
     if (m) { /* merge: the parts' study into m->out, nothing run */
         o.text = m->text, o.parts = m->parts, o.nparts = m->nparts, o.out = m->out;
         o.shard = o.shards = 0, o.resume = false, o.json = NULL, o.quiet = m->quiet;
+        o.command_line = m->command_line;
     }
     char rank_out[PATH_MAX];
     if (!m && (rc = mpi_setup(&o, rank_out, sizeof rank_out)) != 0) {

@@ -37,8 +37,9 @@ typedef struct run_opts {
     const char *text;         /* merge: the scenario's text (from the parts), not read from file */
     const char *const *parts; /* merge: the part files whose runs make the file */
     size_t nparts;
-    run_mpi *mpi;   /* under mpirun with more than one rank, else NULL */
-    bool rank_file; /* MPI rank > 0: out is this rank's file (OUT.rankR), no report */
+    run_mpi *mpi;             /* under mpirun with more than one rank, else NULL */
+    bool rank_file;           /* MPI rank > 0: out is this rank's file (OUT.rankR), no report */
+    const char *command_line; /* merge: the file's command_line (NULL: run's, as typed) */
 } run_opts;
 
 /* Everything the run reads: the file as loaded, the scenario after --set, the sweep, and one
@@ -92,7 +93,8 @@ typedef struct run_merge {
     const char *text;         /* the scenario's text */
     const char *const *parts; /* the part files */
     size_t nparts;
-    const char *out; /* the merged file */
+    const char *out;          /* the merged file */
+    const char *command_line; /* `vpcsim merge ...` as typed */
     bool quiet;
 } run_merge;
 /* `vpcsim run` with argv (m NULL), or the merge of m's parts. Returns the exit code. */

@@ -326,7 +326,8 @@ int run_output_open(run_ctx *ctx, const run_plan *pl, const run_opts *o, int arg
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    char *cmd = command_line(argc, argv), *ident = run_identity(pl, o, &ctx->out);
+    char *cmd = o->command_line ? strdup(o->command_line) : command_line(argc, argv),
+         *ident = run_identity(pl, o, &ctx->out);
     h5_results_meta meta = {.path = o->out,
                             .identity = ident ? ident : "",
                             .command_line = cmd ? cmd : "",
