@@ -14,6 +14,7 @@ enum { EXIT_USAGE = 2 };
 int bench_main(int argc, char **argv);
 int check_main(int argc, char **argv);
 int run_main(int argc, char **argv);
+int merge_main(int argc, char **argv);
 int report_main(int argc, char **argv);
 int import_main(int argc, char **argv);
 int compare_main(int argc, char **argv);

@@ -38,7 +38,6 @@
 #include "vpcsim/rng.h"
 
 enum { MAX_REPLICATIONS = 100000 };
-static const double quantile_of[NQ] = {0, 0.5, 0.9, 0.99, 0.999};
 
 /* ---- options --------------------------------------------------------------------------------- */
 
@@ -183,6 +182,17 @@ static const option_def run_options[] = {
      .parse = parse_memory_limit,
      .help = "results the runs may keep, e.g. 2GiB (default: half of RAM); a\n"
              "plan needing more fails at once"},
+    {.name = "--shard",
+     .kind = OPTION_CUSTOM,
+     .value_name = "I/N",
+     .parse = run_shard_parse,
+     .help = "with -o: only part I of N of the runs (a part file for\n"
+             "vpcsim merge; docs/large-studies.md)"},
+    {.name = "--resume",
+     .kind = OPTION_FLAG,
+     OPTION_AT(run_opts, resume),
+     .help = "with -o: keep the runs already in FILE (an interrupted run or a\n"
+             "part of the same study) and run only the others"},
     {.name = "--quiet",
      .kind = OPTION_FLAG,
      OPTION_AT(run_opts, quiet),
@@ -224,10 +234,13 @@ static bool parse_args(run_opts *o, int argc, char **argv, int *exit_code)
     memset(o, 0, sizeof *o);
     o->threads = 1;
     if (!options_take(&run_spec, o, argc, argv, exit_code)) return false;
-    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin)) {
+    if (!o->out && (o->asked.has_records || o->asked.has_spans || o->asked.has_bin || o->shards ||
+                    o->resume)) {
         fprintf(stderr, "vpcsim run: %s only matters with -o FILE\n",
                 o->asked.has_records ? "--records"
                 : o->asked.has_spans ? "--spans"
+                : o->shards          ? "--shard"
+                : o->resume          ? "--resume"
                                      : "--series-bin");
         options_usage(&run_spec, stderr);
         *exit_code = EXIT_USAGE;
@@ -362,7 +375,9 @@ static int load_base(run_plan *pl, const run_opts *o, vs_error *err)
 {
     size_t len = 0;
     const char *name = strcmp(o->file, "-") == 0 ? "<stdin>" : o->file;
-    char *text = config_read_file(o->file, &len, err), *z;
+    char *text = o->text ? strdup(o->text) : config_read_file(o->file, &len, err), *z;
+    if (o->text && text) len = strlen(text);
+    if (o->text && !text) return error_set(err, "out of memory");
     if (!text) return -1;
     if (!(z = realloc(text, len + 1))) return free(text), error_set(err, "out of memory");
     pl->text = z, z[len] = 0; /* NUL-terminated for the HDF5 attribute */
@@ -421,39 +436,15 @@ static uint64_t replication_seed(uint64_t seed, size_t r)
     return rng_mix64_nth(seed, r);
 }
 
-static void summarise_workload(const netmodel_workload *w, double window_s, wl_sum *s)
-{
-    const client_stats *c = &w->st;
-    s->active = w->active;
-    s->offered = (double)c->offered / window_s;
-    s->completed = (double)c->succeeded / window_s;
-    s->retries = (double)c->retries / window_s;
-    s->late = (double)c->late / window_s;
-    s->unfinished = (double)c->unfinished;
-    s->quota = (double)c->quota_refusals / window_s;
-    for (int k = 0; k < CLIENT_FAIL_COUNT; k++) s->failed[k] = (double)c->failed[k] / window_s;
-    s->success = c->offered ? (double)c->succeeded / (double)c->offered : NAN;
-    s->attempts = c->attempts;
-    s->raw = *c;
-    for (int q = 0; q < NQ; q++)
-        s->lat_ms[q] = c->latency.count == 0 ? NAN
-                       : q == Q_MEAN         ? hist_mean(&c->latency) / 1e6
-                                     : (double)hist_quantile(&c->latency, quantile_of[q]) / 1e6;
-}
-
 static void summarise_component(const netmodel_component *c, double window_s, comp_sum *s)
 {
     snprintf(s->name, sizeof s->name, "%s", c->name);
     s->kind = c->kind;
     s->index = c->index;
     s->many = netmodel_component_unlimited(c);
-    s->util = c->st.utilisation;
-    s->in_station = c->st.mean_in_station;
-    s->bytes_s = (double)c->st.bytes / window_s;
-    s->drops_s = (double)c->st.drops / window_s;
-    s->peak = (double)c->st.peak;
     s->raw = c->st;
     s->az = c->az, s->servers = c->servers, s->capacity_bps = c->capacity_bps;
+    job_sum_component(s, window_s);
 }
 
 static int summarise(job *j, const netmodel_result *r)
@@ -463,7 +454,7 @@ static int summarise(job *j, const netmodel_result *r)
     j->comp = calloc(r->ncomponents ? r->ncomponents : 1, sizeof *j->comp);
     if (!j->wl || !j->comp) return error_set(&j->err, "out of memory");
     for (size_t w = 0; w < r->nworkloads; w++)
-        summarise_workload(&r->workloads[w], r->window_s, &j->wl[w]);
+        job_sum_workload(&r->workloads[w].st, r->workloads[w].active, r->window_s, &j->wl[w]);
     for (size_t c = 0; c < r->ncomponents; c++)
         summarise_component(&r->components[c], r->window_s, &j->comp[c]);
     j->ncomp = r->ncomponents;
@@ -483,7 +474,7 @@ static int summarise(job *j, const netmodel_result *r)
 
 /* Runs execute replication-major (every architecture of replication 0, then of 1, ...) so
  * that an interrupted run keeps whole replications; jobs[] stays arch-major. */
-static size_t job_index(const run_ctx *ctx, size_t i)
+size_t run_job_index(const run_ctx *ctx, size_t i)
 {
     size_t narchs = ctx->pts[0].s->narchs, reps = ctx->pts[0].reps, per = narchs * reps;
     size_t k = i % per;
@@ -566,8 +557,12 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
 static int run_job(void *ctxp, size_t i)
 {
     run_ctx *ctx = ctxp;
-    size_t idx = ctx->order ? ctx->order[i] : job_index(ctx, i);
+    size_t idx = ctx->mpi     ? run_mpi_claim(ctx->mpi)
+                 : ctx->order ? ctx->order[i]
+                              : run_job_index(ctx, i);
+    if (idx == SIZE_MAX) return 0; /* MPI: every job is taken */
     job *j = &ctx->jobs[idx];
+    if (j->skip) return 0;                 /* read back from a file, or another shard's */
     if (atomic_load(&ctx->stop)) return 0; /* interrupted: j stays not done */
     const run_inputs *in = &ctx->pts[j->pt];
     netmodel_config cfg = {.seed = j->seed,
@@ -590,6 +585,7 @@ static int run_job(void *ctxp, size_t i)
     else
         j->done = !j->failed;
     observe_free(o);
+    if (ctx->mpi && j->done) run_mpi_finished(ctx->mpi);
     return j->failed;
 }
 
@@ -603,16 +599,16 @@ static void jobs_free(job *jobs, size_t n)
 /* ---- running --------------------------------------------------------------------------------- */
 
 /* Speed figures on stderr: not part of the report (they depend on the machine). */
-static void print_speed(const run_ctx *ctx, size_t njobs, int threads, double wall_s)
+static void print_speed(const run_ctx *ctx, int threads, double wall_s)
 {
     uint64_t events = 0, attempts = 0;
     size_t one = 0;
     double core_s = 0;
     size_t ran = 0;
     char how[96];
-    for (size_t i = 0; i < njobs; i++) {
+    for (size_t i = 0; i < ctx->njobs; i++) {
         const job *j = &ctx->jobs[i];
-        if (!j->done) continue; /* run.precision stopped before it */
+        if (!j->done || j->skip) continue; /* not run here (--shard, --resume, merge) */
         ran++;
         events += j->events;
         one += j->partitions <= 1;
@@ -695,6 +691,10 @@ static void watch_status_of(void *p, watch_status *s)
         }
     }
     pthread_mutex_unlock(&ctx->lock);
+    if (ctx->mpi) { /* rank 0: the other ranks' finished runs too */
+        size_t elsewhere = run_mpi_finished_elsewhere(ctx->mpi);
+        s->done += elsewhere, fraction += (double)elsewhere;
+    }
     if (s->running) s->sim_s /= (double)s->running, s->sim_end_s /= (double)s->running;
     s->events_per_s = wall > 0 ? events / wall * ctx->side_by_side : 0;
     s->fraction = total ? fraction / (double)total : 1;
@@ -715,15 +715,20 @@ static void watch_quit(void *p)
 
 /* Runs every job: side by side when there are at least as many as threads, else one after the
  * other, each split across the threads. Returns 0, or 1 after printing the first failure. */
-static int run_all(run_ctx *ctx, const run_opts *o)
+void run_jobs_init(run_ctx *ctx)
 {
-    size_t njobs = ctx->njobs, reps = ctx->pts[0].reps, narchs = ctx->pts[0].s->narchs;
-    for (size_t i = 0; i < njobs; i++) {
+    size_t reps = ctx->pts[0].reps, narchs = ctx->pts[0].s->narchs;
+    for (size_t i = 0; i < ctx->njobs; i++) {
         ctx->jobs[i].pt = i / (narchs * reps);
         ctx->jobs[i].arch = (i / reps) % narchs;
         ctx->jobs[i].rep = i % reps;
         ctx->jobs[i].seed = replication_seed(ctx->pts[0].seed, i % reps);
     }
+}
+
+static int run_all(run_ctx *ctx, const run_opts *o)
+{
+    size_t njobs = ctx->njobs;
     bool side_by_side = njobs >= (size_t)o->threads;
     ctx->engine_threads = side_by_side ? 1 : o->threads;
     ctx->side_by_side = side_by_side ? o->threads : 1;
@@ -744,12 +749,32 @@ static int run_all(run_ctx *ctx, const run_opts *o)
             job_failure(ctx, &ctx->jobs[i]);
             return 1;
         }
-    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, njobs, o->threads, wall_now() - t0);
+    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, o->threads, wall_now() - t0);
     return 0;
+}
+
+/* run.precision decides how many runs there are as they finish, and warmup: auto gives each run
+ * a pilot pass: neither is split into shards, resumed or spread over ranks yet (the decisions
+ * would have to be made in one place between batches). Returns 0, or 2 with the reason printed. */
+static int plain_study(const run_plan *pl, const run_opts *o)
+{
+    const run_inputs *in = &pl->pts[0];
+    const char *how = o->parts    ? "vpcsim merge"
+                      : o->mpi    ? "mpirun"
+                      : o->shards ? "--shard"
+                      : o->resume ? "--resume"
+                                  : NULL;
+    if (!how || (!in->precision.on && !in->warmup_auto)) return 0;
+    fprintf(stderr,
+            "vpcsim run: %s: %s cannot be used with %s yet; run it in one process (threads "
+            "are fine)\n",
+            in->s->file, in->precision.on ? "run.precision" : "warmup: auto", how);
+    return EXIT_USAGE;
 }
 
 static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char **argv)
 {
+    if (plain_study(pl, o)) return EXIT_USAGE;
     size_t njobs = pl->npoints * pl->pts[0].s->narchs * pl->pts[0].reps;
     run_ctx ctx = {.pts = pl->pts,
                    .npoints = pl->npoints,
@@ -766,9 +791,14 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     pthread_mutex_init(&ctx.lock, NULL);
     int rc = !ctx.jobs || !ctx.live ? 1 : 0;
     if (rc) fputs("vpcsim run: out of memory\n", stderr);
+    if (rc == 0) run_jobs_init(&ctx);
     if (rc == 0) rc = run_output_open(&ctx, pl, o, argc, argv);
+    if (rc == 0) rc = run_adopt_all(&ctx, pl, o, argc, argv);
+    ctx.mpi = o->mpi;
+    if (rc == 0 && ctx.mpi && run_mpi_order(ctx.mpi, &ctx)) rc = 1;
     if (rc == 0) rc = run_all(&ctx, o);
-    if (rc == 0) rc = run_output_report(&ctx, pl, o);
+    if (ctx.mpi) rc = run_adopt_ranks(&ctx, pl, o, rc);
+    if (rc == 0 && !o->rank_file) rc = run_output_report(&ctx, pl, o);
     h5_results_abort(ctx.h5); /* after a failure: the temporary file goes */
     pthread_mutex_destroy(&ctx.lock);
     jobs_free(ctx.jobs, njobs);
@@ -776,7 +806,35 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     return rc;
 }
 
+/* Under mpirun with more than one rank: -o is needed (the ranks' runs meet in it); a rank > 0
+ * writes its runs to OUT.rankR and prints nothing but errors. Returns 0, or the exit code. */
+static int mpi_setup(run_opts *o, char *rank_out, size_t n)
+{
+    o->mpi = run_mpi_start(NULL, NULL);
+    if (run_mpi_size(o->mpi) < 2) {
+        run_mpi_end(o->mpi);
+        o->mpi = NULL;
+        return 0;
+    }
+    if (!o->out) {
+        if (run_mpi_rank(o->mpi) == 0)
+            fputs("vpcsim run: under mpirun, -o FILE is needed: the ranks' runs meet in it\n",
+                  stderr);
+        return EXIT_USAGE;
+    }
+    if (run_mpi_rank(o->mpi) > 0) {
+        run_mpi_rank_path(rank_out, n, o->out, run_mpi_rank(o->mpi));
+        o->out = rank_out, o->rank_file = true, o->quiet = true, o->json = NULL;
+    }
+    return 0;
+}
+
 int run_main(int argc, char **argv)
+{
+    return run_main_with(argc, argv, NULL);
+}
+
+int run_main_with(int argc, char **argv, const run_merge *m)
 {
     run_opts o;
     run_plan pl;
@@ -784,6 +842,17 @@ int run_main(int argc, char **argv)
     char defaults[PATH_MAX];
     int rc;
     if (!parse_args(&o, argc, argv, &rc)) {
+        opts_free(&o);
+        return rc;
+    }
+    if (m) { /* merge: the parts' study into m->out, nothing run */
+        o.text = m->text, o.parts = m->parts, o.nparts = m->nparts, o.out = m->out;
+        o.shard = o.shards = 0, o.resume = false, o.json = NULL, o.quiet = m->quiet;
+        o.command_line = m->command_line;
+    }
+    char rank_out[PATH_MAX];
+    if (!m && (rc = mpi_setup(&o, rank_out, sizeof rank_out)) != 0) {
+        run_mpi_end(o.mpi);
         opts_free(&o);
         return rc;
     }
@@ -809,6 +878,7 @@ int run_main(int argc, char **argv)
         if (rc == 0) rc = run_plan_jobs(&pl, &o, argc, argv);
         plan_free(&pl);
     }
+    run_mpi_end(o.mpi);
     opts_free(&o);
     return rc;
 }

@@ -20,7 +20,7 @@
 #endif
 
 _Static_assert(CLIENT_BYTES_COUNT == 5, "name the new byte class here and in docs/output.md");
-static const char *const bytes_name[CLIENT_BYTES_COUNT] = {
+const char *const h5_bytes_name[CLIENT_BYTES_COUNT] = {
     [CLIENT_BYTES_CROSS_AZ] = "bytes_cross_az",
     [CLIENT_BYTES_INTER_REGION] = "bytes_inter_region",
     [CLIENT_BYTES_INTERNET_OUT] = "bytes_internet_out",
@@ -91,7 +91,7 @@ static size_t wl_cols(h5file_col *c, names *nm)
     c[n++] = (h5file_col)H5_COL(wl_row, TRACE_U64, attempts, "attempts");
     c[n++] = (h5file_col)H5_COL(wl_row, TRACE_U64, retries, "attempts");
     for (int k = 0; k < CLIENT_BYTES_COUNT; k++)
-        c[n++] = (h5file_col){bytes_name[k], TRACE_U64,
+        c[n++] = (h5file_col){h5_bytes_name[k], TRACE_U64,
                               offsetof(wl_row, bytes) + (size_t)k * sizeof(uint64_t), "B"};
     return n;
 }
@@ -271,7 +271,7 @@ int h5_results_run(h5_results *h, const job *j, const topology *t, const netmode
                    const observation *o, vs_error *err)
 {
     char group[512];
-    snprintf(group, sizeof group, "/architectures/%s/point%zu/rep%zu", t->name, j->pt, j->rep);
+    h5_state_group(group, sizeof group, t->name, j->pt, j->rep);
     pthread_mutex_lock(&h->lock);
     if (!h->f) { /* an earlier write failed: the runs go on for stdout, the file is gone */
         pthread_mutex_unlock(&h->lock);
@@ -283,12 +283,40 @@ int h5_results_run(h5_results *h, const job *j, const topology *t, const netmode
               h5file_attr_i64(h->f, group, "warmup_ns", j->warmup_ns, err)) ||
              h5file_attr_f64(h->f, group, "records_fraction", j->records_fraction, err) ||
              write_counts(h->f, group, t, j, err) || write_regions(h->f, group, t, r, err) ||
+             h5_state_write(h->f, group, t, j, err) ||
              h5_write_observed(h->f, group, j, t, r, o, &h->out, err);
     if (rc) { /* disk full, most likely: drop the file now (the target stays as it was) */
         h->failed = *err;
         h5file_abort(h->f);
         h->f = NULL;
     }
+    pthread_mutex_unlock(&h->lock);
+    return rc ? -1 : 0;
+}
+
+/* ---- runs taken from another file (merge, --resume, MPI ranks) ------------------------------ */
+
+int h5_results_copy_run(h5_results *h, h5file *src, const char *group, vs_error *err)
+{
+    pthread_mutex_lock(&h->lock);
+    int rc = h->f ? h5file_copy(h->f, src, group, err) : 0;
+    if (rc) {
+        h->failed = *err;
+        h5file_abort(h->f);
+        h->f = NULL;
+    }
+    pthread_mutex_unlock(&h->lock);
+    return rc;
+}
+
+int h5_results_part(h5_results *h, uint32_t shard, uint32_t shards, const char *const *args,
+                    size_t nargs, size_t runs, vs_error *err)
+{
+    pthread_mutex_lock(&h->lock);
+    int rc = !h->f || h5file_attr_i64(h->f, "/", "part_shard", shard, err) ||
+             h5file_attr_i64(h->f, "/", "part_shards", shards, err) ||
+             h5file_attr_i64(h->f, "/", "part_runs", (int64_t)runs, err) ||
+             h5file_attr_strs(h->f, "/", "part_arguments", args, nargs, err);
     pthread_mutex_unlock(&h->lock);
     return rc ? -1 : 0;
 }
@@ -328,7 +356,9 @@ static int write_meta(h5file *f, const h5_results_meta *m, const run_inputs *in,
              h5file_attr_i64(f, "/", "series_bin_ns", m->out->series_bin_ns, err) ||
              h5file_attr_i64(f, "/", "run_length_ns", m->out->run_length_ns, err) ||
              h5file_attr_i64(f, "/", "interrupted", 0, err) ||
-             run_precision_file_attrs(f, in, err) || h5file_group(f, "/architectures", err);
+             run_precision_file_attrs(f, in, err) ||
+             h5file_attr_str(f, "/", "identity", m->identity ? m->identity : "", err) ||
+             h5file_group(f, "/architectures", err);
     return rc ? -1 : 0;
 }
 

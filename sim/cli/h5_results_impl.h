@@ -15,9 +15,9 @@
     }
 #define H5_NCOLS(a) (sizeof(a) / sizeof(a)[0])
 
-/* The layout's version (root attribute `format`): 3 added each run's inter_region table and
- * the /summary rows by Region pair; `report` and `compare` read 2 and 3 alike (neither needs
- * what 3 added). */
+/* The layout's version (root attribute `format`): 3 added each run's inter_region table, its
+ * state/ (what merge, --resume and MPI rank 0 rebuild a run from) and the /summary rows by Region
+ * pair; `report` and `compare` read 2 and 3 alike (neither needs what 3 added). */
 enum { H5_RESULTS_FORMAT = 3, H5_RESULTS_FORMAT_OLDEST = 2 };
 
 /* A /sweep row, and the columns of /summary and /sweep (vpcsim report reads them back). */
@@ -27,6 +27,9 @@ typedef struct h5_sweep_row {
 } h5_sweep_row;
 extern const h5file_col h5_sum_cols[], h5_sweep_cols[];
 extern const size_t h5_sum_ncols, h5_sweep_ncols;
+
+/* The column names of the billed byte classes (client_stats.bytes): "bytes_cross_az", ... */
+extern const char *const h5_bytes_name[CLIENT_BYTES_COUNT];
 
 /* A whole table at once (a chunk about its size). Returns 0 or -1. */
 int h5_write_table(h5file *f, const char *path, const h5file_col *cols, size_t ncols,
@@ -62,5 +65,19 @@ int h5_write_faults(h5file *f, const topology *t, vs_error *err);
  * first run of the architecture that finished, hourly prices from prices). */
 int h5_write_topology(h5file *f, const run_inputs *pts, size_t npoints, const job *jobs,
                       size_t njobs, vs_error *err);
+
+/* ---- a run's state (sim/cli/h5_state.c): what merge, --resume and MPI ranks read back ------- */
+
+/* Writes group/state/{workloads,histogram,components,ways,billed,regions}: j's raw counts (t: its
+ * topology), so that its summary (wl_sum, comp_sum, ways, billed bytes by item and by Region
+ * pair) is rebuilt exactly. Returns 0 or -1. */
+int h5_state_write(h5file *f, const char *group, const topology *t, const job *j, vs_error *err);
+/* Rebuilds j (pt, arch, rep already set; t: its topology, window_s: its measured window) from
+ * group of f: seed, end_ns, records_fraction, wl[], comp[], ways[], gb_bytes_s[], region_bytes_s[].
+ * Returns 0, or -1 with err set (j's arrays freed and NULL). */
+int h5_state_read(h5file *f, const char *group, const topology *t, double window_s, job *j,
+                  vs_error *err);
+/* The group of run (arch, pt, rep): "/architectures/ARCH/pointP/repR". */
+void h5_state_group(char *buf, size_t n, const char *arch, size_t pt, size_t rep);
 
 #endif

@@ -14,6 +14,7 @@ static void usage(FILE *f)
         "  check FILE [--json]     validate a scenario: paths, verdicts, static cost; --fail-on\n"
         "  run FILE [options]      simulate it: latency, failures, cost; vpcsim run --help\n"
         "  report FILE [--csv]     the tables of a run again, from its HDF5 file (run -o); --json\n"
+        "  merge PART... -o OUT    the parts of a study (run --shard I/N) as one file\n"
         "  compare BASE NEW        did NEW (an HDF5 file) regress against BASE? vpcsim compare\n"
         "                          --help\n"
         "  bench phold [options]   engine benchmark (PHOLD); vpcsim bench --help\n"
@@ -36,6 +37,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "report") == 0) return report_main(argc - 2, argv + 2);
     if (strcmp(cmd, "import") == 0) return import_main(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0) return compare_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "merge") == 0) return merge_main(argc - 2, argv + 2);
     if (strcmp(cmd, "--version") == 0) {
         puts("vpcsim " VPCSIM_VERSION);
         return 0;

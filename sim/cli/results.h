@@ -58,6 +58,9 @@ typedef struct wl_sum {
     client_stats raw;  /* the counts (latency histogram included) */
 } wl_sum;
 
+/* The figures of s from the counts c of a window of window_s seconds (sim/cli/job_sum.c). */
+void job_sum_workload(const client_stats *c, bool active, double window_s, wl_sum *s);
+
 typedef struct comp_sum {
     char name[NETMODEL_NAME_MAX];
     hop_kind kind;
@@ -69,6 +72,9 @@ typedef struct comp_sum {
     double capacity_bps; /* or 0 */
     station_stats raw;   /* the counts */
 } comp_sum;
+
+/* util, in_station, bytes_s, drops_s and peak of s from s->raw (window_s seconds). */
+void job_sum_component(comp_sum *s, double window_s);
 
 /* One way a workload's calls went in a run (netmodel_workload.alts): the stations it crosses. */
 typedef struct job_way {
@@ -98,6 +104,7 @@ typedef struct job {
     size_t nregions;
     int failed;
     bool done; /* it ran and its summary is filled (and written, with -o); not after SIGINT */
+    bool skip; /* not run here: read back from a file (done), or another shard's (not done) */
     vs_error err;
 } job;
 
@@ -209,10 +216,12 @@ typedef struct h5_results_meta {
     const char *const *keys; /* swept paths */
     size_t nkeys;
     const output_plan *out;
-    const char *prices; /* the price table's file */
+    const char *prices;   /* the price table's file */
+    const char *identity; /* what runs to be combined must share (sim/cli/run_adopt.c) */
 } h5_results_meta;
 
 typedef struct h5_results h5_results;
+typedef struct h5file h5file;
 struct observation;
 
 /* Creates the temporary file (docs/output.md) and writes the root attributes known before the
@@ -239,6 +248,13 @@ typedef struct h5_results_end {
  * failed). h is freed either way. */
 int h5_results_close(h5_results *h, point_jobs *rps, size_t npoints, const summary_rows *rows,
                      const h5_results_end *end, vs_error *err);
+/* Copies group (a run's, h5_state_group) of src into the file, as h5_results_run would have
+ * written it. Returns 0, or -1 with err set (the file is then dropped, as in h5_results_run). */
+int h5_results_copy_run(h5_results *h, h5file *src, const char *group, vs_error *err);
+/* Marks the file as part shard of shards (1-based) holding runs runs, made by `vpcsim run` with
+ * the arguments args (merge rebuilds the plan from them). Returns 0 or -1. */
+int h5_results_part(h5_results *h, uint32_t shard, uint32_t shards, const char *const *args,
+                    size_t nargs, size_t runs, vs_error *err);
 /* Closes and removes the temporary file. NULL is a no-op. */
 void h5_results_abort(h5_results *h);
 /* The temporary path (for the signal watcher's last-moment unlink; safe to read on any thread

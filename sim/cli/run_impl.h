@@ -16,6 +16,8 @@
 
 enum { MAX_SETS = 256 }; /* --set options */
 
+typedef struct run_mpi run_mpi; /* sim/cli/run_mpi.c */
+
 typedef struct run_opts {
     const char *file, *prices, *defaults, *queue;
     const char *out;  /* -o: the HDF5 file, or NULL */
@@ -31,7 +33,15 @@ typedef struct run_opts {
     int64_t duration_ns, warmup_ns;
     scenario_patch sets[MAX_SETS]; /* --set, in order (label malloc'd, path and value inside it) */
     size_t nsets;
-    output_plan_asked asked; /* --records, --spans, --series-bin */
+    output_plan_asked asked;  /* --records, --spans, --series-bin */
+    uint32_t shard, shards;   /* --shard I/N: this part's runs only (0/0: every run) */
+    bool resume;              /* --resume: keep the runs already in -o's file */
+    const char *text;         /* merge: the scenario's text (from the parts), not read from file */
+    const char *const *parts; /* merge: the part files whose runs make the file */
+    size_t nparts;
+    run_mpi *mpi;             /* under mpirun with more than one rank, else NULL */
+    bool rank_file;           /* MPI rank > 0: out is this rank's file (OUT.rankR), no report */
+    const char *command_line; /* merge: the file's command_line (NULL: run's, as typed) */
 } run_opts;
 
 /* Everything the run reads: the file as loaded, the scenario after --set, the sweep, and one
@@ -69,6 +79,7 @@ typedef struct run_ctx {
     output_plan out;    /* -o: what the runs keep */
     bool observe;       /* -o: collect records and series */
     bool progress;      /* the progress line: collectors that only track the simulated time */
+    run_mpi *mpi;       /* MPI: jobs are claimed from rank 0's counter; NULL: none */
     atomic_bool stop;   /* a signal came: start no more runs */
     atomic_int signo;   /* which (SIGINT, SIGTERM, SIGHUP): the exit code is 128 + it */
     /* shared with the watcher's thread, under lock */
@@ -83,5 +94,61 @@ int run_output_open(run_ctx *ctx, const run_plan *pl, const run_opts *o, int arg
 /* The text report (or JSON), the expectations' verdicts and the file, once the runs are done.
  * Returns the exit code: 0, 1 (something failed or an expectation failed) or 128 + a signal. */
 int run_output_report(run_ctx *ctx, const run_plan *pl, const run_opts *o);
+
+/* `vpcsim merge` (sim/cli/cmd_merge.c): run's arguments as the parts stored them, with these. */
+typedef struct run_merge {
+    const char *text;         /* the scenario's text */
+    const char *const *parts; /* the part files */
+    size_t nparts;
+    const char *out;          /* the merged file */
+    const char *command_line; /* `vpcsim merge ...` as typed */
+    bool quiet;
+} run_merge;
+/* `vpcsim run` with argv (m NULL), or the merge of m's parts. Returns the exit code. */
+int run_main_with(int argc, char **argv, const run_merge *m);
+
+/* ---- runs done elsewhere (sim/cli/run_adopt.c: --shard, --resume, merge) ------------------- */
+
+/* Every job's point, architecture, replication and seed. */
+void run_jobs_init(run_ctx *ctx);
+/* --shard I/N: parse "I/N" into o. */
+int run_shard_parse(void *opts, const char *name, const char *v, vs_error *err);
+/* Whether job i of the execution order belongs to shard (1-based) of shards. */
+bool run_shard_has(size_t i, uint32_t shard, uint32_t shards);
+/* What the file must share with runs taken into it: the effective settings as one line (the
+ * caller frees it), or NULL when out of memory. */
+char *run_identity(const run_plan *pl, const run_opts *o, const output_plan *out);
+/* After the file is open: marks the jobs of other shards, takes the runs of -o's file
+ * (--resume) or of the parts (merge), and marks a part file. Returns 0, or the exit code with
+ * the reason printed (2: a file of another study). */
+int run_adopt_all(run_ctx *ctx, const run_plan *pl, const run_opts *o, int argc, char **argv);
+/* MPI: closes this rank's file (rank > 0), tells rank 0 whether every rank went well, and on
+ * rank 0 takes the other ranks' runs into the file (their files are then removed). rc: this
+ * rank's exit code so far. Returns the exit code. */
+int run_adopt_ranks(run_ctx *ctx, const run_plan *pl, const run_opts *o, int rc);
+
+/* ---- MPI (sim/cli/run_mpi.c; stubs when built without MPI) ----------------------------------- */
+
+/* Initialises MPI when an MPI launcher started the process; NULL otherwise (never initialised). */
+run_mpi *run_mpi_start(int *argc, char ***argv);
+int run_mpi_rank(const run_mpi *m); /* 0 for NULL */
+int run_mpi_size(const run_mpi *m); /* 1 for NULL */
+/* Every rank: the jobs' order (longest expected first) and rank 0's counter. Collective.
+ * Returns 0 or -1 (out of memory). */
+int run_mpi_order(run_mpi *m, const run_ctx *ctx);
+/* The next job (index into ctx->jobs) for this rank, or SIZE_MAX when none is left. */
+size_t run_mpi_claim(run_mpi *m);
+/* A rank > 0 finished a job (for rank 0's progress line); runs finished on ranks > 0. */
+void run_mpi_finished(run_mpi *m);
+size_t run_mpi_finished_elsewhere(run_mpi *m);
+/* Collective: whether every rank is ok; *bad_rank the lowest that is not. */
+int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank);
+/* Finalises MPI (NULL: no-op). */
+void run_mpi_end(run_mpi *m);
+/* OUT.rankR. */
+void run_mpi_rank_path(char *buf, size_t n, const char *out, int rank);
+
+/* The execution order's job index i (replication-major) into ctx->jobs (arch-major). */
+size_t run_job_index(const run_ctx *ctx, size_t i);
 
 #endif

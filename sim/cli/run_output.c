@@ -161,6 +161,25 @@ static int keep_interrupted(run_ctx *ctx, const outputs *out, const run_opts *o)
     return 128 + atomic_load(&ctx->signo);
 }
 
+/* --shard: the part is written, no report (its replications are not whole). Returns 0 or 1. */
+static int keep_part(run_ctx *ctx, const outputs *out, const run_opts *o)
+{
+    vs_error err = {""};
+    h5_results_end e = file_end(ctx);
+    int rc = h5_results_close(ctx->h5, out->rps, out->n, &out->rows, &e, &err);
+    ctx->h5 = NULL;
+    if (rc) {
+        fprintf(stderr, "vpcsim run: %s; %s is left as it was\n", err.msg, o->out);
+        return 1;
+    }
+    if (!o->quiet && o->shards)
+        fprintf(stderr,
+                "vpcsim run: part %u/%u: %s holds %zu of the %zu runs; `vpcsim merge` of all %u "
+                "parts makes the whole file\n",
+                o->shard, o->shards, o->out, e.kept, e.runs, o->shards);
+    return 0;
+}
+
 /* Closes the file (renaming it to -o). Returns 0, or -1 after saying why (target untouched). */
 static int close_output(run_ctx *ctx, const outputs *out, const run_opts *o)
 {
@@ -231,8 +250,9 @@ int run_output_report(run_ctx *ctx, const run_plan *pl, const run_opts *o)
         outputs_free(&out);
         return 1;
     }
-    if (ctx->h5 && file_end(ctx).interrupted) {
-        int rc = keep_interrupted(ctx, &out, o);
+    if (ctx->h5 && (file_end(ctx).interrupted || o->shards || o->rank_file)) { /* no report */
+        int rc =
+            file_end(ctx).interrupted ? keep_interrupted(ctx, &out, o) : keep_part(ctx, &out, o);
         outputs_free(&out);
         return rc;
     }
@@ -309,17 +329,19 @@ int run_output_open(run_ctx *ctx, const run_plan *pl, const run_opts *o, int arg
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
         return EXIT_USAGE;
     }
-    char *cmd = command_line(argc, argv);
+    char *cmd = o->command_line ? strdup(o->command_line) : command_line(argc, argv),
+         *ident = run_identity(pl, o, &ctx->out);
     h5_results_meta meta = {.path = o->out,
+                            .identity = ident ? ident : "",
                             .command_line = cmd ? cmd : "",
                             .text = pl->text,
                             .threads = o->threads,
                             .keys = pl->keys,
                             .nkeys = pl->nkeys,
                             .out = &ctx->out};
-    ctx->h5 = cmd ? h5_results_open(&meta, pl->pts, pl->npoints, &err) : NULL;
-    if (!cmd) error_set(&err, "out of memory");
-    free(cmd);
+    ctx->h5 = cmd && ident ? h5_results_open(&meta, pl->pts, pl->npoints, &err) : NULL;
+    if (!cmd || !ident) error_set(&err, "out of memory");
+    free(cmd), free(ident);
     if (!ctx->h5) fprintf(stderr, "vpcsim run: %s\n", err.msg);
     ctx->observe = ctx->h5 != NULL;
     return ctx->h5 ? 0 : 1;

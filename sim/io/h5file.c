@@ -659,3 +659,35 @@ int h5file_table_read(h5file *f, const char *path, const h5file_col *cols, size_
     *rows = buf, *n = (size_t)k;
     return 0;
 }
+
+/* ---- copying (merge, --resume) --------------------------------------------------------------- */
+
+int h5file_copy(h5file *dst, h5file *src, const char *path, vs_error *err)
+{
+    quiet();
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    if (lcpl < 0) return error_set(err, "out of memory");
+    H5Pset_create_intermediate_group(lcpl, 1); /* /architectures/A/pointP for repR */
+    herr_t rc = H5Ocopy(src->h5, path, dst->h5, path, H5P_DEFAULT, lcpl);
+    H5Pclose(lcpl);
+    if (rc < 0) return error_set(err, "%s: cannot copy %s into %s", src->path, path, dst->tmp);
+    return 0;
+}
+
+h5file *h5file_open_image(const void *image, size_t len, const char *name, vs_error *err)
+{
+    quiet();
+    h5file *f = calloc(1, sizeof *f);
+    if (!f || !(f->path = strdup(name))) {
+        free(f);
+        return error_set(err, "out of memory"), NULL;
+    }
+    /* flags 0: HDF5 copies the buffer and opens it read-only; the caller keeps image */
+    f->h5 = H5LTopen_file_image((void *)image, len, 0);
+    if (f->h5 < 0) {
+        error_set(err, "%s: not an HDF5 file image", name);
+        file_free(f);
+        return NULL;
+    }
+    return f;
+}

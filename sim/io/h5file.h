@@ -108,4 +108,15 @@ int h5file_get_strs(h5file *f, const char *group, const char *name, char ***v, s
 int h5file_table_read(h5file *f, const char *path, const h5file_col *cols, size_t ncols,
                       size_t row_size, void **rows, size_t *n, vs_error *err);
 
+/* ---- copying (vpcsim merge, run --resume, MPI ranks) ----------------------------------------- */
+
+/* Copies the object at path (a group with everything under it, or a dataset) of src to the same
+ * path of dst (a file h5file_create made), making missing parents. Returns 0, or -1 with err set
+ * (the object is not in src, or the write failed). */
+int h5file_copy(h5file *dst, h5file *src, const char *path, vs_error *err);
+/* Opens a file image held in memory (H5Fget_file_image of another process's file), read-only;
+ * name is for messages. HDF5 copies image. Returns it, or NULL with err set. Close with
+ * h5file_free. */
+h5file *h5file_open_image(const void *image, size_t len, const char *name, vs_error *err);
+
 #endif

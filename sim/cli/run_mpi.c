@@ -1,0 +1,211 @@
+/* `mpirun -n N vpcsim run FILE -o OUT`: the runs spread over the ranks (docs/large-studies.md).
+ * Every rank loads the same plan; the jobs are taken one at a time from one counter on rank 0
+ * (MPI one-sided fetch-and-add: no rank waits for a coordinator, and rank 0 runs jobs too), in
+ * the order of their expected length, longest first. Each rank writes its runs to its own file,
+ * OUT.rankR, through run's usual writer; once all are done rank 0 takes their runs into OUT with
+ * the code of merge and --resume (sim/cli/run_adopt.c), so OUT's datasets are those of one
+ * process whatever ran where. Without mpirun (or with one rank) MPI is never initialised. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/run_impl.h"
+
+#ifdef VPCSIM_HAVE_MPI
+#include <mpi.h>
+#include <pthread.h>
+
+struct run_mpi {
+    int rank, size;
+    MPI_Win win;          /* rank 0: {next job of order[], runs finished on other ranks} */
+    uint64_t *counters;   /* the window's memory (rank 0) */
+    size_t *order;        /* jobs, longest expected first */
+    size_t n;             /* jobs */
+    pthread_mutex_t lock; /* MPI calls one thread at a time (MPI_THREAD_SERIALIZED) */
+};
+
+/* Whether an MPI launcher started this process (Open MPI, PMI, PMIx), read before MPI_Init so
+ * that a plain `vpcsim run` never initialises MPI. */
+static bool launched(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
+}
+
+run_mpi *run_mpi_start(int *argc, char ***argv)
+{
+    int provided = 0, size = 1;
+    if (!launched()) return NULL;
+    MPI_Init_thread(argc, argv, MPI_THREAD_SERIALIZED, &provided);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    run_mpi *m = calloc(1, sizeof *m);
+    if (!m || provided < MPI_THREAD_SERIALIZED) {
+        fputs("vpcsim run: MPI without threads (MPI_THREAD_SERIALIZED) or out of memory\n", stderr);
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    }
+    MPI_Comm_rank(MPI_COMM_WORLD, &m->rank);
+    m->size = size;
+    m->win = MPI_WIN_NULL;
+    pthread_mutex_init(&m->lock, NULL);
+    return m;
+}
+
+int run_mpi_rank(const run_mpi *m)
+{
+    return m ? m->rank : 0;
+}
+
+int run_mpi_size(const run_mpi *m)
+{
+    return m ? m->size : 1;
+}
+
+/* Calls a job is expected to make (its length, roughly): each workload's rate over the whole
+ * run, three times as many messages when every call opens a connection. */
+static double expected_calls(const run_inputs *in, const topology *t)
+{
+    double s = (double)(in->warmup_ns + in->duration_ns) / 1e9, calls = 0;
+    for (size_t w = 0; w < t->nworkloads; w++) {
+        const topo_workload *x = &t->workloads[w];
+        double rate = x->rate_per_s > 0 ? x->rate_per_s
+                      : x->think_ns > 0 ? (double)x->clients * 1e9 / (double)x->think_ns
+                                        : (double)x->clients * 1000;
+        calls += rate * s * (x->reuse_connections ? 1 : 3);
+    }
+    return calls;
+}
+
+typedef struct weighed {
+    double calls;
+    size_t i; /* execution order: ties keep it */
+} weighed;
+
+static int by_calls(const void *a, const void *b)
+{
+    const weighed *x = a, *y = b;
+    if (x->calls != y->calls) return x->calls > y->calls ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int run_mpi_order(run_mpi *m, const run_ctx *ctx)
+{
+    weighed *w = calloc(ctx->njobs ? ctx->njobs : 1, sizeof *w);
+    m->order = calloc(ctx->njobs ? ctx->njobs : 1, sizeof *m->order);
+    if (!w || !m->order) {
+        free(w);
+        return -1;
+    }
+    for (size_t i = 0; i < ctx->njobs; i++) {
+        const job *j = &ctx->jobs[run_job_index(ctx, i)];
+        const run_inputs *in = &ctx->pts[j->pt];
+        w[i] = (weighed){expected_calls(in, &in->s->archs[j->arch]), i};
+    }
+    qsort(w, ctx->njobs, sizeof *w, by_calls); /* the same order on every rank */
+    for (size_t i = 0; i < ctx->njobs; i++) m->order[i] = run_job_index(ctx, w[i].i);
+    free(w);
+    m->n = ctx->njobs;
+    MPI_Aint bytes = m->rank == 0 ? 2 * sizeof(uint64_t) : 0;
+    MPI_Win_allocate(bytes, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD, &m->counters, &m->win);
+    if (m->rank == 0) m->counters[0] = m->counters[1] = 0;
+    MPI_Barrier(MPI_COMM_WORLD);
+    return 0;
+}
+
+/* Adds one to counter k of rank 0; returns its value before. */
+static uint64_t fetch_add(run_mpi *m, int k, uint64_t add)
+{
+    uint64_t old = 0;
+    pthread_mutex_lock(&m->lock);
+    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, m->win);
+    MPI_Fetch_and_op(&add, &old, MPI_UINT64_T, 0, k, MPI_SUM, m->win);
+    MPI_Win_unlock(0, m->win);
+    pthread_mutex_unlock(&m->lock);
+    return old;
+}
+
+size_t run_mpi_claim(run_mpi *m)
+{
+    uint64_t k = fetch_add(m, 0, 1);
+    return k < m->n ? m->order[k] : SIZE_MAX;
+}
+
+void run_mpi_finished(run_mpi *m)
+{
+    if (m->rank != 0) fetch_add(m, 1, 1);
+}
+
+size_t run_mpi_finished_elsewhere(run_mpi *m)
+{
+    return (size_t)fetch_add(m, 1, 0);
+}
+
+int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank)
+{
+    int mine = ok ? m->size : m->rank, first = 0; /* the lowest failed rank, or size */
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    *bad_rank = first;
+    return first == m->size;
+}
+
+void run_mpi_end(run_mpi *m)
+{
+    if (!m) return;
+    if (m->win != MPI_WIN_NULL) MPI_Win_free(&m->win);
+    free(m->order);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+    MPI_Finalize();
+}
+
+#else /* built without MPI: every run is a plain one */
+
+run_mpi *run_mpi_start(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    return NULL;
+}
+int run_mpi_rank(const run_mpi *m)
+{
+    (void)m;
+    return 0;
+}
+int run_mpi_size(const run_mpi *m)
+{
+    (void)m;
+    return 1;
+}
+int run_mpi_order(run_mpi *m, const run_ctx *ctx)
+{
+    (void)m, (void)ctx;
+    return -1;
+}
+size_t run_mpi_claim(run_mpi *m)
+{
+    (void)m;
+    return SIZE_MAX;
+}
+void run_mpi_finished(run_mpi *m)
+{
+    (void)m;
+}
+size_t run_mpi_finished_elsewhere(run_mpi *m)
+{
+    (void)m;
+    return 0;
+}
+int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank)
+{
+    (void)m, *bad_rank = 0;
+    return ok;
+}
+void run_mpi_end(run_mpi *m)
+{
+    (void)m;
+}
+#endif
+
+/* The file rank r writes its runs to: OUT.rankR beside OUT. */
+void run_mpi_rank_path(char *buf, size_t n, const char *out, int rank)
+{
+    snprintf(buf, n, "%s.rank%d", out, rank);
+}

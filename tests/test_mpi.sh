@@ -1,0 +1,66 @@
+#!/bin/bash
+# mpirun -n 2 and -n 3 vpcsim run (docs/large-studies.md) write the datasets of one process (h5dump
+# without command_line and threads) and print its report; a rank killed mid-run ends the job
+# with a failure and leaves the target as it was; under mpirun -o is needed. Skipped (77)
+# without mpirun.
+set -u
+bin=${VPCSIM_BIN:?}
+src=${VPCSIM_SOURCE_DIR:?}
+command -v mpirun > /dev/null || { echo "no mpirun: skipped"; exit 77; }
+dir=$(mktemp -d /tmp/vpcsim-mpi.XXXXXX) || exit 1
+trap 'rm -rf "$dir"' EXIT
+cd "$dir" || exit 1
+fail=0
+say() { echo "FAIL: $*" >&2; fail=1; }
+mpi() { mpirun --oversubscribe --allow-run-as-root "$@"; }
+scen=$src/experiments/examples/s3-access.yaml
+tables="--prices $src/experiments/prices/aws-us-east-1.yaml --defaults $src/experiments/defaults/aws-us-east-1.yaml"
+short="--duration 1s --warmup 0.5s --replications 3 --records 0.02 --spans 0.001 --quiet $tables"
+dump() {
+    h5dump "$1" | awk '
+        /ATTRIBUTE "(command_line|threads)"/ { skip = 1; depth = 0 }
+        skip { if ($0 ~ /{/) depth++; if ($0 ~ /}/) { depth--; if (depth == 0) skip = 0 } next }
+        { print }' | sed 1d
+}
+
+"$bin" run "$scen" $short -o one.h5 > one.txt || say "one process"
+dump one.h5 > one.dump
+for n in 2 3; do
+    mpi -n $n "$bin" run "$scen" $short --threads 2 -o n$n.h5 > n$n.txt 2> n$n.err ||
+        say "mpirun -n $n: $(cat n$n.err)"
+    dump n$n.h5 > n$n.dump
+    cmp -s one.dump n$n.dump || say "mpirun -n $n: datasets differ: $(diff one.dump n$n.dump | head -5)"
+    cmp -s one.txt n$n.txt || say "mpirun -n $n: the report differs (or is printed twice)"
+    ! ls n$n.h5.rank* > /dev/null 2>&1 || say "mpirun -n $n left rank files"
+done
+
+# -o is needed
+mpi -n 2 "$bin" run "$scen" --duration 1s --replications 1 --quiet $tables > /dev/null 2> err.txt
+[ $? -ne 0 ] && grep -q "\-o FILE is needed" err.txt || say "no -o under mpirun: $(cat err.txt)"
+
+# a rank killed mid-run: the job fails, the target keeps its old contents
+echo "older" > dead.h5
+long="--duration 20s --warmup 0.5s --replications 4 --quiet $tables"
+mpi -n 2 "$bin" run "$scen" $long -o dead.h5 > /dev/null 2> dead.err &
+job=$!
+victim=
+for _ in $(seq 200); do
+    for p in $(pgrep -f "$bin run $scen $long -o dead.h5"); do
+        tr '\0' '\n' < /proc/$p/environ 2> /dev/null | grep -qx OMPI_COMM_WORLD_RANK=1 && victim=$p
+    done
+    [ -n "$victim" ] && break
+    sleep 0.05
+done
+if [ -n "$victim" ]; then
+    sleep 0.5
+    kill -KILL "$victim"
+    wait $job
+    rc=$?
+    [ $rc -ne 0 ] || say "a killed rank: mpirun exited 0"
+    [ "$(cat dead.h5)" = "older" ] || say "a killed rank changed the target"
+else
+    kill $job 2> /dev/null
+    wait $job
+    say "no rank 1 process found"
+fi
+exit $fail
