@@ -458,11 +458,11 @@ static double ps_remaining_ns(const station_state *s)
     return rate == 1 ? work : work / rate;
 }
 
-/* Makes sure a completion event is due no later than the first finish. An earlier event is
- * kept (it will find nothing due and reschedule); a later one is superseded by a new generation. */
-static void ps_schedule(station_state *s, vs_lp *self)
+/* Makes sure a completion event is due no later than the first finish (n > 0). An earlier event
+ * is kept (it will find nothing due and reschedule); a later one is superseded by a new
+ * generation. */
+static void ps_schedule_present(station_state *s, vs_lp *self)
 {
-    if (s->n == 0) return;
     double rt = ps_remaining_ns(s);
     vs_time delay = rt > 0 ? (vs_time)(rt + 0.5) : 0, at = lp_now(self) + delay;
     if (s->pending && s->pending_at <= at) return;
@@ -470,6 +470,12 @@ static void ps_schedule(station_state *s, vs_lp *self)
     s->pending = true;
     s->pending_at = at;
     lp_send(self, lp_id(self), delay, STATION_EV_PS, (vs_payload){.u32 = {s->gen}});
+}
+
+/* The same when the station may be empty (then nothing is due). */
+static void ps_schedule(station_state *s, vs_lp *self)
+{
+    if (s->n > 0) ps_schedule_present(s, self);
 }
 
 /* Returns whether the request was admitted (else it was dropped). */
@@ -507,7 +513,7 @@ static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
     ps_job job = {s->v + work, s->seq++, ev->data, ev->time};
     ps_heap_add(s->heap, s->n, &job);
     station_admitted(s);
-    ps_schedule(s, self);
+    ps_schedule_present(s, self);
     return true;
 }
 

@@ -278,11 +278,13 @@ static void ladder_push(evq *q, const vs_event *ev)
         evvec_append(l, &l->top, ev);
         return;
     }
-    for (int i = 0; i < l->nr; i++) {
-        if (t >= l->rungs[i].bound) {
-            rung_append(l, &l->rungs[i], ev);
-            return;
-        }
+    /* Bounds fall from rung 0 down, so the rung of t is the count of rungs whose bound is above
+     * t: counted without a branch (which rung an event lands in is close to random). */
+    int i = 0;
+    for (int k = 0; k < l->nr; k++) i += t < l->rungs[k].bound;
+    if (i < l->nr) {
+        rung_append(l, &l->rungs[i], ev);
+        return;
     }
     bottom_insert(l, ev);
     if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
