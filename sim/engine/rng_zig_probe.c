@@ -10,6 +10,8 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "vpcsim/rng.h"
+
 enum { STRIPS = 128, POSITIONS = 1 << 24, CHECKS = 1000000 };
 
 /* What the probe generator hands out and what was asked of it. */
@@ -76,12 +78,8 @@ static uint32_t strip_bound(uint32_t i)
  * from a splitmix64 sequence, bit for bit. */
 static int check(const double *w, const uint32_t *k)
 {
-    uint64_t x = 12345;
     for (int n = 0; n < CHECKS; n++) {
-        uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        uint32_t d = (uint32_t)((z ^ (z >> 31)) >> 32), i = d & 0x7f, j = d >> 8;
+        uint32_t d = (uint32_t)(rng_mix64_nth(12345, (uint64_t)n) >> 32), i = d & 0x7f, j = d >> 8;
         bool fast;
         double got = sample_of(d, 1.7, &fast);
         if (fast != (j < k[i])) return -1;
