@@ -40,7 +40,7 @@ void flow_forward(vs_lp *self, const flow_table *t, flow_req r, vs_time delay)
     if (route->links) delay += flow_link_sample(&route->links[r.hop + 1], lp_rng(self));
     if (r.hop + 1 < route->len) {
         r.hop++;
-        if (route->turn && r.hop == route->turn) r.bytes = route->resp_bytes;
+        r.bytes = route->turn && r.hop == route->turn ? route->resp_bytes : r.bytes;
         lp_send(self, route->hops[r.hop], delay, FLOW_EV_ARRIVE, flow_pack(r));
     } else {
         lp_send(self, r.origin, delay, FLOW_EV_DONE, flow_pack(r));

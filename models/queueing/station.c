@@ -85,7 +85,7 @@ typedef struct station_state {
     vs_time last;               /* time of the last state change */
     double busy_area, wait_area, in_area; /* ns x jobs over the window so far */
     double speed;      /* PS: the capacity in force as a fraction of the full one (scale-up) */
-    double busy_run;   /* ns x busy servers since the start of the run (scale-up) */
+    double busy_run;   /* ns x busy servers since the start of the run (scale-up only) */
     double busy_mark;  /* busy_run at the start of the scale-up period */
     double *tokens;    /* [nbuckets] tokens left, or NULL */
     vs_time *refilled; /* [nbuckets] when tokens were last brought up */
@@ -101,6 +101,7 @@ typedef struct station_state {
     size_t span_base;  /* spans: the list's length when the run began */
     bool spans_on;     /* spans: still recording */
     bool many;         /* many servers, no faults: one event per request */
+    bool scales;       /* scales up (keeps busy_run) */
     many_job *ends;    /* many: ends of service of the n present, a min-heap */
     uint32_t ecap;     /* many: heap slots */
 } station_state;
@@ -156,7 +157,7 @@ static void station_account(station_state *s, vs_time now)
     }
     if (now > s->last) {
         uint32_t c = s->p->servers;
-        s->busy_run += (double)(s->n < c ? s->n : c) * (double)(now - s->last);
+        if (s->scales) s->busy_run += (double)(s->n < c ? s->n : c) * (double)(now - s->last);
         series_account(s, s->last, now);
     }
     s->last = now;
@@ -213,10 +214,10 @@ static vs_time station_service_ns(station_state *s, vs_lp *self, vs_payload req)
 {
     vs_time ns = s->p->service ? dist_sample_ns(s->p->service, lp_rng(self)) : 0;
     if (s->ns_per_byte > 0 || s->ns_per_packet > 0) {
-        uint64_t b = flow_unpack(req).bytes, pb = s->p->packet_bytes;
+        uint32_t b = flow_unpack(req).bytes, pb = s->p->packet_bytes;
         double bw = (double)b * s->ns_per_byte;
         double pk =
-            s->ns_per_packet > 0 ? (double)(b ? (b + pb - 1) / pb : 1) * s->ns_per_packet : 0;
+            s->ns_per_packet > 0 ? (double)(b ? (b - 1) / pb + 1 : 1) * s->ns_per_packet : 0;
         ns += (vs_time)((bw > pk ? bw : pk) + 0.5);
     }
     return ns;
@@ -348,16 +349,24 @@ static void many_sift_up(many_job *h, uint32_t i)
     h[i] = x;
 }
 
-static void many_sift_down(many_job *h, uint32_t n, uint32_t i)
+/* Removes the root of the heap h of n + 1 jobs: the hole goes down to a leaf along the lesser
+ * children, chosen without a branch (h[n], the last job, is set aside and its slot made a
+ * sentinel that no child beats), then the last job climbs back from there: it usually belongs
+ * near the bottom. Jobs ending at the same time may leave in another order than a sift-down
+ * would give: nothing depends on that order (their accounting is at one instant). */
+static void many_pop(many_job *h, uint32_t n)
 {
-    many_job x = h[i];
-    for (;;) {
-        uint32_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && h[c + 1].end < h[c].end) c++;
-        if (!(h[c].end < x.end)) break;
+    many_job x = h[n];
+    h[n].end = STATION_NEVER;
+    uint32_t i = 0;
+    for (uint32_t c = 1; c < n; c = 2 * i + 1) {
+        c += h[c + 1].end < h[c].end;
         h[i] = h[c];
         i = c;
+    }
+    while (i > 0 && x.end < h[(i - 1) / 2].end) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
     }
     h[i] = x;
 }
@@ -370,8 +379,7 @@ static void many_depart_until(station_state *s, vs_time t)
         station_account(s, j.end);
         s->busy--;
         station_served(s, j.end, j.bytes);
-        s->ends[0] = s->ends[s->n];
-        many_sift_down(s->ends, s->n, 0);
+        many_pop(s->ends, s->n);
     }
 }
 
@@ -404,14 +412,15 @@ static bool ps_before(const ps_job *a, const ps_job *b)
     return a->finish_v < b->finish_v || (a->finish_v == b->finish_v && a->seq < b->seq);
 }
 
-static void ps_sift_up(ps_job *h, uint32_t i)
+/* Adds job x to the heap h of n jobs: parents move down into the hole, x is written once. */
+static void ps_heap_add(ps_job *h, uint32_t n, const ps_job *x)
 {
-    ps_job x = h[i];
-    while (i > 0 && ps_before(&x, &h[(i - 1) / 2])) {
+    uint32_t i = n;
+    while (i > 0 && ps_before(x, &h[(i - 1) / 2])) {
         h[i] = h[(i - 1) / 2];
         i = (i - 1) / 2;
     }
-    h[i] = x;
+    h[i] = *x;
 }
 
 static void ps_sift_down(ps_job *h, uint32_t n, uint32_t i)
@@ -441,17 +450,19 @@ static void ps_advance(station_state *s, vs_time now)
     s->v_at = now;
 }
 
-/* Time until the first job finishes at the present rate, in ns (unrounded). */
+/* Time until the first job finishes at the present rate, in ns (unrounded). The rate is 1 unless
+ * the station is shared or scaled down, and x / 1 = x: no division then. */
 static double ps_remaining_ns(const station_state *s)
 {
-    return (s->heap[0].finish_v - s->v) / ps_rate(s);
+    double work = s->heap[0].finish_v - s->v, rate = ps_rate(s);
+    return rate == 1 ? work : work / rate;
 }
 
-/* Makes sure a completion event is due no later than the first finish. An earlier event is
- * kept (it will find nothing due and reschedule); a later one is superseded by a new generation. */
-static void ps_schedule(station_state *s, vs_lp *self)
+/* Makes sure a completion event is due no later than the first finish (n > 0). An earlier event
+ * is kept (it will find nothing due and reschedule); a later one is superseded by a new
+ * generation. */
+static void ps_schedule_present(station_state *s, vs_lp *self)
 {
-    if (s->n == 0) return;
     double rt = ps_remaining_ns(s);
     vs_time delay = rt > 0 ? (vs_time)(rt + 0.5) : 0, at = lp_now(self) + delay;
     if (s->pending && s->pending_at <= at) return;
@@ -459,6 +470,12 @@ static void ps_schedule(station_state *s, vs_lp *self)
     s->pending = true;
     s->pending_at = at;
     lp_send(self, lp_id(self), delay, STATION_EV_PS, (vs_payload){.u32 = {s->gen}});
+}
+
+/* The same when the station may be empty (then nothing is due). */
+static void ps_schedule(station_state *s, vs_lp *self)
+{
+    if (s->n > 0) ps_schedule_present(s, self);
 }
 
 /* Returns whether the request was admitted (else it was dropped). */
@@ -493,10 +510,10 @@ static bool ps_arrive(station_state *s, vs_lp *self, const vs_event *ev)
     }
     double work = (double)station_service_ns(s, self, ev->data);
     ps_advance(s, ev->time);
-    s->heap[s->n] = (ps_job){s->v + work, s->seq++, ev->data, ev->time};
-    ps_sift_up(s->heap, s->n);
+    ps_job job = {s->v + work, s->seq++, ev->data, ev->time};
+    ps_heap_add(s->heap, s->n, &job);
     station_admitted(s);
-    ps_schedule(s, self);
+    ps_schedule_present(s, self);
     return true;
 }
 
@@ -762,7 +779,8 @@ static void station_init(void *state, vs_lp *self, const void *arg)
               s->p->nfaults == 0;
     s->spans_on = s->p->span_rate > 0 && s->p->spans;
     s->span_base = s->p->spans ? s->p->spans->n : 0;
-    s->speed = scales(s->p) ? s->p->start_fraction : 1;
+    s->scales = scales(s->p);
+    s->speed = s->scales ? s->p->start_fraction : 1;
     if (s->speed < 1)
         lp_send(self, lp_id(self), s->p->scale_period_ns, STATION_EV_SCALE, (vs_payload){0});
 }

@@ -4,6 +4,8 @@
  * many events) or is copied into `bottom` and sorted. Pushes and pops are O(1) amortised; rung 0
  * stays small enough (RUNG0_MAX buckets) for its bucket tails to stay in cache with millions of
  * pending events. Expected load: PHOLD and request flows, events spread smoothly ahead of now.
+ * Bottom is sorted by spreading (a counting sort on the high bits of the time), not by
+ * comparisons: O(n) expected with few mispredicted branches, where quicksort's were the cost.
  *
  * Invariant (ladder_check): bottom < bot_end <= deepest rung ... <= rung 0 < top_start <= top.
  * Rung i holds events in [bound_i, end_i); rung i+1 covers the bucket of rung i just expanded,
@@ -20,25 +22,26 @@ enum {
     BOTTOM_MAX = 128,   /* a bottom grown past this by pushes is spread over a new finer rung */
     RUNG0_MAX = 4096,   /* buckets of rung 0 */
     MAX_RUNGS = 8,      /* rung depth */
-    CHUNK_EVENTS = 15,  /* events per bucket chunk (a chunk is ~616 bytes) */
+    CHUNK_EVENTS = 16,  /* events per bucket chunk (a chunk is 648 bytes; a power of two) */
     SLAB_CHUNKS = 64,   /* chunks allocated at a time */
     SAMPLE_MAX = 64,    /* events sampled to choose rung 0's width */
     INSERTION_MAX = 16, /* sorts this small use insertion sort */
+    SPREAD_BITS = 10,   /* a spreading sort uses at most 2^SPREAD_BITS sub-ranges */
     MAX_SHIFT = 59,     /* start + nb * width stays below 2^63 for times < VS_TIME_LIMIT */
 };
 
 /* Buckets are lists of fixed-size chunks from a shared free list, so memory follows the events
- * held rather than each bucket's peak. */
+ * held rather than each bucket's peak. Every chunk of a bucket but its tail is full, so the
+ * bucket's count says where the next event goes: a push reads no chunk header. */
 typedef struct chunk {
-    struct chunk *next;        /* next chunk of the bucket, or of the free list */
-    uint32_t n;                /* events held */
     vs_event ev[CHUNK_EVENTS]; /* unsorted */
+    struct chunk *next;        /* next chunk of the bucket, or of the free list */
 } chunk;
 
 typedef struct bucket {
     chunk *head; /* first chunk, NULL when empty */
     chunk *tail; /* chunk appended to */
-    size_t n;    /* events held */
+    size_t n;    /* events held: full chunks, then n % CHUNK_EVENTS in the tail (if not 0) */
 } bucket;
 
 typedef struct slab {
@@ -66,6 +69,7 @@ typedef struct evvec {
 typedef struct ladder {
     evq base;
     evvec bot;             /* events < bot_end, sorted descending (least last) */
+    evvec spare;           /* scratch of a refill: a bucket's events before they are sorted */
     vs_time bot_end;       /* end of what bottom covers */
     rung rungs[MAX_RUNGS]; /* [0, nr) active; 0 is the coarsest */
     int nr;                /* active rungs */
@@ -120,23 +124,34 @@ static chunk *chunk_get(ladder *l)
     chunk *c = l->free;
     l->free = c->next;
     c->next = NULL;
-    c->n = 0;
     return c;
+}
+
+/* Chains a new tail to bucket b; false (the ladder failed) out of memory. */
+static bool bucket_extend(ladder *l, bucket *b)
+{
+    chunk *c = chunk_get(l);
+    if (!c) return false;
+    if (b->n)
+        b->tail->next = c;
+    else
+        b->head = c;
+    b->tail = c;
+    return true;
 }
 
 static inline void bucket_append(ladder *l, bucket *b, const vs_event *ev)
 {
-    if (!b->tail || b->tail->n == CHUNK_EVENTS) {
-        chunk *c = chunk_get(l);
-        if (!c) return;
-        if (b->tail)
-            b->tail->next = c;
-        else
-            b->head = c;
-        b->tail = c;
-    }
-    b->tail->ev[b->tail->n++] = *ev;
+    size_t slot = b->n % CHUNK_EVENTS;
+    if (slot == 0 && !bucket_extend(l, b)) return;
+    b->tail->ev[slot] = *ev;
     b->n++;
+}
+
+/* Events held by chunk c of bucket b, `left` of whose events are in c and the chunks after it. */
+static inline size_t chunk_count(size_t left)
+{
+    return left < CHUNK_EVENTS ? left : CHUNK_EVENTS;
 }
 
 static inline void rung_append(ladder *l, rung *r, const vs_event *ev)
@@ -151,19 +166,21 @@ static void chunk_release(ladder *l, chunk *c)
     l->free = c;
 }
 
-/* Empties bucket b into bottom (which must be empty) and gives its chunks back; false when
- * out of memory (the ladder failed). */
-static bool bucket_to_bottom(ladder *l, bucket *b)
+/* Empties bucket b into the scratch vector and gives its chunks back; false when out of memory
+ * (the ladder failed). */
+static bool bucket_to_spare(ladder *l, bucket *b)
 {
-    if (!evvec_reserve(l, &l->bot, b->n)) return false;
-    vs_event *dst = l->bot.v;
+    if (!evvec_reserve(l, &l->spare, b->n)) return false;
+    vs_event *dst = l->spare.v;
+    size_t left = b->n;
     for (chunk *c = b->head, *next; c; c = next) {
         next = c->next;
-        memcpy(dst, c->ev, c->n * sizeof *dst);
-        dst += c->n;
+        size_t k = chunk_count(left);
+        memcpy(dst, c->ev, k * sizeof *dst);
+        dst += k, left -= k;
         chunk_release(l, c);
     }
-    l->bot.n = b->n;
+    l->spare.n = b->n;
     *b = (bucket){NULL, NULL, 0};
     return true;
 }
@@ -188,6 +205,7 @@ static void ladder_destroy(evq *q)
     }
     for (int i = 0; i < MAX_RUNGS; i++) free(l->rungs[i].bk);
     free(l->bot.v);
+    free(l->spare.v);
     free(l->top.v);
     free(l);
 }
@@ -242,12 +260,9 @@ static void bottom_insert(ladder *l, const vs_event *ev)
 {
     evvec *b = &l->bot;
     if (b->n == b->cap && !evvec_reserve(l, b, b->n + 1)) return;
-    size_t i = b->n;
-    for (; i > 0 && ev_before(&b->v[i - 1], ev); i--) {
-    }
-    memmove(&b->v[i + 1], &b->v[i], (b->n - i) * sizeof *ev);
+    size_t i = b->n++;
+    for (; i > 0 && ev_before(&b->v[i - 1], ev); i--) b->v[i] = b->v[i - 1]; /* few: near least */
     b->v[i] = *ev;
-    b->n++;
 }
 
 static void respawn_bottom(ladder *l);
@@ -263,11 +278,13 @@ static void ladder_push(evq *q, const vs_event *ev)
         evvec_append(l, &l->top, ev);
         return;
     }
-    for (int i = 0; i < l->nr; i++) {
-        if (t >= l->rungs[i].bound) {
-            rung_append(l, &l->rungs[i], ev);
-            return;
-        }
+    /* Bounds fall from rung 0 down, so the rung of t is the count of rungs whose bound is above
+     * t: counted without a branch (which rung an event lands in is close to random). */
+    int i = 0;
+    for (int k = 0; k < l->nr; k++) i += t < l->rungs[k].bound;
+    if (i < l->nr) {
+        rung_append(l, &l->rungs[i], ev);
+        return;
     }
     bottom_insert(l, ev);
     if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
@@ -280,6 +297,44 @@ static int floor_log2(uint64_t x)
 static int ceil_log2(uint64_t x)
 {
     return x > 1 ? floor_log2(x - 1) + 1 : 0;
+}
+
+/* Sorts each run of dst's events by comparisons: a run of count[j] events per sub-range, j
+ * descending. Runs are short (about one event) unless times cluster. */
+static void sort_runs(vs_event *dst, const uint32_t *count, size_t nb)
+{
+    for (size_t j = nb; j-- > 0;) {
+        size_t k = count[j];
+        if (k > INSERTION_MAX)
+            sort_desc(dst, k);
+        else if (k > 1)
+            insertion_sort_desc(dst, k);
+        dst += k;
+    }
+}
+
+/* Writes src's n events into dst in descending (time, tie) order: spreads them over about n
+ * equal sub-ranges of [least, greatest time] by a counting sort (no comparisons), then sorts
+ * each sub-range's few events. */
+static void spread_sort_desc(const vs_event *src, size_t n, vs_event *dst)
+{
+    uint32_t count[1 << SPREAD_BITS];
+    vs_time lo = src[0].time, hi = lo;
+    for (size_t i = 1; i < n; i++) {
+        lo = src[i].time < lo ? src[i].time : lo;
+        hi = src[i].time > hi ? src[i].time : hi;
+    }
+    int bits = ceil_log2(n) < SPREAD_BITS ? ceil_log2(n) : SPREAD_BITS;
+    int shift = ceil_log2((uint64_t)(hi - lo) + 1) - bits;
+    if (shift < 0) shift = 0;
+    size_t nb = (size_t)((uint64_t)(hi - lo) >> shift) + 1;
+    memset(count, 0, nb * sizeof *count);
+    for (size_t i = 0; i < n; i++) count[(uint64_t)(src[i].time - lo) >> shift]++;
+    uint32_t pos[1 << SPREAD_BITS]; /* where sub-range j's next event goes: greatest first */
+    uint32_t at = 0;
+    for (size_t j = nb; j-- > 0;) pos[j] = at, at += count[j];
+    for (size_t i = 0; i < n; i++) dst[pos[(uint64_t)(src[i].time - lo) >> shift]++] = src[i];
+    sort_runs(dst, count, nb);
 }
 
 /* Gives rung r at least nb zeroed bucket headers; false when out of memory (ladder failed). */
@@ -381,9 +436,12 @@ static bool spawn(ladder *l, bucket *b, vs_time start, int parent_shift)
     rung *r = &l->rungs[l->nr];
     if (!rung_open(l, r, start, parent_shift - split, (size_t)1 << split)) return false;
     l->nr++;
+    size_t left = b->n;
     for (chunk *c = b->head, *next; c; c = next) {
         next = c->next;
-        for (uint32_t i = 0; i < c->n; i++) rung_append(l, r, &c->ev[i]);
+        size_t k = chunk_count(left);
+        for (size_t i = 0; i < k; i++) rung_append(l, r, &c->ev[i]);
+        left -= k;
         chunk_release(l, c);
     }
     *b = (bucket){NULL, NULL, 0};
@@ -411,9 +469,15 @@ static bool refill(ladder *l)
             if (!spawn(l, b, b_start, r->shift)) return false;
             continue;
         }
-        if (!bucket_to_bottom(l, b)) return false;
+        if (!bucket_to_spare(l, b) || !evvec_reserve(l, &l->bot, l->spare.n)) return false;
         l->bot_end = r->bound;
-        sort_desc(l->bot.v, l->bot.n);
+        l->bot.n = l->spare.n;
+        if (l->bot.n <= INSERTION_MAX) {
+            memcpy(l->bot.v, l->spare.v, l->bot.n * sizeof *l->bot.v);
+            insertion_sort_desc(l->bot.v, l->bot.n);
+        } else {
+            spread_sort_desc(l->spare.v, l->spare.n, l->bot.v);
+        }
         return true;
     }
 }
@@ -451,13 +515,13 @@ static bool events_in(const vs_event *v, size_t n, vs_time lo, vs_time hi)
 
 static bool bucket_ok(const bucket *b, vs_time lo, vs_time hi)
 {
-    size_t n = 0;
+    size_t left = b->n;
     for (const chunk *c = b->head; c; c = c->next) {
-        if (!events_in(c->ev, c->n, lo, hi) || (c->next && c->n != CHUNK_EVENTS)) return false;
+        if (left == 0 || !events_in(c->ev, chunk_count(left), lo, hi)) return false;
         if (!c->next && c != b->tail) return false;
-        n += c->n;
+        left -= chunk_count(left);
     }
-    return n == b->n && (b->head != NULL) == (b->n > 0);
+    return left == 0 && (b->head != NULL) == (b->n > 0);
 }
 
 /* Rung r's buckets hold what their ranges say, [0, cur) are empty, counts add up. */
