@@ -5,16 +5,18 @@
 # medians; then the same sweep as 10 shards and the wall time of `vpcsim merge` on them, against
 # the one-process run. Prints one line per figure: wall time, and CPU time (user + system of the
 # process and its children: what the runs cost whatever else the machine is doing).
-# Usage: experiments/bench_mpi.sh [BIN] [REPEATS]    (defaults: build/vpcsim 3)
+# Usage: experiments/bench_mpi.sh [BIN] [REPEATS] [RUN_LENGTH]    (defaults: build/vpcsim 3 1s;
+# a longer RUN_LENGTH, e.g. 10s, shows the ranks' speed-up once MPI's start-up is small beside it)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$(realpath "${1:-$root/build/vpcsim}")
 repeats=${2:-3}
+length=${3:-1s}
 dir=$(mktemp -d /tmp/vpcsim-bench-mpi.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
 sed -e 's/^name: sweep-rate/name: bench-mpi/' \
-    -e 's/  duration: 200ms/  duration: 1s/' -e 's/  warmup: 50ms/  warmup: 100ms/' \
+    -e "s/  duration: 200ms/  duration: $length/" -e 's/  warmup: 50ms/  warmup: 100ms/' \
     -e 's/  replications: 2/  replications: 20/' \
     -e 's#\[1000/s, 2000/s, 4000/s\]#[1000/s, 2000/s, 3000/s, 4000/s, 5000/s]#' \
     "$root/tests/scenarios/sweep/rate.yaml" > sweep.yaml

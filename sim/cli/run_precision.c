@@ -209,7 +209,7 @@ static int by_call(const void *a, const void *b)
 static vs_time series_cut(pilot_series *s, double *lat)
 {
     mser_result m;
-    if (s->n < 4 * MSER_BATCH) return 0; /* too short to judge: nothing deleted */
+    if (s->n < 4 * MSER_BATCH) return 0;      /* too short to judge: nothing deleted */
     qsort(s->c, s->n, sizeof *s->c, by_call); /* told in completion order */
     for (size_t i = 0; i < s->n; i++) lat[i] = s->c[i].latency;
     if (mser_truncate(lat, s->n, MSER_BATCH, &m) || m.truncate == 0) return 0;
