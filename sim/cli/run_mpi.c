@@ -119,30 +119,34 @@ int run_mpi_order(run_mpi *m, const run_ctx *ctx)
 void run_mpi_batch(run_mpi *m, const run_ctx *ctx, const size_t *jobs, size_t n)
 {
     order_jobs(m, ctx, jobs, n);
+    pthread_mutex_lock(&m->lock); /* rank 0's watcher reads a counter meanwhile */
     if (m->rank == 0) { /* no rank claims until the barrier: the last batch's claims are over */
         MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, m->win);
         m->counters[0] = 0;
         MPI_Win_unlock(0, m->win);
     }
     MPI_Barrier(MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
 }
 
 int run_mpi_any(run_mpi *m, int mine)
 {
     int any = 0;
-    (void)m;
+    pthread_mutex_lock(&m->lock);
     MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
     return any;
 }
 
 void run_mpi_share(run_mpi *m, uint64_t *bits, size_t n)
 {
-    (void)m;
+    pthread_mutex_lock(&m->lock);
     for (size_t at = 0; at < n;) { /* MPI counts are ints */
         int k = n - at > (size_t)1 << 30 ? 1 << 30 : (int)(n - at);
         MPI_Allreduce(MPI_IN_PLACE, bits + at, k, MPI_UINT64_T, MPI_BOR, MPI_COMM_WORLD);
         at += (size_t)k;
     }
+    pthread_mutex_unlock(&m->lock);
 }
 
 /* Adds one to counter k of rank 0; returns its value before. */

@@ -213,7 +213,9 @@ size_t run_precision_run(run_ctx *ctx, int threads, int (*run_one)(void *ctx, si
     batch_state b = {calloc(np, sizeof(size_t)), calloc(np, sizeof(size_t)),
                      calloc(ctx->njobs ? ctx->njobs : 1, sizeof(size_t)),
                      calloc(cap, sizeof(double))};
-    if (!b.have || !b.want || !b.order || !b.x) {
+    bool oom = !b.have || !b.want || !b.order || !b.x;
+    if (ctx->mpi && run_mpi_any(ctx->mpi, oom) && !oom) goto out; /* that rank says why */
+    if (oom) {
         failed = ctx->jobs[0].failed = 1; /* run_all reports it as the first failure */
         error_set(&ctx->jobs[0].err, "out of memory");
         goto out;
