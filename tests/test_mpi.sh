@@ -1,7 +1,8 @@
 #!/bin/bash
 # mpirun -n 2 and -n 3 vpcsim run (docs/large-studies.md) write the datasets of one process (h5dump
 # without command_line and threads) and print its report; a rank killed mid-run ends the job
-# with a failure and leaves the target as it was; under mpirun -o is needed. Skipped (77)
+# with a failure and leaves the target as it was; under mpirun -o is needed; run.precision's
+# batches give the datasets and report of one process, warmup: auto is refused. Skipped (77)
 # without mpirun.
 set -u
 bin=${VPCSIM_BIN:?}
@@ -33,6 +34,31 @@ for n in 2 3; do
     cmp -s one.txt n$n.txt || say "mpirun -n $n: the report differs (or is printed twice)"
     ! ls n$n.h5.rank* > /dev/null 2>&1 || say "mpirun -n $n left rank files"
 done
+
+# run.precision: batches over the ranks, each rank deciding the same from the values the others
+# share. Three rates of M/M/1 that stop differently (met at 6 and 8 replications, the cap of 12
+# hit at 700/s), so the batches stop at different points and the last ones are partial.
+sed 's|^run:.*|run: {duration: 1s, warmup: 0.2s, replications: 2, precision: {metric: mean, relative_half_width: 12%, max_replications: 12}, sweep: {workloads.call.traffic.rate: [300/s, 500/s, 700/s]}}|' \
+    "$src/tests/scenarios/validate/mm1.yaml" > prec.yaml
+"$bin" run prec.yaml --quiet -o prec1.h5 > prec1.txt || say "precision: one process"
+[ "$(grep -c 'stopping rule:.*met at' prec1.txt)" -ge 2 ] &&
+    grep -q 'cap of 12 replications hit' prec1.txt || say "precision: not the stops expected: $(grep 'stopping' prec1.txt)"
+dump prec1.h5 > prec1.dump
+for n in 2 3; do
+    mpi -n $n "$bin" run prec.yaml --quiet --threads 2 -o prec$n.h5 > prec$n.txt 2> prec$n.err ||
+        say "precision, mpirun -n $n: $(cat prec$n.err)"
+    dump prec$n.h5 > prec$n.dump
+    cmp -s prec1.dump prec$n.dump ||
+        say "precision, mpirun -n $n: datasets differ: $(diff prec1.dump prec$n.dump | head -5)"
+    cmp -s prec1.txt prec$n.txt || say "precision, mpirun -n $n: the report differs"
+    ! ls prec$n.h5.rank* > /dev/null 2>&1 || say "precision, mpirun -n $n left rank files"
+done
+# warmup: auto is still refused under mpirun
+sed 's|^run:.*|run: {duration: 1s, replications: 2, warmup: auto}|' \
+    "$src/tests/scenarios/validate/mm1.yaml" > auto.yaml
+mpi -n 2 "$bin" run auto.yaml --quiet -o auto.h5 > /dev/null 2> err.txt
+[ $? -eq 2 ] && grep -q "warmup: auto cannot be used with mpirun" err.txt ||
+    say "warmup: auto under mpirun: $(cat err.txt)"
 
 # -o is needed
 mpi -n 2 "$bin" run "$scen" --duration 1s --replications 1 --quiet $tables > /dev/null 2> err.txt

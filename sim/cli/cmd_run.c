@@ -754,21 +754,24 @@ static int run_all(run_ctx *ctx, const run_opts *o)
 }
 
 /* run.precision decides how many runs there are as they finish, and warmup: auto gives each run
- * a pilot pass: neither is split into shards, resumed or spread over ranks yet (the decisions
- * would have to be made in one place between batches). Returns 0, or 2 with the reason printed. */
+ * a pilot pass: neither is split into shards, resumed or merged yet (the decisions would have to
+ * be made in one place between batches), and warmup: auto is not spread over ranks yet (rank 0
+ * does not read the warm-ups back). run.precision is: its batches share what the decisions read
+ * (sim/cli/run_precision.c). Returns 0, or 2 with the reason printed. */
 static int plain_study(const run_plan *pl, const run_opts *o)
 {
     const run_inputs *in = &pl->pts[0];
-    const char *how = o->parts    ? "vpcsim merge"
-                      : o->mpi    ? "mpirun"
-                      : o->shards ? "--shard"
-                      : o->resume ? "--resume"
-                                  : NULL;
+    const char *how = o->parts                    ? "vpcsim merge"
+                      : o->shards                 ? "--shard"
+                      : o->resume                 ? "--resume"
+                      : o->mpi && in->warmup_auto ? "mpirun"
+                                                  : NULL;
     if (!how || (!in->precision.on && !in->warmup_auto)) return 0;
     fprintf(stderr,
             "vpcsim run: %s: %s cannot be used with %s yet; run it in one process (threads "
             "are fine)\n",
-            in->s->file, in->precision.on ? "run.precision" : "warmup: auto", how);
+            in->s->file,
+            in->precision.on && strcmp(how, "mpirun") ? "run.precision" : "warmup: auto", how);
     return EXIT_USAGE;
 }
 

@@ -136,6 +136,14 @@ int run_mpi_size(const run_mpi *m); /* 1 for NULL */
 /* Every rank: the jobs' order (longest expected first) and rank 0's counter. Collective.
  * Returns 0 or -1 (out of memory). */
 int run_mpi_order(run_mpi *m, const run_ctx *ctx);
+/* Collective, before each batch of run.precision: the claims hand out the n jobs of ctx that
+ * jobs[] names (longest expected first) from a counter back at 0 (after run_mpi_order). */
+void run_mpi_batch(run_mpi *m, const run_ctx *ctx, const size_t *jobs, size_t n);
+/* Collective: whether mine is non-zero on any rank. */
+int run_mpi_any(run_mpi *m, int mine);
+/* Collective: bits[n] ORed over the ranks, in place (each rank fills what it owns, zeros
+ * elsewhere: every rank ends with the same bits, copied rather than recomputed). */
+void run_mpi_share(run_mpi *m, uint64_t *bits, size_t n);
 /* The next job (index into ctx->jobs) for this rank, or SIZE_MAX when none is left. */
 size_t run_mpi_claim(run_mpi *m);
 /* A rank > 0 finished a job (for rank 0's progress line); runs finished on ranks > 0. */

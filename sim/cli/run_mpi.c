@@ -21,6 +21,7 @@ struct run_mpi {
     MPI_Win win;          /* rank 0: {next job of order[], runs finished on other ranks} */
     uint64_t *counters;   /* the window's memory (rank 0) */
     size_t *order;        /* jobs, longest expected first */
+    struct weighed *w;    /* scratch [njobs] for the order */
     size_t n;             /* jobs */
     pthread_mutex_t lock; /* MPI calls one thread at a time (MPI_THREAD_SERIALIZED) */
 };
@@ -87,28 +88,65 @@ static int by_calls(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-int run_mpi_order(run_mpi *m, const run_ctx *ctx)
+/* The n jobs of ctx that jobs[i] names (or, jobs NULL, the execution order's first n) into
+ * m->order, longest expected first. */
+static void order_jobs(run_mpi *m, const run_ctx *ctx, const size_t *jobs, size_t n)
 {
-    weighed *w = calloc(ctx->njobs ? ctx->njobs : 1, sizeof *w);
-    m->order = calloc(ctx->njobs ? ctx->njobs : 1, sizeof *m->order);
-    if (!w || !m->order) {
-        free(w);
-        return -1;
-    }
-    for (size_t i = 0; i < ctx->njobs; i++) {
-        const job *j = &ctx->jobs[run_job_index(ctx, i)];
+    weighed *w = m->w;
+    for (size_t i = 0; i < n; i++) {
+        const job *j = &ctx->jobs[jobs ? jobs[i] : run_job_index(ctx, i)];
         const run_inputs *in = &ctx->pts[j->pt];
         w[i] = (weighed){expected_calls(in, &in->s->archs[j->arch]), i};
     }
-    qsort(w, ctx->njobs, sizeof *w, by_calls); /* the same order on every rank */
-    for (size_t i = 0; i < ctx->njobs; i++) m->order[i] = run_job_index(ctx, w[i].i);
-    free(w);
-    m->n = ctx->njobs;
+    qsort(w, n, sizeof *w, by_calls); /* the same order on every rank */
+    for (size_t i = 0; i < n; i++) m->order[i] = jobs ? jobs[w[i].i] : run_job_index(ctx, w[i].i);
+    m->n = n;
+}
+
+int run_mpi_order(run_mpi *m, const run_ctx *ctx)
+{
+    m->order = calloc(ctx->njobs ? ctx->njobs : 1, sizeof *m->order);
+    m->w = calloc(ctx->njobs ? ctx->njobs : 1, sizeof *m->w);
+    if (!m->order || !m->w) return -1;
+    order_jobs(m, ctx, NULL, ctx->njobs);
     MPI_Aint bytes = m->rank == 0 ? 2 * sizeof(uint64_t) : 0;
     MPI_Win_allocate(bytes, sizeof(uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD, &m->counters, &m->win);
     if (m->rank == 0) m->counters[0] = m->counters[1] = 0;
     MPI_Barrier(MPI_COMM_WORLD);
     return 0;
+}
+
+void run_mpi_batch(run_mpi *m, const run_ctx *ctx, const size_t *jobs, size_t n)
+{
+    order_jobs(m, ctx, jobs, n);
+    pthread_mutex_lock(&m->lock); /* rank 0's watcher reads a counter meanwhile */
+    if (m->rank == 0) { /* no rank claims until the barrier: the last batch's claims are over */
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, m->win);
+        m->counters[0] = 0;
+        MPI_Win_unlock(0, m->win);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+}
+
+int run_mpi_any(run_mpi *m, int mine)
+{
+    int any = 0;
+    pthread_mutex_lock(&m->lock);
+    MPI_Allreduce(&mine, &any, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+    return any;
+}
+
+void run_mpi_share(run_mpi *m, uint64_t *bits, size_t n)
+{
+    pthread_mutex_lock(&m->lock);
+    for (size_t at = 0; at < n;) { /* MPI counts are ints */
+        int k = n - at > (size_t)1 << 30 ? 1 << 30 : (int)(n - at);
+        MPI_Allreduce(MPI_IN_PLACE, bits + at, k, MPI_UINT64_T, MPI_BOR, MPI_COMM_WORLD);
+        at += (size_t)k;
+    }
+    pthread_mutex_unlock(&m->lock);
 }
 
 /* Adds one to counter k of rank 0; returns its value before. */
@@ -151,7 +189,7 @@ void run_mpi_end(run_mpi *m)
 {
     if (!m) return;
     if (m->win != MPI_WIN_NULL) MPI_Win_free(&m->win);
-    free(m->order);
+    free(m->order), free(m->w);
     pthread_mutex_destroy(&m->lock);
     free(m);
     MPI_Finalize();
@@ -183,6 +221,19 @@ size_t run_mpi_claim(run_mpi *m)
 {
     (void)m;
     return SIZE_MAX;
+}
+void run_mpi_batch(run_mpi *m, const run_ctx *ctx, const size_t *jobs, size_t n)
+{
+    (void)m, (void)ctx, (void)jobs, (void)n;
+}
+int run_mpi_any(run_mpi *m, int mine)
+{
+    (void)m;
+    return mine;
+}
+void run_mpi_share(run_mpi *m, uint64_t *bits, size_t n)
+{
+    (void)m, (void)bits, (void)n;
 }
 void run_mpi_finished(run_mpi *m)
 {

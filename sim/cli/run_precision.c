@@ -141,6 +141,71 @@ static bool batch_decide(run_ctx *ctx, batch_state *b)
     return more;
 }
 
+/* ---- MPI: every rank decides the same ---------------------------------------------------------
+ */
+
+/* Job idx's workloads. */
+static size_t job_nw(const run_ctx *ctx, size_t idx)
+{
+    const job *j = &ctx->jobs[idx];
+    return ctx->pts[j->pt].s->archs[j->arch].nworkloads;
+}
+
+/* Each workload's active flag and metric of the batch's jobs done here into bits (out), or
+ * from bits into those not done here. */
+static void batch_copy(run_ctx *ctx, const batch_state *b, size_t n, uint64_t *bits, bool out)
+{
+    for (size_t i = 0, k = 0; i < n; i++) {
+        job *j = &ctx->jobs[b->order[i]];
+        size_t nw = job_nw(ctx, b->order[i]), off = metric_off[ctx->pts[j->pt].precision.metric];
+        for (size_t w = 0; j->done == out && w < nw; w++, k += 2) {
+            if (out) {
+                bits[k] = j->wl[w].active;
+                memcpy(&bits[k + 1], (const char *)&j->wl[w] + off, sizeof *bits);
+            } else {
+                j->wl[w].active = bits[k] != 0;
+                memcpy((char *)&j->wl[w] + off, &bits[k + 1], sizeof *bits);
+            }
+        }
+        if (j->done != out) k += 2 * nw;
+    }
+}
+
+/* Gives the jobs of the batch that other ranks ran what batch_decide reads of them (each
+ * workload's active flag and the rule's metric, point_met), copied bit for bit from the rank
+ * that ran each: every rank then takes the same decision. Their wl is scratch, freed by
+ * batch_forget; they stay not done (rank 0 takes the runs from the ranks' files at the end).
+ * Collective. Returns whether every rank may go on (no failure, signal or lack of memory). */
+static bool batch_share(run_ctx *ctx, const batch_state *b, size_t n, size_t failed)
+{
+    size_t nbits = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        job *j = &ctx->jobs[b->order[i]];
+        nbits += 2 * job_nw(ctx, b->order[i]);
+        if (!j->done && !j->wl && !(j->wl = calloc(job_nw(ctx, b->order[i]) + 1, sizeof *j->wl)))
+            ok = false;
+    }
+    uint64_t *bits = calloc(nbits ? nbits : 1, sizeof *bits);
+    if (run_mpi_any(ctx->mpi, failed || atomic_load(&ctx->stop) || !ok || !bits)) {
+        free(bits);
+        return false;
+    }
+    batch_copy(ctx, b, n, bits, true);
+    run_mpi_share(ctx->mpi, bits, nbits);
+    batch_copy(ctx, b, n, bits, false);
+    free(bits);
+    return true;
+}
+
+/* After the batches: the scratch of the jobs other ranks ran goes (their runs come back whole
+ * from the ranks' files). */
+static void batch_forget(run_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->njobs; i++)
+        if (!ctx->jobs[i].done) free(ctx->jobs[i].wl), ctx->jobs[i].wl = NULL;
+}
+
 size_t run_precision_run(run_ctx *ctx, int threads, int (*run_one)(void *ctx, size_t i))
 {
     size_t np = ctx->npoints, cap = ctx->pts[0].reps, failed = 0;
@@ -148,7 +213,9 @@ size_t run_precision_run(run_ctx *ctx, int threads, int (*run_one)(void *ctx, si
     batch_state b = {calloc(np, sizeof(size_t)), calloc(np, sizeof(size_t)),
                      calloc(ctx->njobs ? ctx->njobs : 1, sizeof(size_t)),
                      calloc(cap, sizeof(double))};
-    if (!b.have || !b.want || !b.order || !b.x) {
+    bool oom = !b.have || !b.want || !b.order || !b.x;
+    if (ctx->mpi && run_mpi_any(ctx->mpi, oom) && !oom) goto out; /* that rank says why */
+    if (oom) {
         failed = ctx->jobs[0].failed = 1; /* run_all reports it as the first failure */
         error_set(&ctx->jobs[0].err, "out of memory");
         goto out;
@@ -159,10 +226,13 @@ size_t run_precision_run(run_ctx *ctx, int threads, int (*run_one)(void *ctx, si
     pthread_mutex_unlock(&ctx->lock);
     do {
         size_t n = batch_order(ctx, &b);
+        if (ctx->mpi) run_mpi_batch(ctx->mpi, ctx, b.order, n); /* run_job claims them */
         ctx->order = b.order;
         failed = jobs_run(n, threads < (int)n ? threads : (int)(n ? n : 1), run_one, ctx);
         ctx->order = NULL;
+        if (ctx->mpi && !batch_share(ctx, &b, n, failed)) break;
     } while (!failed && !atomic_load(&ctx->stop) && batch_decide(ctx, &b));
+    if (ctx->mpi) batch_forget(ctx);
 out:
     free(b.have), free(b.want), free(b.order), free(b.x);
     return failed;
