@@ -20,38 +20,18 @@
 #include "cli_run.h"
 #include "vpcsim/aws/netmodel.h"
 #include "vpcsim/aws/scenario.h"
+#include "scenario_fixture.h"
 
 #define S(x) ((vs_time)((x)*1e9))
 
 /* ---- fixtures -------------------------------------------------------------------------------- */
 
-typedef struct fixture {
-    scenario *s;
-    param_table *params;
-} fixture;
-
-/* dir/name under the source tree (tests/scenarios/<dir>/<name>) and the default parameters with
- * its overrides. */
+/* tests/scenarios/<dir>/<name> (tests/scenario_fixture.h). */
 static fixture load(const char *dir, const char *name)
 {
-    const char *src = getenv("VPCSIM_SOURCE_DIR");
-    assert_non_null(src);
-    char path[512];
-    vs_error err = {0};
-    fixture f = {0};
-    snprintf(path, sizeof path, "%s/tests/scenarios/%s/%s", src, dir, name);
-    if (scenario_load_file(path, &f.s, &err)) fail_msg("%s", err.msg);
-    snprintf(path, sizeof path, "%s/experiments/defaults/aws-us-east-1.yaml", src);
-    if (!(f.params = params_load_file(path, &err)) ||
-        params_apply_overrides(f.params, f.s->overrides, &err))
-        fail_msg("%s", err.msg);
-    return f;
-}
-
-static void unload(fixture *f)
-{
-    params_free(f->params);
-    scenario_free(f->s);
+    char rel[256];
+    snprintf(rel, sizeof rel, "%s/%s", dir, name);
+    return fixture_load(rel);
 }
 
 /* Every call one workload's observer was told of. */
@@ -181,7 +161,7 @@ static void observer_counts_retries(void **state)
     }
     check_observed_counts(&o, workload_index(&o, "no-retry"));
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* hybrid-dx-vpn.yaml: orders-to-sqs calls at 2 ms, 4 ms, ... (constant 500/s): after a 1 s
@@ -206,7 +186,7 @@ static void observer_numbers_after_warmup(void **state)
     }
     check_observed_counts(&o, workload_index(&o, "billing"));
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* With a 1 ms drain, the calls still open at the end are told as unfinished at the end of the
@@ -241,7 +221,7 @@ static void observer_unfinished_calls(void **state)
     assert_true(unfinished > 2); /* calls take over 10 ms: a few are open at 601 ms */
     for (size_t w = 0; w < 2; w++) free(obs[w].v);
     netmodel_result_free(&o.r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- helpers for the fault tests ------------------------------------------------------------- */
@@ -344,7 +324,7 @@ static void nat_down_loses_calls_in_its_window(void **state)
         if (strncmp(o.r.components[i].name, "nat-gateway/nat-a", 17) == 0)
             assert_true(o.r.components[i].st.lost >= 600);
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- an AZ impaired: DNS and retries --------------------------------------------------------- */
@@ -413,7 +393,7 @@ static void az_impaired_dns_ttl_and_retries(void **state)
                  2.576 * sqrt(fail_var));
     assert_true(fail_mean > 300); /* about 12,000 calls / 32 */
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* eni-one-az.yaml: the endpoint's only ENI is in use1-az1, impaired over [10 s, 20 s); calls
@@ -442,7 +422,7 @@ static void dns_fails_open_when_no_eni_is_left(void **state)
     assert_true(failed >= 999 && failed <= 1001);
     assert_int_equal(after, 2000);
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- replayed arrivals ------------------------------------------------------------------------
@@ -470,7 +450,7 @@ static void replay_creates_calls_at_the_file_times(void **state)
         assert_int_equal(o.r.workloads[0].st.offered, 6);
         observed_free(&o);
     }
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* Bad replay files: exit 2 with the file, line and column and what was expected. */
@@ -549,7 +529,7 @@ static void dx_down_fails_over_to_vpn(void **state)
     assert_true(tunnel < flow && flow < 10e9); /* the DX port (10 Gbps) does not limit a flow */
     assert_shift(l, S(4), S(6.8), S(7), S(10), shift);
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- error rates and added latency ----------------------------------------------------------- */
@@ -574,7 +554,7 @@ static void error_rate_with_and_without_retries(void **state)
     for (size_t i = 0; i < o.obs[thrice].n; i++) retried += o.obs[thrice].v[i].attempts > 1;
     assert_binomial(retried, b->offered, 0.2);
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* latency.yaml: +5 ms over [4 s, 8 s) and +Exp(3 ms) over [10 s, 14 s) on S3. */
@@ -588,7 +568,7 @@ static void latency_fault_shifts_the_mean(void **state)
     assert_shift(l, S(4), S(7.99), S(1), S(3.99), 5e6);
     assert_shift(l, S(10), S(13.99), S(14.01), S(17), 3e6);
     observed_free(&o);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- the command line ------------------------------------------------------------------------ */

@@ -16,33 +16,14 @@
 
 #include "vpcsim/aws/netmodel.h"
 #include "vpcsim/aws/scenario.h"
+#include "scenario_fixture.h"
 
-/* A scenario of tests/scenarios/limits/ and the default parameters with its overrides. */
-typedef struct fixture {
-    scenario *s;
-    param_table *params;
-} fixture;
-
+/* A scenario of tests/scenarios/limits/ (tests/scenario_fixture.h). */
 static fixture load(const char *name)
 {
-    const char *src = getenv("VPCSIM_SOURCE_DIR");
-    assert_non_null(src);
-    char path[512];
-    vs_error err = {0};
-    fixture f = {0};
-    snprintf(path, sizeof path, "%s/tests/scenarios/limits/%s", src, name);
-    if (scenario_load_file(path, &f.s, &err)) fail_msg("%s", err.msg);
-    snprintf(path, sizeof path, "%s/experiments/defaults/aws-us-east-1.yaml", src);
-    if (!(f.params = params_load_file(path, &err)) ||
-        params_apply_overrides(f.params, f.s->overrides, &err))
-        fail_msg("%s", err.msg);
-    return f;
-}
-
-static void unload(fixture *f)
-{
-    params_free(f->params);
-    scenario_free(f->s);
+    char rel[256];
+    snprintf(rel, sizeof rel, "limits/%s", name);
+    return fixture_load(rel);
 }
 
 /* Runs architecture 0 for warmup + duration (seconds) with seed 1. */
@@ -98,7 +79,7 @@ static void finite_queue_drops_only_when_overloaded(void **state)
     assert_int_equal(c->failed[CLIENT_FAIL_DROPPED], 0);
     assert_int_equal(component(&r, "nat-gateway/nat-a")->st.drops, 0);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- S3 per-prefix throttling ---------------------------------------------------------------- */
@@ -127,7 +108,7 @@ static void s3_throttles_beyond_5500_gets_per_prefix(void **state)
     assert_int_equal(component(&r, "aws-service/s3/")->st.throttles, 0);
     assert_int_equal(c->succeeded, c->offered);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* PUTs on a prefix have a bucket of their own (3,500/s): 6,000 PUT/s are throttled down to it;
@@ -152,7 +133,7 @@ static void s3_put_and_get_buckets_are_separate(void **state)
     run(&f, 3, 3, &r);
     assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_THROTTLED], 0);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- NAT port allocation --------------------------------------------------------------------- */
@@ -193,7 +174,7 @@ static void nat_port_allocation(void **state)
     assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_PORT_ALLOCATION], 0);
     assert_int_equal(r.workloads[0].st.succeeded, 10000);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- NAT gateway scale-up ------------------------------------------------------------------- */
@@ -246,7 +227,7 @@ static void nat_gateway_scales_up_under_load(void **state)
     assert_int_equal(netmodel_run(&f.s->archs[0], f.params, &cfg, &r, &err), -1);
     assert_non_null(strstr(err.msg, "nat_gateway.scale_up_period must be >= 0 and bandwidth in"));
     config_free(d);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* nat-bandwidth.yaml: `"nat_gateway/nat-a": {bandwidth: 1Gbps}` alone (docs/scenario.md's
@@ -281,7 +262,7 @@ static void nat_gateway_bandwidth_override_caps_it(void **state)
     assert_int_equal(netmodel_run(&f.s->archs[0], f.params, &cfg, &r, &err), -1);
     assert_non_null(strstr(err.msg, "nat_gateway.bandwidth must be at most bandwidth_max"));
     config_free(d);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- VPN tunnel packet rate ------------------------------------------------------------------ */
@@ -319,7 +300,7 @@ static void vpn_tunnel_saturates_at_its_packet_rate(void **state)
         fail_msg("the tunnel passed %g messages/s, expected 40,000", per_s);
     assert_true(fabs(vpn->st.utilisation - 40000.0 / 140000) < 0.01);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- VPN tunnel saturation ------------------------------------------------------------------- */
@@ -350,7 +331,7 @@ static void vpn_tunnel_saturates_at_its_bandwidth(void **state)
     if (fabs(bps - 1e9) > 0.01 * 1e9) fail_msg("delivered %g bps, expected about 1 Gbps", bps);
     assert_int_equal(c->succeeded, c->offered);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 int main(void)

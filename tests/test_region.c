@@ -22,6 +22,7 @@
 #include "vpcsim/aws/netmodel.h"
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
+#include "scenario_fixture.h"
 
 #define S(x) ((vs_time)((x)*1e9))
 
@@ -52,29 +53,9 @@ static void on_call(void *ctx, uint32_t workload, const client_call *c)
     l->v[l->n++] = *c;
 }
 
-typedef struct fixture {
-    scenario *s;
-    param_table *params;
-} fixture;
-
 static fixture load(void)
 {
-    char path[512];
-    vs_error err = {0};
-    fixture f = {0};
-    cli_source_path("tests/scenarios/region/failover.yaml", path, sizeof path);
-    if (scenario_load_file(path, &f.s, &err)) fail_msg("%s", err.msg);
-    cli_source_path("experiments/defaults/aws-us-east-1.yaml", path, sizeof path);
-    if (!(f.params = params_load_file(path, &err)) ||
-        params_apply_overrides(f.params, f.s->overrides, &err))
-        fail_msg("%s", err.msg);
-    return f;
-}
-
-static void unload(fixture *f)
-{
-    params_free(f->params);
-    scenario_free(f->s);
+    return fixture_load("region/failover.yaml");
 }
 
 /* The calls of workload wl of architecture `arch`, run for 240 s after 5 s of warm-up. */
@@ -181,7 +162,7 @@ static void failover_timing_and_failback(void **state)
     assert_true(fabs((double)fails - expect) < 4.5 * sd + 25); /* + calls in flight at 20 s */
     free(l.v);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* A record without a secondary cannot fail over: calls fail for the whole fault, and only then. */
@@ -205,7 +186,7 @@ static void no_secondary_fails_for_the_whole_fault(void **state)
     assert_int_equal(in_fault, 12000); /* 100/s constant over 120 s */
     free(l.v);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* A record of an AWS service in two Regions: its hops to either are the same kinds, so the
@@ -234,7 +215,7 @@ static void aws_service_secondary_is_the_other_regions(void **state)
     assert_true(west);
     free(l.v);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* The path of the first workload of architecture `arch` without faults (the caller frees it). */
@@ -276,7 +257,7 @@ static void cross_region_path_bills_inter_region_bytes(void **state)
     assert_int_equal(st->bytes[CLIENT_BYTES_INTER_REGION], st->succeeded * (1024 + 1024));
     free(l.v);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* Without the consumer's Region in the provider's supported_regions, the endpoint is denied. */
@@ -289,7 +270,7 @@ static void cross_region_needs_supported_region(void **state)
     assert_non_null(strstr(pr->reason, "endpoint service 'api-east'"));
     assert_non_null(strstr(pr->reason, "does not list us-east-2 in its supported_regions"));
     free(pr);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* Region faults and failover states give the same report for any thread count (here the three

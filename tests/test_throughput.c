@@ -22,32 +22,14 @@
 #include "vpcsim/aws/paths.h"
 #include "vpcsim/aws/scenario.h"
 #include "vpcsim/hist.h"
+#include "scenario_fixture.h"
 
-typedef struct fixture {
-    scenario *s;
-    param_table *params;
-} fixture;
-
+/* A scenario of tests/scenarios/throughput/ (tests/scenario_fixture.h). */
 static fixture load(const char *name)
 {
-    const char *src = getenv("VPCSIM_SOURCE_DIR");
-    assert_non_null(src);
-    char path[512];
-    vs_error err = {0};
-    fixture f = {0};
-    snprintf(path, sizeof path, "%s/tests/scenarios/throughput/%s", src, name);
-    if (scenario_load_file(path, &f.s, &err)) fail_msg("%s", err.msg);
-    snprintf(path, sizeof path, "%s/experiments/defaults/aws-us-east-1.yaml", src);
-    if (!(f.params = params_load_file(path, &err)) ||
-        params_apply_overrides(f.params, f.s->overrides, &err))
-        fail_msg("%s", err.msg);
-    return f;
-}
-
-static void unload(fixture *f)
-{
-    params_free(f->params);
-    scenario_free(f->s);
+    char rel[256];
+    snprintf(rel, sizeof rel, "throughput/%s", name);
+    return fixture_load(rel);
 }
 
 /* Runs architecture arch for warmup + duration (seconds) with seed 1. */
@@ -112,7 +94,7 @@ static void dynamodb_hot_partition_throttles(void **state)
     run(&f, 0, 3, 3, &r);
     none_throttled(&r, DDB);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* The units a request takes: an eventually consistent read of 1 KiB half a unit (6,000/s from
@@ -142,7 +124,7 @@ static void dynamodb_units_per_request(void **state)
     served_near(&r, DDB, 500, 0.05);
     assert_true(r.workloads[0].st.failed[CLIENT_FAIL_THROTTLED] > 0);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* A provisioned table of 5,000 RCU over 10 partitions: uniform keys get the table's 5,000 (not
@@ -164,7 +146,7 @@ static void dynamodb_provisioned_and_adaptive_capacity(void **state)
     run(&f, 0, 3, 3, &r);
     served_near(&r, DDB, 3000, 0.03);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- Kinesis --------------------------------------------------------------------------------- */
@@ -196,7 +178,7 @@ static void kinesis_shards_limit_puts(void **state)
     run(&f, 0, 3, 3, &r);
     served_near(&r, KINESIS, 512, 0.05);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- VPN tunnels and ECMP -------------------------------------------------------------------- */
@@ -227,7 +209,7 @@ static void vpn_ecmp_doubles_the_ceiling(void **state)
     assert_int_equal(r.workloads[0].st.failed[CLIENT_FAIL_DROPPED], 0);
     assert_int_equal(r.workloads[0].st.succeeded, r.workloads[0].st.offered);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* Mean latency (ms) of a lone download a second over architecture arch. */
@@ -255,7 +237,7 @@ static void vpn_ecmp_one_flow_one_tunnel(void **state)
     if (fabs(ecmp - one) > 0.5) fail_msg("one tunnel %g ms, ECMP %g ms: expected equal", one, ecmp);
     if (fabs(one - large - (at_1g25 - at_5g)) > 0.5)
         fail_msg("one tunnel %g ms, Large %g ms: expected %g ms less", one, large, at_1g25 - at_5g);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- MTU ------------------------------------------------------------------------------------- */
@@ -292,7 +274,7 @@ static void vpn_mtu_sets_packets_per_message(void **state)
     if (lost > 0.01) fail_msg("the tunnel dropped %g of the messages, expected about 0.5%%", lost);
     netmodel_result_free(&r);
     config_free(d);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- NLB cross-zone load balancing ----------------------------------------------------------- */
@@ -334,7 +316,7 @@ static void nlb_cross_zone_paths(void **state)
         crossing += r.alts[a].hops[r.alts[a].nhops - 1].link == LINK_CROSS_AZ;
     }
     assert_int_equal(crossing, 2);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* Billing: cross-AZ bytes through PrivateLink are free (2022-04-01), but EC2 data transfer
@@ -362,7 +344,7 @@ static void nlb_cross_zone_is_billed(void **state)
     if (fabs(free_ - half) > 0.05 * half || fabs(billed - half) > 0.05 * half)
         fail_msg("billed %g B, free %g B; expected each about %g B", billed, free_, half);
     netmodel_result_free(&r);
-    unload(&f);
+    fixture_unload(&f);
 }
 
 /* ---- scenario errors ------------------------------------------------------------------------- */
