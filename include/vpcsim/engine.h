@@ -56,11 +56,34 @@ typedef struct lp_kind {
     void (*finish)(void *state, vs_lp *self);
 } lp_kind;
 
+/* Processes that run one simulation together (MPI ranks, sim/cli/run_mpi.c): each rank builds
+ * the same engine (the same LPs in the same order, the same options), partition p runs on rank p,
+ * and the ranks exchange events and minima through these callbacks, so the engine needs no MPI.
+ * Every rank calls every callback at the same point (they are collectives); a failure inside one
+ * (no memory for a receive buffer) ends the whole job with a message. */
+typedef struct engine_ranks {
+    int rank, size; /* this process and how many there are (>= 1) */
+    void *ctx;
+    /* Sends out[r] (nout[r] events; out[rank] is empty) to every rank r, and points *in at the
+     * *nin events the others sent here (valid until the next call). */
+    void (*exchange)(void *ctx, vs_event *const *out, const size_t *nout, const vs_event **in,
+                     size_t *nin);
+    void (*min)(void *ctx, int64_t *v, int n);  /* v[0..n) := element-wise minimum over ranks */
+    void (*sum)(void *ctx, uint64_t *v, int n); /* v[0..n) := element-wise sum over ranks */
+    void (*bcast)(void *ctx, int root, void *buf, size_t len); /* root's len bytes to all */
+    /* Rank 0 gets every rank's bytes: *all (malloc'd, the caller frees) holds them in rank
+     * order, lens[r] each ([size], rank 0 only); the other ranks get *all = NULL. */
+    void (*gather)(void *ctx, const void *mine, size_t len, void **all, size_t *lens);
+} engine_ranks;
+
 typedef struct engine_opts {
     int threads;       /* worker threads (>= 1); the run is identical for any count */
     const char *queue; /* event list: "ladder" (default) or "heap"; NULL = default */
     uint64_t seed;     /* scenario seed: LP streams derive from (seed, LP name) */
     bool split_always; /* split wherever a cut exists, even if it cannot pay (tests) */
+    /* NULL, or ranks that run this one simulation together (then threads must be 1: one
+     * partition per rank) */
+    const engine_ranks *ranks;
 } engine_opts;
 
 /* Why a run has the partitions it has (engine_split_text: a phrase for reports). */
@@ -90,6 +113,7 @@ typedef struct engine_stats {
     double est_gain;          /* estimated speed-up of the split over one thread (1: none) */
     uint64_t split_events;    /* events handled while split (the rest ran on one thread) */
     uint64_t switches;        /* changes between split and one thread, by measured speed */
+    int ranks;                /* processes that ran it together (1: this one alone) */
 } engine_stats;
 
 /* Returns a new engine, or NULL with err set (bad options, no memory). */
@@ -124,6 +148,9 @@ void *engine_lp_state(vs_engine *eng, uint32_t id); /* valid after engine_run */
 /* The kind LP id was added with, or NULL if there is no such LP: lets a model check that an id
  * names one of its own LPs before reading its state. */
 const lp_kind *engine_lp_kind(const vs_engine *eng, uint32_t id);
+/* Whether LP id ran in this process (always, without ranks): after a run across ranks, only
+ * these LPs' states and the results they wrote are this rank's to read. */
+bool engine_lp_local(const vs_engine *eng, uint32_t id);
 const char *engine_lp_name(const vs_engine *eng, uint32_t id);
 const char *engine_queue_name(const vs_engine *eng);
 /* After engine_run: the partition group g ran in first (-1: no such group or no LP in it), and

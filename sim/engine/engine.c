@@ -97,9 +97,10 @@ struct vs_engine {
     uint32_t *plan_part;  /* [ngroups] the partitioner's choice (group_part when split) */
     partition *parts;     /* [nparts] */
     int nparts;
-    vs_time window; /* W */
-    barrier bar;    /* the window threads' barrier */
-    bool bar_ready; /* bar was initialised */
+    vs_time window;            /* W */
+    barrier bar;               /* the window threads' barrier */
+    const engine_ranks *ranks; /* ranks that run this simulation together, or NULL: alone */
+    bool bar_ready;            /* bar was initialised */
     bool ran;
     engine_stats stats;
 };
@@ -122,12 +123,24 @@ vs_engine *engine_new(const engine_opts *opts, vs_error *err)
         error_set(err, "threads must be in [1, %d], got %d", MAX_THREADS, opts->threads);
         return NULL;
     }
+    if (opts->ranks &&
+        (opts->ranks->size < 1 || opts->ranks->rank < 0 || opts->ranks->rank >= opts->ranks->size ||
+         opts->ranks->size > MAX_THREADS)) {
+        error_set(err, "ranks: need 0 <= rank < size <= %d", MAX_THREADS);
+        return NULL;
+    }
+    if (opts->ranks && opts->ranks->size > 1 && opts->threads != 1) {
+        error_set(err, "a run across %d ranks takes one thread per rank, not %d", opts->ranks->size,
+                  opts->threads);
+        return NULL;
+    }
     vs_engine *e = calloc(1, sizeof *e);
     if (!e) {
         error_set(err, "out of memory");
         return NULL;
     }
     e->opts = *opts;
+    if (opts->ranks && opts->ranks->size > 1) e->ranks = opts->ranks;
     e->qtype = qt;
     e->opts.queue = qt->name;
     return e;
@@ -270,6 +283,17 @@ const char *engine_split_text(engine_split s)
 const lp_kind *engine_lp_kind(const vs_engine *e, uint32_t id)
 {
     return id < e->nlps ? e->desc[id].kind : NULL;
+}
+
+/* Whether partition p runs in this process: partition p runs on rank p. */
+static bool part_local(const vs_engine *e, const partition *p)
+{
+    return !e->ranks || (int)p->id == e->ranks->rank;
+}
+
+bool engine_lp_local(const vs_engine *e, uint32_t id)
+{
+    return id < e->nlps && (!e->lp_mem || part_local(e, lp_at(e, id)->part));
 }
 
 void *engine_lp_state(vs_engine *e, uint32_t id)
@@ -447,7 +471,8 @@ static int map_groups(vs_engine *e, vs_time end, vs_error *err)
     uint64_t *count = calloc(ng, sizeof *count);
     if (!count) return error_set(err, "out of memory");
     for (uint32_t i = 0; i < e->nlps; i++) count[e->lp_group[i]]++;
-    partition_input in = {ng, count, e->load, e->la, e->opts.threads, end, e->opts.split_always};
+    int parts = e->ranks ? e->ranks->size : e->opts.threads;
+    partition_input in = {ng, count, e->load, e->la, parts, end, e->opts.split_always};
     partition_plan plan = {.group_part = e->group_part};
     int rc = partition_choose(&in, &plan);
     free(count);
@@ -519,7 +544,7 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
         p->out = calloc((size_t)e->nparts, sizeof *p->out);
         if (!p->q || !p->out) return error_set(err, "out of memory");
     }
-    if (e->nparts > 1) {
+    if (e->nparts > 1 && !e->ranks) {
         if (barrier_init(&e->bar, (uint32_t)e->nparts))
             return error_set(err, "no resources for the threads' barrier");
         e->bar_ready = true;
@@ -802,10 +827,84 @@ static void run_split(vs_engine *e, vs_time end)
     }
 }
 
+/* ---- a run across ranks ------------------------------------------------------------------ */
+
+/* This rank's partition, or NULL: a rank beyond the plan's partitions runs no LP. */
+static partition *own_partition(const vs_engine *e)
+{
+    return e->ranks->rank < e->nparts ? &e->parts[e->ranks->rank] : NULL;
+}
+
+/* Sends the events this rank's LPs sent to other ranks' partitions in the last window (or in
+ * init) to them, and puts the events they sent here into this rank's list. */
+static void exchange_ranks(vs_engine *e, partition *me)
+{
+    const engine_ranks *r = e->ranks;
+    vs_event *out[MAX_THREADS];
+    size_t nout[MAX_THREADS];
+    for (int i = 0; i < r->size; i++) {
+        bool to = me && i < e->nparts && i != (int)me->id;
+        out[i] = to ? me->out[i].v : NULL;
+        nout[i] = to ? me->out[i].n : 0;
+    }
+    const vs_event *in = NULL;
+    size_t nin = 0;
+    r->exchange(r->ctx, out, nout, &in, &nin);
+    for (int i = 0; me && i < e->nparts; i++) me->out[i].n = 0;
+    for (size_t k = 0; me && k < nin; k++) evq_push(me->q, &in[k]);
+}
+
+/* The windows of a run across ranks: exchange | least pending time and "stopped" over the
+ * ranks | process. The same phases as the threads' windows, with MPI collectives for barriers:
+ * every rank computes the same T from the same minimum, so all leave together. */
+static void run_ranks(vs_engine *e, vs_time end)
+{
+    partition *me = own_partition(e);
+    uint64_t windows = 0;
+    for (;;) {
+        exchange_ranks(e, me);
+        int64_t v[2] = {me ? evq_min_time(me->q) : VS_TIME_LIMIT,
+                        me && partition_stopped(me) ? -1 : 0};
+        e->ranks->min(e->ranks->ctx, v, 2);
+        if (v[0] >= end || v[1] < 0) break;
+        vs_time wend = e->window >= end - v[0] ? end : v[0] + e->window;
+        if (me) process_until(me, wend);
+        windows++;
+    }
+    e->stats.windows = e->nparts > 1 ? windows : 0;
+    if (me && e->nparts > 1) me->split_events = me->events;
+}
+
+/* The counts of every rank's partitions, added up (engine_run, after the run). */
+static void sum_ranks(vs_engine *e)
+{
+    uint64_t v[3] = {e->stats.events, e->stats.cross_events, 0};
+    for (int i = 0; i < e->nparts; i++) v[2] += e->parts[i].split_events;
+    e->ranks->sum(e->ranks->ctx, v, 3);
+    e->stats.events = v[0], e->stats.cross_events = v[1], e->stats.split_events = v[2];
+}
+
+/* rc (0, or -1 with err set on a rank whose partition stopped) made the same on every rank:
+ * the first failing rank's message. */
+static int ranks_failure(const vs_engine *e, int rc, vs_error *err)
+{
+    const engine_ranks *r = e->ranks;
+    int64_t first = rc ? r->rank : r->size;
+    r->min(r->ctx, &first, 1);
+    if (first == r->size) return 0;
+    r->bcast(r->ctx, (int)first, err->msg, sizeof err->msg);
+    err->msg[sizeof err->msg - 1] = '\0';
+    return -1;
+}
+
 /* Windows across the partitions (run_split), or one partition from start to end. */
 static void run_events(vs_engine *e, vs_time end)
 {
     e->stats.partitions = e->nparts;
+    if (e->ranks) {
+        run_ranks(e, end);
+        return;
+    }
     if (e->nparts > 1) {
         run_split(e, end);
         if (e->stats.split == ENGINE_SPLIT_FELL_BACK) e->stats.partitions = 1;
@@ -818,6 +917,7 @@ static void init_lps(vs_engine *e)
 {
     for (uint32_t i = 0; i < e->nlps; i++) {
         vs_lp *lp = lp_at(e, i);
+        if (!part_local(e, lp->part)) continue;
         lp->part->now = 0;
         if (lp->kind->init) lp->kind->init(lp->state, lp, e->desc[i].arg);
     }
@@ -827,6 +927,7 @@ static void finish_lps(vs_engine *e, vs_time end)
 {
     for (uint32_t i = 0; i < e->nlps; i++) {
         vs_lp *lp = lp_at(e, i);
+        if (!part_local(e, lp->part)) continue;
         lp->part->now = end;
         if (lp->kind->finish) lp->kind->finish(lp->state, lp);
     }
@@ -855,5 +956,8 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
         e->stats.events += e->parts[i].events;
         e->stats.cross_events += e->parts[i].cross;
     }
-    return run_failure(e, err);
+    e->stats.ranks = e->ranks ? e->ranks->size : 1;
+    if (!e->ranks) return run_failure(e, err);
+    sum_ranks(e);
+    return ranks_failure(e, run_failure(e, err), err);
 }
