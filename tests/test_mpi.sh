@@ -1,7 +1,8 @@
 #!/bin/bash
 # mpirun -n 2 and -n 3 vpcsim run (docs/large-studies.md) write the datasets of one process (h5dump
 # without command_line and threads) and print its report; a rank killed mid-run ends the job
-# with a failure and leaves the target as it was; under mpirun -o is needed; run.precision's
+# with a failure and leaves the target as it was; under mpirun -o is needed for several runs, and
+# a study of one run is run by the ranks together (the same datasets); run.precision's
 # batches give the datasets and report of one process, warmup: auto is refused. Skipped (77)
 # without mpirun.
 set -u
@@ -67,9 +68,36 @@ mpi -n 2 "$bin" run auto.yaml --quiet -o auto.h5 > /dev/null 2> err.txt
 [ $? -eq 2 ] && grep -q "warmup: auto cannot be used with mpirun" err.txt ||
     say "warmup: auto under mpirun: $(cat err.txt)"
 
-# -o is needed
-mpi -n 2 "$bin" run "$scen" --duration 1s --replications 1 --quiet $tables > /dev/null 2> err.txt
+# -o is needed when the ranks share out several runs
+mpi -n 2 "$bin" run "$scen" --duration 1s --replications 2 --quiet $tables > /dev/null 2> err.txt
 [ $? -ne 0 ] && grep -q "\-o FILE is needed" err.txt || say "no -o under mpirun: $(cat err.txt)"
+
+# A study of one run: the ranks run it together (issue 17), partition p on rank p, and give the
+# datasets (records, spans, series included) and the report of one process; without -o the
+# report is printed once. The large estate splits where its links are long (2 Regions, a DX
+# site); at -n 3 one rank may hold no partition and still takes part.
+large=$src/experiments/bench/large-estate.yaml
+plain_run="--replications 1 --duration 0.1s --warmup 0.05s --quiet"
+one_run="$plain_run --records 0.01 --spans 0.0005"
+"$bin" run "$large" $one_run -o big1.h5 > big1.txt || say "large estate: one process"
+dump big1.h5 > big1.dump
+grep -q "spans" big1.dump && grep -q "records" big1.dump || say "large estate: no records or spans"
+for n in 2 3; do
+    mpi -n $n "$bin" run "$large" $one_run --verbose -o big$n.h5 > big$n.txt 2> big$n.err ||
+        say "one run, mpirun -n $n: $(cat big$n.err)"
+    grep -q "partitions: [23] over $n ranks" big$n.err || say "one run, -n $n: not split: $(cat big$n.err)"
+    [ "$(grep -c 'partitions:' big$n.err)" -eq 1 ] || say "one run, -n $n: --verbose from every rank"
+    dump big$n.h5 > big$n.dump
+    cmp -s big1.dump big$n.dump ||
+        say "one run, mpirun -n $n: datasets differ: $(diff big1.dump big$n.dump | head -5)"
+    cmp -s big1.txt big$n.txt || say "one run, mpirun -n $n: the report differs (or is printed twice)"
+    ! ls big$n.h5.rank* > /dev/null 2>&1 || say "one run, mpirun -n $n left rank files"
+done
+"$bin" run "$large" $plain_run > plain1.txt || say "large estate without -o: one process"
+mpi -n 2 "$bin" run "$large" $plain_run > plain2.txt 2> plain2.err || say "one run without -o: $(cat plain2.err)"
+cmp -s plain1.txt plain2.txt || say "one run without -o: the report differs (or is printed twice)"
+mpi -n 2 "$bin" run "$large" $plain_run --threads 2 > /dev/null 2> err.txt
+[ $? -eq 2 ] && grep -q "one thread per rank" err.txt || say "one run, --threads 2: $(cat err.txt)"
 
 # a rank killed mid-run: the job fails, the target keeps its old contents
 echo "older" > dead.h5

@@ -151,6 +151,8 @@ const lp_kind *engine_lp_kind(const vs_engine *eng, uint32_t id);
 /* Whether LP id ran in this process (always, without ranks): after a run across ranks, only
  * these LPs' states and the results they wrote are this rank's to read. */
 bool engine_lp_local(const vs_engine *eng, uint32_t id);
+/* The rank that ran LP id (0 without ranks). */
+int engine_lp_rank(const vs_engine *eng, uint32_t id);
 const char *engine_lp_name(const vs_engine *eng, uint32_t id);
 const char *engine_queue_name(const vs_engine *eng);
 /* After engine_run: the partition group g ran in first (-1: no such group or no LP in it), and

@@ -252,7 +252,8 @@ static int add_lps(netmodel *m)
     engine_opts o = {.threads = m->cfg->threads,
                      .queue = m->cfg->queue,
                      .seed = m->cfg->seed,
-                     .split_always = m->cfg->split_always};
+                     .split_always = m->cfg->split_always,
+                     .ranks = m->cfg->ranks};
     if (!(m->engine = engine_new(&o, m->err))) return -1;
     for (size_t i = 0; i < m->nstations; i++)
         if (station_add(m->engine, m->stations[i].component.name, m->stations[i].group,
@@ -262,8 +263,10 @@ static int add_lps(netmodel *m)
         char name[NETMODEL_NAME_MAX + 8];
         if (!m->out->workloads[wi].active) continue;
         snprintf(name, sizeof name, "client/%s", m->t->workloads[wi].name);
-        if (client_add(m->engine, name, m->workload[wi].group, &m->workload[wi].params, m->err) < 0)
-            return -1;
+        int64_t id =
+            client_add(m->engine, name, m->workload[wi].group, &m->workload[wi].params, m->err);
+        if (id < 0) return -1;
+        m->workload[wi].lp = (uint32_t)id;
     }
     for (uint32_t a = 0; a < m->ngroups; a++)
         for (uint32_t b = 0; b < m->ngroups; b++) {
@@ -318,6 +321,7 @@ static int collect(netmodel *m)
     out->ncomponents = out->components ? m->nstations : 0;
     for (size_t wi = 0; wi < out->nworkloads; wi++) {
         netmodel_workload *w = &out->workloads[wi];
+        w->rank = w->active ? engine_lp_rank(m->engine, m->workload[wi].lp) : 0;
         if (w->nalts && !(w->alts = malloc(w->nalts * sizeof *w->alts))) return -1;
         if (w->nalts) memcpy(w->alts, m->workload[wi].way_stations, w->nalts * sizeof *w->alts);
         const uint64_t *b = out->workloads[wi].st.bytes;
@@ -366,8 +370,10 @@ static int build_and_run(const topology *t, const param_table *params, const net
     netmodel m = {.t = t, .params = params, .cfg = cfg, .err = err, .out = out};
     m.horizon_ns = cfg->warmup_ns + cfg->duration_ns;
     m.end_ns = m.horizon_ns + netmodel_drain_ns(t, params, cfg);
-    int rc = netmodel_faults_prepare(&m) || model_alloc(&m) || build_workloads(&m) || add_lps(&m) ||
-             (run && engine_run(m.engine, m.end_ns, err));
+    bool ranks = run && cfg->ranks && cfg->ranks->size > 1;
+    int rc = netmodel_faults_prepare(&m) || model_alloc(&m) || build_workloads(&m) || add_lps(&m);
+    if (ranks) rc = netmodel_ranks_agree(cfg, rc, err);
+    rc = rc || (run && engine_run(m.engine, m.end_ns, err)) || (ranks && netmodel_ranks_gather(&m));
     if (rc == 0 && run) {
         if (collect(&m)) rc = error_set(err, "out of memory collecting the results");
         out->end_ns = m.end_ns;

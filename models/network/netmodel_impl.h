@@ -86,6 +86,18 @@ const topo_workload *netmodel_region_workload(const topology *t, size_t wi, vs_t
 int netmodel_region_resolve(const topology *t, size_t wi, const topo_workload *w,
                             const path_faults *pf, path_result *pr, vs_error *err);
 
+/* ---- a run across ranks (netmodel_ranks.c) ------------------------------------------------- */
+
+typedef struct netmodel netmodel;
+/* After a run across ranks (cfg->ranks, size > 1), on every rank: rank 0 takes the measurements
+ * of the LPs the other ranks ran (into m->stations[].component and the clients' statistics and
+ * exchange counts), so that collecting on rank 0 gives the result of one process. Returns 0, or
+ * -1 with err set (rank 0: a rank ran out of memory packing, or the bytes do not fit). */
+int netmodel_ranks_gather(netmodel *m);
+/* Whether every rank built its model (rc 0 here): a collective before the run, so that no rank
+ * waits for one that stopped. Returns 0, or -1 (err set here if this rank had built it). */
+int netmodel_ranks_agree(const netmodel_config *cfg, int rc, vs_error *err);
+
 /* ---- the model ------------------------------------------------------------------------------- */
 
 /* A station of the model, before and after it joins the engine. */
@@ -120,6 +132,7 @@ typedef struct netmodel_client {
     vs_time *replay;            /* its replayed call times, or NULL */
     rng_stream *arrivals;       /* its arrival stream */
     uint32_t group;             /* the locality group of its client */
+    uint32_t lp;                /* its client's LP id (active workloads, once added) */
     path_result path;           /* its path without faults */
 } netmodel_client;
 
@@ -131,7 +144,7 @@ typedef struct netmodel_route {
     uint32_t conn;   /* the NAT destination whose port it holds, or STATION_NO_KEY */
 } netmodel_route;
 
-typedef struct netmodel {
+struct netmodel {
     const topology *t;
     const param_table *params;
     const netmodel_config *cfg;
@@ -177,7 +190,7 @@ typedef struct netmodel {
     const dist **fault_latency;     /* [nfaults] latency faults' added latency, read once */
     vs_engine *engine;
     netmodel_result *out;
-} netmodel;
+};
 
 /* The value of parameter (kind, instance, name), or NULL with err set (not in the registry: a
  * model bug). */

@@ -169,8 +169,12 @@ char *netmodel_load_describe(const netmodel *m)
     text x = {0};
     if (!lps) return NULL;
     count_lps(m, lps);
-    text_add(&x, "partitions: %d on %d thread%s: %s\n", st->planned_partitions, m->cfg->threads,
-             m->cfg->threads == 1 ? "" : "s", engine_split_text(st->split));
+    if (st->ranks > 1) /* partition p ran on rank p */
+        text_add(&x, "partitions: %d over %d ranks (partition p on rank p): %s\n",
+                 st->planned_partitions, st->ranks, engine_split_text(st->split));
+    else
+        text_add(&x, "partitions: %d on %d thread%s: %s\n", st->planned_partitions, m->cfg->threads,
+                 m->cfg->threads == 1 ? "" : "s", engine_split_text(st->split));
     text_add(&x, "  window ");
     text_time(&x, st->window_ns);
     text_add(&x, ", about %.3g events per window expected (load hints), estimated gain %.2fx\n",

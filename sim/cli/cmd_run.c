@@ -464,7 +464,8 @@ static int summarise(job *j, const netmodel_result *r)
         return error_set(&j->err, "out of memory");
     for (size_t k = 0; k < nn; k++) j->region_bytes_s[k] = (double)r->region_bytes[k] / r->window_s;
     j->nregions = r->nregions;
-    j->core_s = r->engine.wall_s * (r->engine.partitions > 0 ? r->engine.partitions : 1);
+    int cores = r->engine.ranks > 1 ? r->engine.ranks : r->engine.partitions;
+    j->core_s = r->engine.wall_s * (cores > 0 ? cores : 1);
     j->wall_s = r->engine.wall_s;
     j->events = r->engine.events;
     j->partitions = r->engine.partitions;
@@ -530,6 +531,29 @@ static int keep_ways(job *j, const netmodel_result *r)
     return 0;
 }
 
+/* A run across ranks, on every rank: whether all went well, and then rank 0 takes what the
+ * other ranks' observers saw. Returns 0 or -1 (err set here, or on another rank). */
+static int gather_observed(const run_ctx *ctx, observation *o, const netmodel_result *r, int rc,
+                           vs_error *err)
+{
+    if (run_mpi_any(ctx->mpi_all, rc != 0)) {
+        if (rc == 0) error_set(err, "the run failed on another rank");
+        return -1;
+    }
+    if (!o || !ctx->observe) return 0;
+    int *owner = calloc(r->nworkloads ? r->nworkloads : 1, sizeof *owner);
+    if (!owner) error_set(err, "out of memory");
+    if (run_mpi_any(ctx->mpi_all, owner == NULL)) {
+        free(owner);
+        if (owner) error_set(err, "out of memory on another rank");
+        return -1;
+    }
+    for (size_t w = 0; w < r->nworkloads; w++) owner[w] = r->workloads[w].rank;
+    int g = observe_gather(o, ctx->ranks, owner, err);
+    free(owner);
+    return g;
+}
+
 /* One run: model, engine, summary and (with -o) its group of the file. */
 static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
 {
@@ -539,7 +563,8 @@ static int run_one(run_ctx *ctx, job *j, netmodel_config *cfg, observation *o)
     if (o) cfg->observers = observe_observers(o);
     if (ctx->observe) cfg->series_bin_ns = ctx->out.series_bin_ns, cfg->span_rate = ctx->out.spans;
     int rc = netmodel_run(t, in->params, cfg, &r, &j->err);
-    if (rc == 0 && ctx->verbose && r.partitioning)
+    if (ctx->ranks) rc = gather_observed(ctx, o, &r, rc, &j->err);
+    if (rc == 0 && ctx->verbose && r.partitioning && (!ctx->ranks || ctx->ranks->rank == 0))
         fprintf(stderr, "vpcsim run: architecture %s, replication %zu: %s", t->name, j->rep + 1,
                 r.partitioning);
     if (rc == 0 && ctx->observe) rc = observe_finish(o, &j->err);
@@ -569,6 +594,7 @@ static int run_job(void *ctxp, size_t i)
                            .warmup_ns = in->warmup_ns,
                            .duration_ns = in->duration_ns,
                            .threads = ctx->engine_threads,
+                           .ranks = ctx->ranks,
                            .split_always = ctx->split_always,
                            .queue = ctx->queue,
                            .allow_outside_files = ctx->allow_outside,
@@ -616,7 +642,9 @@ static void print_speed(const run_ctx *ctx, int threads, double wall_s)
         for (size_t w = 0; w < ctx->pts[j->pt].s->archs[j->arch].nworkloads; w++)
             attempts += j->wl[w].attempts;
     }
-    if (ctx->engine_threads <= 1)
+    if (ctx->ranks)
+        snprintf(how, sizeof how, "one run across %d ranks", ctx->ranks->size);
+    else if (ctx->engine_threads <= 1)
         snprintf(how, sizeof how, "runs side by side");
     else if (one == 0)
         snprintf(how, sizeof how, "each run split across the threads");
@@ -746,7 +774,7 @@ static int run_all(run_ctx *ctx, const run_opts *o)
     watch_stop(w);
     for (size_t i = 0; failed && i < njobs; i++)
         if (ctx->jobs[i].failed) {
-            job_failure(ctx, &ctx->jobs[i]);
+            if (!o->follower) job_failure(ctx, &ctx->jobs[i]); /* rank 0 says it */
             return 1;
         }
     if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, o->threads, wall_now() - t0);
@@ -797,11 +825,13 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     if (rc == 0) run_jobs_init(&ctx);
     if (rc == 0) rc = run_output_open(&ctx, pl, o, argc, argv);
     if (rc == 0) rc = run_adopt_all(&ctx, pl, o, argc, argv);
-    ctx.mpi = o->mpi;
+    ctx.mpi = o->ranks ? NULL : o->mpi;
+    ctx.ranks = o->ranks, ctx.mpi_all = o->mpi;
+    if (o->ranks) rc = run_mpi_max(o->mpi, rc); /* no rank waits for one that stopped */
     if (rc == 0 && ctx.mpi && run_mpi_order(ctx.mpi, &ctx)) rc = 1;
     if (rc == 0) rc = run_all(&ctx, o);
     if (ctx.mpi) rc = run_adopt_ranks(&ctx, pl, o, rc);
-    if (rc == 0 && !o->rank_file) rc = run_output_report(&ctx, pl, o);
+    if (rc == 0 && !o->rank_file && !o->follower) rc = run_output_report(&ctx, pl, o);
     h5_results_abort(ctx.h5); /* after a failure: the temporary file goes */
     pthread_mutex_destroy(&ctx.lock);
     jobs_free(ctx.jobs, njobs);
@@ -809,14 +839,36 @@ static int run_plan_jobs(const run_plan *pl, const run_opts *o, int argc, char *
     return rc;
 }
 
-/* Under mpirun with more than one rank: -o is needed (the ranks' runs meet in it); a rank > 0
- * writes its runs to OUT.rankR and prints nothing but errors. Returns 0, or the exit code. */
-static int mpi_setup(run_opts *o, char *rank_out, size_t n)
+/* MPI when launched by mpirun with more than one rank (o->mpi), else none. */
+static void mpi_setup(run_opts *o)
 {
     o->mpi = run_mpi_start(NULL, NULL);
     if (run_mpi_size(o->mpi) < 2) {
         run_mpi_end(o->mpi);
         o->mpi = NULL;
+    }
+}
+
+/* Under mpirun with more than one rank: a study of one run is run by the ranks together (rank 0
+ * reports and writes -o; one thread per rank). Otherwise the runs are spread over the ranks: -o
+ * is needed (their runs meet in it), and a rank > 0 writes its runs to OUT.rankR and prints
+ * nothing but errors. Returns 0, or the exit code. */
+static int mpi_roles(run_opts *o, const run_plan *pl, char *rank_out, size_t n)
+{
+    if (!o->mpi) return 0;
+    const run_inputs *in = &pl->pts[0];
+    if (pl->npoints * in->s->narchs * in->reps == 1 && !in->precision.on && !in->warmup_auto &&
+        !o->shards && !o->resume) {
+        if (o->threads != 1) {
+            if (run_mpi_rank(o->mpi) == 0)
+                fprintf(stderr,
+                        "vpcsim run: one run across %d ranks takes one thread per rank; "
+                        "drop --threads %d (or run more ranks)\n",
+                        run_mpi_size(o->mpi), o->threads);
+            return EXIT_USAGE;
+        }
+        o->ranks = run_mpi_ranks(o->mpi);
+        if (run_mpi_rank(o->mpi) > 0) o->follower = true, o->quiet = true, o->json = NULL;
         return 0;
     }
     if (!o->out) {
@@ -854,11 +906,7 @@ int run_main_with(int argc, char **argv, const run_merge *m)
         o.command_line = m->command_line;
     }
     char rank_out[PATH_MAX];
-    if (!m && (rc = mpi_setup(&o, rank_out, sizeof rank_out)) != 0) {
-        run_mpi_end(o.mpi);
-        opts_free(&o);
-        return rc;
-    }
+    if (!m) mpi_setup(&o);
     /* the price table is the scenario's Region's unless --prices names one (load_plan) */
     if (datafiles_default(&o.defaults, DATAFILES_DEFAULTS, defaults, sizeof defaults, &err)) {
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
@@ -877,7 +925,8 @@ int run_main_with(int argc, char **argv, const run_merge *m)
     if (o.out) signal(SIGPIPE, SIG_IGN);
     rc = load_plan(&o, &pl);
     if (rc == 0) {
-        rc = preflight(&pl, &o);
+        rc = mpi_roles(&o, &pl, rank_out, sizeof rank_out);
+        if (rc == 0) rc = preflight(&pl, &o);
         if (rc == 0) rc = run_plan_jobs(&pl, &o, argc, argv);
         plan_free(&pl);
     }

@@ -355,3 +355,109 @@ const obs_bin *observe_bins(const observation *o, size_t w, uint32_t *nbins)
     *nbins = o->wl[w].bins ? o->wl[w].nbins : 0;
     return o->wl[w].bins;
 }
+
+/* ---- a run across ranks ---------------------------------------------------------------------- */
+
+typedef struct obs_buf {
+    char *v;
+    size_t n, cap;
+    bool oom;
+} obs_buf;
+
+static void buf_put(obs_buf *b, const void *x, size_t len)
+{
+    if (b->oom || len == 0) return;
+    char *v = grow_reserve(b->v, b->n + len, &b->cap, 1, 4096);
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    b->v = v;
+    memcpy(b->v + b->n, x, len);
+    b->n += len;
+}
+
+/* Workload w's raw observation: its records (before the common fraction), bins (closed),
+ * traced messages. */
+static void pack_wl(obs_buf *b, uint64_t w, const obs_wl *x)
+{
+    uint64_t head[4] = {w, x->nrec, x->bins ? x->nbins : 0, x->nmsg};
+    buf_put(b, head, sizeof head);
+    buf_put(b, &x->keep, sizeof x->keep);
+    buf_put(b, &x->oom, sizeof x->oom);
+    buf_put(b, x->rec, x->nrec * sizeof *x->rec);
+    if (x->bins) buf_put(b, x->bins, x->nbins * sizeof *x->bins);
+    buf_put(b, x->msg, x->nmsg * sizeof *x->msg);
+}
+
+/* Copies len bytes at *at of [.., end) into a new array (NULL, *bad set: they are not there or
+ * no memory). */
+static void *take_bytes(const char **at, const char *end, size_t len, bool *bad)
+{
+    if (*bad || len > (size_t)(end - *at)) return *bad = true, NULL;
+    void *v = malloc(len ? len : 1);
+    if (!v) return *bad = true, NULL;
+    memcpy(v, *at, len);
+    *at += len;
+    return v;
+}
+
+/* The records of one workload a rank sent, in place of rank 0's (empty) ones. */
+static bool unpack_wl(observation *o, const char **at, const char *end)
+{
+    uint64_t head[4];
+    bool bad = false;
+    if ((size_t)(end - *at) < sizeof head + sizeof(double) + sizeof(bool)) return false;
+    memcpy(head, *at, sizeof head), *at += sizeof head;
+    if (head[0] >= o->nwl || head[1] > SIZE_MAX / sizeof(client_call) ||
+        head[3] > SIZE_MAX / sizeof(obs_msg))
+        return false;
+    obs_wl *x = &o->wl[head[0]];
+    if (head[2] != (x->bins ? x->nbins : 0)) return false;
+    memcpy(&x->keep, *at, sizeof x->keep), *at += sizeof x->keep;
+    memcpy(&x->oom, *at, sizeof x->oom), *at += sizeof x->oom;
+    client_call *rec = take_bytes(at, end, head[1] * sizeof *rec, &bad);
+    obs_bin *bins = head[2] ? take_bytes(at, end, head[2] * sizeof *bins, &bad) : NULL;
+    obs_msg *msg = take_bytes(at, end, head[3] * sizeof *msg, &bad);
+    if (!bad) {
+        free(x->rec), free(x->msg);
+        x->rec = rec, x->nrec = x->caprec = head[1];
+        x->msg = msg, x->nmsg = x->capmsg = head[3];
+        if (bins) memcpy(x->bins, bins, head[2] * sizeof *bins);
+        rec = NULL, msg = NULL;
+    }
+    free(rec), free(bins), free(msg);
+    return !bad;
+}
+
+int observe_gather(observation *o, const engine_ranks *ranks, const int *owner, vs_error *err)
+{
+    obs_buf b = {0};
+    for (size_t w = 0; w < o->nwl; w++) {
+        if (o->wl[w].bins) close_bin(&o->wl[w]); /* again in observe_finish: a no-op then */
+        if (ranks->rank > 0 && owner[w] == ranks->rank && !o->cfg.progress_only)
+            pack_wl(&b, w, &o->wl[w]);
+    }
+    static const char failed[] = "no memory";
+    void *all = NULL;
+    size_t lens[256] = {0}; /* engine_new allows at most 256 ranks */
+    if (b.oom)
+        ranks->gather(ranks->ctx, failed, sizeof failed, &all, lens);
+    else
+        ranks->gather(ranks->ctx, b.v, b.n, &all, lens);
+    free(b.v);
+    const char *at = all;
+    int rc = 0;
+    for (int r = 1; ranks->rank == 0 && r < ranks->size && rc == 0; r++) {
+        at += lens[r - 1];
+        const char *p = at, *end = at + lens[r];
+        if (lens[r] == sizeof failed && memcmp(p, failed, sizeof failed) == 0)
+            rc = error_set(err, "out of memory on rank %d packing its request records", r);
+        while (rc == 0 && p < end)
+            if (!unpack_wl(o, &p, end))
+                rc = error_set(err, "rank %d's request records do not fit this run (or no memory)",
+                               r);
+    }
+    free(all);
+    return rc;
+}

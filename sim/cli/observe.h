@@ -44,6 +44,11 @@ int64_t observe_now(const observation *o);
 /* After the run: closes the last bins, applies the cap, sorts records by call number. Returns 0,
  * or -1 with err set if memory ran out while it collected. */
 int observe_finish(observation *o, vs_error *err);
+/* A run across ranks, before observe_finish, on every rank (a collective): rank 0 takes what the
+ * other ranks' observers saw of the workloads whose clients they ran (owner[w]: that rank), so
+ * that its observation is one process's. Returns 0, or -1 with err set (rank 0: out of memory,
+ * or a rank's bytes do not fit). */
+int observe_gather(observation *o, const engine_ranks *ranks, const int *owner, vs_error *err);
 /* After observe_finish: the fraction of calls the records hold (the cap may have halved it). */
 double observe_fraction(const observation *o);
 /* Workload w's records, in call order (*n of them), and its bins (*nbins). */

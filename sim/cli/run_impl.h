@@ -39,8 +39,12 @@ typedef struct run_opts {
     const char *text;         /* merge: the scenario's text (from the parts), not read from file */
     const char *const *parts; /* merge: the part files whose runs make the file */
     size_t nparts;
-    run_mpi *mpi;             /* under mpirun with more than one rank, else NULL */
-    bool rank_file;           /* MPI rank > 0: out is this rank's file (OUT.rankR), no report */
+    run_mpi *mpi;   /* under mpirun with more than one rank, else NULL */
+    bool rank_file; /* MPI rank > 0: out is this rank's file (OUT.rankR), no report */
+    /* MPI, a study of one run: the ranks run it together (else NULL); on a rank > 0 (follower)
+     * nothing is written or printed, though out stays set so that it observes what -o keeps */
+    const engine_ranks *ranks;
+    bool follower;
     const char *command_line; /* merge: the file's command_line (NULL: run's, as typed) */
 } run_opts;
 
@@ -80,8 +84,10 @@ typedef struct run_ctx {
     bool observe;       /* -o: collect records and series */
     bool progress;      /* the progress line: collectors that only track the simulated time */
     run_mpi *mpi;       /* MPI: jobs are claimed from rank 0's counter; NULL: none */
-    atomic_bool stop;   /* a signal came: start no more runs */
-    atomic_int signo;   /* which (SIGINT, SIGTERM, SIGHUP): the exit code is 128 + it */
+    const engine_ranks *ranks; /* MPI: the ranks run the one run together; NULL: none */
+    run_mpi *mpi_all;          /* then: the ranks' MPI (ctx->mpi is NULL: nothing is claimed) */
+    atomic_bool stop;          /* a signal came: start no more runs */
+    atomic_int signo;          /* which (SIGINT, SIGTERM, SIGHUP): the exit code is 128 + it */
     /* shared with the watcher's thread, under lock */
     pthread_mutex_t lock;
     observation **live; /* [njobs] collectors of the runs in progress */
@@ -133,6 +139,9 @@ int run_adopt_ranks(run_ctx *ctx, const run_plan *pl, const run_opts *o, int rc)
 run_mpi *run_mpi_start(int *argc, char ***argv);
 int run_mpi_rank(const run_mpi *m); /* 0 for NULL */
 int run_mpi_size(const run_mpi *m); /* 1 for NULL */
+/* The collectives with which the ranks run one run together (engine_ranks over MPI_COMM_WORLD;
+ * valid until run_mpi_end), or NULL for NULL or without MPI. */
+const engine_ranks *run_mpi_ranks(run_mpi *m);
 /* Every rank: the jobs' order (longest expected first) and rank 0's counter. Collective.
  * Returns 0 or -1 (out of memory). */
 int run_mpi_order(run_mpi *m, const run_ctx *ctx);
@@ -149,6 +158,8 @@ size_t run_mpi_claim(run_mpi *m);
 /* A rank > 0 finished a job (for rank 0's progress line); runs finished on ranks > 0. */
 void run_mpi_finished(run_mpi *m);
 size_t run_mpi_finished_elsewhere(run_mpi *m);
+/* Collective: the largest rc of any rank (an exit code every rank then shares). */
+int run_mpi_max(run_mpi *m, int rc);
 /* Collective: whether every rank is ok; *bad_rank the lowest that is not. */
 int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank);
 /* Finalises MPI (NULL: no-op). */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli/run_impl.h"
+#include "vpcsim/grow.h"
 
 #ifdef VPCSIM_HAVE_MPI
 #include <mpi.h>
@@ -24,6 +25,10 @@ struct run_mpi {
     struct weighed *w;    /* scratch [njobs] for the order */
     size_t n;             /* jobs */
     pthread_mutex_t lock; /* MPI calls one thread at a time (MPI_THREAD_SERIALIZED) */
+    engine_ranks ranks;   /* the collectives of one run across the ranks (run_mpi_ranks) */
+    vs_event *in;         /* what the last exchange brought */
+    size_t nin, incap;
+    MPI_Request *reqs; /* [size] the exchange's sends */
 };
 
 /* Whether an MPI launcher started this process (Open MPI, PMI, PMIx), read before MPI_Init so
@@ -54,6 +59,117 @@ run_mpi *run_mpi_start(int *argc, char ***argv)
 int run_mpi_rank(const run_mpi *m)
 {
     return m ? m->rank : 0;
+}
+
+/* ---- one run across the ranks: engine_ranks over MPI_COMM_WORLD ------------------------------ */
+
+enum { TAG_EVENTS = 17 }; /* messages between two ranks do not overtake: windows stay in order */
+
+static void out_of_memory(const char *what)
+{
+    fprintf(stderr, "vpcsim run: out of memory %s\n", what);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+}
+
+/* Each peer gets one message a window (maybe empty); the receiver sizes it by probing. */
+static void mpi_exchange(void *ctx, vs_event *const *out, const size_t *nout, const vs_event **in,
+                         size_t *nin)
+{
+    run_mpi *m = ctx;
+    const size_t ev = sizeof(vs_event);
+    pthread_mutex_lock(&m->lock);
+    int nreq = 0;
+    for (int r = 0; r < m->size; r++) {
+        if (r == m->rank) continue;
+        if (nout[r] > (size_t)INT32_MAX / ev) out_of_memory("for a window's events (over 2 GiB)");
+        MPI_Isend(out[r], (int)(nout[r] * ev), MPI_BYTE, r, TAG_EVENTS, MPI_COMM_WORLD,
+                  &m->reqs[nreq++]);
+    }
+    m->nin = 0;
+    for (int r = 0; r < m->size; r++) {
+        if (r == m->rank) continue;
+        MPI_Status st;
+        int bytes = 0;
+        MPI_Probe(r, TAG_EVENTS, MPI_COMM_WORLD, &st);
+        MPI_Get_count(&st, MPI_BYTE, &bytes);
+        size_t n = (size_t)bytes / ev;
+        if (m->nin + n > m->incap) {
+            vs_event *v = grow_reserve(m->in, m->nin + n, &m->incap, ev, 1024);
+            if (!v) out_of_memory("receiving events from another rank");
+            m->in = v;
+        }
+        MPI_Recv(m->in + m->nin, bytes, MPI_BYTE, r, TAG_EVENTS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        m->nin += n;
+    }
+    MPI_Waitall(nreq, m->reqs, MPI_STATUSES_IGNORE);
+    pthread_mutex_unlock(&m->lock);
+    *in = m->in, *nin = m->nin;
+}
+
+static void mpi_min(void *ctx, int64_t *v, int n)
+{
+    run_mpi *m = ctx;
+    pthread_mutex_lock(&m->lock);
+    MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void mpi_sum(void *ctx, uint64_t *v, int n)
+{
+    run_mpi *m = ctx;
+    pthread_mutex_lock(&m->lock);
+    MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void mpi_bcast(void *ctx, int root, void *buf, size_t len)
+{
+    run_mpi *m = ctx;
+    pthread_mutex_lock(&m->lock);
+    MPI_Bcast(buf, (int)len, MPI_BYTE, root, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+}
+
+static void mpi_gather(void *ctx, const void *mine, size_t len, void **all, size_t *lens)
+{
+    run_mpi *m = ctx;
+    uint64_t n = len, *ns = NULL;
+    int *counts = NULL, *at = NULL;
+    char *buf = NULL;
+    if (len > INT32_MAX) out_of_memory("for one rank's measurements (over 2 GiB)");
+    if (m->rank == 0 && (!(ns = calloc((size_t)m->size, sizeof *ns)) ||
+                         !(counts = calloc((size_t)m->size, sizeof *counts)) ||
+                         !(at = calloc((size_t)m->size, sizeof *at))))
+        out_of_memory("gathering the ranks' measurements");
+    pthread_mutex_lock(&m->lock);
+    MPI_Gather(&n, 1, MPI_UINT64_T, ns, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    uint64_t total = 0;
+    for (int r = 0; m->rank == 0 && r < m->size; r++) {
+        if (total + ns[r] > INT32_MAX) out_of_memory("for the ranks' measurements (over 2 GiB)");
+        at[r] = (int)total, counts[r] = (int)ns[r], lens[r] = (size_t)ns[r], total += ns[r];
+    }
+    if (m->rank == 0 && !(buf = malloc(total ? total : 1)))
+        out_of_memory("gathering the ranks' measurements");
+    MPI_Gatherv(mine, (int)len, MPI_BYTE, buf, counts, at, MPI_BYTE, 0, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+    free(ns), free(counts), free(at);
+    *all = buf;
+}
+
+const engine_ranks *run_mpi_ranks(run_mpi *m)
+{
+    if (!m) return NULL;
+    if (!m->reqs && !(m->reqs = calloc((size_t)m->size, sizeof *m->reqs)))
+        out_of_memory("for the exchange between ranks");
+    m->ranks = (engine_ranks){.rank = m->rank,
+                              .size = m->size,
+                              .ctx = m,
+                              .exchange = mpi_exchange,
+                              .min = mpi_min,
+                              .sum = mpi_sum,
+                              .bcast = mpi_bcast,
+                              .gather = mpi_gather};
+    return &m->ranks;
 }
 
 int run_mpi_size(const run_mpi *m)
@@ -177,6 +293,15 @@ size_t run_mpi_finished_elsewhere(run_mpi *m)
     return (size_t)fetch_add(m, 1, 0);
 }
 
+int run_mpi_max(run_mpi *m, int rc)
+{
+    int max = rc;
+    pthread_mutex_lock(&m->lock);
+    MPI_Allreduce(&rc, &max, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    pthread_mutex_unlock(&m->lock);
+    return max;
+}
+
 int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank)
 {
     int mine = ok ? m->size : m->rank, first = 0; /* the lowest failed rank, or size */
@@ -189,7 +314,7 @@ void run_mpi_end(run_mpi *m)
 {
     if (!m) return;
     if (m->win != MPI_WIN_NULL) MPI_Win_free(&m->win);
-    free(m->order), free(m->w);
+    free(m->order), free(m->w), free(m->in), free(m->reqs);
     pthread_mutex_destroy(&m->lock);
     free(m);
     MPI_Finalize();
@@ -211,6 +336,11 @@ int run_mpi_size(const run_mpi *m)
 {
     (void)m;
     return 1;
+}
+const engine_ranks *run_mpi_ranks(run_mpi *m)
+{
+    (void)m;
+    return NULL;
 }
 int run_mpi_order(run_mpi *m, const run_ctx *ctx)
 {
@@ -243,6 +373,11 @@ size_t run_mpi_finished_elsewhere(run_mpi *m)
 {
     (void)m;
     return 0;
+}
+int run_mpi_max(run_mpi *m, int rc)
+{
+    (void)m;
+    return rc;
 }
 int run_mpi_all_ok(run_mpi *m, int ok, int *bad_rank)
 {

@@ -324,6 +324,10 @@ int run_output_open(run_ctx *ctx, const run_plan *pl, const run_opts *o, int arg
         fprintf(stderr, "vpcsim run: %s\n", err.msg);
         return EXIT_USAGE;
     }
+    if (o->follower) { /* rank 0 writes; this rank observes what the file keeps */
+        ctx->observe = o->out != NULL;
+        return 0;
+    }
     if (!o->out) return 0;
     if (output_not_input(pl, o, &err)) {
         fprintf(stderr, "vpcsim run: %s\n", err.msg);

@@ -296,6 +296,11 @@ bool engine_lp_local(const vs_engine *e, uint32_t id)
     return id < e->nlps && (!e->lp_mem || part_local(e, lp_at(e, id)->part));
 }
 
+int engine_lp_rank(const vs_engine *e, uint32_t id)
+{
+    return e->ranks && e->lp_mem && id < e->nlps ? (int)lp_at(e, id)->part->id : 0;
+}
+
 void *engine_lp_state(vs_engine *e, uint32_t id)
 {
     return e->lp_mem && id < e->nlps ? lp_at(e, id)->state : NULL;

@@ -48,6 +48,11 @@ typedef struct netmodel_config {
                                          observers' trace hook chooses which */
     /* A replay file may lie outside the scenario's folder (infile_resolve); false: it may not. */
     bool allow_outside_files;
+    /* NULL, or the ranks that run this one run together (engine_opts.ranks; threads 1): each
+     * builds the same model and runs its partition's LPs, and rank 0's result is the whole
+     * run's (the other ranks' results hold only what their LPs measured). Observers are each
+     * rank's own: the caller gathers what they saw (clients run where their group runs). */
+    const engine_ranks *ranks;
 } netmodel_config;
 
 /* A station of the model and what it measured over [warmup, warmup + duration). */
@@ -92,6 +97,8 @@ typedef struct netmodel_workload {
     size_t nalts;       /* ways its calls went */
     netmodel_alt *alts; /* [nalts] those ways */
     client_stats st;    /* calls created in the window and what became of them */
+    int rank;           /* the rank whose process ran its client (0 without ranks): its
+                           observer saw the calls */
 } netmodel_workload;
 
 typedef struct netmodel_result {

@@ -1,0 +1,163 @@
+/* A run across ranks (netmodel_config.ranks): every rank built the same model and ran the LPs of
+ * its partition; here rank 0 takes what the others' LPs measured (a station's statistics, time
+ * series and spans; a client's statistics and exchange counts per way) so that its result is
+ * that of one process. The bytes travel through engine_ranks.gather: the ranks run one build on
+ * one kind of machine, so structures go as they are laid out in memory. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "netmodel_impl.h"
+#include "vpcsim/grow.h"
+
+enum { TAG_STATION = 1, TAG_CLIENT = 2, TAG_FAILED = 3 };
+
+typedef struct packer {
+    char *v;
+    size_t n, cap;
+    bool oom;
+} packer;
+
+static void put(packer *p, const void *x, size_t len)
+{
+    if (p->oom || len == 0) return;
+    char *v = grow_reserve(p->v, p->n + len, &p->cap, 1, 4096);
+    if (!v) {
+        p->oom = true;
+        return;
+    }
+    p->v = v;
+    memcpy(p->v + p->n, x, len);
+    p->n += len;
+}
+
+static void put_u64(packer *p, uint64_t x)
+{
+    put(p, &x, sizeof x);
+}
+
+/* What this rank's stations and clients measured, tagged by kind and index. */
+static void pack(const netmodel *m, packer *p)
+{
+    for (size_t i = 0; i < m->nstations; i++) {
+        const station_stats *st = station_stats_of(m->engine, (uint32_t)i);
+        if (!st) continue; /* ran elsewhere */
+        const netmodel_component *c = &m->stations[i].component;
+        put_u64(p, TAG_STATION), put_u64(p, i);
+        put(p, st, sizeof *st);
+        put_u64(p, c->nbins);
+        put(p, c->series, (size_t)c->nbins * sizeof *c->series);
+        put_u64(p, c->spans.n);
+        put(p, c->spans.v, c->spans.n * sizeof *c->spans.v);
+    }
+    for (size_t wi = 0; wi < m->t->nworkloads; wi++) {
+        const netmodel_client *c = &m->workload[wi];
+        if (!m->out->workloads[wi].active || !engine_lp_local(m->engine, c->lp)) continue;
+        put_u64(p, TAG_CLIENT), put_u64(p, wi);
+        put(p, &m->out->workloads[wi].st, sizeof m->out->workloads[wi].st);
+        put(p, c->exchanges, 2 * m->ways_per_workload * sizeof *c->exchanges);
+    }
+}
+
+typedef struct reader {
+    const char *v;
+    size_t n, at;
+    bool bad;
+} reader;
+
+static void get(reader *r, void *x, size_t len)
+{
+    if (r->bad || len > r->n - r->at) {
+        r->bad = true;
+        if (len) memset(x, 0, len);
+        return;
+    }
+    memcpy(x, r->v + r->at, len);
+    r->at += len;
+}
+
+static uint64_t get_u64(reader *r)
+{
+    uint64_t x;
+    get(r, &x, sizeof x);
+    return x;
+}
+
+/* One station's record into m (rank 0): statistics, series into the bins it has, spans. */
+static int take_station(netmodel *m, reader *r)
+{
+    uint64_t i = get_u64(r);
+    if (r->bad || i >= m->nstations) return r->bad = true, 0;
+    netmodel_component *c = &m->stations[i].component;
+    get(r, &c->st, sizeof c->st);
+    uint64_t nbins = get_u64(r);
+    if (nbins != c->nbins) return r->bad = true, 0;
+    get(r, c->series, (size_t)nbins * sizeof *c->series);
+    uint64_t nspans = get_u64(r);
+    if (r->bad || nspans > (r->n - r->at) / sizeof *c->spans.v) return r->bad = true, 0;
+    if (nspans) {
+        station_span *v = malloc(nspans * sizeof *v);
+        if (!v) return -1;
+        get(r, v, nspans * sizeof *v);
+        free(c->spans.v);
+        c->spans = (station_spans){v, nspans, nspans};
+    }
+    return 0;
+}
+
+static void take_client(netmodel *m, reader *r)
+{
+    uint64_t wi = get_u64(r);
+    if (r->bad || wi >= m->t->nworkloads) {
+        r->bad = true;
+        return;
+    }
+    get(r, &m->out->workloads[wi].st, sizeof m->out->workloads[wi].st);
+    get(r, m->workload[wi].exchanges, 2 * m->ways_per_workload * sizeof(uint64_t));
+}
+
+/* Rank s's bytes into m. Returns 0, or -1 with err set. */
+static int unpack(netmodel *m, int s, const char *v, size_t n)
+{
+    reader r = {v, n, 0, false};
+    while (!r.bad && r.at < r.n) {
+        uint64_t tag = get_u64(&r);
+        if (tag == TAG_FAILED)
+            return error_set(m->err, "out of memory on rank %d packing its measurements", s);
+        if (tag == TAG_STATION && take_station(m, &r))
+            return error_set(m->err, "out of memory taking rank %d's spans", s);
+        if (tag == TAG_CLIENT) take_client(m, &r);
+        if (tag != TAG_STATION && tag != TAG_CLIENT) r.bad = true;
+    }
+    return r.bad ? error_set(m->err, "rank %d's measurements are not those of this model", s) : 0;
+}
+
+int netmodel_ranks_gather(netmodel *m)
+{
+    const engine_ranks *rk = m->cfg->ranks;
+    packer p = {0};
+    if (rk->rank > 0) pack(m, &p);
+    const uint64_t failed = TAG_FAILED;
+    void *all = NULL;
+    size_t lens[256] = {0}; /* engine_new allows at most 256 ranks */
+    if (p.oom)
+        rk->gather(rk->ctx, &failed, sizeof failed, &all, lens);
+    else
+        rk->gather(rk->ctx, p.v, p.n, &all, lens);
+    free(p.v);
+    int rc = 0;
+    const char *at = all;
+    for (int s = 1; rk->rank == 0 && s < rk->size && rc == 0; s++) {
+        at += lens[s - 1];
+        rc = unpack(m, s, at, lens[s]);
+    }
+    free(all);
+    return rc;
+}
+
+int netmodel_ranks_agree(const netmodel_config *cfg, int rc, vs_error *err)
+{
+    int64_t v = rc ? -1 : 0;
+    cfg->ranks->min(cfg->ranks->ctx, &v, 1);
+    if (v < 0 && rc == 0) return error_set(err, "another rank could not build the model");
+    return v < 0 ? -1 : 0;
+}
