@@ -5,7 +5,10 @@
 # is faster), with the load average before and after. Cases: the large estate (two Regions, the
 # partitioner splits them; target >= 1.5x) and tgw-hub (one Region, 10 us links: the run stays on
 # one thread; target >= 1.0x, i.e. never slower). Results are identical for both thread counts
-# (checked here on the reports too).
+# (checked here on the reports too). Then, with mpirun there, the same large run as one process
+# against `mpirun -n 2` (one thread per rank, the ranks run the one run together; target >= 1.4x)
+# at its 4 s and at 12 s: Open MPI's start-up (a few tenths of a second) is in the wall time, so
+# the longer run shows what the ranks give once it is small beside the run.
 # Usage: experiments/bench_parallel.sh [runs=5] [vpcsim=build/vpcsim]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,4 +51,30 @@ for c in "${cases[@]}"; do
   mr=$(echo "$ratio" | tr ' ' '\n' | grep . | median)
   printf '  %-48s 1 thread %6.2f s, 2 threads %6.2f s, ratio t1/t2 %.2fx\n' "$name" "$m1" "$m2" "$mr"
 done
+
+# wall seconds of the large run in one process ($1 = 1) or over mpirun -n $1, report to $tmp/mpi.$1
+timed_mpi() {
+  local t0 t1 launch=()
+  [ "$1" -gt 1 ] && launch=(mpirun --oversubscribe --allow-run-as-root -n "$1")
+  t0=$(date +%s.%N)
+  "${launch[@]}" "$bin" run "${args[@]}" --threads 1 --quiet >"$tmp/mpi.$1"
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}'
+}
+if command -v mpirun >/dev/null; then
+  for length in 4s 12s; do
+    args=(experiments/bench/large-estate.yaml --duration "$length")
+    one="" two="" ratio=""
+    for i in $(seq "$runs"); do
+      a=$(timed_mpi 1) b=$(timed_mpi 2)
+      cmp -s "$tmp/mpi.1" "$tmp/mpi.2" || { echo "  mpirun: reports differ" >&2; exit 1; }
+      one+="$a " two+="$b " ratio+="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a / b}') "
+    done
+    m1=$(echo "$one" | tr ' ' '\n' | grep . | median)
+    m2=$(echo "$two" | tr ' ' '\n' | grep . | median)
+    mr=$(echo "$ratio" | tr ' ' '\n' | grep . | median)
+    printf '  %-48s 1 process %6.2f s, mpirun -n 2 %6.2f s, ratio %.2fx\n' \
+      "large-estate (1 run, $length) over 2 ranks" "$m1" "$m2" "$mr"
+  done
+fi
 echo "  load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
