@@ -66,9 +66,10 @@ typedef struct reader {
 
 static void get(reader *r, void *x, size_t len)
 {
+    if (len == 0) return; /* x may be NULL (a station without series) */
     if (r->bad || len > r->n - r->at) {
         r->bad = true;
-        if (len) memset(x, 0, len);
+        memset(x, 0, len);
         return;
     }
     memcpy(x, r->v + r->at, len);
