@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/run_impl.h"
 #include "vpcsim/grow.h"
@@ -71,6 +72,47 @@ static void out_of_memory(const char *what)
     MPI_Abort(MPI_COMM_WORLD, 1);
 }
 
+/* Waiting between windows spins on MPI's progress for a while, then sleeps between looks, like
+ * the threads' barrier: a rank that waits does not take a core from a process that needs it
+ * (on a shared machine the rank it waits for may be that process's neighbour). */
+enum { SPIN_NS = 50000, NAP_NS = 30000 };
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* After a look that found nothing: keep spinning until SPIN_NS have passed, then nap. */
+static void idle(int64_t since)
+{
+    if (mono_ns() - since < SPIN_NS) return;
+    nanosleep(&(struct timespec){0, NAP_NS}, NULL);
+}
+
+static void wait_all(int n, MPI_Request *reqs)
+{
+    int64_t t0 = mono_ns();
+    for (;;) {
+        int done = 0;
+        MPI_Testall(n, reqs, &done, MPI_STATUSES_IGNORE);
+        if (done) return;
+        idle(t0);
+    }
+}
+
+static void probe(int from, MPI_Status *st)
+{
+    int64_t t0 = mono_ns();
+    for (;;) {
+        int there = 0;
+        MPI_Iprobe(from, TAG_EVENTS, MPI_COMM_WORLD, &there, st);
+        if (there) return;
+        idle(t0);
+    }
+}
+
 /* Each peer gets one message a window (maybe empty); the receiver sizes it by probing. */
 static void mpi_exchange(void *ctx, vs_event *const *out, const size_t *nout, const vs_event **in,
                          size_t *nin)
@@ -90,7 +132,7 @@ static void mpi_exchange(void *ctx, vs_event *const *out, const size_t *nout, co
         if (r == m->rank) continue;
         MPI_Status st;
         int bytes = 0;
-        MPI_Probe(r, TAG_EVENTS, MPI_COMM_WORLD, &st);
+        probe(r, &st);
         MPI_Get_count(&st, MPI_BYTE, &bytes);
         size_t n = (size_t)bytes / ev;
         if (m->nin + n > m->incap) {
@@ -101,7 +143,7 @@ static void mpi_exchange(void *ctx, vs_event *const *out, const size_t *nout, co
         MPI_Recv(m->in + m->nin, bytes, MPI_BYTE, r, TAG_EVENTS, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         m->nin += n;
     }
-    MPI_Waitall(nreq, m->reqs, MPI_STATUSES_IGNORE);
+    wait_all(nreq, m->reqs);
     pthread_mutex_unlock(&m->lock);
     *in = m->in, *nin = m->nin;
 }
@@ -109,8 +151,10 @@ static void mpi_exchange(void *ctx, vs_event *const *out, const size_t *nout, co
 static void mpi_min(void *ctx, int64_t *v, int n)
 {
     run_mpi *m = ctx;
+    MPI_Request req;
     pthread_mutex_lock(&m->lock);
-    MPI_Allreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Iallreduce(MPI_IN_PLACE, v, n, MPI_INT64_T, MPI_MIN, MPI_COMM_WORLD, &req);
+    wait_all(1, &req);
     pthread_mutex_unlock(&m->lock);
 }
 
