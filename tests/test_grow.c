@@ -57,12 +57,42 @@ static void ring_matches_a_fifo(void **st)
     free(ring);
 }
 
+/* Pieces of every size land one after another, across several doublings; an empty piece adds
+ * nothing; once oom is set, appends do nothing. */
+static void bytes_append_in_order(void **st)
+{
+    (void)st;
+    grow_bytes b = {0};
+    size_t want = 0;
+    char piece[5000];
+    for (int k = 0; k < 40; k++) {
+        size_t len = (size_t)(k * 131) % sizeof piece;
+        memset(piece, 'a' + k % 26, len);
+        grow_bytes_put(&b, piece, len);
+        want += len;
+        assert_int_equal(b.n, want);
+        assert_true(b.cap >= b.n);
+    }
+    assert_false(b.oom);
+    size_t at = 0;
+    for (int k = 0; k < 40; k++) {
+        size_t len = (size_t)(k * 131) % sizeof piece;
+        for (size_t i = 0; i < len; i++) assert_int_equal(b.v[at + i], 'a' + k % 26);
+        at += len;
+    }
+    b.oom = true;
+    grow_bytes_put(&b, piece, 10);
+    assert_int_equal(b.n, want);
+    free(b.v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reserve_doubles_and_keeps_items),
         cmocka_unit_test(reserve_overflow_leaves_the_array),
         cmocka_unit_test(ring_matches_a_fifo),
+        cmocka_unit_test(bytes_append_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

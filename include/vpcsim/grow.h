@@ -4,6 +4,7 @@
 #ifndef VPCSIM_GROW_H
 #define VPCSIM_GROW_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,27 @@ static inline int ring_push(void **v, uint32_t *cap, uint32_t head, uint32_t *le
     }
     memcpy((char *)*v + (size_t)((head + (*len)++) & (*cap - 1)) * elem, item, elem);
     return 0;
+}
+
+/* Bytes appended one piece after another (what a rank packs for rank 0); oom is set by the first
+ * append that could not grow, and later appends do nothing. */
+typedef struct grow_bytes {
+    char *v;
+    size_t n, cap;
+    bool oom;
+} grow_bytes;
+
+static inline void grow_bytes_put(grow_bytes *b, const void *x, size_t len)
+{
+    if (b->oom || len == 0) return;
+    char *v = (char *)grow_reserve(b->v, b->n + len, &b->cap, 1, 4096);
+    if (!v) {
+        b->oom = true;
+        return;
+    }
+    b->v = v;
+    memcpy(b->v + b->n, x, len);
+    b->n += len;
 }
 
 #endif

@@ -11,50 +11,31 @@
 
 enum { TAG_STATION = 1, TAG_CLIENT = 2, TAG_FAILED = 3 };
 
-typedef struct packer {
-    char *v;
-    size_t n, cap;
-    bool oom;
-} packer;
-
-static void put(packer *p, const void *x, size_t len)
+static void put_u64(grow_bytes *p, uint64_t x)
 {
-    if (p->oom || len == 0) return;
-    char *v = grow_reserve(p->v, p->n + len, &p->cap, 1, 4096);
-    if (!v) {
-        p->oom = true;
-        return;
-    }
-    p->v = v;
-    memcpy(p->v + p->n, x, len);
-    p->n += len;
-}
-
-static void put_u64(packer *p, uint64_t x)
-{
-    put(p, &x, sizeof x);
+    grow_bytes_put(p, &x, sizeof x);
 }
 
 /* What this rank's stations and clients measured, tagged by kind and index. */
-static void pack(const netmodel *m, packer *p)
+static void pack(const netmodel *m, grow_bytes *p)
 {
     for (size_t i = 0; i < m->nstations; i++) {
         const station_stats *st = station_stats_of(m->engine, (uint32_t)i);
         if (!st) continue; /* ran elsewhere */
         const netmodel_component *c = &m->stations[i].component;
         put_u64(p, TAG_STATION), put_u64(p, i);
-        put(p, st, sizeof *st);
+        grow_bytes_put(p, st, sizeof *st);
         put_u64(p, c->nbins);
-        put(p, c->series, (size_t)c->nbins * sizeof *c->series);
+        grow_bytes_put(p, c->series, (size_t)c->nbins * sizeof *c->series);
         put_u64(p, c->spans.n);
-        put(p, c->spans.v, c->spans.n * sizeof *c->spans.v);
+        grow_bytes_put(p, c->spans.v, c->spans.n * sizeof *c->spans.v);
     }
     for (size_t wi = 0; wi < m->t->nworkloads; wi++) {
         const netmodel_client *c = &m->workload[wi];
         if (!m->out->workloads[wi].active || !engine_lp_local(m->engine, c->lp)) continue;
         put_u64(p, TAG_CLIENT), put_u64(p, wi);
-        put(p, &m->out->workloads[wi].st, sizeof m->out->workloads[wi].st);
-        put(p, c->exchanges, 2 * m->ways_per_workload * sizeof *c->exchanges);
+        grow_bytes_put(p, &m->out->workloads[wi].st, sizeof m->out->workloads[wi].st);
+        grow_bytes_put(p, c->exchanges, 2 * m->ways_per_workload * sizeof *c->exchanges);
     }
 }
 
@@ -135,7 +116,7 @@ static int unpack(netmodel *m, int s, const char *v, size_t n)
 int netmodel_ranks_gather(netmodel *m)
 {
     const engine_ranks *rk = m->cfg->ranks;
-    packer p = {0};
+    grow_bytes p = {0};
     if (rk->rank > 0) pack(m, &p);
     const uint64_t failed = TAG_FAILED;
     void *all = NULL;

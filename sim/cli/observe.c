@@ -358,36 +358,17 @@ const obs_bin *observe_bins(const observation *o, size_t w, uint32_t *nbins)
 
 /* ---- a run across ranks ---------------------------------------------------------------------- */
 
-typedef struct obs_buf {
-    char *v;
-    size_t n, cap;
-    bool oom;
-} obs_buf;
-
-static void buf_put(obs_buf *b, const void *x, size_t len)
-{
-    if (b->oom || len == 0) return;
-    char *v = grow_reserve(b->v, b->n + len, &b->cap, 1, 4096);
-    if (!v) {
-        b->oom = true;
-        return;
-    }
-    b->v = v;
-    memcpy(b->v + b->n, x, len);
-    b->n += len;
-}
-
 /* Workload w's raw observation: its records (before the common fraction), bins (closed),
  * traced messages. */
-static void pack_wl(obs_buf *b, uint64_t w, const obs_wl *x)
+static void pack_wl(grow_bytes *b, uint64_t w, const obs_wl *x)
 {
     uint64_t head[4] = {w, x->nrec, x->bins ? x->nbins : 0, x->nmsg};
-    buf_put(b, head, sizeof head);
-    buf_put(b, &x->keep, sizeof x->keep);
-    buf_put(b, &x->oom, sizeof x->oom);
-    buf_put(b, x->rec, x->nrec * sizeof *x->rec);
-    if (x->bins) buf_put(b, x->bins, x->nbins * sizeof *x->bins);
-    buf_put(b, x->msg, x->nmsg * sizeof *x->msg);
+    grow_bytes_put(b, head, sizeof head);
+    grow_bytes_put(b, &x->keep, sizeof x->keep);
+    grow_bytes_put(b, &x->oom, sizeof x->oom);
+    grow_bytes_put(b, x->rec, x->nrec * sizeof *x->rec);
+    if (x->bins) grow_bytes_put(b, x->bins, x->nbins * sizeof *x->bins);
+    grow_bytes_put(b, x->msg, x->nmsg * sizeof *x->msg);
 }
 
 /* Copies len bytes at *at of [.., end) into a new array (NULL, *bad set: they are not there or
@@ -432,7 +413,7 @@ static bool unpack_wl(observation *o, const char **at, const char *end)
 
 int observe_gather(observation *o, const engine_ranks *ranks, const int *owner, vs_error *err)
 {
-    obs_buf b = {0};
+    grow_bytes b = {0};
     for (size_t w = 0; w < o->nwl; w++) {
         if (o->wl[w].bins) close_bin(&o->wl[w]); /* again in observe_finish: a no-op then */
         if (ranks->rank > 0 && owner[w] == ranks->rank && !o->cfg.progress_only)
