@@ -17,7 +17,7 @@
 #include "vpcsim/grow.h"
 
 enum {
-    BUCKET_TARGET = 32, /* events per bucket a width aims at */
+    BUCKET_TARGET = 8,  /* events per bucket a width aims at */
     SPAWN_MIN = 64,     /* a bucket with more events spawns a finer rung instead of a sort */
     BOTTOM_MAX = 128,   /* a bottom grown past this by pushes is spread over a new finer rung */
     RUNG0_MAX = 4096,   /* buckets of rung 0 */
@@ -272,6 +272,11 @@ static void ladder_push(evq *q, const vs_event *ev)
     ladder *l = (ladder *)q;
     vs_time t = ev->time;
     l->n++;
+    if (t < l->bot_end) { /* below every rung: the bottom (about half the pushes of a flow model) */
+        bottom_insert(l, ev);
+        if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+        return;
+    }
     if (t >= l->top_start) {
         if (l->top.n == 0 || t < l->top_min) l->top_min = t;
         if (l->top.n == 0 || t > l->top_max) l->top_max = t;
@@ -286,7 +291,7 @@ static void ladder_push(evq *q, const vs_event *ev)
         rung_append(l, &l->rungs[i], ev);
         return;
     }
-    bottom_insert(l, ev);
+    bottom_insert(l, ev); /* above bot_end, below every bound: the rungs under it are spent */
     if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
 }
 
