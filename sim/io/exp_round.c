@@ -1,6 +1,6 @@
 /* exp(y) rounded to whole ns (exp_round.h). The estimate: y = (256 m + j) ln2/256 + r with
  * |r| <= ln2/512, exp(y) = 2^m 2^(j/256) exp(r), a table of 2^(j/256) and a degree-4 polynomial
- * for exp(r) - 1 (its first omitted term, r^5/120, is below 2^-59): within 2^-51 of exp(y),
+ * for exp(r) - 1 (its first omitted term, r^5/120, is below 2^-54): within 2^-51 of exp(y),
  * relative (the table's and two roundings' 2^-53 each, the rest smaller). The rounding is decided
  * only when exp(y) lies further than 2^-48 exp(y) + 2^-40 from every half-integer: twice the
  * sum of this error, libm's (within an ulp, 2^-52) and the roundings of the sums. */
