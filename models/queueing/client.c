@@ -272,7 +272,9 @@ static uint16_t pick_alt(const client_params *p, const client_ways *w, rng_strea
     if (w->n == 1) return (uint16_t)w->first;
     double u = rng_uniform(r);
     uint32_t a = w->first, end = w->first + w->n;
-    while (a + 1u < end && u >= p->alts[a].cum_weight) a++;
+    /* the first way whose cumulative weight exceeds u: weights increase, so the count of those
+     * at or below u, taken without a branch (the choice is a coin toss the predictor misses) */
+    for (uint32_t k = w->first; k + 1u < end; k++) a += u >= p->alts[k].cum_weight;
     return (uint16_t)a;
 }
 

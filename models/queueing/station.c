@@ -84,26 +84,28 @@ typedef struct station_state {
     vs_time pending_at;         /* PS: its time */
     vs_time last;               /* time of the last state change */
     double busy_area, wait_area, in_area; /* ns x jobs over the window so far */
-    double speed;      /* PS: the capacity in force as a fraction of the full one (scale-up) */
-    double busy_run;   /* ns x busy servers since the start of the run (scale-up only) */
-    double busy_mark;  /* busy_run at the start of the scale-up period */
-    double *tokens;    /* [nbuckets] tokens left, or NULL */
-    vs_time *refilled; /* [nbuckets] when tokens were last brought up */
-    uint32_t *conns;   /* [nconns] connections held, or NULL */
-    station_stats st;  /* results (counters live, averages filled at finish) */
-    uint32_t fnext;    /* faults: windows opened so far */
-    uint32_t *active;  /* faults: open windows, or NULL */
-    uint32_t nactive;  /* faults: open windows */
-    uint32_t ndown;    /* faults: open DOWN windows */
-    uint32_t nacting;  /* faults: open SLOW or ERRORS windows */
-    uint32_t epoch;    /* faults: DOWN windows opened so far */
-    vs_time fchange;   /* faults: next opening or closing */
-    size_t span_base;  /* spans: the list's length when the run began */
-    bool spans_on;     /* spans: still recording */
-    bool many;         /* many servers, no faults: one event per request */
-    bool scales;       /* scales up (keeps busy_run) */
-    many_job *ends;    /* many: ends of service of the n present, a min-heap */
-    uint32_t ecap;     /* many: heap slots */
+    double speed;        /* PS: the capacity in force as a fraction of the full one (scale-up) */
+    double busy_run;     /* ns x busy servers since the start of the run (scale-up only) */
+    double busy_mark;    /* busy_run at the start of the scale-up period */
+    double *tokens;      /* [nbuckets] tokens left, or NULL */
+    vs_time *refilled;   /* [nbuckets] when tokens were last brought up */
+    uint32_t *conns;     /* [nconns] connections held, or NULL */
+    station_stats st;    /* results (counters live, averages filled at finish) */
+    uint32_t fnext;      /* faults: windows opened so far */
+    uint32_t *active;    /* faults: open windows, or NULL */
+    uint32_t nactive;    /* faults: open windows */
+    uint32_t ndown;      /* faults: open DOWN windows */
+    uint32_t nacting;    /* faults: open SLOW or ERRORS windows */
+    uint32_t epoch;      /* faults: DOWN windows opened so far */
+    vs_time fchange;     /* faults: next opening or closing */
+    size_t span_base;    /* spans: the list's length when the run began */
+    bool spans_on;       /* spans: still recording */
+    bool many;           /* many servers, no faults: one event per request */
+    bool scales;         /* scales up (keeps busy_run) */
+    many_job *ends;      /* many: ends of service of the n present, a min-heap */
+    uint32_t ecap;       /* many: heap slots */
+    uint32_t xfer_bytes; /* the message size xfer_ns is for */
+    vs_time xfer_ns;     /* station_transfer_ns(xfer_bytes) */
 } station_state;
 
 /* ---- statistics ------------------------------------------------------------------------------ */
@@ -148,7 +150,7 @@ static void station_account(station_state *s, vs_time now)
 {
     vs_time lo = s->last > s->from ? s->last : s->from;
     vs_time hi = now < s->until ? now : s->until;
-    if (hi > lo) {
+    if (hi > lo && s->n > 0) { /* an empty station adds zeros: the areas would not change */
         double dt = (double)(hi - lo);
         uint32_t c = s->p->servers, busy = s->n < c ? s->n : c;
         s->busy_area += (double)busy * dt;
@@ -210,17 +212,27 @@ static void station_drop(station_state *s, vs_lp *self, const vs_event *ev)
     lp_send(self, flow_unpack(ev->data).origin, s->p->drop_notice_ns, FLOW_EV_DROP, ev->data);
 }
 
+/* The time a message of b bytes takes at the bandwidth and packet rate (0 without them). */
+static vs_time station_transfer_ns(const station_state *s, uint32_t b)
+{
+    uint32_t pb = s->p->packet_bytes;
+    double bw = (double)b * s->ns_per_byte;
+    double pk = s->ns_per_packet > 0 ? (double)(b ? (b - 1) / pb + 1 : 1) * s->ns_per_packet : 0;
+    return (vs_time)((bw > pk ? bw : pk) + 0.5);
+}
+
+/* A sample of the service time plus the transfer time of the request's bytes; the latter is
+ * kept for the last size seen (a route's messages come in a size or two): no division per
+ * message. */
 static vs_time station_service_ns(station_state *s, vs_lp *self, vs_payload req)
 {
     vs_time ns = s->p->service ? dist_sample_ns(s->p->service, lp_rng(self)) : 0;
-    if (s->ns_per_byte > 0 || s->ns_per_packet > 0) {
-        uint32_t b = flow_unpack(req).bytes, pb = s->p->packet_bytes;
-        double bw = (double)b * s->ns_per_byte;
-        double pk =
-            s->ns_per_packet > 0 ? (double)(b ? (b - 1) / pb + 1 : 1) * s->ns_per_packet : 0;
-        ns += (vs_time)((bw > pk ? bw : pk) + 0.5);
+    uint32_t b = flow_unpack(req).bytes;
+    if (b != s->xfer_bytes) {
+        s->xfer_bytes = b;
+        s->xfer_ns = station_transfer_ns(s, b);
     }
-    return ns;
+    return ns + s->xfer_ns;
 }
 
 /* Whether an open ERRORS window answers this request with an error: one draw per open window. */
@@ -579,7 +591,8 @@ static bool bucket_take(station_state *s, vs_time now, flow_req r)
  * STATION_NO_KEY. */
 static uint32_t conn_opened(const station_state *s, flow_req r)
 {
-    uint32_t d = s->conns ? s->p->route_conn[r.route] : STATION_NO_KEY;
+    if (!s->conns) return STATION_NO_KEY;
+    uint32_t d = s->p->route_conn[r.route];
     uint16_t turn = s->p->flows->routes[r.route].turn;
     return turn == 0 || r.hop < turn ? d : STATION_NO_KEY;
 }
@@ -587,7 +600,8 @@ static uint32_t conn_opened(const station_state *s, flow_req r)
 /* A message on its way back gives its connection back. */
 static void conn_close(station_state *s, flow_req r)
 {
-    uint32_t d = s->conns ? s->p->route_conn[r.route] : STATION_NO_KEY;
+    if (!s->conns) return;
+    uint32_t d = s->p->route_conn[r.route];
     uint16_t turn = s->p->flows->routes[r.route].turn;
     if (d != STATION_NO_KEY && turn > 0 && r.hop >= turn && s->conns[d] > 0) s->conns[d]--;
 }
@@ -771,6 +785,7 @@ static void station_init(void *state, vs_lp *self, const void *arg)
     s->p = arg;
     s->ns_per_byte = s->p->bandwidth_bps > 0 ? 8e9 / s->p->bandwidth_bps : 0;
     s->ns_per_packet = s->p->packets_per_s > 0 ? 1e9 / s->p->packets_per_s : 0;
+    s->xfer_ns = station_transfer_ns(s, 0);
     s->from = s->p->stats_from_ns;
     s->until = s->p->stats_until_ns > 0 ? s->p->stats_until_ns : VS_TIME_LIMIT;
     limits_init(s, self);

@@ -17,7 +17,9 @@
 #include "vpcsim/grow.h"
 
 enum {
-    BUCKET_TARGET = 32, /* events per bucket a width aims at */
+    BUCKET_TARGET = 32, /* events per bucket a width aims at (bucket_target) */
+    SMALL_TARGET = 8,   /* ... in a list of at most SMALL_LIST events */
+    SMALL_LIST = 1 << 16,
     SPAWN_MIN = 64,     /* a bucket with more events spawns a finer rung instead of a sort */
     BOTTOM_MAX = 128,   /* a bottom grown past this by pushes is spread over a new finer rung */
     RUNG0_MAX = 4096,   /* buckets of rung 0 */
@@ -272,6 +274,11 @@ static void ladder_push(evq *q, const vs_event *ev)
     ladder *l = (ladder *)q;
     vs_time t = ev->time;
     l->n++;
+    if (t < l->bot_end) { /* below every rung: the bottom (about half the pushes of a flow model) */
+        bottom_insert(l, ev);
+        if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+        return;
+    }
     if (t >= l->top_start) {
         if (l->top.n == 0 || t < l->top_min) l->top_min = t;
         if (l->top.n == 0 || t > l->top_max) l->top_max = t;
@@ -286,8 +293,17 @@ static void ladder_push(evq *q, const vs_event *ev)
         rung_append(l, &l->rungs[i], ev);
         return;
     }
-    bottom_insert(l, ev);
+    bottom_insert(l, ev); /* above bot_end, below every bound: the rungs under it are spent */
     if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+}
+
+/* Events per bucket a new rung aims at. A list small enough to stay in cache (a flow model's
+ * few hundred events in flight) gains by small buckets: fewer events sorted per refill and
+ * shifted per bottom insert (tgw-hub: 3.5% of the run); a large one (PHOLD's 2 M) pays a cache
+ * miss per bucket and keeps 32 (8 there costs 13%). */
+static size_t bucket_target(const ladder *l)
+{
+    return l->n <= SMALL_LIST ? SMALL_TARGET : BUCKET_TARGET;
 }
 
 static int floor_log2(uint64_t x)
@@ -361,13 +377,14 @@ static bool rung_open(ladder *l, rung *r, vs_time start, int shift, size_t nb)
 
 /* Pushes landing before bot_end (delays shorter than a bucket) grow bottom, and each insertion
  * costs a move of its tail: past BOTTOM_MAX, bottom becomes a new deepest rung ending at bot_end,
- * with buckets of about BUCKET_TARGET events. */
+ * with buckets of about bucket_target events. */
 static void respawn_bottom(ladder *l)
 {
     vs_time lo = l->bot.v[l->bot.n - 1].time, hi = l->bot_end;
     uint64_t span = (uint64_t)(hi - lo);
     if (span <= 1) return; /* one instant: the sorted bottom is already the best structure */
-    int split = ceil_log2((l->bot.n + BUCKET_TARGET - 1) / BUCKET_TARGET);
+    size_t target = bucket_target(l);
+    int split = ceil_log2((l->bot.n + target - 1) / target);
     int shift = ceil_log2(span) - split;
     if (shift < 0) shift = 0;
     size_t nb = (size_t)((span + ((uint64_t)1 << shift) - 1) >> shift);
@@ -380,7 +397,7 @@ static void respawn_bottom(ladder *l)
 }
 
 /* Rung 0's width from a sample of top: the span up to the sample's upper quartile holds ~3/4 of
- * the events; buckets of about BUCKET_TARGET events over it, at most RUNG0_MAX of them. */
+ * the events; buckets of about bucket_target events over it, at most RUNG0_MAX of them. */
 static int rung0_shift(const ladder *l)
 {
     size_t n = l->top.n, s = n < SAMPLE_MAX ? n : SAMPLE_MAX;
@@ -392,7 +409,7 @@ static int rung0_shift(const ladder *l)
         sample[j] = t;
     }
     uint64_t q3 = (uint64_t)(sample[(3 * s) / 4 < s ? (3 * s) / 4 : s - 1] - l->top_min);
-    double width = (double)q3 * BUCKET_TARGET * 4 / (double)(3 * n + 1);
+    double width = (double)q3 * (double)bucket_target(l) * 4 / (double)(3 * n + 1);
     int shift = floor_log2(width >= 1 ? (uint64_t)width : 1);
     while (shift < MAX_SHIFT && (q3 >> shift) >= RUNG0_MAX * 3 / 4) shift++;
     return shift < MAX_SHIFT ? shift : MAX_SHIFT;
@@ -431,7 +448,8 @@ static bool rebuild(ladder *l)
  * memory (the ladder failed). */
 static bool spawn(ladder *l, bucket *b, vs_time start, int parent_shift)
 {
-    int split = ceil_log2((b->n + BUCKET_TARGET - 1) / BUCKET_TARGET);
+    size_t target = bucket_target(l);
+    int split = ceil_log2((b->n + target - 1) / target);
     if (split > parent_shift) split = parent_shift;
     rung *r = &l->rungs[l->nr];
     if (!rung_open(l, r, start, parent_shift - split, (size_t)1 << split)) return false;
