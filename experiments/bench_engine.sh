@@ -28,6 +28,7 @@ for i in $(seq "$runs"); do
   done
   if [ -n "$yard" ]; then
     rate[plain]+="$($yard 1024 16 3000 | sed -n 's/.*rate=\([0-9.]*\).*/\1/p') "
+    rate[plain_big]+="$($yard 131072 16 40 | sed -n 's/.*rate=\([0-9.]*\).*/\1/p') "
   fi
 done
 printf '%-12s %16s %14s\n' config "events/s median" "peak RSS MiB"
@@ -37,11 +38,14 @@ for c in "${configs[@]}"; do
   m=$(echo "${rss[$name]}" | tr ' ' '\n' | grep . | median)
   printf "%-12s %16.0f %14.1f\n" "$name" "$r" "$(awk -v m="$m" "BEGIN {print m / 1024}")"
 done
+med_of() { echo "${rate[$1]}" | tr ' ' '\n' | grep . | median; }
+ratio() { awk -v a="$(med_of "$1")" -v b="$(med_of "$2")" "BEGIN {print a / b}"; }
 if [ -n "$yard" ]; then
-  r=$(echo "${rate[plain]}" | tr ' ' '\n' | grep . | median)
-  printf '%-12s %16.0f %14s\n' plain_heap "$r" "-"
+  printf '%-12s %16.0f %14s\n' plain_heap "$(med_of plain)" "-"
+  printf '%-12s %16.0f %14s\n' plain_big "$(med_of plain_big)" "-"
   rm -f "$yard"
+  printf "ladder / plain heap (defaults): %.2fx\n" "$(ratio default_1t plain)"
+  printf "ladder / plain heap (131072 LPs x 16): %.2fx\n" "$(ratio big_1t plain_big)"
 fi
-r1=$(echo "${rate[default_1t]}" | tr ' ' '\n' | grep . | median)
-r2=$(echo "${rate[default_2t]}" | tr ' ' '\n' | grep . | median)
-printf "speed-up 2 threads / 1 thread (defaults): %.2fx\n" "$(awk -v a="$r2" -v b="$r1" "BEGIN {print a / b}")"
+printf "speed-up 2 threads / 1 thread (defaults): %.2fx\n" "$(ratio default_2t default_1t)"
+printf "speed-up 2 threads / 1 thread (131072 LPs x 16): %.2fx\n" "$(ratio big_2t big_1t)"

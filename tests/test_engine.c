@@ -248,6 +248,12 @@ static void fail_finish(void *state, vs_lp *self)
     finished++;
 }
 
+static void fail_init_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    (void)ev;
+    fail_init(state, self, NULL);
+}
+
 static void lp_fail_ends_the_run(void **st)
 {
     (void)st;
@@ -264,6 +270,87 @@ static void lp_fail_ends_the_run(void **st)
     engine_free(e);
 }
 
+/* Two LPs in different partitions pass one event back and forth at a delay of 1.5 lookaheads:
+ * after every window both lists are empty and the only pending event is in flight between the
+ * partitions, so the next window must start from it (not end the run). Times are k * 1500 ns,
+ * k = 1, 2, ... below the end: 66 events before 100000 ns, odd k at pong, even k at ping. */
+typedef struct relay_state {
+    uint32_t peer; /* the other LP */
+    int n;         /* handled */
+    vs_time last;  /* time of the last handled */
+} relay_state;
+
+static void relay_init(void *state, vs_lp *self, const void *arg)
+{
+    relay_state *s = state;
+    s->peer = lp_id(self) ^ 1;
+    if (arg) lp_send(self, s->peer, 1500, 0, (vs_payload){{0}});
+}
+
+static void relay_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    relay_state *s = state;
+    s->n++;
+    s->last = ev->time;
+    lp_send(self, s->peer, 1500, 0, (vs_payload){{0}});
+}
+
+static void in_flight_events_carry_the_run(void **st)
+{
+    (void)st;
+    static const lp_kind relay = {.name = "relay",
+                                  .state_size = sizeof(relay_state),
+                                  .init = relay_init,
+                                  .handle = relay_handle};
+    for (int threads = 1; threads <= 2; threads++) {
+        vs_error err = {{0}};
+        vs_engine *e =
+            engine_new(&(engine_opts){.threads = threads, .seed = 1, .split_always = true}, &err);
+        assert_non_null(e);
+        assert_int_equal(engine_add_lp(e, &relay, "ping", 0, "starts", &err), 0);
+        assert_int_equal(engine_add_lp(e, &relay, "pong", 1, NULL, &err), 1);
+        assert_int_equal(engine_set_default_lookahead(e, 1000, &err), 0);
+        assert_int_equal(engine_run(e, 100000, &err), 0);
+        const relay_state *ping = engine_lp_state(e, 0), *pong = engine_lp_state(e, 1);
+        assert_int_equal(ping->n, 33);
+        assert_int_equal(pong->n, 33);
+        assert_int_equal(ping->last, 66 * 1500);
+        assert_int_equal(pong->last, 65 * 1500);
+        const engine_stats *s = engine_get_stats(e);
+        assert_int_equal(s->events, 66);
+        if (threads == 2) {
+            assert_int_equal(s->partitions, 2);
+            assert_int_equal(s->cross_events, 66); /* the last send, past the end, is dropped */
+            assert_true(s->windows >= 66);
+        }
+        engine_free(e);
+    }
+}
+
+/* lp_fail in one partition of a split run: every thread leaves at the same window, and the run
+ * reports the failure. f0 fails at t=50 (its fifth event); f1, in the other partition, handles
+ * at most the events of that window (10, ..., 50). */
+static void lp_fail_ends_a_split_run(void **st)
+{
+    (void)st;
+    static const lp_kind k = {
+        .name = "f", .init = fail_init, .handle = fail_handle, .finish = fail_finish};
+    static const lp_kind self_loop = {.name = "g", .init = fail_init, .handle = fail_init_handle};
+    vs_error err = {{0}};
+    vs_engine *e = engine_new(&(engine_opts){.threads = 2, .seed = 1, .split_always = true}, &err);
+    assert_int_equal(engine_add_lp(e, &k, "f0", 0, NULL, &err), 0);
+    assert_int_equal(engine_add_lp(e, &self_loop, "g1", 1, NULL, &err), 1);
+    assert_int_equal(engine_set_default_lookahead(e, 10, &err), 0);
+    finished = 0;
+    assert_int_equal(engine_run(e, 1000000, &err), -1);
+    assert_string_equal(err.msg, "out of memory: a test table (LP 'f0' at t=50 ns)");
+    const engine_stats *s = engine_get_stats(e);
+    assert_int_equal(s->partitions, 2);
+    assert_true(s->events >= 9 && s->events <= 10);
+    assert_int_equal(finished, 1);
+    engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +361,8 @@ int main(void)
         cmocka_unit_test(setup_errors),
         cmocka_unit_test(out_of_memory_is_an_error),
         cmocka_unit_test(lp_fail_ends_the_run),
+        cmocka_unit_test(in_flight_events_carry_the_run),
+        cmocka_unit_test(lp_fail_ends_a_split_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
-/* A barrier for the engine's window threads that spins briefly, then sleeps: a thread that
- * arrives first does not burn a core another process may need while its partner is late (on a
- * shared machine the partner may not be running at all). Windows that pay hold tens of
- * microseconds of work or more, so a wake-up after sleeping costs little. */
+/* A barrier for the engine's window threads that spins briefly, then yields its core for up to
+ * a millisecond, then sleeps: a thread that arrives first does not burn a core another process
+ * may need while its partner is late (on a shared machine the partner may not be running at
+ * all), and a short wait, the common case, does not pay a wake-up (slow on a VM). */
 #ifndef VPCSIM_BARRIER_H
 #define VPCSIM_BARRIER_H
 

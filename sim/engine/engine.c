@@ -48,19 +48,27 @@ typedef struct evbuf {
     size_t cap;  /* allocated */
 } evbuf;
 
+/* What a partition tells the others at the window barrier: written by its thread before the
+ * barrier, read by all after it. Two copies, by window parity, so a thread that is already a
+ * window ahead never overwrites what a slower one is still reading. */
+typedef struct published {
+    vs_time next; /* least pending time: its list and what it sent in the window */
+    bool stopped; /* it had stopped early (lp_fail, no memory) */
+} published;
+
 struct partition {
     evq *q;                /* pending events of this partition's LPs */
     vs_time now;           /* time of the event being handled */
     vs_time end;           /* run end: later events are never delivered */
     uint32_t id;           /* index */
     const vs_engine *eng;  /* read-only during the run */
-    evbuf *out;            /* [partitions] outgoing, by destination */
+    evbuf *out;            /* [partitions] outgoing, by destination: outs[parity of window] */
+    evbuf *outs[2];        /* sends of even and odd windows, delivered after the next barrier */
     uint64_t events;       /* handled */
     uint64_t cross;        /* sent to other partitions */
     uint64_t split_events; /* handled in windows across the threads */
-    vs_time next;          /* least pending time, published at the barrier */
+    published pub[2];      /* at the barrier after an even, odd window */
     char fail[256];        /* why the partition stopped early (lp_fail, no memory); "" if not */
-    bool stopped;          /* it had stopped early when `next` was published */
     char pad[64];          /* keeps neighbours' hot fields off this cache line */
 };
 
@@ -97,8 +105,9 @@ struct vs_engine {
     uint32_t *plan_part;  /* [ngroups] the partitioner's choice (group_part when split) */
     partition *parts;     /* [nparts] */
     int nparts;
-    vs_time window;            /* W */
-    barrier bar;               /* the window threads' barrier */
+    vs_time window; /* W */
+    barrier bar;    /* the window threads' barrier */
+    int parity;     /* parity of the last window run: which outs each partition's out is */
     const engine_ranks *ranks; /* ranks that run this simulation together, or NULL: alone */
     bool bar_ready;            /* bar was initialised */
     bool ran;
@@ -151,8 +160,10 @@ static void free_layout(vs_engine *e)
     for (int i = 0; e->parts && i < e->nparts; i++) {
         partition *p = &e->parts[i];
         evq_free(p->q);
-        for (int j = 0; p->out && j < e->nparts; j++) free(p->out[j].v);
-        free(p->out);
+        for (int k = 0; k < 2; k++) {
+            for (int j = 0; p->outs[k] && j < e->nparts; j++) free(p->outs[k][j].v);
+            free(p->outs[k]);
+        }
     }
     free(e->parts);
     if (e->bar_ready) barrier_fini(&e->bar);
@@ -546,8 +557,14 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
         p->eng = e;
         p->end = end;
         p->q = evq_new(e->qtype);
-        p->out = calloc((size_t)e->nparts, sizeof *p->out);
-        if (!p->q || !p->out) return error_set(err, "out of memory");
+        /* each on cache lines of its own: the destinations empty one while p fills the other */
+        size_t bytes = round_up((size_t)e->nparts * sizeof(evbuf), 64);
+        for (int k = 0; k < 2; k++) {
+            p->outs[k] = aligned_alloc(64, bytes);
+            if (p->outs[k]) memset(p->outs[k], 0, bytes);
+        }
+        p->out = p->outs[0];
+        if (!p->q || !p->outs[0] || !p->outs[1]) return error_set(err, "out of memory");
     }
     if (e->nparts > 1 && !e->ranks) {
         if (barrier_init(&e->bar, (uint32_t)e->nparts))
@@ -582,11 +599,11 @@ static void process_until(partition *p, vs_time limit)
     p->events += n;
 }
 
-/* Moves every event other partitions sent to p during the last window into p's list. */
-static void deliver_to(vs_engine *e, partition *p)
+/* Moves every event other partitions sent to p in the window of parity k into p's list. */
+static void deliver_to(vs_engine *e, partition *p, int k)
 {
     for (int s = 0; s < e->nparts; s++) {
-        evbuf *b = &e->parts[s].out[p->id];
+        evbuf *b = &e->parts[s].outs[k][p->id];
         for (size_t i = 0; i < b->n; i++) evq_push(p->q, &b->v[i]);
         b->n = 0;
     }
@@ -597,12 +614,24 @@ static bool partition_stopped(const partition *p)
     return p->fail[0] || evq_has_failed(p->q);
 }
 
-/* True when a partition had stopped early at the last publish: every thread reads the same
- * published flags after the barrier, so all leave the loop together. */
-static bool any_stopped(const vs_engine *e)
+/* Publishes p's least pending time after the window of parity k: the least of its list and of
+ * the events it sent to others in that window (not yet delivered), and whether it stopped. */
+static void publish(vs_engine *e, partition *p, int k)
+{
+    vs_time t = evq_min_time(p->q);
+    for (int d = 0; d < e->nparts; d++) {
+        const evbuf *b = &p->outs[k][d];
+        for (size_t i = 0; i < b->n; i++) t = b->v[i].time < t ? b->v[i].time : t;
+    }
+    p->pub[k] = (published){t, partition_stopped(p)};
+}
+
+/* True when a partition had stopped early at the publish of parity k: every thread reads the
+ * same published flags after the barrier, so all leave the loop together. */
+static bool any_stopped(const vs_engine *e, int k)
 {
     for (int i = 0; i < e->nparts; i++)
-        if (e->parts[i].stopped) return true;
+        if (e->parts[i].pub[k].stopped) return true;
     return false;
 }
 
@@ -621,11 +650,11 @@ static int run_failure(const vs_engine *e, vs_error *err)
     return 0;
 }
 
-static vs_time global_next(const vs_engine *e)
+static vs_time global_next(const vs_engine *e, int k)
 {
     vs_time t = VS_TIME_LIMIT;
     for (int i = 0; i < e->nparts; i++)
-        if (e->parts[i].next < t) t = e->parts[i].next;
+        if (e->parts[i].pub[k].next < t) t = e->parts[i].pub[k].next;
     return t;
 }
 
@@ -658,30 +687,39 @@ static bool split_pays(const vs_engine *e, uint64_t windows)
     return one >= split;
 }
 
-/* Conservative synchronous windows until the least pending time reaches stop: phases deliver |
- * publish next | barrier | process | barrier. Every thread computes the same T from the
- * published minima, so all leave together, with no event left in the buffers between
- * partitions. Returns the windows run. */
+/* Conservative synchronous windows until the least pending time reaches stop, one barrier a
+ * window: process [T, T+W) (sends to other partitions go to the buffers of the window's parity
+ * k) | publish next | barrier | T' = least published | deliver the buffers of parity k. A
+ * partition that is already in the next window fills the other buffers, and the next writes
+ * to these follow the next barrier, which each thread passes only after its deliveries. Every
+ * thread computes the same T from the published minima, so all leave together, with no event
+ * left in the buffers. Returns the windows run. */
 static uint64_t run_windows(vs_engine *e, vs_time stop)
 {
     uint64_t windows = 0;
-#pragma omp parallel num_threads(e->nparts) reduction(+ : windows)
+    int k = e->parity; /* what was sent before (by init) is in the buffers of parity k */
+#pragma omp parallel num_threads(e->nparts) reduction(+ : windows) firstprivate(k)
     {
         int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        for (int i = tid; i < e->nparts; i += nth) publish(e, &e->parts[i], k);
+        barrier_wait(&e->bar);
         for (;;) {
-            for (int i = tid; i < e->nparts; i += nth) {
-                deliver_to(e, &e->parts[i]);
-                e->parts[i].next = evq_min_time(e->parts[i].q);
-                e->parts[i].stopped = partition_stopped(&e->parts[i]);
-            }
-            barrier_wait(&e->bar);
-            vs_time t = global_next(e);
-            if (t >= stop || any_stopped(e)) break;
+            for (int i = tid; i < e->nparts; i += nth) deliver_to(e, &e->parts[i], k);
+            vs_time t = global_next(e, k);
+            if (t >= stop || any_stopped(e, k)) break;
             vs_time wend = e->window >= stop - t ? stop : t + e->window;
-            for (int i = tid; i < e->nparts; i += nth) process_until(&e->parts[i], wend);
+            k ^= 1;
+            for (int i = tid; i < e->nparts; i += nth) {
+                partition *p = &e->parts[i];
+                p->out = p->outs[k];
+                process_until(p, wend);
+                publish(e, p, k);
+            }
             windows += tid == 0;
             barrier_wait(&e->bar);
         }
+#pragma omp single nowait
+        e->parity = k;
     }
     return windows;
 }
@@ -902,7 +940,9 @@ static int ranks_failure(const vs_engine *e, int rc, vs_error *err)
     return -1;
 }
 
-/* Windows across the partitions (run_split), or one partition from start to end. */
+/* Windows across the partitions (run_split), or one partition from start to end. What the
+ * LPs' init sent to other partitions is delivered first: the run starts from the least pending
+ * time, and that event may be such a send. */
 static void run_events(vs_engine *e, vs_time end)
 {
     e->stats.partitions = e->nparts;
@@ -911,6 +951,7 @@ static void run_events(vs_engine *e, vs_time end)
         return;
     }
     if (e->nparts > 1) {
+        for (int i = 0; i < e->nparts; i++) deliver_to(e, &e->parts[i], e->parity);
         run_split(e, end);
         if (e->stats.split == ENGINE_SPLIT_FELL_BACK) e->stats.partitions = 1;
         return;

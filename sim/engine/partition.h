@@ -34,7 +34,7 @@ typedef struct partition_plan {
  * out of memory (plan then holds one partition). */
 int partition_choose(const partition_input *in, partition_plan *plan);
 
-/* Cost model (ns of one core): an event, and one window's two barriers and deliveries. Used
+/* Cost model (ns of one core): an event, and one window's barrier and deliveries. Used
  * both up front and for the density the run measures. */
 #define PARTITION_EVENT_NS  150.0
 #define PARTITION_WINDOW_NS 6000.0
