@@ -5,6 +5,7 @@
  * OUT.rankR, through run's usual writer; once all are done rank 0 takes their runs into OUT with
  * the code of merge and --resume (sim/cli/run_adopt.c), so OUT's datasets are those of one
  * process whatever ran where. Without mpirun (or with one rank) MPI is never initialised. */
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,10 +73,12 @@ static void out_of_memory(const char *what)
     MPI_Abort(MPI_COMM_WORLD, 1);
 }
 
-/* Waiting between windows spins on MPI's progress for a while, then sleeps between looks, like
- * the threads' barrier: a rank that waits does not take a core from a process that needs it
- * (on a shared machine the rank it waits for may be that process's neighbour). */
-enum { SPIN_NS = 50000, NAP_NS = 30000 };
+/* Waiting between windows spins on MPI's progress for a while, then yields the core between
+ * looks, then sleeps between them, like the threads' barrier: a rank that waits does not take a
+ * core from a process that needs it (on a shared machine the rank it waits for may be that
+ * process's neighbour), and a nap (a wake-up costs 100 us or more here) comes only after a
+ * wait longer than most windows' imbalance. */
+enum { SPIN_NS = 100000, YIELD_NS = 1000000, NAP_NS = 30000 };
 
 static int64_t mono_ns(void)
 {
@@ -84,11 +87,16 @@ static int64_t mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* After a look that found nothing: keep spinning until SPIN_NS have passed, then nap. */
+/* After a look that found nothing: keep spinning until SPIN_NS have passed, then yield until
+ * YIELD_NS, then nap. */
 static void idle(int64_t since)
 {
-    if (mono_ns() - since < SPIN_NS) return;
-    nanosleep(&(struct timespec){0, NAP_NS}, NULL);
+    int64_t waited = mono_ns() - since;
+    if (waited < SPIN_NS) return;
+    if (waited < YIELD_NS)
+        sched_yield();
+    else
+        nanosleep(&(struct timespec){0, NAP_NS}, NULL);
 }
 
 static void wait_all(int n, MPI_Request *reqs)
