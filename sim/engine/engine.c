@@ -6,118 +6,18 @@
  * event list each; partition.c chooses, by lookahead and load hints), every LP's init runs in id
  * order, then windows [T, T+W) repeat until the end, W being the least lookahead between groups
  * in different partitions. A split run measures its events per window as it goes and moves
- * everything to one partition when the windows hold too little work to pay for the barriers. */
+ * everything to one partition when the windows hold too little work to pay for the barriers.
+ * The layout is in engine_impl.h; a run across MPI ranks is engine_ranks.c. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "engine/barrier.h"
-#include "engine/evq.h"
+#include "engine/engine_impl.h"
 #include "engine/partition.h"
 #include "engine/rng_impl.h"
 #include "vpcsim/grow.h"
-
-enum {
-    MAX_GROUPS = 1024, /* lookahead matrix stays <= 8 MiB */
-    MAX_THREADS = 256,
-};
-#define MAX_LPS   ((uint32_t)1 << VS_LP_ID_BITS)
-#define SEQ_LIMIT ((uint64_t)1 << VS_SEND_SEQ_BITS)
-
-typedef void (*handle_fn)(void *state, vs_lp *self, const vs_event *ev);
-
-typedef struct partition partition;
-
-struct vs_lp {
-    handle_fn handle;    /* kind->handle, or a no-op */
-    void *state;         /* inline, right after this record */
-    partition *part;     /* where it runs */
-    uint64_t sends;      /* send counter: low bits of the tie key */
-    uint32_t id;         /* dense id */
-    uint32_t group;      /* locality group */
-    rng_stream rng;      /* its own stream */
-    const lp_kind *kind; /* the vtable */
-    const char *name;    /* stable, unique */
-};
-
-typedef struct evbuf {
-    vs_event *v; /* events sent to another partition in this window */
-    size_t n;    /* held */
-    size_t cap;  /* allocated */
-} evbuf;
-
-/* What a partition tells the others at the window barrier: written by its thread before the
- * barrier, read by all after it. Two copies, by window parity, so a thread that is already a
- * window ahead never overwrites what a slower one is still reading. */
-typedef struct published {
-    vs_time next; /* least pending time: its list and what it sent in the window */
-    bool stopped; /* it had stopped early (lp_fail, no memory) */
-} published;
-
-struct partition {
-    evq *q;                /* pending events of this partition's LPs */
-    vs_time now;           /* time of the event being handled */
-    vs_time end;           /* run end: later events are never delivered */
-    uint32_t id;           /* index */
-    const vs_engine *eng;  /* read-only during the run */
-    evbuf *out;            /* [partitions] outgoing, by destination: outs[parity of window] */
-    evbuf *outs[2];        /* sends of even and odd windows, delivered after the next barrier */
-    uint64_t events;       /* handled */
-    uint64_t cross;        /* sent to other partitions */
-    uint64_t split_events; /* handled in windows across the threads */
-    published pub[2];      /* at the barrier after an even, odd window */
-    char fail[256];        /* why the partition stopped early (lp_fail, no memory); "" if not */
-    char pad[64];          /* keeps neighbours' hot fields off this cache line */
-};
-
-typedef struct lp_desc {
-    const lp_kind *kind; /* vtable */
-    size_t name_off;     /* offset into names */
-    uint32_t group;      /* locality group */
-    const void *arg;     /* init argument */
-} lp_desc;
-
-typedef struct la_entry {
-    uint32_t a, b; /* groups */
-    vs_time ns;    /* least delay a -> b */
-} la_entry;
-
-struct vs_engine {
-    engine_opts opts;      /* as given (queue resolved) */
-    const evq_type *qtype; /* event list type */
-    lp_desc *desc;         /* LPs added, in id order */
-    uint32_t nlps, cap;    /* count and allocated descriptors */
-    char *names;           /* all names, NUL-separated */
-    size_t names_len, names_cap;
-    uint32_t ngroups;   /* max group + 1 */
-    vs_time default_la; /* lookahead for unset pairs (0 = none set) */
-    la_entry *la_set;   /* explicit pairs */
-    size_t nla, la_cap;
-    double *load; /* [MAX_GROUPS] expected events/s per group, or NULL: no hints */
-    /* laid out by engine_run */
-    char *lp_mem; /* nlps records of `stride` bytes */
-    size_t stride;
-    uint32_t *lp_group;   /* [nlps] group of each LP */
-    vs_time *la;          /* [ngroups * ngroups] lookahead matrix */
-    uint32_t *group_part; /* [ngroups] partition of each group */
-    uint32_t *plan_part;  /* [ngroups] the partitioner's choice (group_part when split) */
-    partition *parts;     /* [nparts] */
-    int nparts;
-    vs_time window; /* W */
-    barrier bar;    /* the window threads' barrier */
-    int parity;     /* parity of the last window run: which outs each partition's out is */
-    const engine_ranks *ranks; /* ranks that run this simulation together, or NULL: alone */
-    bool bar_ready;            /* bar was initialised */
-    bool ran;
-    engine_stats stats;
-};
-
-static inline vs_lp *lp_at(const vs_engine *e, uint32_t id)
-{
-    return (vs_lp *)(e->lp_mem + (size_t)id * e->stride);
-}
 
 /* ---- construction ------------------------------------------------------------------------ */
 
@@ -296,15 +196,9 @@ const lp_kind *engine_lp_kind(const vs_engine *e, uint32_t id)
     return id < e->nlps ? e->desc[id].kind : NULL;
 }
 
-/* Whether partition p runs in this process: partition p runs on rank p. */
-static bool part_local(const vs_engine *e, const partition *p)
-{
-    return !e->ranks || (int)p->id == e->ranks->rank;
-}
-
 bool engine_lp_local(const vs_engine *e, uint32_t id)
 {
-    return id < e->nlps && (!e->lp_mem || part_local(e, lp_at(e, id)->part));
+    return id < e->nlps && (!e->lp_mem || engine_part_local(e, lp_at(e, id)->part));
 }
 
 int engine_lp_rank(const vs_engine *e, uint32_t id)
@@ -579,7 +473,7 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
 /* ---- the scheduler ----------------------------------------------------------------------- */
 
 /* Handles this partition's events with time < limit, in (time, tie) order. */
-static void process_until(partition *p, vs_time limit)
+void engine_process_until(partition *p, vs_time limit)
 {
     const vs_engine *e = p->eng;
     vs_event ev;
@@ -609,7 +503,7 @@ static void deliver_to(vs_engine *e, partition *p, int k)
     }
 }
 
-static bool partition_stopped(const partition *p)
+bool engine_partition_stopped(const partition *p)
 {
     return p->fail[0] || evq_has_failed(p->q);
 }
@@ -623,7 +517,7 @@ static void publish(vs_engine *e, partition *p, int k)
         const evbuf *b = &p->outs[k][d];
         for (size_t i = 0; i < b->n; i++) t = b->v[i].time < t ? b->v[i].time : t;
     }
-    p->pub[k] = (published){t, partition_stopped(p)};
+    p->pub[k] = (published){t, engine_partition_stopped(p)};
 }
 
 /* True when a partition had stopped early at the publish of parity k: every thread reads the
@@ -636,7 +530,7 @@ static bool any_stopped(const vs_engine *e, int k)
 }
 
 /* -1 with err set if a partition stopped early (the first in id order), else 0. */
-static int run_failure(const vs_engine *e, vs_error *err)
+int engine_run_failure(const vs_engine *e, vs_error *err)
 {
     for (int i = 0; i < e->nparts; i++) {
         const partition *p = &e->parts[i];
@@ -712,7 +606,7 @@ static uint64_t run_windows(vs_engine *e, vs_time stop)
             for (int i = tid; i < e->nparts; i += nth) {
                 partition *p = &e->parts[i];
                 p->out = p->outs[k];
-                process_until(p, wend);
+                engine_process_until(p, wend);
                 publish(e, p, k);
             }
             windows += tid == 0;
@@ -829,10 +723,10 @@ static vs_time next_time(const vs_engine *e, bool split)
     return t;
 }
 
-static bool any_partition_stopped(const vs_engine *e)
+static bool any_engine_partition_stopped(const vs_engine *e)
 {
     for (int i = 0; i < e->nparts; i++)
-        if (partition_stopped(&e->parts[i])) return true;
+        if (engine_partition_stopped(&e->parts[i])) return true;
     return false;
 }
 
@@ -848,17 +742,17 @@ static void run_split(vs_engine *e, vs_time end)
     vs_time span = e->window < end / CHUNK_WINDOWS ? e->window * CHUNK_WINDOWS : end;
     for (;;) {
         vs_time t = next_time(e, pc.split);
-        if (t >= end || any_partition_stopped(e)) break;
+        if (t >= end || any_engine_partition_stopped(e)) break;
         vs_time stop = span >= end - t ? end : t + span;
         uint64_t n0 = events_so_far(e);
         double t0 = wall_now();
         if (pc.split && !split_chunk(e, &pc, stop)) {
             merge_partitions(e);
             e->stats.split = ENGINE_SPLIT_FELL_BACK;
-            process_until(&e->parts[0], end);
+            engine_process_until(&e->parts[0], end);
             return;
         }
-        if (!pc.split) process_until(&e->parts[0], stop);
+        if (!pc.split) engine_process_until(&e->parts[0], stop);
         uint64_t n = events_so_far(e) - n0;
         if (n == 0 || !paced || !pace_next(&pc, (wall_now() - t0) * 1e9 / (double)n)) continue;
         if (pc.split)
@@ -870,76 +764,6 @@ static void run_split(vs_engine *e, vs_time end)
     }
 }
 
-/* ---- a run across ranks ------------------------------------------------------------------ */
-
-/* This rank's partition, or NULL: a rank beyond the plan's partitions runs no LP. */
-static partition *own_partition(const vs_engine *e)
-{
-    return e->ranks->rank < e->nparts ? &e->parts[e->ranks->rank] : NULL;
-}
-
-/* Sends the events this rank's LPs sent to other ranks' partitions in the last window (or in
- * init) to them, and puts the events they sent here into this rank's list. */
-static void exchange_ranks(vs_engine *e, partition *me)
-{
-    const engine_ranks *r = e->ranks;
-    vs_event *out[MAX_THREADS];
-    size_t nout[MAX_THREADS];
-    for (int i = 0; i < r->size; i++) {
-        bool to = me && i < e->nparts && i != (int)me->id;
-        out[i] = to ? me->out[i].v : NULL;
-        nout[i] = to ? me->out[i].n : 0;
-    }
-    const vs_event *in = NULL;
-    size_t nin = 0;
-    r->exchange(r->ctx, out, nout, &in, &nin);
-    for (int i = 0; me && i < e->nparts; i++) me->out[i].n = 0;
-    for (size_t k = 0; me && k < nin; k++) evq_push(me->q, &in[k]);
-}
-
-/* The windows of a run across ranks: exchange | least pending time and "stopped" over the
- * ranks | process. The same phases as the threads' windows, with MPI collectives for barriers:
- * every rank computes the same T from the same minimum, so all leave together. */
-static void run_ranks(vs_engine *e, vs_time end)
-{
-    partition *me = own_partition(e);
-    uint64_t windows = 0;
-    for (;;) {
-        exchange_ranks(e, me);
-        int64_t v[2] = {me ? evq_min_time(me->q) : VS_TIME_LIMIT,
-                        me && partition_stopped(me) ? -1 : 0};
-        e->ranks->min(e->ranks->ctx, v, 2);
-        if (v[0] >= end || v[1] < 0) break;
-        vs_time wend = e->window >= end - v[0] ? end : v[0] + e->window;
-        if (me) process_until(me, wend);
-        windows++;
-    }
-    e->stats.windows = e->nparts > 1 ? windows : 0;
-    if (me && e->nparts > 1) me->split_events = me->events;
-}
-
-/* The counts of every rank's partitions, added up (engine_run, after the run). */
-static void sum_ranks(vs_engine *e)
-{
-    uint64_t v[3] = {e->stats.events, e->stats.cross_events, 0};
-    for (int i = 0; i < e->nparts; i++) v[2] += e->parts[i].split_events;
-    e->ranks->sum(e->ranks->ctx, v, 3);
-    e->stats.events = v[0], e->stats.cross_events = v[1], e->stats.split_events = v[2];
-}
-
-/* rc (0, or -1 with err set on a rank whose partition stopped) made the same on every rank:
- * the first failing rank's message. */
-static int ranks_failure(const vs_engine *e, int rc, vs_error *err)
-{
-    const engine_ranks *r = e->ranks;
-    int64_t first = rc ? r->rank : r->size;
-    r->min(r->ctx, &first, 1);
-    if (first == r->size) return 0;
-    r->bcast(r->ctx, (int)first, err->msg, sizeof err->msg);
-    err->msg[sizeof err->msg - 1] = '\0';
-    return -1;
-}
-
 /* Windows across the partitions (run_split), or one partition from start to end. What the
  * LPs' init sent to other partitions is delivered first: the run starts from the least pending
  * time, and that event may be such a send. */
@@ -947,7 +771,7 @@ static void run_events(vs_engine *e, vs_time end)
 {
     e->stats.partitions = e->nparts;
     if (e->ranks) {
-        run_ranks(e, end);
+        engine_run_ranks(e, end);
         return;
     }
     if (e->nparts > 1) {
@@ -956,14 +780,14 @@ static void run_events(vs_engine *e, vs_time end)
         if (e->stats.split == ENGINE_SPLIT_FELL_BACK) e->stats.partitions = 1;
         return;
     }
-    process_until(&e->parts[0], end);
+    engine_process_until(&e->parts[0], end);
 }
 
 static void init_lps(vs_engine *e)
 {
     for (uint32_t i = 0; i < e->nlps; i++) {
         vs_lp *lp = lp_at(e, i);
-        if (!part_local(e, lp->part)) continue;
+        if (!engine_part_local(e, lp->part)) continue;
         lp->part->now = 0;
         if (lp->kind->init) lp->kind->init(lp->state, lp, e->desc[i].arg);
     }
@@ -973,7 +797,7 @@ static void finish_lps(vs_engine *e, vs_time end)
 {
     for (uint32_t i = 0; i < e->nlps; i++) {
         vs_lp *lp = lp_at(e, i);
-        if (!part_local(e, lp->part)) continue;
+        if (!engine_part_local(e, lp->part)) continue;
         lp->part->now = end;
         if (lp->kind->finish) lp->kind->finish(lp->state, lp);
     }
@@ -1003,7 +827,6 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
         e->stats.cross_events += e->parts[i].cross;
     }
     e->stats.ranks = e->ranks ? e->ranks->size : 1;
-    if (!e->ranks) return run_failure(e, err);
-    sum_ranks(e);
-    return ranks_failure(e, run_failure(e, err), err);
+    int rc = engine_run_failure(e, err);
+    return e->ranks ? engine_ranks_finish(e, rc, err) : rc;
 }
