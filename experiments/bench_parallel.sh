@@ -25,13 +25,15 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# wall seconds of one run on $1 threads; its report goes to $tmp/report.$1
+# wall seconds of one run on $1 threads, in one process or (with $2 > 1) over mpirun -n $2;
+# its report goes to $tmp/report.$1.$2
 timed() {
-  local t0 t1
+  local t0 t1 launch=()
+  [ "${2:-1}" -gt 1 ] && launch=(mpirun --oversubscribe --allow-run-as-root -n "$2")
   t0=$(date +%s.%N)
-  "$bin" run "${args[@]}" --threads "$1" --quiet >"$tmp/report.$1"
+  "${launch[@]}" "$bin" run "${args[@]}" --threads "$1" --quiet >"$tmp/report.$1.${2:-1}"
   t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}' 
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}'
 }
 
 cases=("large-estate (1 run, 4 s, 518,000 requests/s)|experiments/bench/large-estate.yaml"
@@ -44,7 +46,7 @@ for c in "${cases[@]}"; do
   one="" two="" ratio=""
   for i in $(seq "$runs"); do
     a=$(timed 1) b=$(timed 2)
-    cmp -s "$tmp/report.1" "$tmp/report.2" || { echo "  $name: reports differ" >&2; exit 1; }
+    cmp -s "$tmp/report.1.1" "$tmp/report.2.1" || { echo "  $name: reports differ" >&2; exit 1; }
     one+="$a " two+="$b " ratio+="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a / b}') "
   done
   m1=$(echo "$one" | tr ' ' '\n' | grep . | median)
@@ -53,22 +55,13 @@ for c in "${cases[@]}"; do
   printf '  %-48s 1 thread %6.2f s, 2 threads %6.2f s, ratio t1/t2 %.2fx\n' "$name" "$m1" "$m2" "$mr"
 done
 
-# wall seconds of the large run in one process ($1 = 1) or over mpirun -n $1, report to $tmp/mpi.$1
-timed_mpi() {
-  local t0 t1 launch=()
-  [ "$1" -gt 1 ] && launch=(mpirun --oversubscribe --allow-run-as-root -n "$1")
-  t0=$(date +%s.%N)
-  "${launch[@]}" "$bin" run "${args[@]}" --threads 1 --quiet >"$tmp/mpi.$1"
-  t1=$(date +%s.%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}'
-}
 if command -v mpirun >/dev/null; then
   for length in 3s 11s; do
     args=(experiments/bench/large-estate.yaml --duration "$length")
     one="" two="" ratio=""
     for i in $(seq "$runs"); do
-      a=$(timed_mpi 1) b=$(timed_mpi 2)
-      cmp -s "$tmp/mpi.1" "$tmp/mpi.2" || { echo "  mpirun: reports differ" >&2; exit 1; }
+      a=$(timed 1 1) b=$(timed 1 2)
+      cmp -s "$tmp/report.1.1" "$tmp/report.1.2" || { echo "  mpirun: reports differ" >&2; exit 1; }
       one+="$a " two+="$b " ratio+="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a / b}') "
     done
     m1=$(echo "$one" | tr ' ' '\n' | grep . | median)
