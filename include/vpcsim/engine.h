@@ -61,6 +61,8 @@ typedef struct lp_kind {
  * and the ranks exchange events and minima through these callbacks, so the engine needs no MPI.
  * Every rank calls every callback at the same point (they are collectives); a failure inside one
  * (no memory for a receive buffer) ends the whole job with a message. */
+enum { ENGINE_MAX_RANKS = 256 }; /* ranks of one run at most (engine_new refuses more) */
+
 typedef struct engine_ranks {
     int rank, size; /* this process and how many there are (>= 1) */
     void *ctx;

@@ -120,7 +120,7 @@ int netmodel_ranks_gather(netmodel *m)
     if (rk->rank > 0) pack(m, &p);
     const uint64_t failed = TAG_FAILED;
     void *all = NULL;
-    size_t lens[256] = {0}; /* engine_new allows at most 256 ranks */
+    size_t lens[ENGINE_MAX_RANKS] = {0};
     if (p.oom)
         rk->gather(rk->ctx, &failed, sizeof failed, &all, lens);
     else

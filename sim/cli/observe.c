@@ -421,7 +421,7 @@ int observe_gather(observation *o, const engine_ranks *ranks, const int *owner, 
     }
     static const char failed[] = "no memory";
     void *all = NULL;
-    size_t lens[256] = {0}; /* engine_new allows at most 256 ranks */
+    size_t lens[ENGINE_MAX_RANKS] = {0};
     if (b.oom)
         ranks->gather(ranks->ctx, failed, sizeof failed, &all, lens);
     else

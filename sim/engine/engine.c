@@ -34,8 +34,8 @@ vs_engine *engine_new(const engine_opts *opts, vs_error *err)
     }
     if (opts->ranks &&
         (opts->ranks->size < 1 || opts->ranks->rank < 0 || opts->ranks->rank >= opts->ranks->size ||
-         opts->ranks->size > MAX_THREADS)) {
-        error_set(err, "ranks: need 0 <= rank < size <= %d", MAX_THREADS);
+         opts->ranks->size > ENGINE_MAX_RANKS)) {
+        error_set(err, "ranks: need 0 <= rank < size <= %d", ENGINE_MAX_RANKS);
         return NULL;
     }
     if (opts->ranks && opts->ranks->size > 1 && opts->threads != 1) {

@@ -17,8 +17,8 @@ static partition *own_partition(const vs_engine *e)
 static void exchange_ranks(vs_engine *e, partition *me)
 {
     const engine_ranks *r = e->ranks;
-    vs_event *out[MAX_THREADS];
-    size_t nout[MAX_THREADS];
+    vs_event *out[ENGINE_MAX_RANKS];
+    size_t nout[ENGINE_MAX_RANKS];
     for (int i = 0; i < r->size; i++) {
         bool to = me && i < e->nparts && i != (int)me->id;
         out[i] = to ? me->out[i].v : NULL;
