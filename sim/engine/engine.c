@@ -43,7 +43,7 @@ vs_engine *engine_new(const engine_opts *opts, vs_error *err)
                   opts->threads);
         return NULL;
     }
-    vs_engine *e = calloc(1, sizeof *e);
+    vs_engine *e = lines_alloc(1, sizeof *e);
     if (!e) {
         error_set(err, "out of memory");
         return NULL;
@@ -355,7 +355,7 @@ static int layout_lps(vs_engine *e, vs_error *err)
         if (e->desc[i].kind->state_size > max_state) max_state = e->desc[i].kind->state_size;
     e->stride = round_up(sizeof(vs_lp), 16) + round_up(max_state, 16);
     e->lp_mem = aligned_alloc(64, round_up(e->stride * (e->nlps ? e->nlps : 1), 64));
-    e->lp_group = malloc((e->nlps ? e->nlps : 1) * sizeof *e->lp_group);
+    e->lp_group = lines_alloc(e->nlps ? e->nlps : 1, sizeof *e->lp_group);
     if (!e->lp_mem || !e->lp_group)
         return error_set(err, "out of memory laying out %u LPs", e->nlps);
     memset(e->lp_mem, 0, e->stride * e->nlps);
@@ -424,8 +424,8 @@ static int window_of(vs_engine *e, vs_error *err)
 static int build_lookahead(vs_engine *e, vs_time end, vs_error *err)
 {
     uint32_t ng = e->ngroups ? e->ngroups : 1;
-    e->la = malloc((size_t)ng * ng * sizeof *e->la);
-    e->group_part = calloc(ng, sizeof *e->group_part);
+    e->la = lines_alloc((size_t)ng * ng, sizeof *e->la);
+    e->group_part = lines_alloc(ng, sizeof *e->group_part);
     if (!e->la || !e->group_part) return error_set(err, "out of memory");
     for (size_t i = 0; i < (size_t)ng * ng; i++) e->la[i] = e->default_la;
     for (size_t i = 0; i < e->nla; i++) {
@@ -435,7 +435,7 @@ static int build_lookahead(vs_engine *e, vs_time end, vs_error *err)
     if (map_groups(e, end, err) || window_of(e, err)) return -1;
     e->stats.window_ns = e->nparts > 1 ? e->window : e->stats.window_ns;
     e->stats.planned_partitions = e->nparts;
-    e->plan_part = malloc(ng * sizeof *e->plan_part);
+    e->plan_part = lines_alloc(ng, sizeof *e->plan_part);
     if (!e->plan_part) return error_set(err, "out of memory");
     memcpy(e->plan_part, e->group_part, ng * sizeof *e->plan_part);
     return 0;
@@ -443,7 +443,7 @@ static int build_lookahead(vs_engine *e, vs_time end, vs_error *err)
 
 static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
 {
-    e->parts = calloc((size_t)e->nparts, sizeof *e->parts);
+    e->parts = lines_alloc((size_t)e->nparts, sizeof *e->parts);
     if (!e->parts) return error_set(err, "out of memory");
     for (int i = 0; i < e->nparts; i++) {
         partition *p = &e->parts[i];

@@ -9,6 +9,7 @@
 
 #include "engine/barrier.h"
 #include "engine/evq.h"
+#include "engine/lines.h"
 #include "engine/rng_impl.h"
 #include "vpcsim/engine.h"
 
@@ -50,7 +51,7 @@ typedef struct published {
 } published;
 
 struct partition {
-    evq *q;                /* pending events of this partition's LPs */
+    _Alignas(64) evq *q;   /* pending events of this partition's LPs (a line of its own) */
     vs_time now;           /* time of the event being handled */
     vs_time end;           /* run end: later events are never delivered */
     uint32_t id;           /* index */
@@ -62,7 +63,6 @@ struct partition {
     uint64_t split_events; /* handled in windows across the threads */
     published pub[2];      /* at the barrier after an even, odd window */
     char fail[256];        /* why the partition stopped early (lp_fail, no memory); "" if not */
-    char pad[64];          /* keeps neighbours' hot fields off this cache line */
 };
 
 typedef struct lp_desc {
@@ -98,9 +98,9 @@ struct vs_engine {
     uint32_t *plan_part;  /* [ngroups] the partitioner's choice (group_part when split) */
     partition *parts;     /* [nparts] */
     int nparts;
-    vs_time window; /* W */
-    barrier bar;    /* the window threads' barrier */
-    int parity;     /* parity of the last window run: which outs each partition's out is */
+    vs_time window;           /* W */
+    _Alignas(64) barrier bar; /* the window threads' barrier: its lines written at each wait */
+    _Alignas(64) int parity; /* parity of the last window run: which outs each partition's out is */
     const engine_ranks *ranks; /* ranks that run this simulation together, or NULL: alone */
     bool bar_ready;            /* bar was initialised */
     bool ran;

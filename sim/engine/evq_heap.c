@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine/evq.h"
+#include "engine/lines.h"
 #include "vpcsim/grow.h"
 
 typedef struct heap {
@@ -17,7 +18,7 @@ static const evq_type heap_failed_type;
 
 static evq *heap_create(void)
 {
-    heap *h = calloc(1, sizeof *h);
+    heap *h = lines_alloc(1, sizeof *h); /* two threads' lists are made one after the other */
     if (!h) return NULL;
     h->base.type = &evq_heap_type;
     return &h->base;

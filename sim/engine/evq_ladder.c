@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine/evq.h"
+#include "engine/lines.h"
 #include "vpcsim/grow.h"
 
 enum {
@@ -191,7 +192,7 @@ static const evq_type ladder_failed_type;
 
 static evq *ladder_create(void)
 {
-    ladder *l = calloc(1, sizeof *l);
+    ladder *l = lines_alloc(1, sizeof *l); /* two threads' lists are made one after the other */
     if (!l) return NULL;
     l->base.type = &evq_ladder_type;
     return &l->base;
