@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "engine/engine_impl.h"
 #include "engine/partition.h"
@@ -275,13 +278,42 @@ void lp_fail(vs_lp *self, const char *what)
     partition_fail(self->part, why);
 }
 
+static bool evbuf_room(partition *p, evbuf *b)
+{
+    if (b->n < b->cap || !grow((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v)) return true;
+    partition_fail(p, "out of memory: the buffer of events between partitions could not grow");
+    return false;
+}
+
 static void evbuf_push(partition *p, evbuf *b, const vs_event *ev)
 {
-    if (b->n == b->cap && grow((void **)&b->v, &b->cap, b->n + 1, sizeof *ev)) {
-        partition_fail(p, "out of memory: the buffer of events between partitions could not grow");
-        return;
-    }
-    b->v[b->n++] = *ev;
+    if (evbuf_room(p, b)) b->v[b->n++] = *ev;
+}
+
+/* An event for another thread's partition, stored past the caches (x86-64): the buffer's lines
+ * were last read by the thread that delivered them, and an ordinary store would first fetch each
+ * line back from that core (PHOLD on 2 threads: 7% of the run). The stores are made visible to
+ * the other threads by stream_fence before the window's barrier. */
+static void evbuf_stream(partition *p, evbuf *b, const vs_event *ev)
+{
+#if defined(__x86_64__)
+    _Static_assert(sizeof *ev % 8 == 0, "an event is stored as whole 64-bit words");
+    if (!evbuf_room(p, b)) return;
+    long long *dst = (long long *)(void *)&b->v[b->n++];
+    long long w[sizeof *ev / 8];
+    memcpy(w, ev, sizeof w);
+    for (size_t i = 0; i < sizeof w / sizeof *w; i++) _mm_stream_si64(dst + i, w[i]);
+#else
+    evbuf_push(p, b, ev);
+#endif
+}
+
+/* Orders the stores of evbuf_stream before what follows (the barrier that hands them over). */
+static void stream_fence(void)
+{
+#if defined(__x86_64__)
+    _mm_sfence();
+#endif
 }
 
 void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload data)
@@ -301,7 +333,10 @@ void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload
     if (dp == p->id) {
         evq_push(p->q, &ev);
     } else {
-        evbuf_push(p, &p->out[dp], &ev);
+        if (e->ranks)
+            evbuf_push(p, &p->out[dp], &ev); /* read next by this thread, for MPI */
+        else
+            evbuf_stream(p, &p->out[dp], &ev);
         p->cross++;
     }
 }
@@ -592,6 +627,7 @@ static uint64_t run_windows(vs_engine *e, vs_time stop)
 {
     uint64_t windows = 0;
     int k = e->parity; /* what was sent before (by init) is in the buffers of parity k */
+    stream_fence();
 #pragma omp parallel num_threads(e->nparts) reduction(+ : windows) firstprivate(k)
     {
         int tid = omp_get_thread_num(), nth = omp_get_num_threads();
@@ -608,6 +644,7 @@ static uint64_t run_windows(vs_engine *e, vs_time stop)
                 p->out = p->outs[k];
                 engine_process_until(p, wend);
                 publish(e, p, k);
+                stream_fence();
             }
             windows += tid == 0;
             barrier_wait(&e->bar);
