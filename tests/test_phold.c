@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <omp.h>
 
 #include "engine/evq.h"
 #include "vpcsim/phold.h"
@@ -97,6 +98,41 @@ static void two_engines_in_one_process(void **st)
     engine_free(b);
 }
 
+/* OpenMP gives a parallel region nested in an active one a single thread when nesting is off:
+ * the 4 partitions of the split then run on that thread, through the same windows, with the
+ * result of one thread (a barrier that waited for 4 threads would never return). */
+static void fewer_threads_than_partitions(void **st)
+{
+    (void)st;
+    phold_params p = {
+        .lps = 256, .start_events = 4, .remote = 0.5, .mean_ns = 1e6, .lookahead_ns = 400000};
+    const vs_time end = 100 * VS_NS_PER_MS;
+    result one = run_phold(&p, end, 1, NULL, 9);
+    int saved = omp_get_max_active_levels(), outer = 0;
+    uint64_t checksum = 0, windows = 0;
+    int threads = 0, rc = -1;
+    omp_set_max_active_levels(1);
+#pragma omp parallel num_threads(2)
+#pragma omp single
+    {
+        outer = omp_get_num_threads();
+        vs_error err = {{0}};
+        vs_engine *e = engine_new(&(engine_opts){.threads = 4, .seed = 9}, &err);
+        if (e && phold_setup(e, &p, &err) == 0 && engine_run(e, end, &err) == 0) {
+            checksum = phold_checksum(e);
+            windows = engine_get_stats(e)->windows;
+            threads = engine_get_stats(e)->threads;
+            rc = 0;
+        }
+        engine_free(e);
+    }
+    omp_set_max_active_levels(saved);
+    assert_int_equal(rc, 0);
+    assert_int_equal(checksum, one.checksum);
+    assert_true(windows > 0);
+    if (outer == 2) assert_int_equal(threads, 1);
+}
+
 static void bad_params(void **st)
 {
     (void)st;
@@ -116,6 +152,7 @@ int main(void)
         cmocka_unit_test(checksum_same_with_all_ties),
         cmocka_unit_test(event_count_matches_renewal_theory),
         cmocka_unit_test(two_engines_in_one_process),
+        cmocka_unit_test(fewer_threads_than_partitions),
         cmocka_unit_test(bad_params),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,6 +116,8 @@ typedef struct engine_stats {
     uint64_t split_events;    /* events handled while split (the rest ran on one thread) */
     uint64_t switches;        /* changes between split and one thread, by measured speed */
     int ranks;                /* processes that ran it together (1: this one alone) */
+    int threads;              /* threads OpenMP gave the windows, the least over the run (0: no
+                                 windows); below partitions, a thread ran several */
 } engine_stats;
 
 /* Returns a new engine, or NULL with err set (bad options, no memory). */

@@ -186,6 +186,11 @@ char *netmodel_load_describe(const netmodel *m)
                  (unsigned long long)st->windows, (double)st->split_events / (double)st->windows,
                  (unsigned long long)st->split_events, (unsigned long long)st->events,
                  (unsigned long long)st->switches);
+    if (st->windows && st->threads < st->partitions)
+        text_add(&x,
+                 "  OpenMP gave %d thread%s for %d partitions (OMP_THREAD_LIMIT, OMP_DYNAMIC or a "
+                 "nested region): a thread ran several\n",
+                 st->threads, st->threads == 1 ? "" : "s", st->partitions);
     describe_partitions(m, lps, st->planned_partitions, &x);
     free(lps);
     if (x.failed) free(x.s);

@@ -631,6 +631,14 @@ static uint64_t run_windows(vs_engine *e, vs_time stop)
 #pragma omp parallel num_threads(e->nparts) reduction(+ : windows) firstprivate(k)
     {
         int tid = omp_get_thread_num(), nth = omp_get_num_threads();
+        /* OpenMP may give fewer threads than partitions (OMP_THREAD_LIMIT, OMP_DYNAMIC, a
+         * region nested in another): each thread then runs several, and the barrier counts the
+         * threads there are (waiting for absent ones would never end). */
+#pragma omp single
+        {
+            e->bar.n = (uint32_t)nth;
+            if (e->stats.threads == 0 || nth < e->stats.threads) e->stats.threads = nth;
+        }
         for (int i = tid; i < e->nparts; i += nth) publish(e, &e->parts[i], k);
         barrier_wait(&e->bar);
         for (;;) {
