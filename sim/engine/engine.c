@@ -13,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 #include "engine/engine_impl.h"
 #include "engine/partition.h"
@@ -290,10 +287,10 @@ static void evbuf_push(partition *p, evbuf *b, const vs_event *ev)
     if (evbuf_room(p, b)) b->v[b->n++] = *ev;
 }
 
-/* An event for another thread's partition, stored past the caches (x86-64): the buffer's lines
- * were last read by the thread that delivered them, and an ordinary store would first fetch each
- * line back from that core (PHOLD on 2 threads: 7% of the run). The stores are made visible to
- * the other threads by stream_fence before the window's barrier. */
+/* An event for another partition, stored past the caches (x86-64): the buffer's lines were last
+ * read by the thread that delivered them, and an ordinary store would first fetch each line back
+ * from that core (PHOLD on 2 threads: 7% of the run). engine_stream_fence makes the stores
+ * visible before the window's barrier, or before the ranks' exchange. */
 static void evbuf_stream(partition *p, evbuf *b, const vs_event *ev)
 {
 #if defined(__x86_64__)
@@ -305,14 +302,6 @@ static void evbuf_stream(partition *p, evbuf *b, const vs_event *ev)
     for (size_t i = 0; i < sizeof w / sizeof *w; i++) _mm_stream_si64(dst + i, w[i]);
 #else
     evbuf_push(p, b, ev);
-#endif
-}
-
-/* Orders the stores of evbuf_stream before what follows (the barrier that hands them over). */
-static void stream_fence(void)
-{
-#if defined(__x86_64__)
-    _mm_sfence();
 #endif
 }
 
@@ -333,10 +322,7 @@ void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload
     if (dp == p->id) {
         evq_push(p->q, &ev);
     } else {
-        if (e->ranks)
-            evbuf_push(p, &p->out[dp], &ev); /* read next by this thread, for MPI */
-        else
-            evbuf_stream(p, &p->out[dp], &ev);
+        evbuf_stream(p, &p->out[dp], &ev);
         p->cross++;
     }
 }
@@ -389,11 +375,10 @@ static int layout_lps(vs_engine *e, vs_error *err)
     for (uint32_t i = 0; i < e->nlps; i++)
         if (e->desc[i].kind->state_size > max_state) max_state = e->desc[i].kind->state_size;
     e->stride = round_up(sizeof(vs_lp), 16) + round_up(max_state, 16);
-    e->lp_mem = aligned_alloc(64, round_up(e->stride * (e->nlps ? e->nlps : 1), 64));
+    e->lp_mem = lines_alloc(e->nlps ? e->nlps : 1, e->stride);
     e->lp_group = lines_alloc(e->nlps ? e->nlps : 1, sizeof *e->lp_group);
     if (!e->lp_mem || !e->lp_group)
         return error_set(err, "out of memory laying out %u LPs", e->nlps);
-    memset(e->lp_mem, 0, e->stride * e->nlps);
     for (uint32_t i = 0; i < e->nlps; i++) {
         const lp_desc *d = &e->desc[i];
         vs_lp *lp = lp_at(e, i);
@@ -487,11 +472,7 @@ static int make_partitions(vs_engine *e, vs_time end, vs_error *err)
         p->end = end;
         p->q = evq_new(e->qtype);
         /* each on cache lines of its own: the destinations empty one while p fills the other */
-        size_t bytes = round_up((size_t)e->nparts * sizeof(evbuf), 64);
-        for (int k = 0; k < 2; k++) {
-            p->outs[k] = aligned_alloc(64, bytes);
-            if (p->outs[k]) memset(p->outs[k], 0, bytes);
-        }
+        for (int k = 0; k < 2; k++) p->outs[k] = lines_alloc((size_t)e->nparts, sizeof(evbuf));
         p->out = p->outs[0];
         if (!p->q || !p->outs[0] || !p->outs[1]) return error_set(err, "out of memory");
     }
@@ -627,7 +608,7 @@ static uint64_t run_windows(vs_engine *e, vs_time stop)
 {
     uint64_t windows = 0;
     int k = e->parity; /* what was sent before (by init) is in the buffers of parity k */
-    stream_fence();
+    engine_stream_fence();
 #pragma omp parallel num_threads(e->nparts) reduction(+ : windows) firstprivate(k)
     {
         int tid = omp_get_thread_num(), nth = omp_get_num_threads();
@@ -652,8 +633,8 @@ static uint64_t run_windows(vs_engine *e, vs_time stop)
                 p->out = p->outs[k];
                 engine_process_until(p, wend);
                 publish(e, p, k);
-                stream_fence();
             }
+            engine_stream_fence();
             windows += tid == 0;
             barrier_wait(&e->bar);
         }
@@ -768,7 +749,7 @@ static vs_time next_time(const vs_engine *e, bool split)
     return t;
 }
 
-static bool any_engine_partition_stopped(const vs_engine *e)
+static bool any_partition_stopped(const vs_engine *e)
 {
     for (int i = 0; i < e->nparts; i++)
         if (engine_partition_stopped(&e->parts[i])) return true;
@@ -787,7 +768,7 @@ static void run_split(vs_engine *e, vs_time end)
     vs_time span = e->window < end / CHUNK_WINDOWS ? e->window * CHUNK_WINDOWS : end;
     for (;;) {
         vs_time t = next_time(e, pc.split);
-        if (t >= end || any_engine_partition_stopped(e)) break;
+        if (t >= end || any_partition_stopped(e)) break;
         vs_time stop = span >= end - t ? end : t + span;
         uint64_t n0 = events_so_far(e);
         double t0 = wall_now();

@@ -6,6 +6,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "engine/barrier.h"
 #include "engine/evq.h"
@@ -118,6 +121,15 @@ void engine_process_until(partition *p, vs_time limit);
 bool engine_partition_stopped(const partition *p);
 /* -1 with err set if a partition stopped early (the first in id order), else 0. */
 int engine_run_failure(const vs_engine *e, vs_error *err);
+
+/* Orders the events sent to other partitions (stored past the caches, engine.c) before what
+ * follows: the barrier or the exchange that hands them over. */
+static inline void engine_stream_fence(void)
+{
+#if defined(__x86_64__)
+    _mm_sfence();
+#endif
+}
 
 /* ---- a run across ranks (engine_ranks.c) ------------------------------------------------- */
 

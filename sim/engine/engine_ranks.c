@@ -26,6 +26,7 @@ static void exchange_ranks(vs_engine *e, partition *me)
     }
     const vs_event *in = NULL;
     size_t nin = 0;
+    engine_stream_fence();
     r->exchange(r->ctx, out, nout, &in, &nin);
     for (int i = 0; me && i < e->nparts; i++) me->out[i].n = 0;
     for (size_t k = 0; me && k < nin; k++) evq_push(me->q, &in[k]);

@@ -270,14 +270,20 @@ static void bottom_insert(ladder *l, const vs_event *ev)
 
 static void respawn_bottom(ladder *l);
 
+/* Into the sorted bottom; one grown past BOTTOM_MAX becomes a finer rung. */
+static void bottom_push(ladder *l, const vs_event *ev)
+{
+    bottom_insert(l, ev);
+    if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+}
+
 static void ladder_push(evq *q, const vs_event *ev)
 {
     ladder *l = (ladder *)q;
     vs_time t = ev->time;
     l->n++;
     if (t < l->bot_end) { /* below every rung: the bottom (about half the pushes of a flow model) */
-        bottom_insert(l, ev);
-        if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+        bottom_push(l, ev);
         return;
     }
     if (t >= l->top_start) {
@@ -294,8 +300,7 @@ static void ladder_push(evq *q, const vs_event *ev)
         rung_append(l, &l->rungs[i], ev);
         return;
     }
-    bottom_insert(l, ev); /* above bot_end, below every bound: the rungs under it are spent */
-    if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
+    bottom_push(l, ev); /* above bot_end, below every bound: the rungs under it are spent */
 }
 
 /* Events per bucket a new rung aims at. A list small enough to stay in cache (a flow model's
