@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +35,7 @@
 #include "vpcsim/infile.h"
 #include "vpcsim/units.h"
 #include "vpcsim/rng.h"
+#include "engine/clock.h"
 
 enum { MAX_REPLICATIONS = 100000 };
 
@@ -680,13 +680,6 @@ static int preflight(const run_plan *pl, const run_opts *o)
     return 0;
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void job_failure(const run_ctx *ctx, job *j)
 {
     const run_inputs *in = &ctx->pts[j->pt];
@@ -767,7 +760,7 @@ static int run_all(run_ctx *ctx, const run_opts *o)
                     .quit = watch_quit,
                     .ctx = ctx};
     watch *w = wc.progress || wc.catch_signals ? watch_start(&wc) : NULL;
-    double t0 = wall_now();
+    double t0 = clock_mono_s();
     size_t failed = ctx->pts[0].precision.on
                         ? run_precision_run(ctx, side_by_side ? o->threads : 1, run_job)
                         : jobs_run(njobs, side_by_side ? o->threads : 1, run_job, ctx);
@@ -777,7 +770,7 @@ static int run_all(run_ctx *ctx, const run_opts *o)
             if (!o->follower) job_failure(ctx, &ctx->jobs[i]); /* rank 0 says it */
             return 1;
         }
-    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, o->threads, wall_now() - t0);
+    if (!o->quiet && !atomic_load(&ctx->stop)) print_speed(ctx, o->threads, clock_mono_s() - t0);
     return 0;
 }
 

@@ -2,6 +2,7 @@
  * for SIGINT, SIGTERM and SIGHUP, waking every 250 ms only when it draws the progress line. Nothing
  * here runs per event: the runs publish their state and this thread reads it. */
 #include "cli/progress.h"
+#include "engine/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -13,7 +14,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { TICK_MS = 250 };
@@ -29,13 +29,6 @@ struct watch {
     double t0, last; /* start, last drawing (monotonic seconds) */
     bool drawn;      /* a line is on the terminal */
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* SIGTERM (kill, systemd, a batch system's time limit) and SIGHUP (the terminal went away) are
  * taken as SIGINT is: left to their default they would leave the temporary file behind. */
@@ -92,7 +85,7 @@ static void draw(watch *w)
 {
     watch_status s = {0};
     char line[256];
-    double t = now_s();
+    double t = clock_mono_s();
     if (t - w->t0 < 1.0 || t - w->last < 0.2) return; /* short runs show nothing */
     w->cfg.status(w->cfg.ctx, &s);
     watch_format(&s, t - w->t0, line, sizeof line, columns());
@@ -158,7 +151,7 @@ watch *watch_start(const watch_cfg *cfg)
     w->sigfd = -1;
     w->wake[0] = w->wake[1] = -1;
     atomic_init(&w->hit, false);
-    w->t0 = now_s();
+    w->t0 = clock_mono_s();
     if (!cfg->progress && !cfg->catch_signals) return w;
     if (pipe(w->wake) != 0) goto fail;
     if (cfg->catch_signals) {

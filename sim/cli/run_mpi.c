@@ -14,6 +14,7 @@
 
 #include "cli/run_impl.h"
 #include "vpcsim/grow.h"
+#include "engine/clock.h"
 
 #ifdef VPCSIM_HAVE_MPI
 #include <mpi.h>
@@ -80,18 +81,11 @@ static void out_of_memory(const char *what)
  * wait longer than most windows' imbalance. */
 enum { SPIN_NS = 100000, YIELD_NS = 1000000, NAP_NS = 30000 };
 
-static int64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* After a look that found nothing: keep spinning until SPIN_NS have passed, then yield until
  * YIELD_NS, then nap. */
 static void idle(int64_t since)
 {
-    int64_t waited = mono_ns() - since;
+    int64_t waited = clock_mono_ns() - since;
     if (waited < SPIN_NS) return;
     if (waited < YIELD_NS)
         sched_yield();
@@ -101,7 +95,7 @@ static void idle(int64_t since)
 
 static void wait_all(int n, MPI_Request *reqs)
 {
-    int64_t t0 = mono_ns();
+    int64_t t0 = clock_mono_ns();
     for (;;) {
         int done = 0;
         MPI_Testall(n, reqs, &done, MPI_STATUSES_IGNORE);
@@ -112,7 +106,7 @@ static void wait_all(int n, MPI_Request *reqs)
 
 static void probe(int from, MPI_Status *st)
 {
-    int64_t t0 = mono_ns();
+    int64_t t0 = clock_mono_ns();
     for (;;) {
         int there = 0;
         MPI_Iprobe(from, TAG_EVENTS, MPI_COMM_WORLD, &there, st);

@@ -10,9 +10,9 @@
  * reads the phase, the last arriver writes the phase then reads the count, so one of them always
  * sees the other (no lost wake-up). */
 #include "engine/barrier.h"
+#include "engine/clock.h"
 
 #include <sched.h>
-#include <time.h>
 
 enum {
     BARRIER_SPINS = 500,        /* pauses (about 40 ns each here) before yielding */
@@ -26,13 +26,6 @@ static inline void cpu_relax(void)
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield");
 #endif
-}
-
-static int64_t barrier_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 int barrier_init(barrier *b, uint32_t n)
@@ -76,7 +69,7 @@ void barrier_wait(barrier *b)
         if (atomic_load_explicit(&b->phase, memory_order_acquire) != phase) return;
         cpu_relax();
     }
-    for (int64_t t0 = barrier_now_ns(); barrier_now_ns() - t0 < BARRIER_YIELD_NS;) {
+    for (int64_t t0 = clock_mono_ns(); clock_mono_ns() - t0 < BARRIER_YIELD_NS;) {
         if (atomic_load_explicit(&b->phase, memory_order_acquire) != phase) return;
         sched_yield();
     }

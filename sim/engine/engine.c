@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "engine/engine_impl.h"
 #include "engine/partition.h"
 #include "engine/rng_impl.h"
 #include "vpcsim/grow.h"
+#include "engine/clock.h"
 
 /* ---- construction ------------------------------------------------------------------------ */
 
@@ -568,13 +568,6 @@ static vs_time global_next(const vs_engine *e, int k)
     return t;
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 enum {
     CHUNK_WINDOWS = 256, /* windows of simulated time between two looks at how a split does */
     PROBE_FIRST = 2,     /* chunks before the other way is tried again; doubles while it loses */
@@ -771,7 +764,7 @@ static void run_split(vs_engine *e, vs_time end)
         if (t >= end || any_partition_stopped(e)) break;
         vs_time stop = span >= end - t ? end : t + span;
         uint64_t n0 = events_so_far(e);
-        double t0 = wall_now();
+        double t0 = clock_mono_s();
         if (pc.split && !split_chunk(e, &pc, stop)) {
             merge_partitions(e);
             e->stats.split = ENGINE_SPLIT_FELL_BACK;
@@ -780,7 +773,7 @@ static void run_split(vs_engine *e, vs_time end)
         }
         if (!pc.split) engine_process_until(&e->parts[0], stop);
         uint64_t n = events_so_far(e) - n0;
-        if (n == 0 || !paced || !pace_next(&pc, (wall_now() - t0) * 1e9 / (double)n)) continue;
+        if (n == 0 || !paced || !pace_next(&pc, (clock_mono_s() - t0) * 1e9 / (double)n)) continue;
         if (pc.split)
             merge_partitions(e);
         else
@@ -843,10 +836,10 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
         return -1;
     }
     e->ran = true;
-    double t0 = wall_now();
+    double t0 = clock_mono_s();
     init_lps(e);
     run_events(e, end);
-    e->stats.wall_s = wall_now() - t0;
+    e->stats.wall_s = clock_mono_s() - t0;
     finish_lps(e, end);
     for (int i = 0; i < e->nparts; i++) {
         e->stats.events += e->parts[i].events;
