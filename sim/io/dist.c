@@ -332,8 +332,8 @@ static double sample_body(const dist *d, rng_stream *r)
 }
 
 /* The lognormal, the family of most latencies, is drawn without the switch (one per hop), and
- * exp_round decides its rounding to whole ns without libm's exp in all but about one draw in a
- * billion: the integer exp would give. */
+ * exp_round gives the whole ns that libm's exp would round to, without calling it, in all but
+ * about one draw in a billion. */
 static int64_t sample_shifted(const dist *d, rng_stream *r)
 {
     double x;
