@@ -86,6 +86,41 @@ static void bytes_append_in_order(void **st)
     free(b.v);
 }
 
+/* The reader gives back what was put, in order; a take past the end zeroes its target and
+ * marks the reader bad, and so does every take after it. */
+static void reader_takes_back_what_was_put(void **st)
+{
+    (void)st;
+    grow_bytes b = {0};
+    uint64_t x = 0x0123456789abcdefULL, y = 42;
+    const char text[] = "spans";
+    grow_bytes_put(&b, &x, sizeof x);
+    grow_bytes_put(&b, text, sizeof text);
+    grow_bytes_put(&b, &y, sizeof y);
+    assert_false(b.oom);
+    bytes_reader r = {b.v, b.n, 0, false};
+    assert_int_equal(bytes_take_u64(&r), x);
+    char *t = bytes_take_new(&r, sizeof text);
+    assert_non_null(t);
+    assert_string_equal(t, text);
+    free(t);
+    assert_int_equal(bytes_take_u64(&r), y);
+    assert_false(r.bad);
+    assert_int_equal(r.at, r.n);
+    uint64_t z = 7;
+    bytes_take(&r, &z, sizeof z); /* past the end */
+    assert_true(r.bad);
+    assert_int_equal(z, 0);
+    bytes_reader s = {b.v, b.n - 1, 0, false}; /* the last byte missing */
+    bytes_take_u64(&s);
+    assert_null(bytes_take_new(&s, sizeof text + sizeof y));
+    assert_true(s.bad);
+    r = (bytes_reader){b.v, b.n, 0, true}; /* bad before: takes nothing */
+    assert_int_equal(bytes_take_u64(&r), 0);
+    assert_int_equal(r.at, 0);
+    free(b.v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -93,6 +128,7 @@ int main(void)
         cmocka_unit_test(reserve_overflow_leaves_the_array),
         cmocka_unit_test(ring_matches_a_fifo),
         cmocka_unit_test(bytes_append_in_order),
+        cmocka_unit_test(reader_takes_back_what_was_put),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,4 +76,45 @@ static inline void grow_bytes_put(grow_bytes *b, const void *x, size_t len)
     b->n += len;
 }
 
+/* Reads back, in order, what grow_bytes_put wrote (rank 0 reading what a rank packed). A take
+ * past the end zeroes what it was to fill and marks the reader bad; every later take does the
+ * same, so a reader checks bad once, after its takes. */
+typedef struct bytes_reader {
+    const char *v;
+    size_t n, at;
+    bool bad;
+} bytes_reader;
+
+static inline void bytes_take(bytes_reader *r, void *x, size_t len)
+{
+    if (len == 0) return; /* x may be NULL (an empty array) */
+    if (r->bad || len > r->n - r->at) {
+        r->bad = true;
+        memset(x, 0, len);
+        return;
+    }
+    memcpy(x, r->v + r->at, len);
+    r->at += len;
+}
+
+static inline uint64_t bytes_take_u64(bytes_reader *r)
+{
+    uint64_t x;
+    bytes_take(r, &x, sizeof x);
+    return x;
+}
+
+/* The next len bytes in a new array (malloc; free it), or NULL with the reader bad when they are
+ * not there; NULL without marking it when memory ran out. */
+static inline void *bytes_take_new(bytes_reader *r, size_t len)
+{
+    if (r->bad || len > r->n - r->at) {
+        r->bad = true;
+        return NULL;
+    }
+    void *v = malloc(len ? len : 1);
+    if (v) bytes_take(r, v, len);
+    return v;
+}
+
 #endif

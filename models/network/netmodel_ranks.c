@@ -39,70 +39,44 @@ static void pack(const netmodel *m, grow_bytes *p)
     }
 }
 
-typedef struct reader {
-    const char *v;
-    size_t n, at;
-    bool bad;
-} reader;
-
-static void get(reader *r, void *x, size_t len)
-{
-    if (len == 0) return; /* x may be NULL (a station without series) */
-    if (r->bad || len > r->n - r->at) {
-        r->bad = true;
-        memset(x, 0, len);
-        return;
-    }
-    memcpy(x, r->v + r->at, len);
-    r->at += len;
-}
-
-static uint64_t get_u64(reader *r)
-{
-    uint64_t x;
-    get(r, &x, sizeof x);
-    return x;
-}
-
 /* One station's record into m (rank 0): statistics, series into the bins it has, spans. */
-static int take_station(netmodel *m, reader *r)
+static int take_station(netmodel *m, bytes_reader *r)
 {
-    uint64_t i = get_u64(r);
+    uint64_t i = bytes_take_u64(r);
     if (r->bad || i >= m->nstations) return r->bad = true, 0;
     netmodel_component *c = &m->stations[i].component;
-    get(r, &c->st, sizeof c->st);
-    uint64_t nbins = get_u64(r);
+    bytes_take(r, &c->st, sizeof c->st);
+    uint64_t nbins = bytes_take_u64(r);
     if (nbins != c->nbins) return r->bad = true, 0;
-    get(r, c->series, (size_t)nbins * sizeof *c->series);
-    uint64_t nspans = get_u64(r);
+    bytes_take(r, c->series, (size_t)nbins * sizeof *c->series);
+    uint64_t nspans = bytes_take_u64(r);
     if (r->bad || nspans > (r->n - r->at) / sizeof *c->spans.v) return r->bad = true, 0;
     if (nspans) {
-        station_span *v = malloc(nspans * sizeof *v);
-        if (!v) return -1;
-        get(r, v, nspans * sizeof *v);
+        station_span *v = bytes_take_new(r, nspans * sizeof *v);
+        if (!v) return -1; /* the bytes are there (checked): no memory */
         free(c->spans.v);
         c->spans = (station_spans){v, nspans, nspans};
     }
     return 0;
 }
 
-static void take_client(netmodel *m, reader *r)
+static void take_client(netmodel *m, bytes_reader *r)
 {
-    uint64_t wi = get_u64(r);
+    uint64_t wi = bytes_take_u64(r);
     if (r->bad || wi >= m->t->nworkloads) {
         r->bad = true;
         return;
     }
-    get(r, &m->out->workloads[wi].st, sizeof m->out->workloads[wi].st);
-    get(r, m->workload[wi].exchanges, 2 * m->ways_per_workload * sizeof(uint64_t));
+    bytes_take(r, &m->out->workloads[wi].st, sizeof m->out->workloads[wi].st);
+    bytes_take(r, m->workload[wi].exchanges, 2 * m->ways_per_workload * sizeof(uint64_t));
 }
 
 /* Rank s's bytes into m. Returns 0, or -1 with err set. */
 static int unpack(netmodel *m, int s, const char *v, size_t n)
 {
-    reader r = {v, n, 0, false};
+    bytes_reader r = {v, n, 0, false};
     while (!r.bad && r.at < r.n) {
-        uint64_t tag = get_u64(&r);
+        uint64_t tag = bytes_take_u64(&r);
         if (tag == TAG_FAILED)
             return error_set(m->err, "out of memory on rank %d packing its measurements", s);
         if (tag == TAG_STATION && take_station(m, &r))

@@ -371,36 +371,23 @@ static void pack_wl(grow_bytes *b, uint64_t w, const obs_wl *x)
     grow_bytes_put(b, x->msg, x->nmsg * sizeof *x->msg);
 }
 
-/* Copies len bytes at *at of [.., end) into a new array (NULL, *bad set: they are not there or
- * no memory). */
-static void *take_bytes(const char **at, const char *end, size_t len, bool *bad)
-{
-    if (*bad || len > (size_t)(end - *at)) return *bad = true, NULL;
-    void *v = malloc(len ? len : 1);
-    if (!v) return *bad = true, NULL;
-    memcpy(v, *at, len);
-    *at += len;
-    return v;
-}
-
 /* The records of one workload a rank sent, in place of rank 0's (empty) ones. */
-static bool unpack_wl(observation *o, const char **at, const char *end)
+static bool unpack_wl(observation *o, bytes_reader *r)
 {
     uint64_t head[4];
-    bool bad = false;
-    if ((size_t)(end - *at) < sizeof head + sizeof(double) + sizeof(bool)) return false;
-    memcpy(head, *at, sizeof head), *at += sizeof head;
-    if (head[0] >= o->nwl || head[1] > SIZE_MAX / sizeof(client_call) ||
+    bytes_take(r, head, sizeof head);
+    if (r->bad || head[0] >= o->nwl || head[1] > SIZE_MAX / sizeof(client_call) ||
         head[3] > SIZE_MAX / sizeof(obs_msg))
         return false;
     obs_wl *x = &o->wl[head[0]];
     if (head[2] != (x->bins ? x->nbins : 0)) return false;
-    memcpy(&x->keep, *at, sizeof x->keep), *at += sizeof x->keep;
-    memcpy(&x->oom, *at, sizeof x->oom), *at += sizeof x->oom;
-    client_call *rec = take_bytes(at, end, head[1] * sizeof *rec, &bad);
-    obs_bin *bins = head[2] ? take_bytes(at, end, head[2] * sizeof *bins, &bad) : NULL;
-    obs_msg *msg = take_bytes(at, end, head[3] * sizeof *msg, &bad);
-    if (!bad) {
+    bytes_take(r, &x->keep, sizeof x->keep);
+    bytes_take(r, &x->oom, sizeof x->oom);
+    client_call *rec = bytes_take_new(r, head[1] * sizeof *rec);
+    obs_bin *bins = head[2] ? bytes_take_new(r, head[2] * sizeof *bins) : NULL;
+    obs_msg *msg = bytes_take_new(r, head[3] * sizeof *msg);
+    bool ok = !r->bad && rec && (bins || !head[2]) && msg;
+    if (ok) {
         free(x->rec), free(x->msg);
         x->rec = rec, x->nrec = x->caprec = head[1];
         x->msg = msg, x->nmsg = x->capmsg = head[3];
@@ -408,7 +395,7 @@ static bool unpack_wl(observation *o, const char **at, const char *end)
         rec = NULL, msg = NULL;
     }
     free(rec), free(bins), free(msg);
-    return !bad;
+    return ok;
 }
 
 int observe_gather(observation *o, const engine_ranks *ranks, const int *owner, vs_error *err)
@@ -431,11 +418,11 @@ int observe_gather(observation *o, const engine_ranks *ranks, const int *owner, 
     int rc = 0;
     for (int r = 1; ranks->rank == 0 && r < ranks->size && rc == 0; r++) {
         at += lens[r - 1];
-        const char *p = at, *end = at + lens[r];
-        if (lens[r] == sizeof failed && memcmp(p, failed, sizeof failed) == 0)
+        bytes_reader rd = {at, lens[r], 0, false};
+        if (lens[r] == sizeof failed && memcmp(at, failed, sizeof failed) == 0)
             rc = error_set(err, "out of memory on rank %d packing its request records", r);
-        while (rc == 0 && p < end)
-            if (!unpack_wl(o, &p, end))
+        while (rc == 0 && rd.at < rd.n)
+            if (!unpack_wl(o, &rd))
                 rc = error_set(err, "rank %d's request records do not fit this run (or no memory)",
                                r);
     }
