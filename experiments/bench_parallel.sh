@@ -36,6 +36,20 @@ timed() {
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}'
 }
 
+# $runs interleaved pairs of `timed $1` and `timed $2` (each "threads ranks"), whose reports must
+# be the same: sets m1 and m2 (median seconds) and mr (median of the pairs' ratios)
+pairs() {
+  local one="" two="" ratio="" a b
+  for i in $(seq "$runs"); do
+    a=$(timed $1) b=$(timed $2)
+    cmp -s "$tmp/report.${1/ /.}" "$tmp/report.${2/ /.}" || { echo "  $name: reports differ" >&2; exit 1; }
+    one+="$a " two+="$b " ratio+="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a / b}') "
+  done
+  m1=$(echo "$one" | tr ' ' '\n' | grep . | median)
+  m2=$(echo "$two" | tr ' ' '\n' | grep . | median)
+  mr=$(echo "$ratio" | tr ' ' '\n' | grep . | median)
+}
+
 cases=("large-estate (1 run, 4 s, 518,000 requests/s)|experiments/bench/large-estate.yaml"
        "tgw-hub (1 run, 20 s, 40,000 requests/s)|experiments/bench/tgw-hub.yaml --replications 1 --duration 20s")
 echo "vpcsim run, one run on 2 threads vs 1, $runs interleaved pairs ($(nproc) cores, $(uname -m))"
@@ -43,30 +57,15 @@ echo "  load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in "${cases[@]}"; do
   name=${c%%|*}
   read -r -a args <<<"${c#*|}"
-  one="" two="" ratio=""
-  for i in $(seq "$runs"); do
-    a=$(timed 1) b=$(timed 2)
-    cmp -s "$tmp/report.1.1" "$tmp/report.2.1" || { echo "  $name: reports differ" >&2; exit 1; }
-    one+="$a " two+="$b " ratio+="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a / b}') "
-  done
-  m1=$(echo "$one" | tr ' ' '\n' | grep . | median)
-  m2=$(echo "$two" | tr ' ' '\n' | grep . | median)
-  mr=$(echo "$ratio" | tr ' ' '\n' | grep . | median)
+  pairs "1 1" "2 1"
   printf '  %-48s 1 thread %6.2f s, 2 threads %6.2f s, ratio t1/t2 %.2fx\n' "$name" "$m1" "$m2" "$mr"
 done
 
 if command -v mpirun >/dev/null; then
   for length in 3s 11s; do
     args=(experiments/bench/large-estate.yaml --duration "$length")
-    one="" two="" ratio=""
-    for i in $(seq "$runs"); do
-      a=$(timed 1 1) b=$(timed 1 2)
-      cmp -s "$tmp/report.1.1" "$tmp/report.1.2" || { echo "  mpirun: reports differ" >&2; exit 1; }
-      one+="$a " two+="$b " ratio+="$(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.4f", a / b}') "
-    done
-    m1=$(echo "$one" | tr ' ' '\n' | grep . | median)
-    m2=$(echo "$two" | tr ' ' '\n' | grep . | median)
-    mr=$(echo "$ratio" | tr ' ' '\n' | grep . | median)
+    name="large-estate over 2 ranks, 1 s + $length"
+    pairs "1 1" "1 2"
     printf '  %-48s 1 process %6.2f s, mpirun -n 2 %6.2f s, ratio %.2fx\n' \
       "large-estate (1 run, 1 s + $length) over 2 ranks" "$m1" "$m2" "$mr"
   done
