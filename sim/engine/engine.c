@@ -230,7 +230,9 @@ rng_stream *lp_rng(vs_lp *self)
 
 /* ---- sends ------------------------------------------------------------------------------- */
 
-static void send_fault(const vs_lp *self, uint32_t dst, vs_time delay)
+/* The faults a send can find end the program; kept out of lp_send's body (cold). */
+__attribute__((cold, noreturn)) static void send_fault(const vs_lp *self, uint32_t dst,
+                                                       vs_time delay)
 {
     const vs_engine *e = self->part->eng;
     if (dst >= e->nlps)
@@ -247,7 +249,8 @@ static void send_fault(const vs_lp *self, uint32_t dst, vs_time delay)
     abort();
 }
 
-static void lookahead_fault(const vs_lp *self, uint32_t dst, vs_time delay, vs_time la)
+__attribute__((cold, noreturn)) static void lookahead_fault(const vs_lp *self, uint32_t dst,
+                                                            vs_time delay, vs_time la)
 {
     const vs_engine *e = self->part->eng;
     const vs_lp *d = lp_at(e, dst);
@@ -305,6 +308,13 @@ static void evbuf_stream(partition *p, evbuf *b, const vs_event *ev)
 #endif
 }
 
+/* To another partition: out of lp_send's body, which then needs fewer registers. */
+__attribute__((noinline)) static void send_cross(partition *p, uint32_t dp, const vs_event *ev)
+{
+    evbuf_stream(p, &p->out[dp], ev);
+    p->cross++;
+}
+
 void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload data)
 {
     partition *p = self->part;
@@ -319,12 +329,10 @@ void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload
     if (delay >= p->end - p->now) return; /* at or past the end: never delivered */
     vs_event ev = {p->now + delay, (uint64_t)self->id << VS_SEND_SEQ_BITS | seq, dst, type, data};
     uint32_t dp = e->group_part[dg];
-    if (dp == p->id) {
+    if (dp == p->id)
         evq_push(p->q, &ev);
-    } else {
-        evbuf_stream(p, &p->out[dp], &ev);
-        p->cross++;
-    }
+    else
+        send_cross(p, dp, &ev);
 }
 
 /* ---- layout ------------------------------------------------------------------------------ */
