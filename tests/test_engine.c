@@ -18,6 +18,7 @@
 #include "faulty_malloc.h"
 #include "vpcsim/engine.h"
 #include "vpcsim/phold.h"
+#include "vpcsim/rng.h"
 
 /* A sink records what it handles; a source sends a burst at one instant to the sink. */
 enum { LOG_MAX = 256 };
@@ -351,6 +352,153 @@ static void lp_fail_ends_a_split_run(void **st)
     engine_free(e);
 }
 
+/* Jugglers pass a ball to a random peer (another group: at least the lookahead later), and each
+ * catch starts a chain of three events to itself, 0-399 ns apart, sent as the last send of each
+ * event: with lp_send (mode 0), or handled at once when lp_handle_next allows (mode 1). Both
+ * modes must handle the same events in the same order, at the same times, with the same tie
+ * keys on the balls (lp_handle_next takes the send count the event would have had). */
+enum { BALL, SELF, JUGGLERS = 6 };
+typedef struct juggler_state {
+    uint64_t hash;    /* of what it handled, in order */
+    uint64_t n;       /* events handled */
+    uint64_t at_once; /* of them, handled at once (mode 1) */
+    int mode;         /* 0: always send; 1: lp_handle_next first */
+} juggler_state;
+
+static void juggle(juggler_state *s, vs_lp *self, vs_event ev)
+{
+    rng_stream *r = lp_rng(self);
+    for (;;) {
+        s->hash = rng_mix64(s->hash ^ (uint64_t)ev.time) + ev.type + ev.data.u64[0] +
+                  (ev.type == BALL ? ev.tie : 0);
+        s->n++;
+        uint64_t left = ev.data.u64[1];
+        if (ev.type == BALL) {
+            uint32_t to = (lp_id(self) + 1 + rng_uniform_int(r, JUGGLERS - 1)) % JUGGLERS;
+            lp_send(self, to, 1000 + rng_uniform_int(r, 4000), BALL,
+                    (vs_payload){{ev.data.u64[0] + 1, 0}});
+            left = 3;
+        }
+        if (left == 0) return;
+        vs_time d = rng_uniform_int(r, 400);
+        vs_payload next = {{ev.data.u64[0] + 7, left - 1}};
+        if (s->mode == 0 || !lp_handle_next(self, d)) {
+            lp_send(self, lp_id(self), d, SELF, next);
+            return;
+        }
+        s->at_once++;
+        ev = (vs_event){lp_now(self), 0, lp_id(self), SELF, next};
+    }
+}
+
+static void juggler_init(void *state, vs_lp *self, const void *arg)
+{
+    juggler_state *s = state;
+    s->mode = *(const int *)arg;
+    lp_send(self, lp_id(self), lp_id(self) * 300, BALL, (vs_payload){{lp_id(self), 0}});
+}
+
+static void juggler_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    juggle(state, self, *ev);
+}
+
+static void handle_next_changes_nothing(void **st)
+{
+    (void)st;
+    static const lp_kind juggler = {.name = "juggler",
+                                    .state_size = sizeof(juggler_state),
+                                    .init = juggler_init,
+                                    .handle = juggler_handle};
+    juggler_state want[JUGGLERS];
+    uint64_t want_events = 0;
+    for (int threads = 1; threads <= 3; threads++) {
+        for (int mode = 0; mode <= 1; mode++) {
+            vs_error err = {{0}};
+            vs_engine *e = engine_new(
+                &(engine_opts){.threads = threads, .seed = 3, .split_always = true}, &err);
+            assert_non_null(e);
+            char name[16];
+            for (int i = 0; i < JUGGLERS; i++) {
+                snprintf(name, sizeof name, "j%d", i);
+                assert_int_equal(engine_add_lp(e, &juggler, name, (uint32_t)i, &mode, &err), i);
+            }
+            assert_int_equal(engine_set_default_lookahead(e, 1000, &err), 0);
+            assert_int_equal(engine_run(e, 2000000, &err), 0);
+            uint64_t self_events = 0, at_once = 0;
+            for (int i = 0; i < JUGGLERS; i++) {
+                const juggler_state *j = engine_lp_state(e, (uint32_t)i);
+                at_once += j->at_once;
+                self_events += j->n;
+                if (threads == 1 && mode == 0) {
+                    want[i] = *j;
+                    continue;
+                }
+                assert_int_equal(j->hash, want[i].hash);
+                assert_int_equal(j->n, want[i].n);
+            }
+            const engine_stats *s = engine_get_stats(e);
+            if (threads == 1 && mode == 0) want_events = s->events;
+            assert_int_equal(s->events, want_events); /* handled at once counts as handled */
+            assert_int_equal(s->events, self_events);
+            if (mode == 1) { /* both answers happened: at once, and sent */
+                assert_true(at_once > s->events / 10);
+                assert_true(at_once < s->events / 2);
+            }
+            if (threads > 1) assert_true(s->windows > 100);
+            engine_free(e);
+        }
+    }
+}
+
+/* lp_handle_next refuses whatever could come first: a pending event at or before the time, the
+ * run's end (events there are never handled), a negative delay. */
+typedef struct next_state {
+    vs_time seen[8]; /* times of what it handled, at once or not */
+    int n;
+} next_state;
+
+static void next_init(void *state, vs_lp *self, const void *arg)
+{
+    (void)state, (void)arg;
+    lp_send(self, lp_id(self), 10, 0, (vs_payload){{0}});
+    lp_send(self, lp_id(self), 50, 1, (vs_payload){{0}});
+}
+
+static void next_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    next_state *s = state;
+    s->seen[s->n++] = ev->time;
+    if (ev->type == 0) {                        /* at 10; the other event is at 50 */
+        assert_false(lp_handle_next(self, 40)); /* 50: a tie with the pending one */
+        assert_false(lp_handle_next(self, 41));
+        assert_false(lp_handle_next(self, -1));
+        assert_true(lp_handle_next(self, 39));
+        s->seen[s->n++] = lp_now(self); /* 49 */
+        return;
+    }
+    assert_false(lp_handle_next(self, 50)); /* at 100, the end of the run */
+    assert_true(lp_handle_next(self, 49));
+    s->seen[s->n++] = lp_now(self); /* 99 */
+}
+
+static void handle_next_refuses_what_could_come_first(void **st)
+{
+    (void)st;
+    static const lp_kind k = {
+        .name = "n", .state_size = sizeof(next_state), .init = next_init, .handle = next_handle};
+    vs_engine *e = new_engine(1);
+    vs_error err;
+    assert_int_equal(engine_add_lp(e, &k, "n", 0, NULL, &err), 0);
+    assert_int_equal(engine_run(e, 100, &err), 0);
+    const next_state *s = engine_lp_state(e, 0);
+    assert_int_equal(s->n, 4);
+    vs_time want[] = {10, 49, 50, 99};
+    for (int i = 0; i < 4; i++) assert_int_equal(s->seen[i], want[i]);
+    assert_int_equal(engine_get_stats(e)->events, 4);
+    engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +511,8 @@ int main(void)
         cmocka_unit_test(lp_fail_ends_the_run),
         cmocka_unit_test(in_flight_events_carry_the_run),
         cmocka_unit_test(lp_fail_ends_a_split_run),
+        cmocka_unit_test(handle_next_changes_nothing),
+        cmocka_unit_test(handle_next_refuses_what_could_come_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1330,6 +1330,72 @@ static void observation_changes_nothing(void **st)
 /* ---- many servers -----------------------------------------------------------------------------
  */
 
+/* A metronome ticks every 2 us in the stations' partition: a station's end of service is then
+ * almost never the next event, and lp_handle_next refuses. */
+static void metronome_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    (void)state, (void)ev;
+    lp_send(self, lp_id(self), 2 * US, 0, (vs_payload){{0}});
+}
+
+static void metronome_init(void *state, vs_lp *self, const void *arg)
+{
+    (void)arg;
+    metronome_handle(state, self, NULL);
+}
+
+/* Two processor-sharing stations in a row at 20% and 50% load: a completion handled at once when
+ * nothing comes first (most of them) gives every request the same answer at the same time, and
+ * the stations the same statistics bit for bit, as when completions go through the event list
+ * (the metronome, added last, leaves every other LP's id and stream as they were). */
+static void ps_end_of_service_at_once_changes_nothing(void **st)
+{
+    (void)st;
+    static const lp_kind metronome = {
+        .name = "metronome", .init = metronome_init, .handle = metronome_handle};
+    dist service[2] = {{.family = DIST_LOGNORMAL, .shift_ns = 20 * US, .a = log(30e3), .b = 0.5},
+                       {.family = DIST_LOGNORMAL, .shift_ns = 20 * US, .a = log(100e3), .b = 0.5}};
+    qbench q[2];
+    uint64_t at_once[2], events[2];
+    for (int m = 0; m < 2; m++) {
+        qbench_init(&q[m], 2, 4000, 100e3, 3 * VS_NS_PER_S, 11);
+        for (int i = 0; i < 2; i++) {
+            q[m].st[i].discipline = STATION_PS;
+            q[m].st[i].service = &service[i];
+        }
+        vs_error err = {{0}};
+        assert_int_equal(engine_add_lp(q[m].eng, &tsrc_kind, "tsrc", 0, &q[m].src, &err), 0);
+        assert_int_equal(station_add(q[m].eng, "st0", 0, &q[m].st[0], &err), 1);
+        assert_int_equal(station_add(q[m].eng, "st1", 0, &q[m].st[1], &err), 2);
+        if (m == 1) assert_int_equal(engine_add_lp(q[m].eng, &metronome, "zz", 0, NULL, &err), 3);
+        assert_int_equal(engine_run(q[m].eng, 4 * VS_NS_PER_S, &err), 0);
+        at_once[m] = engine_get_stats(q[m].eng)->at_once;
+        events[m] = engine_get_stats(q[m].eng)->events;
+    }
+    uint32_t n = qbench_sent(&q[0]);
+    assert_true(n > 10000);
+    assert_true(at_once[0] * 2 > n); /* of 2n ends of service, more than a quarter at once */
+    /* ends of service handled at once count as events: the metronome's ticks are the difference */
+    assert_int_equal(events[1], events[0] + 4 * VS_NS_PER_S / (2 * US) - 1);
+    assert_int_equal(n, qbench_sent(&q[1]));
+    for (uint32_t i = 0; i < n; i++) {
+        assert_int_equal(q[0].src.sent[i], q[1].src.sent[i]);
+        assert_int_equal(q[0].src.back[i], q[1].src.back[i]);
+        assert_int_equal(q[0].src.type[i], q[1].src.type[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        const station_stats *a = qbench_stats(&q[0], i), *b = qbench_stats(&q[1], i);
+        assert_int_equal(a->arrivals, b->arrivals);
+        assert_int_equal(a->completions, b->completions);
+        assert_int_equal(a->peak, b->peak);
+        assert_true(a->peak >= 3); /* the stations were shared, not only idle */
+        assert_memory_equal(&a->utilisation, &b->utilisation, sizeof(double));
+        assert_memory_equal(&a->mean_in_station, &b->mean_in_station, sizeof(double));
+    }
+    assert_true(at_once[1] * 20 < at_once[0]);
+    for (int m = 0; m < 2; m++) qbench_fini(&q[m]);
+}
+
 /* c = 2^30 ("many") without faults takes one event per request (ends of service known on
  * arrival); with a fault window that never opens it takes the departure events. With draws only
  * for the service (the added delay a constant), both must give the same answers at the same
@@ -1542,6 +1608,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ps_reschedules_on_arrival),
         cmocka_unit_test(ps_with_two_servers),
         cmocka_unit_test(ps_drops_when_full),
+        cmocka_unit_test(ps_end_of_service_at_once_changes_nothing),
         cmocka_unit_test(route_visits_every_hop_then_returns),
         cmocka_unit_test(statistics_integrate_the_timeline),
         cmocka_unit_test(source_constant_arrivals_warmup_and_batches),

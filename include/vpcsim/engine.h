@@ -114,6 +114,7 @@ typedef struct engine_stats {
     double est_window_events; /* events expected per window from the load hints (0: none) */
     double est_gain;          /* estimated speed-up of the split over one thread (1: none) */
     uint64_t split_events;    /* events handled while split (the rest ran on one thread) */
+    uint64_t at_once;         /* of events, handled at once (lp_handle_next), not listed */
     uint64_t switches;        /* changes between split and one thread, by measured speed */
     int ranks;                /* processes that ran it together (1: this one alone) */
     int threads;              /* threads OpenMP gave the windows, the least over the run (0: no
@@ -173,6 +174,13 @@ rng_stream *lp_rng(vs_lp *self);
 /* Sends an event to LP dst at now + delay (delay >= 0; across groups >= their lookahead).
  * Events at or beyond the run's end are never delivered. Aborts on a model bug. */
 void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload data);
+/* For an LP about to send itself an event at now + delay, as its last send of this event, and
+ * to handle it there: returns true when that event would be the next one its partition handles
+ * (nothing pending comes at or before it, and it lies before the bound of the events handled
+ * now, so no other partition's event can come first). Then the clock is at now + delay, the
+ * event counts as sent and handled, and the LP handles it at once, with no trip through the
+ * event list: the same results. Returns false otherwise: send it. */
+bool lp_handle_next(vs_lp *self, vs_time delay);
 /* Ends the run with an error that is not a model bug (out of memory in the LP's own tables):
  * the LP's partition handles no more events (its sends are dropped), finish still runs, and
  * engine_run returns -1 with "what (LP 'name' at t=... ns)". The first failure is reported. */

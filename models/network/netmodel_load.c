@@ -186,6 +186,10 @@ char *netmodel_load_describe(const netmodel *m)
                  (unsigned long long)st->windows, (double)st->split_events / (double)st->windows,
                  (unsigned long long)st->split_events, (unsigned long long)st->events,
                  (unsigned long long)st->switches);
+    text_add(&x,
+             "  %llu of %llu events handled at once (a station's end of service when nothing "
+             "else of its partition comes first: no trip through the event list)\n",
+             (unsigned long long)st->at_once, (unsigned long long)st->events);
     if (st->windows && st->threads < st->partitions)
         text_add(&x,
                  "  OpenMP gave %d thread%s for %d partitions (OMP_THREAD_LIMIT, OMP_DYNAMIC or a "

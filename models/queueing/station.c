@@ -82,6 +82,7 @@ typedef struct station_state {
     uint32_t gen;               /* PS: generation of the live completion event */
     bool pending;               /* PS: a completion event of generation gen is scheduled */
     vs_time pending_at;         /* PS: its time */
+    bool unsent;                /* PS: that event is still to be sent (station_handle) */
     vs_time last;               /* time of the last state change */
     double busy_area, wait_area, in_area; /* ns x jobs over the window so far */
     double speed;        /* PS: the capacity in force as a fraction of the full one (scale-up) */
@@ -481,7 +482,16 @@ static void ps_schedule_present(station_state *s, vs_lp *self)
     s->gen++;
     s->pending = true;
     s->pending_at = at;
-    lp_send(self, lp_id(self), delay, STATION_EV_PS, (vs_payload){.u32 = {s->gen}});
+    s->unsent = true; /* sent (or handled at once) by station_handle, its last send */
+}
+
+/* Sends the completion event ps_schedule_present left unsent. */
+static void ps_send_pending(station_state *s, vs_lp *self)
+{
+    if (!s->unsent) return;
+    s->unsent = false;
+    lp_send(self, lp_id(self), s->pending_at - lp_now(self), STATION_EV_PS,
+            (vs_payload){.u32 = {s->gen}});
 }
 
 /* The same when the station may be empty (then nothing is due). */
@@ -502,6 +512,7 @@ static void ps_scale(station_state *s, vs_lp *self, vs_time now)
         ps_advance(s, now);
         s->speed = s->speed * 2 < 1 ? s->speed * 2 : 1;
         ps_schedule(s, self);
+        ps_send_pending(s, self);
     }
     if (s->speed < 1)
         lp_send(self, lp_id(self), s->p->scale_period_ns, STATION_EV_SCALE, (vs_payload){0});
@@ -807,9 +818,8 @@ static void station_bug(vs_lp *self, const vs_event *ev, const char *what)
     abort();
 }
 
-static void station_handle(void *state, vs_lp *self, const vs_event *ev)
+static void station_event(station_state *s, vs_lp *self, const vs_event *ev)
 {
-    station_state *s = state;
     bool fifo = s->p->discipline == STATION_FIFO;
     faults_advance(s, ev->time);
     if (ev->type == FLOW_EV_ARRIVE) {
@@ -838,6 +848,25 @@ static void station_handle(void *state, vs_lp *self, const vs_event *ev)
         ps_scale(s, self, ev->time);
     } else {
         station_bug(self, ev, "unexpected event");
+    }
+}
+
+/* An event, then the completion event it scheduled (its last send): handled at once when it
+ * would be the next event of the partition (lp_handle_next: PS stations at light load, one
+ * event a visit instead of two), else sent. */
+static void station_handle(void *state, vs_lp *self, const vs_event *ev)
+{
+    station_state *s = state;
+    station_event(s, self, ev);
+    while (s->unsent) {
+        vs_time at = s->pending_at;
+        vs_event tick = {at, 0, lp_id(self), STATION_EV_PS, {.u32 = {s->gen}}};
+        if (!lp_handle_next(self, at - lp_now(self))) {
+            ps_send_pending(s, self);
+            break;
+        }
+        s->unsent = false;
+        station_event(s, self, &tick);
     }
     assert(station_ok(s));
 }

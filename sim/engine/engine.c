@@ -335,6 +335,19 @@ void lp_send(vs_lp *self, uint32_t dst, vs_time delay, uint32_t type, vs_payload
         send_cross(p, dp, &ev);
 }
 
+bool lp_handle_next(vs_lp *self, vs_time delay)
+{
+    partition *p = self->part;
+    if (delay < 0 || delay >= p->limit - p->now || self->sends >= SEQ_LIMIT) return false;
+    vs_time t = p->now + delay;
+    if (evq_min_time(p->q) <= t || engine_partition_stopped(p)) return false;
+    self->sends++; /* the tie key the event would have had: later sends keep theirs */
+    p->now = t;
+    p->events++;
+    p->at_once++;
+    return true;
+}
+
 /* ---- layout ------------------------------------------------------------------------------ */
 
 static void noop_handle(void *state, vs_lp *self, const vs_event *ev)
@@ -503,6 +516,7 @@ void engine_process_until(partition *p, vs_time limit)
     vs_event ev;
     uint64_t n = 0;
     uint32_t next;
+    p->limit = limit < p->end ? limit : p->end;
     while (evq_pop_before(p->q, limit, &ev, &next)) {
         if (next != UINT32_MAX) { /* the next LP's record and state: hide the cache miss */
             const char *rec = (const char *)lp_at(e, next);
@@ -515,6 +529,7 @@ void engine_process_until(partition *p, vs_time limit)
         n++;
     }
     p->events += n;
+    p->limit = p->now; /* outside a handler, lp_handle_next refuses */
 }
 
 /* Moves every event other partitions sent to p in the window of parity k into p's list. */
@@ -852,6 +867,7 @@ int engine_run(vs_engine *e, vs_time end, vs_error *err)
     for (int i = 0; i < e->nparts; i++) {
         e->stats.events += e->parts[i].events;
         e->stats.cross_events += e->parts[i].cross;
+        e->stats.at_once += e->parts[i].at_once;
     }
     e->stats.ranks = e->ranks ? e->ranks->size : 1;
     int rc = engine_run_failure(e, err);

@@ -57,12 +57,14 @@ struct partition {
     _Alignas(64) evq *q;   /* pending events of this partition's LPs (a line of its own) */
     vs_time now;           /* time of the event being handled */
     vs_time end;           /* run end: later events are never delivered */
+    vs_time limit;         /* events before it are handled now (engine_process_until) */
     uint32_t id;           /* index */
     const vs_engine *eng;  /* read-only during the run */
     evbuf *out;            /* [partitions] outgoing, by destination: outs[parity of window] */
     evbuf *outs[2];        /* sends of even and odd windows, delivered after the next barrier */
     uint64_t events;       /* handled */
     uint64_t cross;        /* sent to other partitions */
+    uint64_t at_once;      /* of events, handled at once (lp_handle_next) */
     uint64_t split_events; /* handled in windows across the threads */
     published pub[2];      /* at the barrier after an even, odd window */
     char fail[256];        /* why the partition stopped early (lp_fail, no memory); "" if not */

@@ -56,10 +56,11 @@ void engine_run_ranks(vs_engine *e, vs_time end)
 /* The counts of every rank's partitions, added up (engine_run, after the run). */
 static void sum_ranks(vs_engine *e)
 {
-    uint64_t v[3] = {e->stats.events, e->stats.cross_events, 0};
+    uint64_t v[4] = {e->stats.events, e->stats.cross_events, 0, e->stats.at_once};
     for (int i = 0; i < e->nparts; i++) v[2] += e->parts[i].split_events;
-    e->ranks->sum(e->ranks->ctx, v, 3);
+    e->ranks->sum(e->ranks->ctx, v, 4);
     e->stats.events = v[0], e->stats.cross_events = v[1], e->stats.split_events = v[2];
+    e->stats.at_once = v[3];
 }
 
 /* rc made the same on every rank: the first failing rank's message. */
