@@ -152,13 +152,17 @@ static void station_account(station_state *s, vs_time now)
     vs_time lo = s->last > s->from ? s->last : s->from;
     vs_time hi = now < s->until ? now : s->until;
     if (hi > lo && s->n > 0) { /* an empty station adds zeros: the areas would not change */
-        double dt = (double)(hi - lo);
-        uint32_t c = s->p->servers, busy = s->n < c ? s->n : c;
-        s->busy_area += (double)busy * dt;
-        s->wait_area += (double)(s->n - busy) * dt;
-        s->in_area += (double)s->n * dt;
+        double dt = (double)(hi - lo), in = (double)s->n * dt;
+        uint32_t c = s->p->servers;
+        if (s->n <= c) { /* nobody waits: busy = n, and adding 0 * dt would change nothing */
+            s->busy_area += in;
+        } else {
+            s->busy_area += (double)c * dt;
+            s->wait_area += (double)(s->n - c) * dt;
+        }
+        s->in_area += in;
     }
-    if (now > s->last) {
+    if (now > s->last && (s->scales || s->p->series)) {
         uint32_t c = s->p->servers;
         if (s->scales) s->busy_run += (double)(s->n < c ? s->n : c) * (double)(now - s->last);
         series_account(s, s->last, now);
