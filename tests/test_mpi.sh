@@ -31,16 +31,21 @@ dump() {
         skip { if ($0 ~ /{/) depth++; if ($0 ~ /}/) { depth--; if (depth == 0) skip = 0 } next }
         { print }' | sed 1d
 }
+# mpirun's output ($2.h5 and $2.txt) against one process's ($1.dump and $1.txt): the same
+# datasets and report, and no rank files left; $3 names the case in a failure.
+same_as_one() {
+    dump "$2.h5" > "$2.dump"
+    cmp -s "$1.dump" "$2.dump" || say "$3: datasets differ: $(diff "$1.dump" "$2.dump" | head -5)"
+    cmp -s "$1.txt" "$2.txt" || say "$3: the report differs (or is printed twice)"
+    ! ls "$2".h5.rank* > /dev/null 2>&1 || say "$3 left rank files"
+}
 
 "$bin" run "$scen" $short -o one.h5 > one.txt || say "one process"
 dump one.h5 > one.dump
 for n in 2 3; do
     mpi -n $n "$bin" run "$scen" $short --threads 2 -o n$n.h5 > n$n.txt 2> n$n.err ||
         say "mpirun -n $n: $(cat n$n.err)"
-    dump n$n.h5 > n$n.dump
-    cmp -s one.dump n$n.dump || say "mpirun -n $n: datasets differ: $(diff one.dump n$n.dump | head -5)"
-    cmp -s one.txt n$n.txt || say "mpirun -n $n: the report differs (or is printed twice)"
-    ! ls n$n.h5.rank* > /dev/null 2>&1 || say "mpirun -n $n left rank files"
+    same_as_one one n$n "mpirun -n $n"
 done
 
 # run.precision: batches over the ranks, each rank deciding the same from the values the others
@@ -55,11 +60,7 @@ dump prec1.h5 > prec1.dump
 for n in 2 3; do
     mpi -n $n "$bin" run prec.yaml --quiet --threads 2 -o prec$n.h5 > prec$n.txt 2> prec$n.err ||
         say "precision, mpirun -n $n: $(cat prec$n.err)"
-    dump prec$n.h5 > prec$n.dump
-    cmp -s prec1.dump prec$n.dump ||
-        say "precision, mpirun -n $n: datasets differ: $(diff prec1.dump prec$n.dump | head -5)"
-    cmp -s prec1.txt prec$n.txt || say "precision, mpirun -n $n: the report differs"
-    ! ls prec$n.h5.rank* > /dev/null 2>&1 || say "precision, mpirun -n $n left rank files"
+    same_as_one prec1 prec$n "precision, mpirun -n $n"
 done
 # warmup: auto is still refused under mpirun
 sed 's|^run:.*|run: {duration: 1s, replications: 2, warmup: auto}|' \
@@ -87,11 +88,7 @@ for n in 2 3; do
         say "one run, mpirun -n $n: $(cat big$n.err)"
     grep -q "partitions: [23] over $n ranks" big$n.err || say "one run, -n $n: not split: $(cat big$n.err)"
     [ "$(grep -c 'partitions:' big$n.err)" -eq 1 ] || say "one run, -n $n: --verbose from every rank"
-    dump big$n.h5 > big$n.dump
-    cmp -s big1.dump big$n.dump ||
-        say "one run, mpirun -n $n: datasets differ: $(diff big1.dump big$n.dump | head -5)"
-    cmp -s big1.txt big$n.txt || say "one run, mpirun -n $n: the report differs (or is printed twice)"
-    ! ls big$n.h5.rank* > /dev/null 2>&1 || say "one run, mpirun -n $n left rank files"
+    same_as_one big1 big$n "one run, mpirun -n $n"
 done
 "$bin" run "$large" $plain_run > plain1.txt || say "large estate without -o: one process"
 mpi -n 2 "$bin" run "$large" $plain_run > plain2.txt 2> plain2.err || say "one run without -o: $(cat plain2.err)"
