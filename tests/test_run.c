@@ -176,6 +176,14 @@ static void large_estate_split_same_output(void **state)
                             "split would not pay");
     assert_text_has(r->err, "window 10 us");
     assert_text_has(r->err, "(1 of 1 runs on one thread: a split would not pay)");
+    /* its TGW and endpoint stations end most services at once (lp_handle_next): about a third
+     * of the events, each counted */
+    const char *at = strstr(r->err, " events handled at once");
+    assert_non_null(at);
+    while (at > r->err && at[-1] != '\n') at--;
+    unsigned long long once = 0, events = 0;
+    assert_int_equal(sscanf(at, " %llu of %llu events handled at once", &once, &events), 2);
+    assert_true(events > 10000 && once > events / 5 && once < events / 2);
     free(r);
 }
 
