@@ -37,6 +37,12 @@ struct evq {
 extern const evq_type evq_heap_type;
 extern const evq_type evq_ladder_type;
 
+/* The ladder's operations, called directly when a list is a ladder (the default: one push and
+ * one pop per event, so the call through the table is worth skipping). */
+void evq_ladder_push(evq *q, const vs_event *ev);
+bool evq_ladder_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst);
+vs_time evq_ladder_min_time(evq *q);
+
 /* The type named `name` ("heap", "ladder"; NULL = the default), or NULL if unknown. */
 const evq_type *evq_type_find(const char *name);
 /* Names of all types, NULL-terminated, for messages. */
@@ -74,14 +80,19 @@ static inline void evq_free(evq *q)
 }
 static inline void evq_push(evq *q, const vs_event *ev)
 {
-    q->type->push(q, ev);
+    if (q->type == &evq_ladder_type)
+        evq_ladder_push(q, ev);
+    else
+        q->type->push(q, ev);
 }
 static inline bool evq_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
 {
+    if (q->type == &evq_ladder_type) return evq_ladder_pop_before(q, limit, out, next_dst);
     return q->type->pop_before(q, limit, out, next_dst);
 }
 static inline vs_time evq_min_time(evq *q)
 {
+    if (q->type == &evq_ladder_type) return evq_ladder_min_time(q);
     return q->type->min_time(q);
 }
 static inline size_t evq_size(const evq *q)

@@ -277,7 +277,7 @@ static void bottom_push(ladder *l, const vs_event *ev)
     if (l->bot.n > BOTTOM_MAX && l->nr < MAX_RUNGS) respawn_bottom(l);
 }
 
-static void ladder_push(evq *q, const vs_event *ev)
+void evq_ladder_push(evq *q, const vs_event *ev)
 {
     ladder *l = (ladder *)q;
     vs_time t = ev->time;
@@ -506,7 +506,7 @@ static bool refill(ladder *l)
     }
 }
 
-static bool ladder_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
+bool evq_ladder_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *next_dst)
 {
     ladder *l = (ladder *)q;
     if (l->bot.n == 0 && !refill(l)) return false;
@@ -518,7 +518,7 @@ static bool ladder_pop_before(evq *q, vs_time limit, vs_event *out, uint32_t *ne
     return true;
 }
 
-static vs_time ladder_min_time(evq *q)
+vs_time evq_ladder_min_time(evq *q)
 {
     ladder *l = (ladder *)q;
     if (l->bot.n == 0 && !refill(l)) return VS_TIME_LIMIT;
@@ -586,9 +586,9 @@ const evq_type evq_ladder_type = {
     .name = "ladder",
     .create = ladder_create,
     .destroy = ladder_destroy,
-    .push = ladder_push,
-    .pop_before = ladder_pop_before,
-    .min_time = ladder_min_time,
+    .push = evq_ladder_push,
+    .pop_before = evq_ladder_pop_before,
+    .min_time = evq_ladder_min_time,
     .size = ladder_size,
     .check = ladder_check,
     .failed = &ladder_failed_type,
