@@ -15,9 +15,15 @@ static inline uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
+/* The output the next step gives, the state left as it is. */
+static inline uint64_t xoshiro_peek(const uint64_t *s)
+{
+    return rotl(s[1] * 5, 7) * 9;
+}
+
 static inline uint64_t xoshiro_next(uint64_t *s)
 {
-    uint64_t result = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    uint64_t result = xoshiro_peek(s), t = s[1] << 17;
     s[2] ^= s[0];
     s[3] ^= s[1];
     s[1] ^= s[2];
@@ -138,21 +144,19 @@ double rng_exponential(rng_stream *r, double mean)
 /* gsl_ran_gaussian_ziggurat without its calls, the same numbers: its first 32-bit draw k picks a
  * strip (low 7 bits), a sign (bit 7) and a position j (the next 24); below the strip's bound GSL
  * returns sign * sigma * (j * w) at once, and so does this (about 99% of draws; the tables are
- * GSL's own, read by rng_zig_probe at build time). Otherwise the stream steps back one draw and
- * GSL takes it from there. */
+ * GSL's own, read by rng_zig_probe at build time). The draw is read from the state before the
+ * stream steps: otherwise the stream is left as it was and GSL takes it from there. */
 double rng_gaussian(rng_stream *r, double sigma)
 {
-    uint64_t before[4];
-    memcpy(before, r->s, sizeof before);
-    uint32_t k = (uint32_t)(xoshiro_next(r->s) >> 32), i = k & 0x7f, j = k >> 8;
+    uint32_t k = (uint32_t)(xoshiro_peek(r->s) >> 32), i = k & 0x7f, j = k >> 8;
     if (j < rng_zig_k[i]) { /* GSL's sign * sigma: -sigma when bit 7 is clear, without a branch */
+        xoshiro_next(r->s);
         uint64_t bits;
         memcpy(&bits, &sigma, sizeof bits);
         bits ^= (uint64_t)(~k & 0x80) << 56;
         memcpy(&sigma, &bits, sizeof bits);
         return sigma * ((double)j * rng_zig_w[i]);
     }
-    memcpy(r->s, before, sizeof before);
     return gsl_ran_gaussian_ziggurat(&r->gsl, sigma);
 }
 /* exp of a normal from GSL's ziggurat (exact, about one draw and no logarithm per sample; its
