@@ -347,34 +347,38 @@ static void fifo_depart(station_state *s, vs_lp *self, const vs_event *ev)
  * goes into a min-heap that is brought up to date lazily, at each event and at the end, exactly
  * as the departure events would have been: the same integrals and counts, one event fewer. */
 
+/* The heap is 4-ary (children of i: 4i + 1 .. 4i + 4): half the levels of a binary heap, and
+ * the least of four children is found by two independent comparisons and a third. */
 static void many_sift_up(many_job *h, uint32_t i)
 {
     many_job x = h[i];
-    while (i > 0 && x.end < h[(i - 1) / 2].end) {
-        h[i] = h[(i - 1) / 2];
-        i = (i - 1) / 2;
+    while (i > 0 && x.end < h[(i - 1) / 4].end) {
+        h[i] = h[(i - 1) / 4];
+        i = (i - 1) / 4;
     }
     h[i] = x;
 }
 
-/* Removes the root of the heap h of n + 1 jobs: the hole goes down to a leaf along the lesser
- * children, chosen without a branch (h[n], the last job, is set aside and its slot made a
- * sentinel that no child beats), then the last job climbs back from there: it usually belongs
- * near the bottom. Jobs ending at the same time may leave in another order than a sift-down
- * would give: nothing depends on that order (their accounting is at one instant). */
+/* Removes the root of the heap h of n + 1 jobs: the hole goes down to a leaf along the least
+ * children, chosen without a branch (h[n], the last job, is set aside and slots n .. n + 2 made
+ * sentinels that no child beats: the array holds at least n + 3 slots), then the last job climbs
+ * back from there: it usually belongs near the bottom. Jobs ending at the same time may leave in
+ * another order than a sift-down would give: nothing depends on that order (their accounting is
+ * at one instant). */
 static void many_pop(many_job *h, uint32_t n)
 {
     many_job x = h[n];
-    h[n].end = STATION_NEVER;
+    h[n].end = h[n + 1].end = h[n + 2].end = STATION_NEVER;
     uint32_t i = 0;
-    for (uint32_t c = 1; c < n; c = 2 * i + 1) {
-        c += h[c + 1].end < h[c].end;
+    for (uint32_t c = 1; c < n; c = 4 * i + 1) {
+        uint32_t a = c + (h[c + 1].end < h[c].end), b = c + 2 + (h[c + 3].end < h[c + 2].end);
+        c = h[b].end < h[a].end ? b : a;
         h[i] = h[c];
         i = c;
     }
-    while (i > 0 && x.end < h[(i - 1) / 2].end) {
-        h[i] = h[(i - 1) / 2];
-        i = (i - 1) / 2;
+    while (i > 0 && x.end < h[(i - 1) / 4].end) {
+        h[i] = h[(i - 1) / 4];
+        i = (i - 1) / 4;
     }
     h[i] = x;
 }
@@ -394,7 +398,7 @@ static void many_depart_until(station_state *s, vs_time t)
 /* Returns whether the request was admitted (else it was dropped: no memory). */
 static bool many_arrive(station_state *s, vs_lp *self, const vs_event *ev)
 {
-    if (s->n == s->ecap &&
+    if (s->n + 3 > s->ecap && /* the job, and many_pop's two sentinels past it */
         grow_double((void **)&s->ends, &s->ecap, sizeof *s->ends, STATION_ARRAY_START)) {
         station_oom(s, self, "out of memory: a station's job array could not grow");
         station_drop(s, self, ev);
