@@ -48,9 +48,10 @@ static void assert_lacks(const char *text, const char *unwanted)
 static const char *section(const char *text, const char *start, const char *end, char *buf,
                            size_t n)
 {
-    const char *a = strstr(text, start), *b;
+    const char *a = strstr(text, start), *b, *nl;
     if (!a) fail_msg("no section \"%s\" in:\n%s", start, text);
-    b = end ? strstr(a + strlen(start), end) : NULL;
+    nl = strchr(a, '\n'); /* the end is looked for from the next line on */
+    b = end && nl ? strstr(nl, end) : NULL;
     size_t len = b ? (size_t)(b - a) : strlen(a);
     snprintf(buf, n, "%.*s", (int)len, a);
     return buf;

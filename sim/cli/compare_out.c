@@ -32,7 +32,7 @@ static const char *num(double x, char *buf, size_t n)
 /* "+1.23 ± 0.45": the difference and its half-width. */
 static const char *change_text(const compare_test *t, char *buf, size_t n)
 {
-    char d[32], h[32];
+    char d[16], h[16]; /* %+.4g: at most 11 characters */
     snprintf(d, sizeof d, "%+.4g", t->t.diff);
     if (isnan(t->t.half))
         return snprintf(buf, n, "%s", t->t.diff == 0 ? "0 (identical)" : "untested (n < 2)"), buf;

@@ -155,11 +155,12 @@ static void unique_name(import_estate *e, const char *kind, const char *want, ch
     for (int i = 2;; i++) {
         snprintf(key, sizeof key, "%s/%s", kind, out);
         if (!import_get(e->names, key)) break;
-        char suffix[16];
+        char suffix[12]; /* "-" and an int */
         int sl = snprintf(suffix, sizeof suffix, "-%d", i);
         int bl = (int)strlen(base);
         if (bl + sl > IMPORT_NAME_MAX) bl = IMPORT_NAME_MAX - sl;
-        snprintf(out, n, "%.*s%s", bl, base, suffix);
+        memcpy(out, base, (size_t)bl); /* bl + sl <= IMPORT_NAME_MAX < n */
+        memcpy(out + bl, suffix, (size_t)sl + 1);
     }
     json_object_object_add(e->names, key, json_object_new_boolean(1));
 }

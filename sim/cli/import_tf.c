@@ -60,7 +60,8 @@ static int tf_collect(tf_ctx *c, json_object *mod, const char *jpath, int depth,
                          rs && !json_object_is_type(rs, json_type_array) ? "resources"
                                                                          : "child_modules");
     for (size_t i = 0; i < import_len(rs); i++) {
-        snprintf(p, sizeof p, "%s.resources[%zu]", jpath, i);
+        if (snprintf(p, sizeof p, "%s.resources[%zu]", jpath, i) >= (int)sizeof p)
+            return error_set(err, "%s: %s: modules nested too deeply", c->file, jpath);
         json_object *r = json_object_array_get_idx(rs, i), *v = import_get(r, "values");
         if (tf_add(c, r, p))
             return error_set(err, "%s: %s: a resource needs address and type", c->file, p);
@@ -68,7 +69,8 @@ static int tf_collect(tf_ctx *c, json_object *mod, const char *jpath, int depth,
             return error_set(err, "%s: %s.values: expected an object", c->file, p);
     }
     for (size_t i = 0; i < import_len(cm); i++) {
-        snprintf(p, sizeof p, "%s.child_modules[%zu]", jpath, i);
+        if (snprintf(p, sizeof p, "%s.child_modules[%zu]", jpath, i) >= (int)sizeof p)
+            return error_set(err, "%s: %s: modules nested too deeply", c->file, jpath);
         if (tf_collect(c, json_object_array_get_idx(cm, i), p, depth + 1, err)) return -1;
     }
     return 0;

@@ -35,8 +35,11 @@ static void tables_available(char *list, size_t n)
     if (d) closedir(d);
     qsort(names, k, sizeof names[0], cmp_name);
     list[0] = 0;
-    for (size_t i = 0; i < k; i++)
-        snprintf(list + strlen(list), n - strlen(list), "%s%s", i ? ", " : "", names[i]);
+    for (size_t i = 0, used = 0; i < k && used < n; i++) { /* a full list ends the loop */
+        int w = snprintf(list + used, n - used, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
 }
 
 int prices_path_for(const scenario *s, char *path, size_t n, vs_error *err)

@@ -114,7 +114,7 @@ static int read_lognormal(const config_node *m, dist *d, bool part, vs_error *er
         d->a = log(d->a);
         return 0;
     }
-    double p50, p99;
+    double p50 = 0, p99 = 0;
     if (check_family_keys(m, "p50", "p99", part, err) || get_positive_ns(m, "p50", &p50, err) ||
         get_positive_ns(m, "p99", &p99, err))
         return -1;
