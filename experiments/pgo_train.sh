@@ -1,0 +1,32 @@
+#!/bin/sh
+# The training runs of a profile-guided build (.ci/setup: VPCSIM_PGO=generate, then use): what
+# users run, at short lengths. `check` and `run` (1 and 2 threads, report, compare) on every
+# shipped scenario (experiments, examples, benchmarks), and the PHOLD engine benchmark at both of
+# its sizes. The instrumented binary writes its counts when each process ends; nothing else is
+# kept. About 40 s on 2 cores. Usage: experiments/pgo_train.sh BIN
+set -eu
+[ $# -eq 1 ] || { echo "usage: experiments/pgo_train.sh BIN" >&2; exit 2; }
+bin=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export VPCSIM_DATA_DIR="$root/experiments"
+for f in experiments/*.yaml experiments/examples/*.yaml experiments/bench/*.yaml; do
+    n=$(basename "$f" .yaml)
+    "$bin" check "$f" > /dev/null
+    "$bin" check "$f" --json > /dev/null
+    "$bin" run "$f" --duration 2s --warmup 1s --replications 2 --threads 2 --quiet \
+        -o "$tmp/$n.h5" > /dev/null
+    "$bin" report "$tmp/$n.h5" --csv > /dev/null
+done
+# One long single-thread run of each benchmark scenario (the per-core figures' case) and one
+# split over two threads.
+"$bin" run experiments/bench/tgw-hub.yaml --duration 5s --replications 1 --threads 1 --quiet \
+    > /dev/null
+"$bin" run experiments/bench/large-estate.yaml --duration 1s --replications 1 --threads 2 \
+    --quiet > /dev/null
+"$bin" compare "$tmp/s3-analytics.h5" "$tmp/s3-analytics.h5" > /dev/null
+"$bin" bench phold --end 300 > /dev/null
+"$bin" bench phold --lps 131072 --start-events 16 --end 4 > /dev/null
+"$bin" bench phold --end 300 --threads 2 > /dev/null
