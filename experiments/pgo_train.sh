@@ -1,9 +1,10 @@
 #!/bin/sh
 # The training runs of a profile-guided build (.ci/setup: VPCSIM_PGO=generate, then use): what
 # users run, at short lengths. `check` and `run` (1 and 2 threads, report, compare) on every
-# shipped scenario (experiments, examples, benchmarks), and the PHOLD engine benchmark at both of
-# its sizes. The instrumented binary writes its counts when each process ends; nothing else is
-# kept. About 40 s on 2 cores. Usage: experiments/pgo_train.sh BIN
+# shipped scenario (experiments, examples, benchmarks), the PHOLD engine benchmark at both of
+# its sizes and on both event lists, and one run over two MPI ranks. The instrumented binary
+# writes its counts when each process ends; nothing else is kept. About a minute on 2 cores.
+# Usage: experiments/pgo_train.sh BIN
 set -eu
 [ $# -eq 1 ] || { echo "usage: experiments/pgo_train.sh BIN" >&2; exit 2; }
 bin=$1
@@ -30,3 +31,12 @@ done
 "$bin" bench phold --end 300 > /dev/null
 "$bin" bench phold --lps 131072 --start-events 16 --end 4 > /dev/null
 "$bin" bench phold --end 300 --threads 2 > /dev/null
+# The other event list (--queue heap), and one run over two MPI ranks when there is mpirun
+# (if it fails, say so and build without that part of the profile: the build does not depend
+# on it).
+"$bin" bench phold --end 100 --queue heap > /dev/null
+if command -v mpirun > /dev/null; then
+    mpirun -n 2 --oversubscribe --allow-run-as-root "$bin" run experiments/bench/large-estate.yaml \
+        --duration 1s --replications 1 --quiet > /dev/null ||
+        echo "pgo_train.sh: the run under mpirun failed: the MPI exchange goes untrained" >&2
+fi
