@@ -64,10 +64,9 @@ done
 if command -v mpirun >/dev/null; then
   for length in 3s 11s; do
     args=(experiments/bench/large-estate.yaml --duration "$length")
-    name="large-estate over 2 ranks, 1 s + $length"
+    name="large-estate (1 run, 1 s + $length) over 2 ranks"
     pairs "1 1" "1 2"
-    printf '  %-48s 1 process %6.2f s, mpirun -n 2 %6.2f s, ratio %.2fx\n' \
-      "large-estate (1 run, 1 s + $length) over 2 ranks" "$m1" "$m2" "$mr"
+    printf '  %-48s 1 process %6.2f s, mpirun -n 2 %6.2f s, ratio %.2fx\n' "$name" "$m1" "$m2" "$mr"
   done
 fi
 echo "  load average after:  $(cut -d' ' -f1-3 /proc/loadavg)"
