@@ -4,6 +4,7 @@
  * imported is listed; bad input is reported with its position and exit 2. */
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_run.h"
 
@@ -193,6 +194,7 @@ static void test_bad_json_position(void **state)
 {
     (void)state;
     cli_result r;
+    unlink("/tmp/vpcsim-imp-b.yaml"); /* from an earlier run: the end checks none is written */
     /* the stray comma is on line 3, column 13 */
     spit("/tmp/vpcsim-imp-bad.json", "{\n  \"format_version\": \"1.0\",\n  \"values\": ,\n}\n");
     assert_int_equal(import_to("/tmp/vpcsim-imp-bad.json", "/tmp/vpcsim-imp-b.yaml", false, &r), 2);
@@ -209,6 +211,17 @@ static void test_bad_json_position(void **state)
          "\"aws_vpc.a\", \"type\": \"aws_vpc\", \"values\": {\"cidr_block\": 5}}]}}}");
     assert_int_equal(import_to("/tmp/vpcsim-imp-bad.json", "/tmp/vpcsim-imp-b.yaml", false, &r), 2);
     assert_text_has(r.err, "values.root_module.resources[0].values.cidr_block: expected a string");
+    /* modules 12 deep: the path of the innermost one's resources passes the 192 characters a
+     * path may have, an error naming the module, not a path cut short */
+    char deep[1024] = "{\"format_version\": \"1.0\", \"values\": {\"root_module\": {";
+    for (int i = 0; i < 12; i++) strcat(deep, "\"child_modules\": [{");
+    strcat(deep, "\"resources\": [{\"address\": \"aws_vpc.a\", \"type\": \"aws_vpc\"}]");
+    for (int i = 0; i < 12; i++) strcat(deep, "}]");
+    strcat(deep, "}}}");
+    spit("/tmp/vpcsim-imp-bad.json", deep);
+    assert_int_equal(import_to("/tmp/vpcsim-imp-bad.json", "/tmp/vpcsim-imp-b.yaml", false, &r), 2);
+    assert_text_has(r.err, "vpcsim-imp-bad.json: values.root_module.child_modules[0]");
+    assert_text_has(r.err, ": modules nested too deeply");
     struct stat st;
     assert_int_not_equal(stat("/tmp/vpcsim-imp-b.yaml", &st), 0); /* nothing written */
 }
